@@ -1,0 +1,119 @@
+package io.ringloop.driver;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * One event loop's I/O: submit operations, reap their completions. Confined to the loop thread, except
+ * {@link #wakeup()}. See {@code package-info.java} for what every backend provides.
+ *
+ * <p><b>Handles.</b> Sockets are named by an {@code int} handle. For epoll and io_uring it is the file
+ * descriptor; the NIO driver hands out its own small integers. A handle is valid from the call that made it
+ * until {@link #close(int)}.
+ *
+ * <p><b>Results.</b> Every call returns a non-negative result, {@code -errno}, or (for the asynchronous
+ * operations) {@link #PENDING}, in which case the {@link Completion} receives the result later. EAGAIN is
+ * never returned by an asynchronous operation: waiting for readiness is the driver's job.
+ *
+ * <p><b>Buffers.</b> A {@link MemorySegment} given to an asynchronous operation may be on or off heap. A
+ * native segment must stay alive until the completion; backends that need a stable address for heap memory
+ * (io_uring) copy it through memory they own.
+ */
+public interface Driver extends AutoCloseable {
+    /** Returned by an asynchronous operation that will complete through its {@link Completion}. */
+    int PENDING = Integer.MIN_VALUE;
+
+    int AF_UNIX = 1;
+    int AF_INET = 2;
+    int AF_INET6 = 10;
+    int SOCK_STREAM = 1;
+    int SOCK_DGRAM = 2;
+    int SHUT_RD = 0;
+    int SHUT_WR = 1;
+    int SHUT_RDWR = 2;
+
+    /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
+    String name();
+
+    // ---- sockets: synchronous, non-blocking ----
+
+    /** A non-blocking, close-on-exec socket; returns its handle or -errno. */
+    int socket(int family, int type);
+
+    int bind(int handle, InetSocketAddress address);
+
+    int listen(int handle, int backlog);
+
+    /** Sets an option; {@code value} is 0/1 for booleans. Returns 0 or -errno. */
+    int setOption(int handle, SocketOpt option, int value);
+
+    /** The option's value (0/1 for booleans) or -errno. */
+    int getOption(int handle, SocketOpt option);
+
+    /** Local address; throws {@link io.ringloop.sys.SyscallException} (or a mapped type) on failure. */
+    InetSocketAddress localAddress(int handle) throws java.io.IOException;
+
+    InetSocketAddress peerAddress(int handle) throws java.io.IOException;
+
+    /** {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}; returns 0 or -errno. */
+    int shutdown(int handle, int how);
+
+    /**
+     * Closes the handle. Operations pending on it complete with {@code -ECANCELED} (or their raced result)
+     * before or during this call; a completion or readiness event for the old handle that arrives later is
+     * ignored even if the number is reused. Returns 0 or -errno (EBADF for an unknown handle).
+     */
+    int close(int handle);
+
+    // ---- asynchronous operations: result, -errno, or PENDING ----
+
+    /** Accepts a connection: the new handle (non-blocking, close-on-exec). */
+    int accept(int handle, Completion completion);
+
+    /** Connects; 0 when connected. */
+    int connect(int handle, InetSocketAddress address, Completion completion);
+
+    /** Reads up to {@code buffer.byteSize()} bytes: the count, 0 at end of stream. */
+    int read(int handle, MemorySegment buffer, Completion completion);
+
+    /** Writes up to {@code buffer.byteSize()} bytes: the count written (may be fewer). */
+    int write(int handle, MemorySegment buffer, Completion completion);
+
+    /**
+     * Receives one datagram into {@code buffer}; the sender's {@code sockaddr} is written to
+     * {@code senderAddress} (at least 128 bytes, native) for {@link io.ringloop.sys.SockAddr#decode}.
+     * Returns the datagram's length (truncated to the buffer).
+     */
+    int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion);
+
+    /** Sends one datagram to {@code target}, or to the connected peer when {@code target} is null. */
+    int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion);
+
+    /**
+     * Asks a pending operation to stop. Its completion is still called exactly once: with
+     * {@code -ECANCELED}, or with the real result if that raced the cancel. Returns false when
+     * {@code completion} has nothing pending.
+     */
+    boolean cancel(Completion completion);
+
+    // ---- the loop's side ----
+
+    /**
+     * Flushes queued submissions and waits up to {@code timeoutNs} (0: do not wait, negative: no limit)
+     * for completions or a {@link #wakeup()}, then runs the completions that arrived. Returns how many ran.
+     */
+    int poll(long timeoutNs);
+
+    /** Any thread: makes the current or next {@link #poll} return promptly. */
+    void wakeup();
+
+    /** How many {@link #wakeup()} calls reached the kernel (eventfd writes, selector wakeups). */
+    long wakeupCount();
+
+    /** Handles currently open. */
+    int openHandles();
+
+    /** Completes everything pending with -ECANCELED, closes every open handle, frees native memory. */
+    @Override
+    void close();
+}
