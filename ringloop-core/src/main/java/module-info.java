@@ -4,5 +4,8 @@
  * {@code sys} (Linux through FFM) and {@code driver} (the backends) are internal.
  */
 module io.ringloop {
+    exports io.ringloop;
     exports io.ringloop.loop;
+    exports io.ringloop.task;
+    exports io.ringloop.net;
 }

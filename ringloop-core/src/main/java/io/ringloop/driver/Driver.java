@@ -80,6 +80,20 @@ public interface Driver extends AutoCloseable {
     int write(int handle, MemorySegment buffer, Completion completion);
 
     /**
+     * Reads into {@code length} bytes of {@code buffer} at {@code offset}. Backends override this to avoid
+     * the slice the default makes, so a loop reading into one reused buffer allocates nothing.
+     */
+    default int read(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        return read(handle, buffer.asSlice(offset, length), completion);
+    }
+
+    /** Writes {@code length} bytes of {@code buffer} from {@code offset}; see {@link #read(int, MemorySegment,
+     * long, int, Completion)}. */
+    default int write(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        return write(handle, buffer.asSlice(offset, length), completion);
+    }
+
+    /**
      * Receives one datagram into {@code buffer}; the sender's {@code sockaddr} is written to
      * {@code senderAddress} (at least 128 bytes, native) for {@link io.ringloop.sys.SockAddr#decode}.
      * Returns the datagram's length (truncated to the buffer).

@@ -23,6 +23,8 @@ public final class OpTable {
 
     private Completion[] completions;
     private MemorySegment[] buffers;
+    private Object[] attachments;
+    private long[] args;
     private int[] generations;
     private int[] handles;
     private int[] kinds;
@@ -35,6 +37,8 @@ public final class OpTable {
         int n = Math.max(4, initialCapacity);
         completions = new Completion[n];
         buffers = new MemorySegment[n];
+        attachments = new Object[n];
+        args = new long[n];
         generations = new int[n];
         handles = new int[n];
         kinds = new int[n];
@@ -77,6 +81,8 @@ public final class OpTable {
         int n = old * 2;
         completions = Arrays.copyOf(completions, n);
         buffers = Arrays.copyOf(buffers, n);
+        attachments = Arrays.copyOf(attachments, n);
+        args = Arrays.copyOf(args, n);
         generations = Arrays.copyOf(generations, n);
         handles = Arrays.copyOf(handles, n);
         kinds = Arrays.copyOf(kinds, n);
@@ -109,6 +115,24 @@ public final class OpTable {
         return buffers[(int) (token & SLOT_MASK)];
     }
 
+    /** A second object the operation keeps alive: an address, a sockaddr segment, a bounce buffer. */
+    public Object attachment(long token) {
+        return attachments[(int) (token & SLOT_MASK)];
+    }
+
+    public void attach(long token, Object attachment) {
+        attachments[(int) (token & SLOT_MASK)] = attachment;
+    }
+
+    /** A number the operation needs again on retry, e.g. {@code offset << 32 | length} of its buffer. */
+    public long arg(long token) {
+        return args[(int) (token & SLOT_MASK)];
+    }
+
+    public void setArg(long token, long arg) {
+        args[(int) (token & SLOT_MASK)] = arg;
+    }
+
     /**
      * Frees a live slot and returns its completion (whose token is reset to idle), or null if the token is
      * stale. The generation moves on, so later events for this token are ignored.
@@ -121,6 +145,7 @@ public final class OpTable {
         Completion c = completions[slot];
         completions[slot] = null;
         buffers[slot] = null;
+        attachments[slot] = null;
         kinds[slot] = 0;
         generations[slot]++;
         nextFree[slot] = freeHead;

@@ -1,0 +1,537 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Epoll;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.EventFd;
+import io.ringloop.sys.Libc;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.Socket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The epoll backend: readiness in place of completion. An operation first tries its syscall; only on EAGAIN
+ * does it wait for the fd's edge, and the retry happens inside {@link #poll}.
+ *
+ * <p><b>Registration.</b> Each fd is registered once, edge-triggered, for in, out and rdhup, the first time
+ * an operation on it has to wait. The epoll data is {@code generation << 32 | fd}; closing an fd bumps its
+ * generation, so an event already queued for the old fd cannot reach whoever reuses the number.
+ *
+ * <p><b>Readiness cache</b> (after nexus-async-rt). {@code ready[fd]} remembers what the last edge said and
+ * is cleared by EAGAIN or by a short read, which on a stream socket means the receive queue is drained. An
+ * operation on an fd known not to be ready skips the syscall that would only return EAGAIN.
+ *
+ * <p>One pending read-side op (read, accept, receiveFrom) and one write-side op (write, connect, sendTo)
+ * per fd at a time, as with any stream.
+ */
+public final class EpollDriver implements Driver {
+    private static final int ACCEPT = 1;
+    private static final int CONNECT = 2;
+    private static final int READ = 3;
+    private static final int WRITE = 4;
+    private static final int RECV_FROM = 5;
+    private static final int SEND_TO = 6;
+
+    private static final int READABLE = 1;
+    private static final int WRITABLE = 2;
+    /** Peer closed its side (RDHUP/HUP/ERR): reads return without waiting, so never clear READABLE. */
+    private static final int HANGUP = 4;
+    private static final int REGISTERED = 8;
+    private static final int OPEN = 16;
+
+    private static final long NO_OP = -1;
+    private static final long WAKE_DATA = -1;
+    private static final int MAX_EVENTS = 256;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment cs;
+    private final MemorySegment events;
+    private final MemorySegment ctlScratch;
+    private final MemorySegment wakeScratch;
+    /** Call state for {@link #wakeup()}, which runs on other threads than the loop's. */
+    private final MemorySegment wakeCallState = Libc.allocateCallState(arena);
+    private final MemorySegment readScratch;
+    private final MemorySegment addrScratch;
+    private final MemorySegment addrLenScratch;
+    private final LinuxSockets sockets;
+    private final OpTable ops = new OpTable(256);
+    private final int epfd;
+    private final int wakeFd;
+    private final AtomicLong wakeups = new AtomicLong();
+    /**
+     * Wakers inside {@link #wakeup()} right now. close() waits for zero after setting {@link #closing}, so
+     * the eventfd number and the arena are never released under a waker's feet.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger wakers = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean closing;
+
+    /** Per fd, indexed by fd number; grown on demand. */
+    private int[] state = new int[1024];
+    private int[] generation = new int[1024];
+    private long[] readOp = filled(1024);
+    private long[] writeOp = filled(1024);
+    private int open;
+    private boolean closed;
+
+    public EpollDriver() throws IOException {
+        MemorySegment callState = Libc.allocateCallState(arena);
+        cs = callState;
+        events = arena.allocate(Epoll.EVENT_SIZE * MAX_EVENTS, 8);
+        ctlScratch = arena.allocate(16, 8);
+        wakeScratch = arena.allocate(8, 8);
+        readScratch = arena.allocate(8, 8);
+        addrScratch = arena.allocate(SockAddr.MAX_SIZE, 8);
+        addrLenScratch = arena.allocate(4, 4);
+        sockets = new LinuxSockets(cs, arena.allocate(SockAddr.MAX_SIZE, 8));
+        int ep = Epoll.create1(cs, Epoll.EPOLL_CLOEXEC);
+        if (ep < 0) {
+            arena.close();
+            throw Errno.exception("epoll_create1", ep);
+        }
+        int ev = EventFd.create(cs, 0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+        if (ev < 0) {
+            Libc.close(cs, ep);
+            arena.close();
+            throw Errno.exception("eventfd", ev);
+        }
+        int r = Epoll.ctl(cs, ep, Epoll.EPOLL_CTL_ADD, ev, Epoll.EPOLLIN | Epoll.EPOLLET, WAKE_DATA, ctlScratch);
+        if (r < 0) {
+            Libc.close(cs, ev);
+            Libc.close(cs, ep);
+            arena.close();
+            throw Errno.exception("epoll_ctl(ADD, eventfd=" + ev + ")", r);
+        }
+        epfd = ep;
+        wakeFd = ev;
+    }
+
+    private static long[] filled(int n) {
+        long[] a = new long[n];
+        java.util.Arrays.fill(a, NO_OP);
+        return a;
+    }
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    // ---- sockets ----
+
+    @Override
+    public int socket(int family, int type) {
+        int fd = sockets.socket(family, type);
+        if (fd >= 0) {
+            adopt(fd);
+        }
+        return fd;
+    }
+
+    /** A new fd we own: readiness unknown, so both directions are tried first. */
+    private void adopt(int fd) {
+        ensureCapacity(fd);
+        state[fd] = OPEN | READABLE | WRITABLE;
+        readOp[fd] = NO_OP;
+        writeOp[fd] = NO_OP;
+        open++;
+    }
+
+    private boolean isOpen(int fd) {
+        return fd >= 0 && fd < state.length && (state[fd] & OPEN) != 0;
+    }
+
+    @Override
+    public int bind(int handle, InetSocketAddress address) {
+        return isOpen(handle) ? sockets.bind(handle, address) : -Errno.EBADF;
+    }
+
+    @Override
+    public int listen(int handle, int backlog) {
+        return isOpen(handle) ? sockets.listen(handle, backlog) : -Errno.EBADF;
+    }
+
+    @Override
+    public int setOption(int handle, SocketOpt option, int value) {
+        return isOpen(handle) ? sockets.setOption(handle, option, value) : -Errno.EBADF;
+    }
+
+    @Override
+    public int getOption(int handle, SocketOpt option) {
+        return isOpen(handle) ? sockets.getOption(handle, option) : -Errno.EBADF;
+    }
+
+    @Override
+    public InetSocketAddress localAddress(int handle) throws IOException {
+        if (!isOpen(handle)) {
+            throw Errno.exception("getsockname(fd=" + handle + ")", Errno.EBADF);
+        }
+        return sockets.localAddress(handle);
+    }
+
+    @Override
+    public InetSocketAddress peerAddress(int handle) throws IOException {
+        if (!isOpen(handle)) {
+            throw Errno.exception("getpeername(fd=" + handle + ")", Errno.EBADF);
+        }
+        return sockets.peerAddress(handle);
+    }
+
+    @Override
+    public int shutdown(int handle, int how) {
+        return isOpen(handle) ? sockets.shutdown(handle, how) : -Errno.EBADF;
+    }
+
+    @Override
+    public int close(int handle) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        long pendingRead = readOp[handle];
+        long pendingWrite = writeOp[handle];
+        state[handle] = 0;
+        generation[handle]++;
+        open--;
+        // Completions run after the handle is marked closed, so one that submits again gets EBADF.
+        cancelOp(pendingRead);
+        cancelOp(pendingWrite);
+        // Closing the last reference removes the fd from the epoll set; no EPOLL_CTL_DEL needed.
+        return Libc.close(cs, handle);
+    }
+
+    // ---- asynchronous operations ----
+
+    @Override
+    public int accept(int handle, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return readSide(handle, ACCEPT, null, 0, null, completion);
+    }
+
+    @Override
+    public int connect(int handle, InetSocketAddress address, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        int len = sockets.encode(handle, address, addrScratch);
+        int r = Socket.connect(cs, handle, addrScratch, len);
+        if (r != -Errno.EINPROGRESS) {
+            return r;
+        }
+        state[handle] &= ~WRITABLE;
+        return pend(handle, CONNECT, null, 0, null, completion, writeOp);
+    }
+
+    @Override
+    public int read(int handle, MemorySegment buffer, Completion completion) {
+        return read(handle, buffer, 0, (int) Math.min(Integer.MAX_VALUE, buffer.byteSize()), completion);
+    }
+
+    @Override
+    public int read(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return readSide(handle, READ, buffer, span(offset, length), null, completion);
+    }
+
+    @Override
+    public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return readSide(handle, RECV_FROM, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, Completion completion) {
+        return write(handle, buffer, 0, (int) Math.min(Integer.MAX_VALUE, buffer.byteSize()), completion);
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return writeSide(handle, WRITE, buffer, span(offset, length), null, completion);
+    }
+
+    /** Offset and length of a buffer region packed into one long, so a retry needs no slice object. */
+    private static long span(long offset, int length) {
+        if (offset < 0 || offset > Integer.MAX_VALUE || length < 0) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length);
+        }
+        return (offset << 32) | length;
+    }
+
+    @Override
+    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return writeSide(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
+    }
+
+    private int readSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
+        if (readOp[fd] != NO_OP) {
+            return -Errno.EBUSY;
+        }
+        if ((state[fd] & READABLE) != 0) {
+            int r = attempt(fd, kind, buffer, span, extra);
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
+        }
+        return pend(fd, kind, buffer, span, extra, completion, readOp);
+    }
+
+    private int writeSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
+        if (writeOp[fd] != NO_OP) {
+            return -Errno.EBUSY;
+        }
+        if ((state[fd] & WRITABLE) != 0) {
+            int r = attempt(fd, kind, buffer, span, extra);
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
+        }
+        return pend(fd, kind, buffer, span, extra, completion, writeOp);
+    }
+
+    private int pend(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion,
+                     long[] slotOf) {
+        int r = register(fd);
+        if (r < 0) {
+            return r;
+        }
+        long token = ops.claim(completion, fd, kind, buffer);
+        ops.attach(token, extra);
+        ops.setArg(token, span);
+        slotOf[fd] = token;
+        return PENDING;
+    }
+
+    private int register(int fd) {
+        if ((state[fd] & REGISTERED) != 0) {
+            return 0;
+        }
+        int events = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
+        long data = ((long) generation[fd] << 32) | fd;
+        int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, events, data, ctlScratch);
+        if (r == 0) {
+            state[fd] |= REGISTERED;
+        }
+        return r;
+    }
+
+    /**
+     * One try of the syscall behind an operation. Returns its result, or -EAGAIN after clearing the
+     * readiness bit it disproved.
+     */
+    private int attempt(int fd, int kind, MemorySegment buffer, long span, Object extra) {
+        int r;
+        switch (kind) {
+            case READ -> {
+                int want = (int) span;
+                r = Libc.read(cs, fd, at(buffer, span), want);
+                if (r >= 0 && r < want && (state[fd] & HANGUP) == 0) {
+                    // Short read on a stream: drained. The next read waits for the edge instead of paying
+                    // for a syscall that would return EAGAIN.
+                    state[fd] &= ~READABLE;
+                }
+            }
+            case WRITE -> r = Socket.send(cs, fd, at(buffer, span), (int) span, Socket.MSG_NOSIGNAL);
+            case ACCEPT -> {
+                r = Socket.accept4(cs, fd);
+                if (r >= 0) {
+                    adopt(r);
+                }
+            }
+            case RECV_FROM -> {
+                addrLenScratch.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_SIZE);
+                r = Socket.recvfrom(cs, fd, buffer, buffer.byteSize(), 0, (MemorySegment) extra, addrLenScratch);
+            }
+            case SEND_TO -> r = sendTo(fd, buffer, (InetSocketAddress) extra);
+            case CONNECT -> r = sockets.connectError(fd);
+            default -> throw new IllegalStateException("unknown op kind " + kind);
+        }
+        if (r == -Errno.EAGAIN) {
+            state[fd] &= (kind == WRITE || kind == SEND_TO || kind == CONNECT) ? ~WRITABLE : ~READABLE;
+        }
+        return r;
+    }
+
+    /**
+     * The buffer at the span's offset. An offset of 0 passes the segment itself; otherwise a slice is made
+     * (its cost is one small object, and escape analysis usually removes it since the call is critical).
+     */
+    private static MemorySegment at(MemorySegment buffer, long span) {
+        long offset = span >>> 32;
+        return offset == 0 ? buffer : buffer.asSlice(offset);
+    }
+
+    private int sendTo(int fd, MemorySegment buffer, InetSocketAddress target) {
+        if (target == null) {
+            return Socket.send(cs, fd, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL);
+        }
+        int len = sockets.encode(fd, target, addrScratch);
+        return Socket.sendto(cs, fd, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL, addrScratch, len);
+    }
+
+    @Override
+    public boolean cancel(Completion completion) {
+        long token = completion.token;
+        if (!ops.isLive(token) || ops.lookup(token) != completion) {
+            return false;
+        }
+        cancelOp(token);
+        return true;
+    }
+
+    /** Ends a pending op with -ECANCELED. Nothing was read for it yet, so no data can be lost. */
+    private void cancelOp(long token) {
+        if (token == NO_OP || !ops.isLive(token)) {
+            return;
+        }
+        int fd = ops.handle(token);
+        if (readOp[fd] == token) {
+            readOp[fd] = NO_OP;
+        }
+        if (writeOp[fd] == token) {
+            writeOp[fd] = NO_OP;
+        }
+        Completion c = ops.release(token);
+        if (c != null) {
+            c.complete(-Errno.ECANCELED);
+        }
+    }
+
+    // ---- the loop's side ----
+
+    @Override
+    public int poll(long timeoutNs) {
+        int n;
+        if (timeoutNs == 0) {
+            n = Epoll.waitNow(cs, epfd, events, MAX_EVENTS);
+        } else {
+            // Round up: a sub-millisecond timeout must not become 0 and spin.
+            int timeoutMs = timeoutNs < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (timeoutNs + 999_999) / 1_000_000);
+            n = Epoll.wait(cs, epfd, events, MAX_EVENTS, timeoutMs);
+        }
+        if (n <= 0) {
+            return 0; // timeout, or EINTR: the loop simply comes around again
+        }
+        int completed = 0;
+        for (int i = 0; i < n; i++) {
+            long data = Epoll.data(events, i);
+            int ev = Epoll.events(events, i);
+            if (data == WAKE_DATA) {
+                EventFd.read(cs, wakeFd, readScratch);
+                continue;
+            }
+            completed += dispatch((int) data, (int) (data >>> 32), ev);
+        }
+        return completed;
+    }
+
+    private int dispatch(int fd, int gen, int ev) {
+        if (!isOpen(fd) || generation[fd] != gen) {
+            return 0; // stale: the fd was closed (and maybe reused) after the event was queued
+        }
+        int completed = 0;
+        if ((ev & (Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            state[fd] |= HANGUP;
+        }
+        if ((ev & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
+            state[fd] |= READABLE;
+            completed += retry(fd, readOp);
+        }
+        if ((ev & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 && isOpen(fd) && generation[fd] == gen) {
+            state[fd] |= WRITABLE;
+            completed += retry(fd, writeOp);
+        }
+        return completed;
+    }
+
+    private int retry(int fd, long[] slotOf) {
+        long token = slotOf[fd];
+        if (token == NO_OP || !ops.isLive(token)) {
+            return 0;
+        }
+        int r = attempt(fd, ops.kind(token), ops.buffer(token), ops.arg(token), ops.attachment(token));
+        if (r == -Errno.EAGAIN) {
+            return 0;
+        }
+        slotOf[fd] = NO_OP;
+        Completion c = ops.release(token);
+        c.complete(r);
+        return 1;
+    }
+
+    @Override
+    public void wakeup() {
+        wakers.incrementAndGet();
+        try {
+            if (!closing) {
+                wakeups.incrementAndGet();
+                // Racing wakers share the scratch; each stores the same value 1, so the race is harmless.
+                EventFd.write(wakeCallState, wakeFd, 1, wakeScratch);
+            }
+        } finally {
+            wakers.decrementAndGet();
+        }
+    }
+
+    @Override
+    public long wakeupCount() {
+        return wakeups.get();
+    }
+
+    @Override
+    public int openHandles() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (long token : ops.liveTokens()) {
+            cancelOp(token);
+        }
+        for (int fd = 0; fd < state.length; fd++) {
+            if ((state[fd] & OPEN) != 0) {
+                close(fd);
+            }
+        }
+        closing = true;
+        while (wakers.get() != 0) {
+            Thread.onSpinWait(); // a waker is between its check and its eventfd write: a few instructions
+        }
+        Libc.close(cs, wakeFd);
+        Libc.close(cs, epfd);
+        arena.close();
+    }
+
+    private void ensureCapacity(int fd) {
+        if (fd < state.length) {
+            return;
+        }
+        int n = Math.max(fd + 1, state.length * 2);
+        state = java.util.Arrays.copyOf(state, n);
+        generation = java.util.Arrays.copyOf(generation, n);
+        int old = readOp.length;
+        readOp = java.util.Arrays.copyOf(readOp, n);
+        writeOp = java.util.Arrays.copyOf(writeOp, n);
+        java.util.Arrays.fill(readOp, old, n, NO_OP);
+        java.util.Arrays.fill(writeOp, old, n, NO_OP);
+    }
+}

@@ -1,0 +1,87 @@
+package io.ringloop.loop;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.EpollDriver;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Opens the driver for a {@link Backend}. AUTO is resolved here: the {@code RINGLOOP_BACKEND} environment
+ * variable (or system property {@code ringloop.backend}) first, then io_uring when usable, else epoll, else
+ * NIO. The choice and its reason are logged once per process.
+ */
+final class Drivers {
+    private static final System.Logger LOG = System.getLogger("io.ringloop");
+    private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
+    record Opened(Driver driver, String reason) {
+    }
+
+    private Drivers() {
+    }
+
+    static Backend fromName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "io_uring", "iouring", "uring" -> Backend.IO_URING;
+            case "epoll" -> Backend.EPOLL;
+            case "nio" -> Backend.NIO;
+            case "auto" -> Backend.AUTO;
+            default -> throw new IllegalArgumentException(
+                    "unknown backend '" + name + "': expected io_uring, epoll, nio or auto");
+        };
+    }
+
+    static Opened open(Backend requested) throws IOException {
+        String reason;
+        Backend backend = requested;
+        if (backend == Backend.AUTO) {
+            String override = System.getProperty("ringloop.backend", System.getenv("RINGLOOP_BACKEND"));
+            if (override != null && !override.isBlank()) {
+                backend = fromName(override.trim());
+                reason = "RINGLOOP_BACKEND=" + override.trim();
+            } else {
+                reason = "AUTO";
+            }
+        } else {
+            reason = "requested";
+        }
+        Driver d;
+        if (backend == Backend.AUTO) {
+            d = openAuto();
+            reason = reason + ": " + autoReason;
+        } else {
+            d = openExactly(backend);
+        }
+        if (LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "ringloop backend " + d.name() + " (" + reason + ")");
+        }
+        return new Opened(d, reason);
+    }
+
+    private static String autoReason = "";
+
+    private static Driver openAuto() throws IOException {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            autoReason = "not Linux, so nio";
+            return openExactly(Backend.NIO);
+        }
+        try {
+            Driver d = openExactly(Backend.EPOLL);
+            autoReason = "epoll (io_uring backend not built in)";
+            return d;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            autoReason = "epoll unusable (" + e.getMessage() + "), so nio";
+            return openExactly(Backend.NIO);
+        }
+    }
+
+    private static Driver openExactly(Backend backend) throws IOException {
+        return switch (backend) {
+            case EPOLL -> new EpollDriver();
+            case IO_URING -> throw new IOException("backend io_uring is not available in this build");
+            case NIO -> throw new IOException("backend nio is not available in this build");
+            case AUTO -> throw new IllegalArgumentException("AUTO must be resolved first");
+        };
+    }
+}

@@ -1,0 +1,393 @@
+package io.ringloop.loop;
+
+import io.ringloop.driver.Driver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
+ * threads, and timers. Everything the loop owns is touched only by its thread (and by code running on it,
+ * such as virtual threads whose carrier it is); other threads reach it through {@link #execute}.
+ *
+ * <p><b>A turn</b>: run queued runnables (bounded), move the inbox to the run queue, fire due timers; then,
+ * if nothing is runnable, sleep in {@link Driver#poll} until I/O, the next timer deadline or a wake-up;
+ * otherwise poll without waiting. One poll per turn: with io_uring that is one {@code io_uring_enter}.
+ *
+ * <p><b>Wake state</b> (after OpenVMM's pal_async), in {@link #state}:
+ * <ul>
+ *   <li>{@code RUNNING}: the loop is working and will look at its inbox before it sleeps;</li>
+ *   <li>{@code RUN_AGAIN}: a wake arrived while running; the loop must not sleep this turn;</li>
+ *   <li>{@code SLEEPING}: the loop announced it is about to block (or is blocked) in poll;</li>
+ *   <li>{@code WAKING}: a waker saw SLEEPING and is writing the loop's eventfd (exactly one does).</li>
+ * </ul>
+ * A wake while running costs one CAS and no syscall; a sleeping loop is woken once through the driver.
+ * After announcing SLEEPING the loop re-checks its inbox and stop flag before it blocks.
+ */
+public final class EventLoop implements Executor, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+    private static final int RUNNING = 0;
+    private static final int RUN_AGAIN = 1;
+    private static final int SLEEPING = 2;
+    private static final int WAKING = 3;
+    private static final int TERMINATED = 4;
+
+    /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
+    private static final int RUN_BUDGET = 1024;
+    private static final int TIMER_BUDGET = 1024;
+
+    private final String name;
+    private final Thread thread;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
+    private final TimerQueue timers = new TimerQueue();
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final List<Runnable> shutdownHooks = new ArrayList<>();
+    private final Backend requested;
+
+    private Driver driver;
+    private Throwable startFailure;
+    private String backendReason;
+    /** Things that keep the loop alive during a graceful shutdown (live tasks). Loop thread only. */
+    private int keepAlive;
+    private boolean stopping;
+    private long stopDeadlineNs;
+    private volatile boolean shutdownRequested;
+    private long turns;
+
+    private EventLoop(String name, Backend backend) {
+        this.name = name;
+        this.requested = backend;
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    }
+
+    /** Starts a loop thread on {@code backend}; throws if that backend cannot be opened. */
+    public static EventLoop start(Backend backend, String name) throws IOException {
+        EventLoop loop = new EventLoop(name, backend);
+        loop.thread.start();
+        try {
+            loop.started.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + name, e);
+        }
+        if (loop.startFailure != null) {
+            if (loop.startFailure instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("cannot start " + name + ": " + loop.startFailure, loop.startFailure);
+        }
+        return loop;
+    }
+
+    /** The loop whose thread calls this (callback code on the loop thread), else null. */
+    public static EventLoop current() {
+        return CURRENT.get();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
+    public String backendName() {
+        return driver.name();
+    }
+
+    /** Why the backend was chosen, e.g. {@code "AUTO: io_uring unusable (EPERM), epoll"}. */
+    public String backendReason() {
+        return backendReason;
+    }
+
+    /** The loop's platform thread (the carrier of its tasks). */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** True on the loop's own platform thread (not on a virtual thread it carries). */
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * The driver. Only code running on the loop's OS thread may use it: the loop thread itself or a virtual
+     * thread it carries.
+     */
+    public Driver driver() {
+        return driver;
+    }
+
+    /** Eventfd writes (or selector wake-ups) this loop has cost so far. */
+    public long wakeupCount() {
+        return driver.wakeupCount();
+    }
+
+    /** Loop turns so far (diagnostics). */
+    public long turns() {
+        return turns;
+    }
+
+    // ---- submitting work ----
+
+    /** Any thread: runs {@code task} on the loop thread soon. */
+    @Override
+    public void execute(Runnable task) {
+        if (Thread.currentThread() == thread) {
+            local.add(task);
+            return;
+        }
+        executeRemote(task);
+    }
+
+    /**
+     * Queues {@code task} without any check: the caller guarantees it runs on this loop's OS thread (the loop
+     * thread, or a virtual thread this loop carries). The cheap path for local wake-ups.
+     */
+    public void executeLocal(Runnable task) {
+        local.add(task);
+    }
+
+    /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
+    public void executeRemote(Runnable task) {
+        if (state.get() == TERMINATED) {
+            throw new RejectedExecutionException(name + " is shut down");
+        }
+        inbox.add(task);
+        wake();
+    }
+
+    private void wake() {
+        for (;;) {
+            int s = state.get();
+            switch (s) {
+                case RUNNING -> {
+                    if (state.compareAndSet(RUNNING, RUN_AGAIN)) {
+                        return;
+                    }
+                }
+                case SLEEPING -> {
+                    if (state.compareAndSet(SLEEPING, WAKING)) {
+                        driver.wakeup();
+                        return;
+                    }
+                }
+                default -> {
+                    return; // RUN_AGAIN, WAKING: someone already made sure; TERMINATED: nobody to wake
+                }
+            }
+        }
+    }
+
+    // ---- timers (loop thread only) ----
+
+    /** Monotonic time the loop's timers use. */
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
+    public long schedule(long delayNs, Runnable task) {
+        return timers.schedule(nanoTime() + Math.max(0, delayNs), task);
+    }
+
+    /** Loop thread only: false if the timer already fired or was cancelled. */
+    public boolean cancelTimer(long timerId) {
+        return timers.cancel(timerId);
+    }
+
+    // ---- lifetime ----
+
+    /** Loop thread only: one more thing a graceful shutdown waits for. */
+    public void retain() {
+        keepAlive++;
+    }
+
+    /** Loop thread only: that thing is done. */
+    public void release() {
+        keepAlive--;
+    }
+
+    /** Loop thread only: runs when shutdown begins, e.g. to cancel live tasks. */
+    public void onShutdown(Runnable hook) {
+        shutdownHooks.add(hook);
+    }
+
+    public boolean isShutdown() {
+        return shutdownRequested;
+    }
+
+    public boolean isTerminated() {
+        return state.get() == TERMINATED;
+    }
+
+    /**
+     * Any thread except the loop's own: begins shutdown (hooks run, e.g. tasks are cancelled), lets what
+     * keeps the loop alive finish for up to {@code grace}, then completes every pending operation with
+     * ECANCELED, closes every handle and the driver, and waits for the thread to end. Idempotent.
+     */
+    public void shutdown(Duration grace) {
+        requestShutdown(grace);
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            terminated.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Any thread: begins {@link #shutdown(Duration)} without waiting for it. Idempotent. */
+    public void requestShutdown(Duration grace) {
+        if (!shutdownRequested) {
+            shutdownRequested = true;
+            long graceNs = grace.toNanos();
+            try {
+                executeRemote(() -> beginStop(graceNs));
+            } catch (RejectedExecutionException ignore) {
+                // already terminated: nothing to stop
+            }
+        }
+    }
+
+    /** {@link #shutdown(Duration)} with a one-second grace. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(1));
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void beginStop(long graceNs) {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        stopDeadlineNs = nanoTime() + graceNs;
+        for (Runnable hook : shutdownHooks) {
+            runSafely(hook);
+        }
+    }
+
+    // ---- the loop ----
+
+    private void run() {
+        CURRENT.set(this);
+        try {
+            Drivers.Opened opened = Drivers.open(requested);
+            driver = opened.driver();
+            backendReason = opened.reason();
+        } catch (Throwable t) {
+            startFailure = t;
+            state.set(TERMINATED);
+            started.countDown();
+            terminated.countDown();
+            return;
+        }
+        started.countDown();
+        try {
+            while (!stopping || (keepAlive > 0 && nanoTime() - stopDeadlineNs < 0)) {
+                turn();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
+        } finally {
+            terminate();
+        }
+    }
+
+    private void turn() {
+        turns++;
+        runLocal();
+        drainInbox();
+        if (!timers.isEmpty()) {
+            timers.fire(nanoTime(), TIMER_BUDGET);
+        }
+        if (!local.isEmpty() || stopping) {
+            driver.poll(0);
+            return;
+        }
+        if (!state.compareAndSet(RUNNING, SLEEPING)) {
+            state.set(RUNNING); // RUN_AGAIN: a wake came in while we ran; look again without sleeping
+            driver.poll(0);
+            return;
+        }
+        // Announced: from here a waker writes the eventfd. Re-check what may have arrived meanwhile.
+        if (!inbox.isEmpty()) {
+            if (state.compareAndSet(SLEEPING, RUNNING)) {
+                driver.poll(0);
+                return;
+            }
+            // WAKING: the eventfd write is on its way; poll returns as soon as it lands.
+        }
+        long next = timers.nextDeadlineNs();
+        long timeoutNs = next == Long.MAX_VALUE ? -1 : Math.max(0, next - nanoTime());
+        driver.poll(timeoutNs);
+        state.set(RUNNING);
+    }
+
+    private void runLocal() {
+        ArrayDeque<Runnable> queue = local;
+        for (int i = 0; i < RUN_BUDGET; i++) {
+            Runnable r = queue.poll();
+            if (r == null) {
+                return;
+            }
+            runSafely(r);
+        }
+    }
+
+    private void drainInbox() {
+        Runnable r;
+        int n = 0;
+        while (n++ < RUN_BUDGET && (r = inbox.poll()) != null) {
+            local.add(r);
+        }
+    }
+
+    private void runSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            // A runnable that throws must not stop the loop; tasks capture their own failures.
+            LOG.log(System.Logger.Level.WARNING, name + ": a runnable threw", t);
+        }
+    }
+
+    private void terminate() {
+        try {
+            // Completes every pending operation (-ECANCELED): parked tasks are unparked and run once more.
+            driver.close();
+            for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
+                drainInbox();
+                runLocal();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, name + ": error while closing", t);
+        } finally {
+            state.set(TERMINATED);
+            CURRENT.remove();
+            terminated.countDown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "[" + (driver == null ? requested : driver.name()) + "]";
+    }
+
+}

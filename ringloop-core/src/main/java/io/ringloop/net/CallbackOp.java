@@ -1,0 +1,59 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Completion;
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The callback-style twin of {@link IoWaiter}: one per stream direction, reused. An immediate result is
+ * deferred through the loop's local queue ({@link #run}) so a callback never runs inside the call that
+ * started its operation.
+ */
+final class CallbackOp extends Completion implements Runnable {
+    private final EventLoop loop;
+    private final String call;
+    /** Maps a raw non-negative result to what the user sees (read: 0 → -1 at EOF). */
+    private final IntUnaryOperator mapResult;
+    private IoCallback callback;
+    private int deferred;
+
+    CallbackOp(EventLoop loop, String call, IntUnaryOperator mapResult) {
+        this.loop = loop;
+        this.call = call;
+        this.mapResult = mapResult;
+    }
+
+    /** Loop thread: {@code r} is what the driver call (with this as completion) returned. */
+    void started(int r, IoCallback cb) {
+        callback = cb;
+        if (r != Driver.PENDING) {
+            deferred = r;
+            loop.executeLocal(this);
+        }
+    }
+
+    boolean busy() {
+        return callback != null;
+    }
+
+    @Override
+    public void run() {
+        complete(deferred);
+    }
+
+    @Override
+    public void complete(int r) {
+        IoCallback cb = callback;
+        callback = null;
+        if (cb == null) {
+            return;
+        }
+        if (r >= 0) {
+            cb.completed(mapResult.applyAsInt(r));
+        } else {
+            cb.failed(Errno.exception(call, r));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Completion;
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.task.Tasks;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+
+/**
+ * A blocking caller's side of one operation at a time: it parks the calling thread (a task's virtual thread,
+ * or any thread) until the driver completes the operation. One per stream direction, reused, so the hot path
+ * allocates nothing.
+ *
+ * <p>Interrupt = cancel: an interrupted waiter asks the driver to cancel and keeps waiting for the
+ * completion, which is exactly one. If the operation finished anyway (its result raced the cancel), the
+ * result is returned as usual and no byte is lost; only a real {@code -ECANCELED} becomes a
+ * {@link java.util.concurrent.CancellationException}. The interrupt status is restored either way.
+ */
+final class IoWaiter extends Completion {
+    private final EventLoop loop;
+    private final Driver driver;
+    private volatile Thread waiter;
+    private volatile boolean done;
+    /** Published by the volatile write of {@link #done}. */
+    private int result;
+    private volatile boolean timedOut;
+    /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
+    private volatile long sequence;
+
+    IoWaiter(EventLoop loop) {
+        this.loop = loop;
+        this.driver = loop.driver();
+    }
+
+    @Override
+    public void complete(int r) {
+        result = r;
+        done = true;
+        Thread t = waiter;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** The hot path, on the loop's carrier: {@code r} is what the driver call returned. */
+    int finish(int r, String call) {
+        return r != Driver.PENDING ? r : await(call);
+    }
+
+    /**
+     * Runs {@code submit} (a driver call taking this waiter as its completion) on the loop, from any thread,
+     * and waits for its result. {@code timeoutNs > 0} cancels the operation when it expires and turns its
+     * {@code -ECANCELED} into {@code -ETIMEDOUT}.
+     */
+    int run(IntSupplier submit, String call, long timeoutNs) {
+        long seq = ++sequence;
+        if (Tasks.onCarrier(loop)) {
+            int r = submit.getAsInt();
+            if (r != Driver.PENDING) {
+                return r;
+            }
+            long timer = timeoutNs > 0 ? loop.schedule(timeoutNs, () -> expire(seq)) : 0;
+            r = await(call);
+            if (timeoutNs > 0 && !timedOut) {
+                loop.cancelTimer(timer);
+            }
+            return timeoutResult(r);
+        }
+        Tasks.post(loop, () -> {
+            int r = submit.getAsInt();
+            if (r != Driver.PENDING) {
+                complete(r);
+            } else if (timeoutNs > 0) {
+                loop.schedule(timeoutNs, () -> expire(seq)); // a no-op if the operation is over by then
+            }
+        });
+        return timeoutResult(await(call));
+    }
+
+    private int timeoutResult(int r) {
+        boolean expired = timedOut;
+        timedOut = false;
+        return expired && r == -Errno.ECANCELED ? -Errno.ETIMEDOUT : r;
+    }
+
+    /** Loop thread: the timeout of operation {@code seq} expired. */
+    private void expire(long seq) {
+        if (seq == sequence && isPending()) {
+            timedOut = true;
+            driver.cancel(this);
+        }
+    }
+
+    /** Waits for the completion of an operation that went PENDING. */
+    private int await(String call) {
+        waiter = Thread.currentThread();
+        boolean interrupted = false;
+        while (!done) {
+            LockSupport.park(this);
+            if (!interrupted && Thread.interrupted()) {
+                interrupted = true;
+                Tasks.post(loop, () -> driver.cancel(this));
+            }
+        }
+        waiter = null;
+        done = false;
+        int r = result;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (r == -Errno.ECANCELED) {
+                throw Errno.cancelled(call);
+            }
+        }
+        return r;
+    }
+}

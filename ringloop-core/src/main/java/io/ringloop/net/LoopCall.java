@@ -1,0 +1,77 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Synchronous driver calls (bind, options, close...) from wherever the caller is: directly when on the loop's
+ * carrier, else posted to the loop while the caller waits. Not a hot path.
+ */
+final class LoopCall {
+    @FunctionalInterface
+    interface DriverCall<T> {
+        T call(Driver driver) throws IOException;
+    }
+
+    private LoopCall() {
+    }
+
+    static <T> T call(EventLoop loop, DriverCall<T> c) throws IOException {
+        if (Tasks.onCarrier(loop)) {
+            return c.call(loop.driver());
+        }
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    f.complete(c.call(loop.driver()));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw (IOException) new ClosedChannelException().initCause(e);
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for " + loop.name());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** A call that returns a result or -errno; throws for -errno with {@code what} in the message. */
+    static int check(EventLoop loop, String what, java.util.function.ToIntFunction<Driver> c) throws IOException {
+        int r = call(loop, c::applyAsInt);
+        if (r < 0) {
+            throw Errno.exception(what, r);
+        }
+        return r;
+    }
+
+    /** The caller's loop, or a clear error naming the call. */
+    static EventLoop requireLoop(String call) {
+        EventLoop loop = Tasks.currentLoop();
+        if (loop == null) {
+            throw new IllegalStateException(call + ": not on a ringloop loop (run it in a task, e.g. "
+                    + "Runtime.blockOn, or on a loop thread)");
+        }
+        return loop;
+    }
+}

@@ -1,0 +1,196 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * A listening TCP socket on one loop. Accepted streams live on the same loop. With
+ * {@link Builder#reusePort(boolean)} several loops can each bind the same port and the kernel spreads
+ * connections between them.
+ */
+public final class TcpListener implements AutoCloseable {
+    private final EventLoop loop;
+    private final Driver driver;
+    private final int handle;
+    private final InetSocketAddress localAddress;
+    private final IoWaiter acceptWaiter;
+    private CallbackOp acceptOp;
+    private volatile boolean closed;
+
+    private TcpListener(EventLoop loop, int handle, InetSocketAddress localAddress) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+        this.localAddress = localAddress;
+        this.acceptWaiter = new IoWaiter(loop);
+    }
+
+    /** Binds on the caller's loop with the defaults of {@link #builder()}. */
+    public static TcpListener bind(InetSocketAddress address) throws IOException {
+        return builder().bind(address);
+    }
+
+    /** Binds {@code 0.0.0.0:port} (port 0: any free port) on the caller's loop. */
+    public static TcpListener bind(int port) throws IOException {
+        return builder().bind(new InetSocketAddress(port));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Listener options. Defaults: backlog 1024, SO_REUSEADDR on, SO_REUSEPORT off. */
+    public static final class Builder {
+        private int backlog = 1024;
+        private boolean reuseAddress = true;
+        private boolean reusePort;
+        private EventLoop loop;
+
+        private Builder() {
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        public Builder reuseAddress(boolean on) {
+            this.reuseAddress = on;
+            return this;
+        }
+
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /** The loop to listen on; default: the caller's. */
+        public Builder loop(EventLoop loop) {
+            this.loop = loop;
+            return this;
+        }
+
+        public TcpListener bind(InetSocketAddress address) throws IOException {
+            if (address.isUnresolved()) {
+                throw new UnknownHostException("bind(" + address + "): unresolved address");
+            }
+            EventLoop l = loop != null ? loop : LoopCall.requireLoop("bind");
+            String where = SockAddr.text(address);
+            return LoopCall.call(l, d -> open(l, d, address, where));
+        }
+
+        private TcpListener open(EventLoop l, Driver d, InetSocketAddress address, String where) throws IOException {
+            int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
+            int fd = d.socket(family, Driver.SOCK_STREAM);
+            if (fd < 0) {
+                throw Errno.exception("socket(" + where + ")", fd);
+            }
+            int r = d.setOption(fd, SocketOpt.SO_REUSEADDR, reuseAddress ? 1 : 0);
+            String call = "setsockopt(SO_REUSEADDR, " + where + ")";
+            if (r >= 0 && reusePort) {
+                r = d.setOption(fd, SocketOpt.SO_REUSEPORT, 1);
+                call = "setsockopt(SO_REUSEPORT, " + where + ")";
+            }
+            if (r >= 0) {
+                r = d.bind(fd, address);
+                call = "bind(" + where + ")";
+            }
+            if (r >= 0) {
+                r = d.listen(fd, backlog);
+                call = "listen(" + where + ")";
+            }
+            if (r < 0) {
+                d.close(fd);
+                throw Errno.exception(call, r);
+            }
+            try {
+                return new TcpListener(l, fd, d.localAddress(fd));
+            } catch (IOException e) {
+                d.close(fd);
+                throw e;
+            }
+        }
+    }
+
+    /** The bound address (with the real port when bound to port 0). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Waits for a connection. From a task the task parks; the loop serves others. */
+    public TcpStream accept() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int r;
+        if (Tasks.onCarrier(loop)) {
+            r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
+        } else {
+            r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
+        }
+        if (r < 0) {
+            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+                throw new AsynchronousCloseException();
+            }
+            throw Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
+        }
+        return new TcpStream(loop, r);
+    }
+
+    /** Callback style, loop thread only: accepts one connection and calls {@code callback}. */
+    public void accept(AcceptCallback callback) {
+        if (!loop.inLoopThread()) {
+            throw new IllegalStateException("callback-style accept runs on the loop thread; from a task use accept()");
+        }
+        if (acceptOp == null) {
+            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r);
+        }
+        IoCallback adapter = new IoCallback() {
+            @Override
+            public void completed(int fd) {
+                callback.accepted(new TcpStream(loop, fd));
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                callback.failed(error);
+            }
+        };
+        acceptOp.started(closed ? -Errno.EBADF : driver.accept(handle, acceptOp), adapter);
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Stops listening; a pending accept fails with AsynchronousCloseException. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop.isTerminated()) {
+            return;
+        }
+        LoopCall.call(loop, d -> d.close(handle));
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + SockAddr.text(localAddress) + ", " + loop.name() + "]";
+    }
+}

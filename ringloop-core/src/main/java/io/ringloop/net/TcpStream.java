@@ -1,0 +1,371 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.task.Tasks;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A TCP connection on one loop, for its whole life.
+ *
+ * <p><b>Blocking style</b> ({@link #read(ByteBuffer)}, {@link #writeAll(ByteBuffer)} ...): call from a task;
+ * the task parks and the loop runs others. Called from another thread it still works (the operation is posted
+ * to the loop and the thread parks). One reader and one writer at a time, like a socket's two directions.
+ *
+ * <p><b>Callback style</b> ({@link #read(MemorySegment, long, int, IoCallback)} ...): on the loop thread
+ * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
+ * {@link CompletionStage} for convenience (one allocation per operation).
+ *
+ * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
+ * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
+ */
+public final class TcpStream implements AutoCloseable {
+    private final EventLoop loop;
+    private final Driver driver;
+    private final int handle;
+    private final IoWaiter readWaiter;
+    private final IoWaiter writeWaiter;
+    private CallbackOp readOp;
+    private CallbackOp writeOp;
+    private volatile boolean closed;
+
+    TcpStream(EventLoop loop, int handle) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+        this.readWaiter = new IoWaiter(loop);
+        this.writeWaiter = new IoWaiter(loop);
+    }
+
+    /** Connects from the caller's loop, without a time limit (the kernel's own applies). */
+    public static TcpStream connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    /** Connects from the caller's loop; fails with {@code ETIMEDOUT} after {@code timeout} (null: none). */
+    public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
+        return connect(LoopCall.requireLoop("connect"), address, timeout);
+    }
+
+    /** Connects on {@code loop}; the stream lives there. */
+    public static TcpStream connect(EventLoop loop, InetSocketAddress address, Duration timeout) throws IOException {
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("connect(" + address + "): unresolved address");
+        }
+        String what = "connect(" + SockAddr.text(address) + ")";
+        int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
+        int fd = LoopCall.check(loop, "socket(" + what + ")", d -> d.socket(family, Driver.SOCK_STREAM));
+        TcpStream s = new TcpStream(loop, fd);
+        long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());
+        int r;
+        try {
+            r = s.writeWaiter.run(() -> s.driver.connect(fd, address, s.writeWaiter), what, timeoutNs);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        if (r < 0) {
+            s.close();
+            throw Errno.exception(what, r);
+        }
+        return s;
+    }
+
+    /** The loop this stream lives on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    // ---- blocking style ----
+
+    /** Reads into {@code dst}'s remaining space: the count, or -1 at end of stream. */
+    public int read(ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
+        if (len == 0) {
+            ensureOpen();
+            return 0;
+        }
+        int r = io(true, MemorySegment.ofBuffer(dst), 0, len);
+        if (r > 0) {
+            dst.position(dst.position() + r);
+        }
+        return r;
+    }
+
+    /** Reads into {@code b[off, off+len)}: the count, or -1 at end of stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            ensureOpen();
+            return 0;
+        }
+        return io(true, MemorySegment.ofArray(b), off, len);
+    }
+
+    public int read(byte[] b) throws IOException {
+        return read(b, 0, b.length);
+    }
+
+    /** Fills {@code dst} completely, or throws {@link EOFException} if the stream ends first. */
+    public void readFully(ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            if (read(dst) < 0) {
+                throw new EOFException("readFully: end of stream with " + dst.remaining() + " bytes missing");
+            }
+        }
+    }
+
+    public void readFully(byte[] b, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = read(b, off + done, len - done);
+            if (n < 0) {
+                throw new EOFException("readFully: end of stream with " + (len - done) + " bytes missing");
+            }
+            done += n;
+        }
+    }
+
+    /** Writes some of {@code src}'s remaining bytes: the count written. */
+    public int write(ByteBuffer src) throws IOException {
+        int len = src.remaining();
+        if (len == 0) {
+            ensureOpen();
+            return 0;
+        }
+        int r = io(false, MemorySegment.ofBuffer(src), 0, len);
+        src.position(src.position() + r);
+        return r;
+    }
+
+    public int write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            ensureOpen();
+            return 0;
+        }
+        return io(false, MemorySegment.ofArray(b), off, len);
+    }
+
+    /** Writes all of {@code src}'s remaining bytes. */
+    public void writeAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            write(src);
+        }
+    }
+
+    public void writeAll(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        int done = 0;
+        while (done < len) {
+            done += io(false, MemorySegment.ofArray(b), off + done, len - done);
+        }
+    }
+
+    public void writeAll(byte[] b) throws IOException {
+        writeAll(b, 0, b.length);
+    }
+
+    private int io(boolean read, MemorySegment seg, long off, int len) throws IOException {
+        ensureOpen();
+        IoWaiter w = read ? readWaiter : writeWaiter;
+        String call = read ? "read" : "write";
+        int r;
+        if (Tasks.onCarrier(loop)) {
+            r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
+            r = w.finish(r, call);
+        } else {
+            r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
+                    call, 0);
+        }
+        if (r < 0) {
+            throw failure(call, r);
+        }
+        return read && r == 0 ? -1 : r;
+    }
+
+    private IOException failure(String call, int r) {
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            return new AsynchronousCloseException();
+        }
+        return Errno.exception(call + "(fd=" + handle + ")", r);
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    // ---- callback style (loop thread only) ----
+
+    /**
+     * Reads into {@code buffer[offset, offset+length)} and calls {@code callback} with the count (-1 at end
+     * of stream). Loop thread only; one read at a time.
+     */
+    public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        if (readOp == null) {
+            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r);
+        }
+        start(readOp, closed ? -Errno.EBADF : driver.read(handle, buffer, offset, length, readOp), callback);
+    }
+
+    /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
+    public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        if (writeOp == null) {
+            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r);
+        }
+        start(writeOp, closed ? -Errno.EBADF : driver.write(handle, buffer, offset, length, writeOp), callback);
+    }
+
+    private void start(CallbackOp op, int r, IoCallback callback) {
+        if (!loop.inLoopThread()) {
+            throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use read/write");
+        }
+        op.started(r, callback);
+    }
+
+    /** A read as a stage; completes on the loop thread. Any thread. */
+    public CompletionStage<Integer> readAsync(ByteBuffer dst) {
+        return async(dst, true);
+    }
+
+    /** A write of some of {@code src} as a stage; completes on the loop thread. Any thread. */
+    public CompletionStage<Integer> writeAsync(ByteBuffer src) {
+        return async(src, false);
+    }
+
+    private CompletionStage<Integer> async(ByteBuffer buf, boolean read) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        int len = buf.remaining();
+        IoCallback cb = new IoCallback() {
+            @Override
+            public void completed(int result) {
+                if (result > 0) {
+                    buf.position(buf.position() + result);
+                }
+                f.complete(result);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                f.completeExceptionally(error);
+            }
+        };
+        Runnable go = () -> {
+            if (read) {
+                read(seg, 0, len, cb);
+            } else {
+                write(seg, 0, len, cb);
+            }
+        };
+        if (loop.inLoopThread()) {
+            go.run();
+        } else {
+            loop.execute(go);
+        }
+        return f;
+    }
+
+    // ---- options, addresses, shutdown, close ----
+
+    public void setNoDelay(boolean on) throws IOException {
+        setOption(SocketOpt.TCP_NODELAY, on ? 1 : 0);
+    }
+
+    public boolean noDelay() throws IOException {
+        return getOption(SocketOpt.TCP_NODELAY) != 0;
+    }
+
+    public void setKeepAlive(boolean on) throws IOException {
+        setOption(SocketOpt.SO_KEEPALIVE, on ? 1 : 0);
+    }
+
+    public boolean keepAlive() throws IOException {
+        return getOption(SocketOpt.SO_KEEPALIVE) != 0;
+    }
+
+    public void setReceiveBufferSize(int bytes) throws IOException {
+        setOption(SocketOpt.SO_RCVBUF, bytes);
+    }
+
+    public int receiveBufferSize() throws IOException {
+        return getOption(SocketOpt.SO_RCVBUF);
+    }
+
+    public void setSendBufferSize(int bytes) throws IOException {
+        setOption(SocketOpt.SO_SNDBUF, bytes);
+    }
+
+    public int sendBufferSize() throws IOException {
+        return getOption(SocketOpt.SO_SNDBUF);
+    }
+
+    private void setOption(SocketOpt option, int value) throws IOException {
+        ensureOpen();
+        LoopCall.check(loop, "setsockopt(" + option + ", fd=" + handle + ")", d -> d.setOption(handle, option, value));
+    }
+
+    private int getOption(SocketOpt option) throws IOException {
+        ensureOpen();
+        return LoopCall.check(loop, "getsockopt(" + option + ", fd=" + handle + ")", d -> d.getOption(handle, option));
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        return LoopCall.call(loop, d -> d.localAddress(handle));
+    }
+
+    public InetSocketAddress peerAddress() throws IOException {
+        ensureOpen();
+        return LoopCall.call(loop, d -> d.peerAddress(handle));
+    }
+
+    /** Half-close: the peer reads end of stream; this side can still read. */
+    public void shutdownOutput() throws IOException {
+        ensureOpen();
+        LoopCall.check(loop, "shutdown(SHUT_WR, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_WR));
+    }
+
+    /** Stops reading: later reads return -1. */
+    public void shutdownInput() throws IOException {
+        ensureOpen();
+        LoopCall.check(loop, "shutdown(SHUT_RD, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_RD));
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Closes the connection; a read or write pending in another task fails with AsynchronousCloseException. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop.isTerminated()) {
+            return; // the loop closed every handle when it stopped
+        }
+        LoopCall.call(loop, d -> d.close(handle));
+    }
+
+    @Override
+    public String toString() {
+        return "TcpStream[fd=" + handle + (closed ? ", closed" : "") + ", " + loop.name() + "]";
+    }
+}

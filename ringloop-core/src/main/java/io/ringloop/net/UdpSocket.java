@@ -1,0 +1,147 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * A UDP socket on one loop: send and receive datagrams with addresses, or connect to one peer. Blocking style
+ * (from a task, or any thread). The socket owns a small native block for the sender's address, freed on close.
+ */
+public final class UdpSocket implements AutoCloseable {
+    private final EventLoop loop;
+    private final Driver driver;
+    private final int handle;
+    private final IoWaiter receiveWaiter;
+    private final IoWaiter sendWaiter;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment sender = arena.allocate(SockAddr.MAX_SIZE, 8);
+    private volatile boolean closed;
+
+    private UdpSocket(EventLoop loop, int handle) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+        this.receiveWaiter = new IoWaiter(loop);
+        this.sendWaiter = new IoWaiter(loop);
+    }
+
+    /** Binds on the caller's loop (port 0: any free port). */
+    public static UdpSocket bind(InetSocketAddress address) throws IOException {
+        return bind(LoopCall.requireLoop("bind"), address);
+    }
+
+    public static UdpSocket bind(EventLoop loop, InetSocketAddress address) throws IOException {
+        String where = SockAddr.text(address);
+        int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
+        int fd = LoopCall.check(loop, "socket(udp " + where + ")", d -> d.socket(family, Driver.SOCK_DGRAM));
+        UdpSocket s = new UdpSocket(loop, fd);
+        try {
+            LoopCall.check(loop, "bind(udp " + where + ")", d -> d.bind(fd, address));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        ensureOpen();
+        return LoopCall.call(loop, d -> d.localAddress(handle));
+    }
+
+    /** Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. */
+    public void connect(InetSocketAddress peer) throws IOException {
+        ensureOpen();
+        String what = "connect(udp " + SockAddr.text(peer) + ")";
+        int r = sendWaiter.run(() -> driver.connect(handle, peer, sendWaiter), what, 0);
+        if (r < 0) {
+            throw Errno.exception(what, r);
+        }
+    }
+
+    public void setBroadcast(boolean on) throws IOException {
+        ensureOpen();
+        LoopCall.check(loop, "setsockopt(SO_BROADCAST, fd=" + handle + ")",
+                d -> d.setOption(handle, SocketOpt.SO_BROADCAST, on ? 1 : 0));
+    }
+
+    public boolean broadcast() throws IOException {
+        ensureOpen();
+        return LoopCall.check(loop, "getsockopt(SO_BROADCAST, fd=" + handle + ")",
+                d -> d.getOption(handle, SocketOpt.SO_BROADCAST)) != 0;
+    }
+
+    /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; returns the bytes sent. */
+    public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
+        ensureOpen();
+        MemorySegment seg = MemorySegment.ofBuffer(src);
+        String what = "sendto(" + (target == null ? "connected peer" : SockAddr.text(target)) + ")";
+        int r = await(sendWaiter, () -> driver.sendTo(handle, seg, target, sendWaiter), what);
+        src.position(src.position() + r);
+        return r;
+    }
+
+    /** Sends to the connected peer. */
+    public int send(ByteBuffer src) throws IOException {
+        return send(src, null);
+    }
+
+    /**
+     * Receives one datagram into {@code dst} (truncated to its remaining space) and returns the sender.
+     */
+    public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        ensureOpen();
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom");
+        dst.position(dst.position() + Math.min(r, seg.byteSize() > Integer.MAX_VALUE ? r : (int) seg.byteSize()));
+        return SockAddr.decode(sender);
+    }
+
+    private int await(IoWaiter w, java.util.function.IntSupplier op, String what) throws IOException {
+        int r = Tasks.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
+        if (r < 0) {
+            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+                throw new AsynchronousCloseException();
+            }
+            throw Errno.exception(what + "(fd=" + handle + ")", r);
+        }
+        return r;
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!loop.isTerminated()) {
+                LoopCall.call(loop, d -> d.close(handle));
+            }
+        } finally {
+            // Pending receives completed inside close(handle): the kernel no longer writes the sender block.
+            arena.close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.ringloop.task;
+
+import io.ringloop.loop.EventLoop;
+import java.util.concurrent.Executor;
+
+/**
+ * The scheduler of the virtual threads that run on one loop: their continuations run on the loop thread.
+ *
+ * <p>The JDK calls {@link #execute} from inside the virtual thread that is still mounted when it unparks
+ * another thread or starts one: {@code Thread.currentThread()} is then that virtual thread, not the loop
+ * thread, although we are on the loop's OS thread. {@link Tasks#onCarrier} recognises that case (the
+ * current virtual thread's scheduler is this one) so a local wake costs a queue add, not an eventfd write.
+ */
+final class LoopScheduler implements Executor {
+    final EventLoop loop;
+
+    LoopScheduler(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    @Override
+    public void execute(Runnable continuation) {
+        if (Tasks.onCarrier(loop)) {
+            loop.executeLocal(continuation);
+        } else {
+            loop.executeRemote(continuation);
+        }
+    }
+}

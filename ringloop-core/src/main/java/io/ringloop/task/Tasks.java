@@ -1,0 +1,147 @@
+package io.ringloop.task;
+
+import io.ringloop.loop.EventLoop;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Spawning tasks: virtual threads scheduled on a loop (see {@link VirtualThreads} for how, and for the
+ * fallback when the JDK will not let us). Each loop gets one {@link LoopScheduler}; a graceful shutdown of
+ * the loop cancels its live tasks and waits for them.
+ */
+public final class Tasks {
+    private static final System.Logger LOG = System.getLogger("io.ringloop");
+    private static final AtomicBoolean MODE_LOGGED = new AtomicBoolean();
+    private static final ScopedValue<EventLoop> LOOP = ScopedValue.newInstance();
+    private static final ConcurrentHashMap<EventLoop, PerLoop> LOOPS = new ConcurrentHashMap<>();
+
+    /** What the task layer keeps per loop. {@code live} is touched only on the loop thread. */
+    private static final class PerLoop {
+        final LoopScheduler scheduler;
+        final ThreadFactory factory;
+        final Set<JoinHandle<?>> live = ConcurrentHashMap.newKeySet();
+
+        PerLoop(EventLoop loop) {
+            scheduler = new LoopScheduler(loop);
+            ThreadFactory f = VirtualThreads.factory(scheduler, "ringloop-task-");
+            factory = f != null ? f : Thread.ofVirtual().name("ringloop-task-", 0).factory();
+        }
+    }
+
+    private Tasks() {
+    }
+
+    /** Which mode tasks run in (loop-scheduled or default scheduler), for the start-up log line. */
+    public static String mode() {
+        return VirtualThreads.MODE;
+    }
+
+    /** True when tasks run on their loop's thread. */
+    public static boolean loopScheduled() {
+        return VirtualThreads.AVAILABLE;
+    }
+
+    /** Spawns {@code body} as a task on the caller's loop. */
+    public static <T> JoinHandle<T> spawn(Callable<T> body) {
+        EventLoop loop = currentLoop();
+        if (loop == null) {
+            throw new IllegalStateException("spawn: not on a loop; use Runtime.spawn or Tasks.spawn(loop, body)");
+        }
+        return spawn(loop, body);
+    }
+
+    /** Spawns {@code body} as a task on {@code loop}. Any thread. */
+    public static <T> JoinHandle<T> spawn(EventLoop loop, Callable<T> body) {
+        PerLoop per = perLoop(loop);
+        JoinHandle<T> handle = new JoinHandle<>();
+        Thread t = per.factory.newThread(() -> runTask(loop, per, handle, body));
+        handle.bind(t);
+        post(loop, () -> {
+            if (loop.isShutdown()) {
+                handle.fail(new CancellationException("loop " + loop.name() + " is shutting down"));
+                return;
+            }
+            loop.retain();
+            per.live.add(handle);
+            t.start();
+        });
+        return handle;
+    }
+
+    private static <T> void runTask(EventLoop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body) {
+        try {
+            T value = ScopedValue.where(LOOP, loop).call(body::call);
+            handle.succeed(value);
+        } catch (Throwable t) {
+            handle.fail(t);
+        } finally {
+            // The end of a task runs where it ran: on the loop (loop-scheduled) or it hops there.
+            post(loop, () -> {
+                per.live.remove(handle);
+                loop.release();
+            });
+        }
+    }
+
+    private static PerLoop perLoop(EventLoop loop) {
+        PerLoop per = LOOPS.get(loop);
+        if (per != null) {
+            return per;
+        }
+        if (MODE_LOGGED.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "ringloop: " + VirtualThreads.MODE);
+        }
+        return LOOPS.computeIfAbsent(loop, l -> {
+            PerLoop p = new PerLoop(l);
+            l.execute(() -> l.onShutdown(() -> {
+                for (JoinHandle<?> h : p.live) {
+                    h.cancel();
+                }
+                LOOPS.remove(l);
+            }));
+            return p;
+        });
+    }
+
+    /** The loop of the calling task, or of the calling loop thread; null elsewhere. */
+    public static EventLoop currentLoop() {
+        if (LOOP.isBound()) {
+            return LOOP.get();
+        }
+        return EventLoop.current();
+    }
+
+    /**
+     * True when the caller runs on {@code loop}'s OS thread: the loop thread itself, or a virtual thread
+     * that loop carries. Then the loop's driver may be called directly.
+     */
+    public static boolean onCarrier(EventLoop loop) {
+        Thread t = Thread.currentThread();
+        if (t == loop.thread()) {
+            return true;
+        }
+        Executor s = VirtualThreads.schedulerOf(t);
+        return s instanceof LoopScheduler ls && ls.loop == loop;
+    }
+
+    /** Runs {@code r} on {@code loop}: queued locally when on its carrier, else through its inbox. */
+    public static void post(EventLoop loop, Runnable r) {
+        if (onCarrier(loop)) {
+            loop.executeLocal(r);
+        } else {
+            loop.execute(r);
+        }
+    }
+
+    static boolean isCancellation(Throwable t) {
+        return t instanceof CancellationException || t instanceof InterruptedException
+                || t instanceof InterruptedIOException || t instanceof ClosedByInterruptException;
+    }
+}

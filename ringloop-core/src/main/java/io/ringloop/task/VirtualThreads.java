@@ -1,0 +1,74 @@
+package io.ringloop.task;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Virtual threads with a custom scheduler. The JDK's virtual-thread builder takes a scheduler through a
+ * package-private constructor ({@code java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)}); with
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or {@code =io.ringloop}) we can call it, and read a
+ * virtual thread's {@code scheduler} field to learn which loop carries the current thread.
+ *
+ * <p>Without the flag {@link #AVAILABLE} is false and tasks run on the JDK's default scheduler: everything
+ * works, but every I/O completion hops threads. {@link #MODE} says which, and the runtime logs it once.
+ */
+final class VirtualThreads {
+    static final boolean AVAILABLE;
+    static final String MODE;
+    private static final Constructor<?> BUILDER;
+    private static final VarHandle SCHEDULER;
+    private static final Class<?> VIRTUAL_THREAD;
+
+    static {
+        Constructor<?> ctor = null;
+        VarHandle scheduler = null;
+        Class<?> vt = null;
+        String mode;
+        try {
+            Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            ctor = builder.getDeclaredConstructor(Executor.class);
+            ctor.setAccessible(true);
+            vt = Class.forName("java.lang.VirtualThread");
+            scheduler = MethodHandles.privateLookupIn(vt, MethodHandles.lookup())
+                    .findVarHandle(vt, "scheduler", Executor.class);
+            mode = "tasks run as virtual threads on the loop thread";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            ctor = null;
+            scheduler = null;
+            mode = "tasks run on the JDK's default virtual-thread scheduler (add "
+                    + "--add-opens java.base/java.lang=ALL-UNNAMED to run them on the loop thread): " + e;
+        }
+        BUILDER = ctor;
+        SCHEDULER = scheduler;
+        VIRTUAL_THREAD = vt;
+        AVAILABLE = ctor != null;
+        MODE = mode;
+    }
+
+    private VirtualThreads() {
+    }
+
+    /** A factory of virtual threads scheduled by {@code scheduler}; null when not available. */
+    static ThreadFactory factory(Executor scheduler, String name) {
+        if (!AVAILABLE) {
+            return null;
+        }
+        try {
+            Thread.Builder.OfVirtual b = (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+            return b.name(name, 0).factory();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build a loop-scheduled virtual thread factory", e);
+        }
+    }
+
+    /** The scheduler of {@code thread} if it is a virtual thread and we can see it, else null. */
+    static Executor schedulerOf(Thread thread) {
+        if (SCHEDULER == null || thread.getClass() != VIRTUAL_THREAD) {
+            return null;
+        }
+        return (Executor) SCHEDULER.get(thread);
+    }
+}
