@@ -464,7 +464,13 @@ public final class EpollDriver implements Driver {
         if (token == NO_OP || !ops.isLive(token)) {
             return 0;
         }
-        int r = attempt(fd, ops.kind(token), ops.buffer(token), ops.arg(token), ops.attachment(token));
+        int r;
+        try {
+            r = attempt(fd, ops.kind(token), ops.buffer(token), ops.arg(token), ops.attachment(token));
+        } catch (RuntimeException e) {
+            // One operation's bad buffer (freed, or confined to another thread) fails that operation only.
+            r = -Errno.EFAULT;
+        }
         if (r == -Errno.EAGAIN) {
             return 0;
         }

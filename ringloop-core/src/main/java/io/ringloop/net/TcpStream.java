@@ -119,6 +119,28 @@ public final class TcpStream implements AutoCloseable {
         return read(b, 0, b.length);
     }
 
+    /**
+     * Reads into {@code buffer[offset, offset+length)}: the count, or -1 at end of stream. With a native
+     * segment this allocates nothing per call.
+     */
+    public int read(MemorySegment buffer, long offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        if (length == 0) {
+            ensureOpen();
+            return 0;
+        }
+        return io(true, buffer, offset, length);
+    }
+
+    /** Writes all of {@code buffer[offset, offset+length)}. */
+    public void writeAll(MemorySegment buffer, long offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        int done = 0;
+        while (done < length) {
+            done += io(false, buffer, offset + done, length - done);
+        }
+    }
+
     /** Fills {@code dst} completely, or throws {@link EOFException} if the stream ends first. */
     public void readFully(ByteBuffer dst) throws IOException {
         while (dst.hasRemaining()) {
@@ -181,6 +203,10 @@ public final class TcpStream implements AutoCloseable {
 
     private int io(boolean read, MemorySegment seg, long off, int len) throws IOException {
         ensureOpen();
+        if (seg.isNative() && !seg.isAccessibleBy(loop.thread())) {
+            throw new IllegalArgumentException((read ? "read" : "write") + ": the buffer's arena is confined to "
+                    + "another thread; the loop thread must reach it (use Arena.ofShared(), ofAuto() or global())");
+        }
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "read" : "write";
         int r;
@@ -217,6 +243,7 @@ public final class TcpStream implements AutoCloseable {
      * of stream). Loop thread only; one read at a time.
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        requireLoopThread();
         if (readOp == null) {
             readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r);
         }
@@ -225,6 +252,7 @@ public final class TcpStream implements AutoCloseable {
 
     /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        requireLoopThread();
         if (writeOp == null) {
             writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r);
         }
@@ -232,10 +260,13 @@ public final class TcpStream implements AutoCloseable {
     }
 
     private void start(CallbackOp op, int r, IoCallback callback) {
+        op.started(r, callback);
+    }
+
+    private void requireLoopThread() {
         if (!loop.inLoopThread()) {
             throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use read/write");
         }
-        op.started(r, callback);
     }
 
     /** A read as a stage; completes on the loop thread. Any thread. */

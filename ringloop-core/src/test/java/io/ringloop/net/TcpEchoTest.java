@@ -5,42 +5,108 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ringloop.Runtime;
 import io.ringloop.loop.Backend;
+import io.ringloop.task.JoinHandle;
+import io.ringloop.task.Tasks;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/** Echo round trips through the blocking task API, every backend. */
 class TcpEchoTest {
-    @ParameterizedTest
-    @MethodSource("io.ringloop.Backends#all")
-    void shouldEchoSmallMessage(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).start()) {
-            byte[] got = rt.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
-                    var server = io.ringloop.task.Tasks.spawn(() -> {
-                        try (TcpStream s = l.accept()) {
-                            byte[] buf = new byte[1024];
-                            int n;
-                            while ((n = s.read(buf)) > 0) {
-                                s.writeAll(buf, 0, n);
+    static final InetSocketAddress ANY_LOCAL = new InetSocketAddress("127.0.0.1", 0);
+
+    static Stream<Arguments> backendsAndSizes() {
+        int[] sizes = {1, 64, 1000, 16 * 1024, 1 << 20, 16 << 20};
+        return io.ringloop.Backends.all().stream()
+                .flatMap(b -> java.util.Arrays.stream(sizes).mapToObj(n -> Arguments.of(b, n)));
+    }
+
+    /** Serves echo on every accepted connection until the listener closes. */
+    static JoinHandle<Void> echoServer(TcpListener l) {
+        return Tasks.spawn(() -> {
+            try {
+                while (true) {
+                    TcpStream s = l.accept();
+                    Tasks.spawn(() -> {
+                        try (s) {
+                            ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
+                            while (s.read(buf) >= 0) {
+                                buf.flip();
+                                s.writeAll(buf);
+                                buf.clear();
                             }
                         }
                         return null;
                     });
+                }
+            } catch (java.nio.channels.AsynchronousCloseException | java.nio.channels.ClosedChannelException e) {
+                return null;
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0} {1} bytes")
+    @MethodSource("backendsAndSizes")
+    void shouldEchoEveryByteInOrder(Backend backend, int size) throws Exception {
+        try (Runtime rt = Runtime.builder().backend(backend).start()) {
+            rt.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
+                    echoServer(l);
                     try (TcpStream c = TcpStream.connect(l.localAddress())) {
-                        byte[] msg = new byte[100];
-                        new Random(1).nextBytes(msg);
-                        c.writeAll(msg);
-                        byte[] back = new byte[100];
-                        c.readFully(back, 0, 100);
-                        c.shutdownOutput();
-                        server.join();
+                        byte[] msg = new byte[size];
+                        new Random(size).nextBytes(msg);
+                        // Write from a second task so a large message cannot deadlock on full socket buffers.
+                        JoinHandle<Void> writer = Tasks.spawn(() -> {
+                            c.writeAll(msg);
+                            return null;
+                        });
+                        byte[] back = new byte[size];
+                        c.readFully(back, 0, size);
+                        writer.join();
                         assertArrayEquals(msg, back);
-                        return back;
                     }
                 }
+                return null;
             });
-            assertEquals(100, got.length);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldServeThousandConcurrentConnections(Backend backend) throws Exception {
+        int connections = 1000;
+        try (Runtime rt = Runtime.builder().backend(backend).start()) {
+            long total = rt.blockOn(() -> {
+                try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
+                    echoServer(l);
+                    List<JoinHandle<Integer>> clients = new ArrayList<>();
+                    for (int i = 0; i < connections; i++) {
+                        int id = i;
+                        clients.add(Tasks.spawn(() -> {
+                            try (TcpStream c = TcpStream.connect(l.localAddress())) {
+                                byte[] msg = ("hello " + id).getBytes();
+                                c.writeAll(msg);
+                                byte[] back = new byte[msg.length];
+                                c.readFully(back, 0, back.length);
+                                assertArrayEquals(msg, back);
+                                return 1;
+                            }
+                        }));
+                    }
+                    long ok = 0;
+                    for (JoinHandle<Integer> h : clients) {
+                        ok += h.join();
+                    }
+                    return ok;
+                }
+            });
+            assertEquals(connections, total);
         }
     }
 }

@@ -1,0 +1,204 @@
+package io.ringloop.cli;
+
+import io.ringloop.Runtime;
+import io.ringloop.loop.Backend;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.net.AcceptCallback;
+import io.ringloop.net.IoCallback;
+import io.ringloop.net.TcpListener;
+import io.ringloop.net.TcpStream;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ringloop echo}: a TCP echo server, in either task style (a virtual thread per connection, plain
+ * blocking code) or callback style (no virtual threads, nothing allocated per message). Serves until SIGINT
+ * or SIGTERM, then closes every connection and exits 0.
+ */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "Run a TCP echo server until SIGINT/SIGTERM.")
+public final class EchoCommand implements Callable<Integer> {
+    private static final int BUFFER_BYTES = 16 * 1024;
+
+    @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port)")
+    int port = 7000;
+
+    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE})")
+    String host = "0.0.0.0";
+
+    @Option(names = "--backend", description = "auto, io_uring, epoll or nio (default: ${DEFAULT-VALUE})")
+    String backend = "auto";
+
+    @Option(names = "--threads", description = "event loops; >1 binds one SO_REUSEPORT listener per loop "
+            + "(default: ${DEFAULT-VALUE})")
+    int threads = 1;
+
+    @Option(names = "--style", description = "task (virtual thread per connection) or callback "
+            + "(default: ${DEFAULT-VALUE})")
+    String style = "task";
+
+    @Override
+    public Integer call() throws Exception {
+        boolean callback = switch (style.toLowerCase(Locale.ROOT)) {
+            case "task" -> false;
+            case "callback" -> true;
+            default -> throw new IllegalArgumentException("--style must be task or callback: " + style);
+        };
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        List<TcpListener> listeners = new CopyOnWriteArrayList<>();
+        try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).name("echo").start()) {
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            for (int i = 0; i < threads; i++) {
+                TcpListener l = bindOn(rt.loop(i), address);
+                listeners.add(l);
+                if (callback) {
+                    rt.loop(i).execute(() -> acceptLoop(l));
+                } else {
+                    rt.spawnOn(i, () -> serveTasks(l));
+                }
+                address = l.localAddress(); // port 0: the other loops share the port the first one got
+            }
+            System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
+                    listeners.get(0).localAddress(), rt.backendName(), threads, callback ? "callback" : "task");
+            if (!callback) {
+                System.out.println("  " + Tasks.mode());
+            }
+            System.out.flush();
+            stop.await();
+            System.out.println("ringloop echo: stopping, closing every connection");
+        }
+        return 0;
+    }
+
+    static Backend parseBackend(String name) {
+        return switch (name.toLowerCase(Locale.ROOT).replace('-', '_')) {
+            case "auto" -> Backend.AUTO;
+            case "io_uring", "iouring", "uring" -> Backend.IO_URING;
+            case "epoll" -> Backend.EPOLL;
+            case "nio" -> Backend.NIO;
+            default -> throw new IllegalArgumentException("--backend must be auto, io_uring, epoll or nio: " + name);
+        };
+    }
+
+    private TcpListener bindOn(EventLoop loop, InetSocketAddress address) throws IOException {
+        return TcpListener.builder().loop(loop).reusePort(threads > 1).bind(address);
+    }
+
+    // ---- task style: straight-line blocking code, one virtual thread per connection ----
+
+    private static Void serveTasks(TcpListener listener) throws IOException {
+        while (true) {
+            TcpStream s = listener.accept();
+            Tasks.spawn(() -> echo(s));
+        }
+    }
+
+    private static Void echo(TcpStream s) throws IOException {
+        try (s; Arena arena = Arena.ofShared()) {
+            s.setNoDelay(true);
+            MemorySegment buf = arena.allocate(BUFFER_BYTES);
+            int n;
+            while ((n = s.read(buf, 0, BUFFER_BYTES)) > 0) {
+                s.writeAll(buf, 0, n);
+            }
+        }
+        return null;
+    }
+
+    // ---- callback style: on the loop thread, no virtual threads ----
+
+    private static void acceptLoop(TcpListener listener) {
+        listener.accept(new AcceptCallback() {
+            @Override
+            public void accepted(TcpStream stream) {
+                new CallbackConnection(stream).start();
+                listener.accept(this);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                if (listener.isOpen() && !listener.loop().isShutdown()) {
+                    System.err.println("accept failed: " + error);
+                    listener.accept(this);
+                }
+            }
+        });
+    }
+
+    /** One connection in callback style: read, write it all back, read again. */
+    private static final class CallbackConnection {
+        private final TcpStream stream;
+        private final Arena arena = Arena.ofConfined(); // loop thread only, freed on close
+        private final MemorySegment buf = arena.allocate(BUFFER_BYTES);
+        private int pending;
+        private int written;
+        private final IoCallback onRead = new IoCallback() {
+            @Override
+            public void completed(int n) {
+                if (n < 0) {
+                    close();
+                    return;
+                }
+                pending = n;
+                written = 0;
+                stream.write(buf, 0, n, onWrite);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                close();
+            }
+        };
+        private final IoCallback onWrite = new IoCallback() {
+            @Override
+            public void completed(int n) {
+                written += n;
+                if (written < pending) {
+                    stream.write(buf, written, pending - written, this);
+                } else {
+                    stream.read(buf, 0, BUFFER_BYTES, onRead);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                close();
+            }
+        };
+
+        CallbackConnection(TcpStream stream) {
+            this.stream = stream;
+        }
+
+        void start() {
+            try {
+                stream.setNoDelay(true);
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            stream.read(buf, 0, BUFFER_BYTES, onRead);
+        }
+
+        void close() {
+            try {
+                stream.close();
+            } catch (IOException ignore) {
+                // closing a connection whose peer already went away; nothing to report
+            } finally {
+                arena.close();
+            }
+        }
+    }
+}
