@@ -8,7 +8,11 @@ import picocli.CommandLine.Option;
  * PLACEHOLDER written by the launcher helper so that {@link Main} compiles. The lead's real
  * {@code EchoCommand} replaces this file as a whole; nothing else depends on its contents.
  */
-@Command(name = "echo", mixinStandardHelpOptions = true, description = "TCP echo server (not implemented yet).")
+@Command(
+        name = "echo",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "TCP echo server (not implemented yet).")
 public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "7000", description = "Port to listen on (default: ${DEFAULT-VALUE}).")

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "info",
         mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Print the JDK, kernel and OS ringloop runs on.")
 public final class InfoCommand implements Callable<Integer> {
 
