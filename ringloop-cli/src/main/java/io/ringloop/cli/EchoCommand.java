@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * blocking code) or callback style (no virtual threads, nothing allocated per message). Serves until SIGINT
  * or SIGTERM, then closes every connection and exits 0.
  */
-@Command(name = "echo", mixinStandardHelpOptions = true,
+@Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run a TCP echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
     private static final int BUFFER_BYTES = 16 * 1024;

@@ -1,0 +1,48 @@
+package io.ringloop.cli;
+
+import io.ringloop.loop.Backend;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ringloop info}: what this machine and JVM offer the runtime. The first thing to paste into a bug
+ * report. Backend probing (which of io_uring / epoll / NIO would AUTO pick, and why) is added with the drivers.
+ */
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Print the JDK, kernel and OS ringloop runs on.")
+public final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        row(out, "ringloop", Main.version());
+        row(out, "java", Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+                + System.getProperty("java.vm.name") + ")");
+        row(out, "java.home", System.getProperty("java.home"));
+        row(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        row(out, "kernel", System.getProperty("os.version"));
+        row(out, "cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        Module runtime = Backend.class.getModule();
+        row(out, "native access", runtime.isNativeAccessEnabled()
+                ? "enabled"
+                : "DISABLED (run with --enable-native-access=ALL-UNNAMED, as ./ringloop does)");
+        row(out, "loop threads", Thread.class.getModule().isOpen("java.lang", runtime)
+                ? "virtual threads can run on the loop thread (java.lang is open)"
+                : "tasks use the JDK's default scheduler (run with --add-opens java.base/java.lang=ALL-UNNAMED)");
+        out.flush();
+        return 0;
+    }
+
+    private static void row(PrintWriter out, String key, String value) {
+        out.printf("%-14s %s%n", key, value);
+    }
+}
