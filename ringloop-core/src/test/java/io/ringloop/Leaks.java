@@ -1,8 +1,8 @@
 package io.ringloop;
 
 import java.io.File;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
+import java.util.List;
 
 /** What a test checks comes back: open file descriptors and native (direct) memory. */
 public final class Leaks {
@@ -15,13 +15,23 @@ public final class Leaks {
         return fds == null ? -1 : fds.length;
     }
 
-    /** Bytes of native memory the JDK accounts to direct buffers and FFM arenas. */
+    /**
+     * Bytes of native memory the JDK accounts to direct buffers and FFM arenas (the "direct" buffer pool).
+     * Read reflectively: tests compile inside the io.ringloop module, which does not read java.management.
+     */
     public static long nativeBytes() {
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if (pool.getName().equals("direct")) {
-                return pool.getMemoryUsed();
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Class<?> poolType = Class.forName("java.lang.management.BufferPoolMXBean");
+            Method beans = factory.getMethod("getPlatformMXBeans", Class.class);
+            for (Object pool : (List<?>) beans.invoke(null, poolType)) {
+                if ("direct".equals(poolType.getMethod("getName").invoke(pool))) {
+                    return (long) poolType.getMethod("getMemoryUsed").invoke(pool);
+                }
             }
+            return -1;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the direct buffer pool", e);
         }
-        return -1;
     }
 }

@@ -228,6 +228,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return shutdownRequested;
     }
 
+    /** True while the loop has announced that it sleeps (or is about to) in poll. For tests and metrics. */
+    public boolean isSleeping() {
+        return state.get() == SLEEPING;
+    }
+
     public boolean isTerminated() {
         return state.get() == TERMINATED;
     }

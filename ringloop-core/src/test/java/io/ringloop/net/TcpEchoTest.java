@@ -45,7 +45,7 @@ class TcpEchoTest {
                         return null;
                     });
                 }
-            } catch (java.nio.channels.AsynchronousCloseException | java.nio.channels.ClosedChannelException e) {
+            } catch (java.nio.channels.ClosedChannelException e) {
                 return null;
             }
         });
