@@ -8,4 +8,7 @@ module io.ringloop {
     exports io.ringloop.loop;
     exports io.ringloop.task;
     exports io.ringloop.net;
+    exports io.ringloop.signal;
+
+    requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
 }

@@ -2,9 +2,12 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.net.TcpServer;
+import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,17 +29,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class Runtime implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.ringloop");
+
     private final List<EventLoop> loops;
-    private final Duration shutdownGrace;
+    private final boolean workStealing;
+    private final BlockingPool blocking;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
-    private Runtime(List<EventLoop> loops, Duration shutdownGrace) {
+    private Runtime(List<EventLoop> loops, boolean workStealing, BlockingPool blocking) {
         this.loops = List.copyOf(loops);
-        this.shutdownGrace = shutdownGrace;
+        this.workStealing = workStealing;
+        this.blocking = blocking;
     }
 
-    /** One loop on the AUTO backend. */
+    /** One loop per available processor on the AUTO backend. */
     public static Runtime start() throws IOException {
         return builder().start();
     }
@@ -48,9 +55,11 @@ public final class Runtime implements AutoCloseable {
     /** Runtime options. */
     public static final class Builder {
         private Backend backend = Backend.AUTO;
-        private int threads = 1;
+        private int threads = java.lang.Runtime.getRuntime().availableProcessors();
         private String name = "ringloop";
-        private Duration shutdownGrace = Duration.ofSeconds(1);
+        private boolean pinCpus;
+        private boolean workStealing;
+        private int blockingThreads = 64;
 
         private Builder() {
         }
@@ -61,7 +70,7 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** Number of loops (threads); default 1. */
+        /** Number of loops (threads); default: available processors. */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1: " + threads);
@@ -76,25 +85,45 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link Runtime#close()} lets cancelled tasks finish before it closes their sockets. */
-        public Builder shutdownGrace(Duration grace) {
-            this.shutdownGrace = grace;
+        /** Pin loop {@code i} to CPU {@code i % cpus} (sched_setaffinity); default off. */
+        public Builder pinCpus(boolean on) {
+            this.pinCpus = on;
+            return this;
+        }
+
+        /**
+         * Spawn tasks in work-stealing mode: virtual threads on the JDK's ForkJoinPool with their I/O still on
+         * the loops. Pays a thread hop per I/O operation; buys spreading CPU-heavy tasks over all cores.
+         */
+        public Builder workStealing(boolean on) {
+            this.workStealing = on;
+            return this;
+        }
+
+        /** Size of the {@link #spawnBlocking} pool; default 64. */
+        public Builder blockingThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("blockingThreads must be >= 1: " + n);
+            }
+            this.blockingThreads = n;
             return this;
         }
 
         public Runtime start() throws IOException {
             List<EventLoop> loops = new ArrayList<>(threads);
+            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(EventLoop.start(backend, name + "-" + i));
+                    loops.add(EventLoop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1));
                 }
             } catch (IOException | RuntimeException e) {
                 for (EventLoop l : loops) {
-                    l.shutdown(Duration.ZERO);
+                    l.close();
                 }
                 throw e;
             }
-            return new Runtime(loops, shutdownGrace);
+            LOG.log(System.Logger.Level.DEBUG, () -> "ringloop: " + threads + " loop(s), " + Tasks.mode());
+            return new Runtime(loops, workStealing, new BlockingPool(name, blockingThreads, Duration.ofSeconds(10)));
         }
     }
 
@@ -113,12 +142,51 @@ public final class Runtime implements AutoCloseable {
 
     /** Spawns a task on the next loop (round robin). */
     public <T> JoinHandle<T> spawn(Callable<T> task) {
-        return Tasks.spawn(nextLoop(), task);
+        return spawnOn(nextLoop(), task);
     }
 
     /** Spawns a task on loop {@code index}. */
     public <T> JoinHandle<T> spawnOn(int index, Callable<T> task) {
-        return Tasks.spawn(loops.get(index), task);
+        return spawnOn(loops.get(index), task);
+    }
+
+    /** Spawns a task on the loop with the fewest live tasks. */
+    public <T> JoinHandle<T> spawnLeastLoaded(Callable<T> task) {
+        EventLoop best = loops.get(0);
+        int bestLoad = Integer.MAX_VALUE;
+        for (EventLoop l : loops) {
+            int load = Tasks.liveTasks(l);
+            if (load < bestLoad) {
+                best = l;
+                bestLoad = load;
+            }
+        }
+        return spawnOn(best, task);
+    }
+
+    private <T> JoinHandle<T> spawnOn(EventLoop loop, Callable<T> task) {
+        ensureOpen();
+        return workStealing ? Tasks.spawnStealing(loop, task) : Tasks.spawn(loop, task);
+    }
+
+    /**
+     * Runs {@code work} on the bounded pool of platform threads, for what would stall a loop (blocking file
+     * I/O, CPU-heavy hashing, blocking libraries). Join it from a task: the task parks, its loop serves on.
+     */
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> work) {
+        ensureOpen();
+        return blocking.spawn(work);
+    }
+
+    /** Serves TCP on every loop (SO_REUSEPORT, one listener per loop); each connection in its own task. */
+    public TcpServer serve(InetSocketAddress address, TcpServer.Handler handler) throws IOException {
+        return serve(address, TcpServer.Spread.REUSE_PORT, handler);
+    }
+
+    public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, TcpServer.Handler handler)
+            throws IOException {
+        ensureOpen();
+        return TcpServer.start(loops, address, spread, handler);
     }
 
     /**
@@ -152,24 +220,43 @@ public final class Runtime implements AutoCloseable {
     }
 
     private EventLoop nextLoop() {
-        if (closed) {
-            throw new IllegalStateException("runtime is closed");
-        }
+        ensureOpen();
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
 
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("runtime is shut down");
+        }
+    }
+
+    /** A handle that shuts this runtime down from any thread. */
+    public ShutdownHandle shutdownHandle() {
+        return new ShutdownHandle(this);
+    }
+
+    public boolean isShutdown() {
+        return closed;
+    }
+
     /**
-     * Stops every loop: live tasks are cancelled and get the grace period to finish, then every pending
-     * operation is cancelled, every socket closed and every loop thread joined. Idempotent.
+     * Graceful shutdown: every listener stops accepting, live tasks get up to {@code drain} to finish, then
+     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent.
      */
-    @Override
-    public void close() {
+    public void shutdown(Duration drain) {
         closed = true;
         for (EventLoop l : loops) {
-            l.requestShutdown(shutdownGrace);
+            l.requestShutdown(drain);
         }
         for (EventLoop l : loops) {
-            l.shutdown(shutdownGrace);
+            l.shutdown(drain);
         }
+        blocking.close();
+    }
+
+    /** Shutdown without a drain: live tasks are cancelled at once (as when a tokio runtime is dropped). */
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
     }
 }

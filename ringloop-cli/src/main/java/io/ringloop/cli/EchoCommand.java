@@ -2,21 +2,20 @@ package io.ringloop.cli;
 
 import io.ringloop.Runtime;
 import io.ringloop.loop.Backend;
-import io.ringloop.loop.EventLoop;
 import io.ringloop.net.AcceptCallback;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpListener;
+import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
+import io.ringloop.signal.Signal;
+import io.ringloop.signal.Signals;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,6 +46,9 @@ public final class EchoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String style = "task";
 
+    @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
+    boolean pin;
+
     @Override
     public Integer call() throws Exception {
         boolean callback = switch (style.toLowerCase(Locale.ROOT)) {
@@ -54,29 +56,30 @@ public final class EchoCommand implements Callable<Integer> {
             case "callback" -> true;
             default -> throw new IllegalArgumentException("--style must be task or callback: " + style);
         };
-        CountDownLatch stop = new CountDownLatch(1);
-        Signals.onTermination(stop::countDown);
-        List<TcpListener> listeners = new CopyOnWriteArrayList<>();
-        try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).name("echo").start()) {
+        Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
+        try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
+                .name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
-            for (int i = 0; i < threads; i++) {
-                TcpListener l = bindOn(rt.loop(i), address);
-                listeners.add(l);
-                if (callback) {
+            InetSocketAddress bound;
+            if (callback) {
+                bound = null;
+                for (int i = 0; i < threads; i++) {
+                    TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(address);
                     rt.loop(i).execute(() -> acceptLoop(l));
-                } else {
-                    rt.spawnOn(i, () -> serveTasks(l));
+                    address = l.localAddress(); // port 0: the other loops share the port the first one got
+                    bound = bound == null ? address : bound;
                 }
-                address = l.localAddress(); // port 0: the other loops share the port the first one got
+            } else {
+                bound = rt.serve(address, TcpServer.Spread.REUSE_PORT, EchoCommand::echo).localAddress();
             }
             System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
-                    listeners.get(0).localAddress(), rt.backendName(), threads, callback ? "callback" : "task");
+                    bound, rt.backendName(), threads, callback ? "callback" : "task");
             if (!callback) {
                 System.out.println("  " + Tasks.mode());
             }
             System.out.flush();
-            stop.await();
-            System.out.println("ringloop echo: stopping, closing every connection");
+            Signal s = stop.await();
+            System.out.println("ringloop echo: SIG" + s + ", closing every connection");
         }
         return 0;
     }
@@ -91,21 +94,10 @@ public final class EchoCommand implements Callable<Integer> {
         };
     }
 
-    private TcpListener bindOn(EventLoop loop, InetSocketAddress address) throws IOException {
-        return TcpListener.builder().loop(loop).reusePort(threads > 1).bind(address);
-    }
-
     // ---- task style: straight-line blocking code, one virtual thread per connection ----
 
-    private static Void serveTasks(TcpListener listener) throws IOException {
-        while (true) {
-            TcpStream s = listener.accept();
-            Tasks.spawn(() -> echo(s));
-        }
-    }
-
-    private static Void echo(TcpStream s) throws IOException {
-        try (s; Arena arena = Arena.ofShared()) {
+    private static void echo(TcpStream s) throws IOException {
+        try (Arena arena = Arena.ofShared()) {
             s.setNoDelay(true);
             MemorySegment buf = arena.allocate(BUFFER_BYTES);
             int n;
@@ -113,7 +105,6 @@ public final class EchoCommand implements Callable<Integer> {
                 s.writeAll(buf, 0, n);
             }
         }
-        return null;
     }
 
     // ---- callback style: on the loop thread, no virtual threads ----

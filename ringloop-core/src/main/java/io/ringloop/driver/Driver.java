@@ -65,6 +65,20 @@ public interface Driver extends AutoCloseable {
      */
     int close(int handle);
 
+    /**
+     * Removes an idle handle from this driver without closing the socket, so another loop's driver can
+     * {@link #adopt} it (an acceptor handing a connection to another loop). Returns what {@code adopt}
+     * takes, or null if the handle is unknown or has an operation pending.
+     */
+    default Object detach(int handle) {
+        throw new UnsupportedOperationException(name() + ": detach");
+    }
+
+    /** Takes over a socket {@link #detach detached} from another driver of the same backend: its new handle. */
+    default int adopt(Object detached) {
+        throw new UnsupportedOperationException(name() + ": adopt");
+    }
+
     // ---- asynchronous operations: result, -errno, or PENDING ----
 
     /** Accepts a connection: the new handle (non-blocking, close-on-exec). */

@@ -202,6 +202,27 @@ public final class EpollDriver implements Driver {
         return Libc.close(cs, handle);
     }
 
+    @Override
+    public Object detach(int handle) {
+        if (!isOpen(handle) || readOp[handle] != NO_OP || writeOp[handle] != NO_OP) {
+            return null;
+        }
+        if ((state[handle] & REGISTERED) != 0) {
+            Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_DEL, handle, 0, 0, ctlScratch);
+        }
+        state[handle] = 0;
+        generation[handle]++;
+        open--;
+        return handle;
+    }
+
+    @Override
+    public int adopt(Object detached) {
+        int fd = (Integer) detached;
+        adopt(fd);
+        return fd;
+    }
+
     // ---- asynchronous operations ----
 
     @Override

@@ -42,6 +42,12 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final int WAKING = 3;
     private static final int TERMINATED = 4;
 
+    private static final int RUNNING_PHASE = 0;
+    private static final int DRAINING = 1;
+    private static final int CANCELLING = 2;
+    /** How long cancelled tasks get to unwind before their sockets are closed under them. */
+    private static final long CANCEL_GRACE_NS = Duration.ofMillis(250).toNanos();
+
     /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
     private static final int RUN_BUDGET = 1024;
     private static final int TIMER_BUDGET = 1024;
@@ -54,7 +60,9 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final TimerQueue timers = new TimerQueue();
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final List<Runnable> shutdownHooks = new ArrayList<>();
+    private final List<Runnable> cancelHooks = new ArrayList<>();
+    /** Closed when shutdown begins ("stop accepting"): listeners register here. Loop thread only. */
+    private final java.util.Set<AutoCloseable> closeOnShutdown = new java.util.LinkedHashSet<>();
     private final Backend requested;
 
     private Driver driver;
@@ -62,20 +70,35 @@ public final class EventLoop implements Executor, AutoCloseable {
     private String backendReason;
     /** Things that keep the loop alive during a graceful shutdown (live tasks). Loop thread only. */
     private int keepAlive;
-    private boolean stopping;
-    private long stopDeadlineNs;
+    /** RUNNING_PHASE, then DRAINING (tasks may finish), then CANCELLING (tasks were cancelled). */
+    private int stopPhase;
+    /** When the current stop phase ends even if tasks are still alive. */
+    private long phaseDeadlineNs;
     private volatile boolean shutdownRequested;
     private long turns;
 
-    private EventLoop(String name, Backend backend) {
+    /** CPU to pin the loop thread to, or -1. */
+    private final int pinCpu;
+    private volatile int pinnedCpu = -1;
+
+    private EventLoop(String name, Backend backend, int pinCpu) {
         this.name = name;
         this.requested = backend;
+        this.pinCpu = pinCpu;
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
     }
 
     /** Starts a loop thread on {@code backend}; throws if that backend cannot be opened. */
     public static EventLoop start(Backend backend, String name) throws IOException {
-        EventLoop loop = new EventLoop(name, backend);
+        return start(backend, name, -1);
+    }
+
+    /**
+     * Starts a loop thread on {@code backend}, pinned to CPU {@code pinCpu} (sched_setaffinity) unless it is
+     * negative. A pin the kernel refuses is logged and the loop runs unpinned.
+     */
+    public static EventLoop start(Backend backend, String name, int pinCpu) throws IOException {
+        EventLoop loop = new EventLoop(name, backend, pinCpu);
         loop.thread.start();
         try {
             loop.started.await();
@@ -219,9 +242,24 @@ public final class EventLoop implements Executor, AutoCloseable {
         keepAlive--;
     }
 
-    /** Loop thread only: runs when shutdown begins, e.g. to cancel live tasks. */
-    public void onShutdown(Runnable hook) {
-        shutdownHooks.add(hook);
+    /** Loop thread only: runs when a shutdown cancels what is still alive (the task layer cancels tasks). */
+    public void onCancel(Runnable hook) {
+        cancelHooks.add(hook);
+    }
+
+    /** Loop thread only: closed as soon as shutdown begins (listeners: stop accepting). */
+    public void closeOnShutdown(AutoCloseable resource) {
+        closeOnShutdown.add(resource);
+    }
+
+    /** Loop thread only: {@code resource} was closed by its owner. */
+    public void forgetOnShutdown(AutoCloseable resource) {
+        closeOnShutdown.remove(resource);
+    }
+
+    /** Loop thread only: false once a shutdown has started cancelling tasks. */
+    public boolean acceptsTasks() {
+        return stopPhase < CANCELLING;
     }
 
     public boolean isShutdown() {
@@ -238,12 +276,13 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Any thread except the loop's own: begins shutdown (hooks run, e.g. tasks are cancelled), lets what
-     * keeps the loop alive finish for up to {@code grace}, then completes every pending operation with
-     * ECANCELED, closes every handle and the driver, and waits for the thread to end. Idempotent.
+     * Graceful shutdown, from any thread: stop accepting (listeners close), let live tasks finish for up to
+     * {@code drain}, then cancel what is left and give it a moment to unwind, then complete every pending
+     * operation with ECANCELED, close every handle and the driver, and wait for the thread to end.
+     * Idempotent; from the loop's own thread it only begins the shutdown.
      */
-    public void shutdown(Duration grace) {
-        requestShutdown(grace);
+    public void shutdown(Duration drain) {
+        requestShutdown(drain);
         if (Thread.currentThread() == thread) {
             return;
         }
@@ -255,43 +294,91 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /** Any thread: begins {@link #shutdown(Duration)} without waiting for it. Idempotent. */
-    public void requestShutdown(Duration grace) {
-        if (!shutdownRequested) {
-            shutdownRequested = true;
-            long graceNs = grace.toNanos();
-            try {
-                executeRemote(() -> beginStop(graceNs));
-            } catch (RejectedExecutionException ignore) {
-                // already terminated: nothing to stop
-            }
+    public void requestShutdown(Duration drain) {
+        if (shutdownRequested) {
+            return;
+        }
+        shutdownRequested = true;
+        long drainNs = drain.toNanos();
+        try {
+            executeRemote(() -> beginStop(drainNs));
+        } catch (RejectedExecutionException ignore) {
+            // already terminated: nothing to stop
         }
     }
 
-    /** {@link #shutdown(Duration)} with a one-second grace. */
+    /** Shutdown without a drain: live tasks are cancelled at once. */
     @Override
     public void close() {
-        shutdown(Duration.ofSeconds(1));
+        shutdown(Duration.ZERO);
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void beginStop(long graceNs) {
-        if (stopping) {
+    private void beginStop(long drainNs) {
+        if (stopPhase != RUNNING_PHASE) {
             return;
         }
-        stopping = true;
-        stopDeadlineNs = nanoTime() + graceNs;
-        for (Runnable hook : shutdownHooks) {
-            runSafely(hook);
+        stopPhase = DRAINING;
+        phaseDeadlineNs = nanoTime() + drainNs;
+        for (AutoCloseable c : List.copyOf(closeOnShutdown)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, name + ": closing " + c + " at shutdown", e);
+            }
         }
+        closeOnShutdown.clear();
+    }
+
+    /** True when the loop should stop now; moves DRAINING to CANCELLING at the drain deadline. */
+    private boolean stopNow() {
+        if (stopPhase == RUNNING_PHASE) {
+            return false;
+        }
+        if (keepAlive <= 0) {
+            return true;
+        }
+        if (nanoTime() - phaseDeadlineNs < 0) {
+            return false;
+        }
+        if (stopPhase == DRAINING) {
+            stopPhase = CANCELLING;
+            phaseDeadlineNs = nanoTime() + CANCEL_GRACE_NS;
+            for (Runnable hook : List.copyOf(cancelHooks)) {
+                runSafely(hook);
+            }
+            return false;
+        }
+        return true; // CANCELLING and out of time: close what is left under it
     }
 
     // ---- the loop ----
 
+    /** The CPU this loop's thread is pinned to, or -1. */
+    public int pinnedCpu() {
+        return pinnedCpu;
+    }
+
+    private void pin() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            int r = io.ringloop.sys.Affinity.pinCurrentThread(io.ringloop.sys.Libc.allocateCallState(arena), pinCpu);
+            if (r == 0) {
+                pinnedCpu = pinCpu;
+            } else {
+                LOG.log(System.Logger.Level.WARNING, name + ": sched_setaffinity(cpu=" + pinCpu + "): "
+                        + io.ringloop.sys.Errno.describe(r) + "; running unpinned");
+            }
+        }
+    }
+
     private void run() {
         CURRENT.set(this);
+        if (pinCpu >= 0) {
+            pin();
+        }
         try {
             Drivers.Opened opened = Drivers.open(requested);
             driver = opened.driver();
@@ -305,9 +392,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         started.countDown();
         try {
-            while (!stopping || (keepAlive > 0 && nanoTime() - stopDeadlineNs < 0)) {
+            do {
                 turn();
-            }
+            } while (!stopNow());
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
         } finally {
@@ -322,7 +409,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (!timers.isEmpty()) {
             timers.fire(nanoTime(), TIMER_BUDGET);
         }
-        if (!local.isEmpty() || stopping) {
+        if (!local.isEmpty()) {
             driver.poll(0);
             return;
         }
@@ -340,6 +427,9 @@ public final class EventLoop implements Executor, AutoCloseable {
             // WAKING: the eventfd write is on its way; poll returns as soon as it lands.
         }
         long next = timers.nextDeadlineNs();
+        if (stopPhase != RUNNING_PHASE && phaseDeadlineNs - next < 0) {
+            next = phaseDeadlineNs; // wake for the end of the stop phase
+        }
         long timeoutNs = next == Long.MAX_VALUE ? -1 : Math.max(0, next - nanoTime());
         driver.poll(timeoutNs);
         state.set(RUNNING);

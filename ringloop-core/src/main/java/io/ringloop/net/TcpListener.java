@@ -113,7 +113,9 @@ public final class TcpListener implements AutoCloseable {
                 throw Errno.exception(call, r);
             }
             try {
-                return new TcpListener(l, fd, d.localAddress(fd));
+                TcpListener listener = new TcpListener(l, fd, d.localAddress(fd));
+                l.closeOnShutdown(listener); // shutdown stops accepting first
+                return listener;
             } catch (IOException e) {
                 d.close(fd);
                 throw e;
@@ -186,7 +188,10 @@ public final class TcpListener implements AutoCloseable {
         if (loop.isTerminated()) {
             return;
         }
-        LoopCall.call(loop, d -> d.close(handle));
+        LoopCall.call(loop, d -> {
+            loop.forgetOnShutdown(this);
+            return d.close(handle);
+        });
     }
 
     @Override

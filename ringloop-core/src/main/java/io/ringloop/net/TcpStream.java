@@ -84,6 +84,23 @@ public final class TcpStream implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Loop-carrier only, no operation pending: removes the socket from this loop without closing it; the
+     * stream is unusable afterwards. Returns what {@link #adopt} takes, or null.
+     */
+    Object detach() {
+        Object d = driver.detach(handle);
+        if (d != null) {
+            closed = true;
+        }
+        return d;
+    }
+
+    /** On {@code loop}'s carrier: a stream for a socket {@link #detach detached} from another loop. */
+    static TcpStream adopt(EventLoop loop, Object detached) {
+        return new TcpStream(loop, loop.driver().adopt(detached));
+    }
+
     /** The loop this stream lives on. */
     public EventLoop loop() {
         return loop;

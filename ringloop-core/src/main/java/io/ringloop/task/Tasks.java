@@ -3,6 +3,7 @@ package io.ringloop.task;
 import io.ringloop.loop.EventLoop;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -48,23 +49,39 @@ public final class Tasks {
         return VirtualThreads.AVAILABLE;
     }
 
-    /** Spawns {@code body} as a task on the caller's loop. */
+    /** Spawns {@code body} as a task on the caller's loop ("here"). */
     public static <T> JoinHandle<T> spawn(Callable<T> body) {
-        EventLoop loop = currentLoop();
-        if (loop == null) {
-            throw new IllegalStateException("spawn: not on a loop; use Runtime.spawn or Tasks.spawn(loop, body)");
-        }
-        return spawn(loop, body);
+        return spawn(requireLoop(), body);
+    }
+
+    /** Like {@link #spawn(Callable)}, and the child sees the caller's {@link TaskLocal} values. */
+    public static <T> JoinHandle<T> spawnInheriting(Callable<T> body) {
+        return spawn(requireLoop(), body, TaskLocal.current(), false);
     }
 
     /** Spawns {@code body} as a task on {@code loop}. Any thread. */
     public static <T> JoinHandle<T> spawn(EventLoop loop, Callable<T> body) {
+        return spawn(loop, body, null, false);
+    }
+
+    /**
+     * Spawns {@code body} in work-stealing mode: a plain virtual thread on the JDK's work-stealing
+     * ForkJoinPool, so CPU-heavy tasks spread over every core; its I/O is still submitted to and completed
+     * by {@code loop} (each operation hops to the loop and back, which costs a wake-up per operation).
+     */
+    public static <T> JoinHandle<T> spawnStealing(EventLoop loop, Callable<T> body) {
+        return spawn(loop, body, null, true);
+    }
+
+    static <T> JoinHandle<T> spawn(EventLoop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
+                                   boolean stealing) {
         PerLoop per = perLoop(loop);
         JoinHandle<T> handle = new JoinHandle<>();
-        Thread t = per.factory.newThread(() -> runTask(loop, per, handle, body));
+        Runnable run = () -> runTask(loop, per, handle, body, locals);
+        Thread t = stealing ? STEALING.newThread(run) : per.factory.newThread(run);
         handle.bind(t);
         post(loop, () -> {
-            if (loop.isShutdown()) {
+            if (!loop.acceptsTasks()) {
                 handle.fail(new CancellationException("loop " + loop.name() + " is shutting down"));
                 return;
             }
@@ -75,9 +92,24 @@ public final class Tasks {
         return handle;
     }
 
-    private static <T> void runTask(EventLoop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body) {
+    private static final ThreadFactory STEALING = Thread.ofVirtual().name("ringloop-stealing-", 0).factory();
+
+    private static EventLoop requireLoop() {
+        EventLoop loop = currentLoop();
+        if (loop == null) {
+            throw new IllegalStateException("spawn: not on a loop; use Runtime.spawn or Tasks.spawn(loop, body)");
+        }
+        return loop;
+    }
+
+    private static <T> void runTask(EventLoop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body,
+                                    Map<TaskLocal<?>, Object> locals) {
         try {
-            T value = ScopedValue.where(LOOP, loop).call(body::call);
+            ScopedValue.Carrier carrier = ScopedValue.where(LOOP, loop);
+            if (locals != null && !locals.isEmpty()) {
+                carrier = carrier.where(TaskLocal.BINDINGS, locals);
+            }
+            T value = carrier.call(body::call);
             handle.succeed(value);
         } catch (Throwable t) {
             handle.fail(t);
@@ -90,6 +122,12 @@ public final class Tasks {
         }
     }
 
+    /** Live tasks on {@code loop} (for least-loaded placement); approximate when read off the loop. */
+    public static int liveTasks(EventLoop loop) {
+        PerLoop per = LOOPS.get(loop);
+        return per == null ? 0 : per.live.size();
+    }
+
     private static PerLoop perLoop(EventLoop loop) {
         PerLoop per = LOOPS.get(loop);
         if (per != null) {
@@ -100,7 +138,7 @@ public final class Tasks {
         }
         return LOOPS.computeIfAbsent(loop, l -> {
             PerLoop p = new PerLoop(l);
-            l.execute(() -> l.onShutdown(() -> {
+            l.execute(() -> l.onCancel(() -> {
                 for (JoinHandle<?> h : p.live) {
                     h.cancel();
                 }

@@ -24,7 +24,7 @@ class CallbackStyleTest {
         int size = 256 * 1024;
         byte[] msg = new byte[size];
         new Random(7).nextBytes(msg);
-        try (Runtime rt = Runtime.builder().backend(backend).start(); Arena arena = Arena.ofShared()) {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start(); Arena arena = Arena.ofShared()) {
             CompletableFuture<TcpListener> bound = new CompletableFuture<>();
             CompletableFuture<byte[]> echoed = new CompletableFuture<>();
             MemorySegment serverBuf = arena.allocate(4096);

@@ -54,7 +54,7 @@ class TcpEchoTest {
     @ParameterizedTest(name = "{0} {1} bytes")
     @MethodSource("backendsAndSizes")
     void shouldEchoEveryByteInOrder(Backend backend, int size) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).start()) {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
                     echoServer(l);
@@ -81,7 +81,7 @@ class TcpEchoTest {
     @MethodSource("io.ringloop.Backends#all")
     void shouldServeThousandConcurrentConnections(Backend backend) throws Exception {
         int connections = 1000;
-        try (Runtime rt = Runtime.builder().backend(backend).start()) {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
             long total = rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
                     echoServer(l);

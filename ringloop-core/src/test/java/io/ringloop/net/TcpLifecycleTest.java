@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TcpLifecycleTest {
 
     private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).start()) {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
     }

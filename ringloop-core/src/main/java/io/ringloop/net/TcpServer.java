@@ -1,0 +1,173 @@
+package io.ringloop.net;
+
+import io.ringloop.loop.EventLoop;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * A TCP server over several loops: each accepted connection gets a task running {@link Handler#handle} on
+ * one loop, for the connection's whole life.
+ *
+ * <p>How connections are spread:
+ * <ul>
+ *   <li>{@link Spread#REUSE_PORT} (default): one listener per loop, all bound to the same port with
+ *       SO_REUSEPORT; the kernel hashes each new connection to one of them. No hand-off at all.</li>
+ *   <li>{@link Spread#ACCEPTOR}: one listener on the first loop accepts everything and hands connections to
+ *       the loops round-robin (for kernels or platforms without SO_REUSEPORT balancing). A hand-off detaches
+ *       the socket from the acceptor's driver and adopts it into the target's.</li>
+ * </ul>
+ */
+public final class TcpServer implements AutoCloseable {
+    /** How connections are spread over the loops. */
+    public enum Spread {
+        REUSE_PORT,
+        ACCEPTOR
+    }
+
+    /** Serves one connection, in its own task. The stream is closed when this returns or throws. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(TcpStream stream) throws Exception;
+    }
+
+    private final List<EventLoop> loops;
+    private final List<TcpListener> listeners;
+    private final AtomicIntegerArray accepted;
+    private final InetSocketAddress localAddress;
+
+    private TcpServer(List<EventLoop> loops, List<TcpListener> listeners, AtomicIntegerArray accepted) {
+        this.loops = loops;
+        this.listeners = listeners;
+        this.accepted = accepted;
+        this.localAddress = listeners.get(0).localAddress();
+    }
+
+    /** Binds and starts accepting on {@code loops}; any thread. */
+    public static TcpServer start(List<EventLoop> loops, InetSocketAddress address, Spread spread, Handler handler)
+            throws IOException {
+        List<EventLoop> all = List.copyOf(loops);
+        AtomicIntegerArray accepted = new AtomicIntegerArray(all.size());
+        List<TcpListener> listeners = new ArrayList<>();
+        try {
+            if (spread == Spread.REUSE_PORT) {
+                InetSocketAddress at = address;
+                for (int i = 0; i < all.size(); i++) {
+                    TcpListener l = TcpListener.builder().loop(all.get(i)).reusePort(true).bind(at);
+                    listeners.add(l);
+                    at = l.localAddress(); // port 0: every loop joins the port the first one got
+                    int index = i;
+                    Tasks.spawn(all.get(i), () -> acceptLoop(l, handler, accepted, index));
+                }
+            } else {
+                TcpListener l = TcpListener.builder().loop(all.get(0)).bind(address);
+                listeners.add(l);
+                Tasks.spawn(all.get(0), () -> acceptAndHandOff(l, all, handler, accepted));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (TcpListener l : listeners) {
+                l.close();
+            }
+            throw e;
+        }
+        return new TcpServer(all, listeners, accepted);
+    }
+
+    private static Void acceptLoop(TcpListener l, Handler handler, AtomicIntegerArray accepted, int index) {
+        while (true) {
+            TcpStream s;
+            try {
+                s = l.accept();
+            } catch (ClosedChannelException e) {
+                return null; // closed: stop accepting
+            } catch (IOException e) {
+                continue; // one failed accept (ECONNABORTED, EMFILE...) does not stop the server
+            }
+            accepted.incrementAndGet(index);
+            Tasks.spawn(() -> serve(s, handler));
+        }
+    }
+
+    private static Void acceptAndHandOff(TcpListener l, List<EventLoop> loops, Handler handler,
+                                         AtomicIntegerArray accepted) {
+        AtomicInteger next = new AtomicInteger();
+        EventLoop here = l.loop();
+        while (true) {
+            TcpStream s;
+            try {
+                s = l.accept();
+            } catch (ClosedChannelException e) {
+                return null;
+            } catch (IOException e) {
+                continue;
+            }
+            int index = Math.floorMod(next.getAndIncrement(), loops.size());
+            EventLoop target = loops.get(index);
+            accepted.incrementAndGet(index);
+            if (target == here) {
+                Tasks.spawn(() -> serve(s, handler));
+                continue;
+            }
+            Object detached = s.detach();
+            if (detached == null) {
+                closeQuietly(s);
+                continue;
+            }
+            Tasks.spawn(target, () -> serve(TcpStream.adopt(target, detached), handler));
+        }
+    }
+
+    private static Void serve(TcpStream s, Handler handler) throws Exception {
+        try (s) {
+            handler.handle(s);
+        }
+        return null;
+    }
+
+    private static void closeQuietly(TcpStream s) {
+        try {
+            s.close();
+        } catch (IOException ignore) {
+            // the connection is being dropped anyway
+        }
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Connections accepted so far for each loop, in loop order. */
+    public int[] acceptedPerLoop() {
+        int[] out = new int[accepted.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = accepted.get(i);
+        }
+        return out;
+    }
+
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    /** Stops accepting; connections already accepted keep being served. */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (TcpListener l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+}
