@@ -1,0 +1,201 @@
+package io.ringloop.driver;
+
+import static io.ringloop.driver.NioDriverTest.await;
+import static io.ringloop.driver.NioDriverTest.connect;
+import static io.ringloop.driver.NioDriverTest.connectPair;
+import static io.ringloop.driver.NioDriverTest.listen;
+import static io.ringloop.driver.NioDriverTest.pollUntil;
+import static io.ringloop.driver.NioDriverTest.text;
+import static io.ringloop.driver.NioDriverTest.writeAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringloop.driver.NioDriverTest.Pair;
+import io.ringloop.driver.NioDriverTest.Recorder;
+import io.ringloop.sys.Errno;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Cancellation, close of a handle and of the whole driver, and wake-ups, for the NIO backend. */
+final class NioDriverLifecycleTest {
+    private Driver driver;
+    private Arena arena;
+
+    @BeforeEach
+    void open() throws IOException {
+        driver = new NioDriver();
+        arena = Arena.ofShared();
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+        arena.close();
+    }
+
+    @Test
+    void shouldCancelPendingReadExactlyOnceWithoutLosingData() throws IOException {
+        Pair p = connectPair(driver, listen(driver));
+        MemorySegment buffer = arena.allocate(64);
+        Recorder cancelled = new Recorder();
+        assertEquals(Driver.PENDING, driver.read(p.server(), buffer, cancelled));
+        assertTrue(cancelled.isPending());
+        assertTrue(driver.cancel(cancelled));
+        assertEquals(List.of(-Errno.ECANCELED), cancelled.results);
+        assertFalse(cancelled.isPending());
+        assertFalse(driver.cancel(cancelled), "nothing pending any more");
+
+        writeAll(driver, p.client(), text("kept"));
+        Recorder next = new Recorder();
+        assertEquals(4, await(driver, next, driver.read(p.server(), buffer, next)), "the data waited in the socket");
+        assertEquals("kept", text(buffer, 4));
+        assertEquals(List.of(-Errno.ECANCELED), cancelled.results, "still exactly one completion");
+    }
+
+    @Test
+    void shouldCancelPendingAcceptAndAcceptLater() throws IOException {
+        int l = listen(driver);
+        Recorder cancelled = new Recorder();
+        assertEquals(Driver.PENDING, driver.accept(l, cancelled));
+        assertTrue(driver.cancel(cancelled));
+        assertEquals(List.of(-Errno.ECANCELED), cancelled.results);
+        int c = driver.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+        assertTrue(connect(driver, l, c) >= 0);
+        assertEquals(1, cancelled.results.size());
+    }
+
+    @Test
+    void shouldCancelPendingOpsOnCloseAndIgnoreStaleEventsAfterHandleReuse() throws IOException {
+        int l = listen(driver);
+        Pair first = connectPair(driver, l);
+        int secondClient = driver.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+        Recorder old = new Recorder();
+        assertEquals(Driver.PENDING, driver.read(first.server(), arena.allocate(64), old));
+
+        assertEquals(0, driver.close(first.server()));
+        assertEquals(List.of(-Errno.ECANCELED), old.results, "close completes the pending read");
+        assertEquals(-Errno.EBADF, driver.close(first.server()));
+        assertEquals(-Errno.EBADF, driver.read(first.server(), arena.allocate(8), new Recorder()));
+
+        int reused = connect(driver, l, secondClient);
+        assertEquals(first.server(), reused, "the freed handle number is handed out again");
+        MemorySegment buffer = arena.allocate(64);
+        Recorder fresh = new Recorder();
+        assertEquals(Driver.PENDING, driver.read(reused, buffer, fresh));
+        // Data for the old socket arrives (the peer does not know it is closed), then for the new one.
+        writeAll(driver, first.client(), text("stale"));
+        writeAll(driver, secondClient, text("new"));
+        assertEquals(3, await(driver, fresh, Driver.PENDING));
+        assertEquals("new", text(buffer, 3));
+        assertEquals(List.of(-Errno.ECANCELED), old.results, "the old op never hears of its socket again");
+    }
+
+    @Test
+    void shouldRunEachCompletionOnceWhenACompletionClosesAnotherReadyHandle() throws IOException {
+        int l = listen(driver);
+        Pair a = connectPair(driver, l);
+        Pair b = connectPair(driver, l);
+        MemorySegment bufferA = arena.allocate(16);
+        MemorySegment bufferB = arena.allocate(16);
+        Recorder onB = new Recorder();
+        int[] reuse = {-1};
+        // Whichever of the two is dispatched first closes the other, in the same select round, and reopens
+        // a socket on the freed number: the other completes once (data or -ECANCELED), and the new socket
+        // sees nothing of the old one's readiness.
+        Completion onA = new Completion() {
+            @Override
+            public void complete(int result) {
+                if (onB.results.isEmpty()) {
+                    driver.close(b.server());
+                    reuse[0] = driver.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+                }
+            }
+        };
+        assertEquals(Driver.PENDING, driver.read(a.server(), bufferA, onA));
+        assertEquals(Driver.PENDING, driver.read(b.server(), bufferB, onB));
+        writeAll(driver, b.client(), text("bb"));
+        writeAll(driver, a.client(), text("aa"));
+        pollUntil(driver, () -> !onA.isPending() && !onB.isPending());
+        assertEquals(1, onB.results.size(), "B completed once: " + onB.results);
+        if (onB.results.getFirst() == -Errno.ECANCELED) {
+            assertEquals(b.server(), reuse[0]);
+            assertEquals(-Errno.ENOTCONN, driver.read(reuse[0], bufferB, new Recorder()), "unconnected socket");
+        } else {
+            assertEquals(2, onB.results.getFirst());
+        }
+    }
+
+    @Test
+    void shouldUnblockPollForeverWhenWokenFromAnotherThread() throws InterruptedException {
+        driver.wakeup();
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> driver.poll(-1), "a wakeup before poll counts");
+        CountDownLatch polling = new CountDownLatch(1);
+        Thread waker = Thread.ofPlatform().start(() -> {
+            try {
+                polling.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            driver.wakeup(); // before or during the poll below: either way it must return
+        });
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            polling.countDown();
+            return driver.poll(-1);
+        });
+        waker.join();
+        assertTrue(driver.wakeupCount() >= 1 && driver.wakeupCount() <= 2, "count " + driver.wakeupCount());
+    }
+
+    @Test
+    void shouldCloseEveryChannelAndCompletePendingOpsOnClose() throws IOException {
+        runEverything(new NioDriver()); // loads classes and JDK caches before the baseline is taken
+        long baseline = openFds();
+        List<Integer> results = runEverything(new NioDriver());
+        assertEquals(List.of(-Errno.ECANCELED, -Errno.ECANCELED, -Errno.ECANCELED), results);
+        assertEquals(baseline, openFds(), "file descriptors left behind");
+    }
+
+    /** Opens one of everything with ops pending, closes the driver, returns what the pending ops got. */
+    private List<Integer> runEverything(Driver d) throws IOException {
+        int l = listen(d);
+        Pair p = connectPair(d, l);
+        int udp = d.socket(Driver.AF_INET6, Driver.SOCK_DGRAM);
+        assertEquals(0, d.bind(udp, new InetSocketAddress(NioDriverTest.LOOPBACK, 0)));
+        d.socket(Driver.AF_INET, Driver.SOCK_STREAM); // never made a channel
+        Recorder read = new Recorder();
+        Recorder accept = new Recorder();
+        Recorder receive = new Recorder();
+        assertEquals(Driver.PENDING, d.read(p.server(), arena.allocate(16), read));
+        assertEquals(Driver.PENDING, d.accept(l, accept));
+        assertEquals(Driver.PENDING, d.receiveFrom(udp, arena.allocate(16), arena.allocate(128), receive));
+        d.poll(0);
+        assertEquals(5, d.openHandles());
+        d.close();
+        assertEquals(0, d.openHandles());
+        d.close(); // idempotent
+        return Stream.of(read, accept, receive).map(r -> r.results.size() == 1 ? r.results.getFirst() : 999)
+                .toList();
+    }
+
+    private static long openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
