@@ -1,22 +1,16 @@
 package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.SockAddr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.NetworkChannel;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -25,10 +19,9 @@ import java.util.function.Consumer;
  * The portable backend: the JDK's {@link Selector} (epoll on Linux, kqueue on macOS, wepoll on Windows) over
  * non-blocking {@code SocketChannel}, {@code ServerSocketChannel} and {@code DatagramChannel}.
  *
- * <p><b>Handles</b> are small integers: indexes into {@link #channels}; a closed number is
- * reused first (most recently freed first). Each socket
- * gets a fresh {@link NioChannel}, attached to its selection key, so an event for a closed socket reaches only
- * the closed object and is dropped even when its number was handed out again.
+ * <p><b>Handles</b> are small integers ({@link NioHandles}); a closed number is reused first. Each socket gets a
+ * fresh {@link NioChannel}, attached to its selection key, so an event for a closed socket reaches only the closed
+ * object and is dropped even when its number was handed out again.
  *
  * <p><b>Readiness.</b> Like the epoll driver: an operation first tries the channel call (unless the readiness
  * cache says it would block), and only when that would block does it take an {@link OpTable} slot, add its
@@ -70,17 +63,14 @@ public final class NioDriver implements Driver {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicLong wakeups = new AtomicLong();
 
-    private NioChannel[] channels = new NioChannel[64];
-    /** Freed handle numbers, a stack; {@link #highHandle} is the next never-used number. */
-    private int[] freeHandles = new int[64];
-    private int freeCount;
-    private int highHandle;
-    private int open;
+    private final NioHandles handles = new NioHandles();
+    private final NioSockets sockets;
     private int completedInPoll;
     private boolean closed;
 
     public NioDriver() throws IOException {
         selector = Selector.open();
+        sockets = new NioSockets(selector);
     }
 
     @Override
@@ -92,217 +82,83 @@ public final class NioDriver implements Driver {
 
     @Override
     public int socket(int family, int type) {
-        ProtocolFamily pf = switch (family) {
-            case AF_INET -> StandardProtocolFamily.INET;
-            case AF_INET6 -> StandardProtocolFamily.INET6;
-            default -> null;
-        };
+        ProtocolFamily pf = NioSockets.family(family);
         if (pf == null) {
             return -Errno.EAFNOSUPPORT;
+        }
+        if (type != SOCK_STREAM && type != SOCK_DGRAM) {
+            return -Errno.EINVAL;
         }
         if (closed) {
             return -Errno.EBADF;
         }
         if (type == SOCK_STREAM) {
-            return allocate(new NioChannel(nextHandle(), pf, NioChannel.UNBOUND_STREAM));
+            return handles.add(new NioChannel(handles.next(), pf, NioChannel.UNBOUND_STREAM));
         }
-        if (type != SOCK_DGRAM) {
-            return -Errno.EINVAL;
-        }
-        DatagramChannel dc = null;
+        NioChannel ch = new NioChannel(handles.next(), pf, NioChannel.DATAGRAM);
         try {
-            dc = DatagramChannel.open(pf);
-            NioChannel ch = new NioChannel(nextHandle(), pf, NioChannel.DATAGRAM);
-            attach(ch, dc);
-            return allocate(ch);
+            sockets.openDatagram(ch);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(dc);
             return NioErrors.result(e);
         }
+        return handles.add(ch);
     }
 
     @Override
     public int bind(int handle, InetSocketAddress address) {
-        NioChannel ch = lookup(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (address.isUnresolved()) {
-            return -Errno.EINVAL;
-        }
-        if (ch.kind == NioChannel.DATAGRAM) {
-            try {
-                ((DatagramChannel) ch.channel).bind(address);
-                return 0;
-            } catch (IOException | RuntimeException e) {
-                return NioErrors.result(e);
-            }
-        }
-        if (ch.kind != NioChannel.UNBOUND_STREAM || ch.bindAddress != null) {
-            return -Errno.EINVAL; // bound already, as Linux answers a second bind
-        }
-        if (ch.family == StandardProtocolFamily.INET && !SockAddr.isV4(address)) {
-            return -Errno.EAFNOSUPPORT;
-        }
-        ch.bindAddress = address;
-        return 0;
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : sockets.bind(ch, address);
     }
 
     @Override
     public int listen(int handle, int backlog) {
-        NioChannel ch = lookup(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        switch (ch.kind) {
-            case NioChannel.LISTENER -> {
-                return 0; // listening already; the JDK cannot change the backlog afterwards
-            }
-            case NioChannel.UNBOUND_STREAM -> {
-            }
-            case NioChannel.DATAGRAM -> {
-                return -Errno.EOPNOTSUPP;
-            }
-            default -> {
-                return -Errno.EINVAL;
-            }
-        }
-        ServerSocketChannel ssc = null;
-        try {
-            ssc = ServerSocketChannel.open(ch.family);
-            ch.options.applyTo(ssc, true);
-            ssc.bind(ch.bindAddress, backlog);
-            ch.kind = NioChannel.LISTENER;
-            attach(ch, ssc);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            ch.kind = NioChannel.UNBOUND_STREAM;
-            closeQuietly(ssc);
-            return NioErrors.result(e);
-        }
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : sockets.listen(ch, backlog);
     }
 
     @Override
     public int setOption(int handle, SocketOpt option, int value) {
-        NioChannel ch = lookup(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (ch.channel == null) {
-            ch.options.record(option, value);
-            return 0;
-        }
-        NetworkChannel nc = (NetworkChannel) ch.channel;
-        if (ch.kind == NioChannel.LISTENER && !NioOptions.supports(nc, option)) {
-            ch.options.record(option, value); // for the accepted connections
-            return 0;
-        }
-        try {
-            NioOptions.set(nc, option, value);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return NioErrors.result(e);
-        }
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : sockets.setOption(ch, option, value);
     }
 
     @Override
     public int getOption(int handle, SocketOpt option) {
-        NioChannel ch = lookup(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (ch.options.isRecorded(option)) {
-            int v = ch.options.recorded(option);
-            return NioOptions.standard(option).type() == Boolean.class ? (v != 0 ? 1 : 0) : v;
-        }
-        try {
-            if (ch.channel != null) {
-                return NioOptions.get((NetworkChannel) ch.channel, option);
-            }
-            try (SocketChannel probe = SocketChannel.open(ch.family)) {
-                return NioOptions.get(probe, option); // a fresh socket's default
-            }
-        } catch (IOException | RuntimeException e) {
-            return NioErrors.result(e);
-        }
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : sockets.getOption(ch, option);
     }
 
     @Override
     public InetSocketAddress localAddress(int handle) throws IOException {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             throw Errno.exception("getsockname(handle=" + handle + ")", Errno.EBADF);
         }
-        if (ch.channel == null) {
-            return ch.bindAddress != null ? ch.bindAddress : wildcard(ch);
-        }
-        try {
-            InetSocketAddress a = (InetSocketAddress) ((NetworkChannel) ch.channel).getLocalAddress();
-            return a != null ? a : wildcard(ch);
-        } catch (IOException | RuntimeException e) {
-            throw Errno.exception("getsockname(handle=" + handle + ")", NioErrors.errno(e));
-        }
-    }
-
-    private static InetSocketAddress wildcard(NioChannel ch) throws IOException {
-        byte[] any = new byte[ch.family == StandardProtocolFamily.INET ? 4 : 16];
-        return new InetSocketAddress(InetAddress.getByAddress(any), 0);
+        return sockets.localAddress(ch);
     }
 
     @Override
     public InetSocketAddress peerAddress(int handle) throws IOException {
-        NioChannel ch = lookup(handle);
-        int errno = Errno.ENOTCONN;
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
-            errno = Errno.EBADF;
-        } else {
-            try {
-                InetSocketAddress a = switch (ch.channel) {
-                    case SocketChannel sc when sc.isConnected() -> (InetSocketAddress) sc.getRemoteAddress();
-                    case DatagramChannel dc -> (InetSocketAddress) dc.getRemoteAddress();
-                    case null, default -> null;
-                };
-                if (a != null) {
-                    return a;
-                }
-            } catch (IOException | RuntimeException e) {
-                errno = NioErrors.errno(e);
-            }
+            throw Errno.exception("getpeername(handle=" + handle + ")", Errno.EBADF);
         }
-        throw Errno.exception("getpeername(handle=" + handle + ")", errno);
+        return sockets.peerAddress(ch);
     }
 
     @Override
     public int shutdown(int handle, int how) {
-        NioChannel ch = lookup(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (!(ch.channel instanceof SocketChannel sc) || how < SHUT_RD || how > SHUT_RDWR) {
-            return ch.channel instanceof SocketChannel ? -Errno.EINVAL : -Errno.ENOTCONN;
-        }
-        try {
-            if (how != SHUT_WR) {
-                sc.shutdownInput();
-            }
-            if (how != SHUT_RD) {
-                sc.shutdownOutput();
-            }
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return NioErrors.result(e);
-        }
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : sockets.shutdown(ch, how);
     }
 
     @Override
     public int close(int handle) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
         }
-        channels[handle] = null;
-        freeHandles = push(freeHandles, freeCount++, handle);
-        open--;
+        handles.remove(handle);
         ch.closed = true;
         long pendingRead = ch.readToken;
         long pendingWrite = ch.writeToken;
@@ -328,7 +184,7 @@ public final class NioDriver implements Driver {
 
     @Override
     public int accept(int handle, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
         }
@@ -337,7 +193,7 @@ public final class NioDriver implements Driver {
 
     @Override
     public int connect(int handle, InetSocketAddress address, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
         }
@@ -350,7 +206,7 @@ public final class NioDriver implements Driver {
                     ((DatagramChannel) ch.channel).connect(address);
                     return 0;
                 }
-                case NioChannel.UNBOUND_STREAM -> openStream(ch);
+                case NioChannel.UNBOUND_STREAM -> sockets.openStream(ch);
                 case NioChannel.STREAM -> {
                 }
                 default -> {
@@ -367,37 +223,21 @@ public final class NioDriver implements Driver {
         return pend(ch, CONNECT, null, completion);
     }
 
-    private void openStream(NioChannel ch) throws IOException {
-        SocketChannel sc = SocketChannel.open(ch.family);
-        try {
-            ch.options.applyTo(sc, false);
-            if (ch.bindAddress != null) {
-                sc.bind(ch.bindAddress);
-            }
-            ch.kind = NioChannel.STREAM;
-            attach(ch, sc);
-        } catch (IOException | RuntimeException e) {
-            ch.kind = NioChannel.UNBOUND_STREAM;
-            closeQuietly(sc);
-            throw e;
-        }
-    }
-
     @Override
     public int read(int handle, MemorySegment buffer, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         return ch == null ? -Errno.EBADF : readSide(ch, READ, buffer, completion);
     }
 
     @Override
     public int write(int handle, MemorySegment buffer, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         return ch == null ? -Errno.EBADF : writeSide(ch, WRITE, buffer, completion);
     }
 
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
         }
@@ -410,7 +250,7 @@ public final class NioDriver implements Driver {
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
-        NioChannel ch = lookup(handle);
+        NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
         }
@@ -479,7 +319,7 @@ public final class NioDriver implements Driver {
         if (!ops.isLive(token) || ops.lookup(token) != completion) {
             return false;
         }
-        NioChannel ch = channels[ops.handle(token)];
+        NioChannel ch = handles.get(ops.handle(token));
         if (ch != null && ch.writeToken == token) {
             ch.writeToken = NioChannel.NO_OP;
             setInterest(ch, ch.interestOps & ~WRITE_OPS);
@@ -524,6 +364,11 @@ public final class NioDriver implements Driver {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("select", e);
+        } catch (ClosedSelectorException e) {
+            if (!closed) {
+                throw e;
+            }
+            // A completion closed the driver during this select: what was pending has been cancelled.
         } finally {
             wakePending.set(false);
         }
@@ -533,7 +378,7 @@ public final class NioDriver implements Driver {
     /** Runs for each ready key inside select: retries the pending ops of the key's socket. */
     private void dispatch(SelectionKey key) {
         NioChannel ch = (NioChannel) key.attachment();
-        if (ch.closed || !key.isValid()) {
+        if (ch.closed || closed || !key.isValid()) {
             return; // stale: the socket was closed after the event was queued
         }
         int ready = key.readyOps();
@@ -586,7 +431,7 @@ public final class NioDriver implements Driver {
 
     @Override
     public int openHandles() {
-        return open;
+        return handles.open();
     }
 
     @Override
@@ -595,10 +440,8 @@ public final class NioDriver implements Driver {
             return;
         }
         closed = true;
-        for (int h = 0; h < highHandle; h++) {
-            if (channels[h] != null) {
-                close(h);
-            }
+        for (int h = 0; h < handles.limit(); h++) {
+            close(h); // EBADF for a number not in use
         }
         try {
             selector.close(); // deregisters every key, so the JDK frees the closed channels' fds now
@@ -611,61 +454,14 @@ public final class NioDriver implements Driver {
 
     /** Adopts a connection accepted by a listener: a new handle, or -errno (the channel is then closed). */
     int adopt(NioChannel listener, SocketChannel sc) {
+        NioChannel ch = new NioChannel(handles.next(), listener.family, NioChannel.STREAM);
         try {
             listener.options.inheritTo(sc);
-            NioChannel ch = new NioChannel(nextHandle(), listener.family, NioChannel.STREAM);
-            attach(ch, sc);
-            return allocate(ch);
+            sockets.attach(ch, sc);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(sc);
+            NioSockets.closeQuietly(sc);
             return NioErrors.result(e);
         }
-    }
-
-    private void attach(NioChannel ch, SelectableChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        ch.key = channel.register(selector, 0, ch);
-        ch.channel = channel;
-    }
-
-    private NioChannel lookup(int handle) {
-        return handle >= 0 && handle < highHandle ? channels[handle] : null;
-    }
-
-    /** The number the next {@link #allocate} will use. */
-    private int nextHandle() {
-        return freeCount > 0 ? freeHandles[freeCount - 1] : highHandle;
-    }
-
-    private int allocate(NioChannel ch) {
-        int h = ch.handle;
-        if (freeCount > 0 && freeHandles[freeCount - 1] == h) {
-            freeCount--;
-        } else {
-            if (h == channels.length) {
-                channels = Arrays.copyOf(channels, h * 2);
-            }
-            highHandle++;
-        }
-        channels[h] = ch;
-        open++;
-        return h;
-    }
-
-    private static int[] push(int[] stack, int at, int value) {
-        int[] s = at == stack.length ? Arrays.copyOf(stack, at * 2) : stack;
-        s[at] = value;
-        return s;
-    }
-
-    private static void closeQuietly(SelectableChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignore) {
-            // Already failing: the caller reports the first error.
-        }
+        return handles.add(ch);
     }
 }
