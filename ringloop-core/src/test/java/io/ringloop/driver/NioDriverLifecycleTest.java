@@ -67,6 +67,31 @@ final class NioDriverLifecycleTest {
     }
 
     @Test
+    void shouldCancelPendingWriteAndWriteAgainLater() throws IOException {
+        Pair p = connectPair(driver, listen(driver));
+        MemorySegment big = arena.allocate(1 << 20);
+        Recorder cancelled = new Recorder();
+        long written = 0;
+        int r;
+        for (int i = 0; i < 64 && (r = driver.write(p.client(), big, cancelled)) != Driver.PENDING; i++) {
+            assertTrue(r > 0, "write: " + r);
+            written += r;
+        }
+        assertTrue(cancelled.isPending(), "a write waits once the buffers are full");
+        assertTrue(driver.cancel(cancelled));
+        assertEquals(List.of(-Errno.ECANCELED), cancelled.results);
+        MemorySegment sink = arena.allocate(1 << 20);
+        for (long read = 0; read < written; ) {
+            int n = NioDriverTest.readOnce(driver, p.server(), sink);
+            assertTrue(n > 0, "read: " + n);
+            read += n;
+        }
+        writeAll(driver, p.client(), text("after"));
+        assertEquals(5, NioDriverTest.readOnce(driver, p.server(), sink));
+        assertEquals(1, cancelled.results.size());
+    }
+
+    @Test
     void shouldCancelPendingAcceptAndAcceptLater() throws IOException {
         int l = listen(driver);
         Recorder cancelled = new Recorder();

@@ -187,6 +187,10 @@ final class NioDriverTest {
             complete(driver.write(handle, data, this));
         }
 
+        boolean done() {
+            return offset == data.byteSize();
+        }
+
         @Override
         public void complete(int result) {
             for (int r = result; r != Driver.PENDING; r = driver.write(handle, data.asSlice(offset), this)) {
@@ -296,6 +300,33 @@ final class NioDriverTest {
         writeAll(driver, p.client(), text("hello"));
         assertEquals(5, await(driver, r, Driver.PENDING));
         assertEquals("hello", text(buffer, 5));
+    }
+
+    @Test
+    void shouldCompletePendingWriteWhenThePeerDrains() throws IOException {
+        Pair p = connectPair(driver, listen(driver));
+        assertEquals(0, driver.setOption(p.client(), SocketOpt.SO_SNDBUF, 64 * 1024));
+        assertEquals(0, driver.setOption(p.server(), SocketOpt.SO_RCVBUF, 64 * 1024));
+        MemorySegment data = arena.allocate(4 << 20);
+        for (long i = 0; i < data.byteSize(); i += 8) {
+            data.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+        }
+        // Nobody reads yet, so the pump's writes soon have to wait: the socket buffers are far below 4 MiB.
+        List<String> errors = new ArrayList<>();
+        var writer = new WritePump(driver, p.client(), data, errors);
+        writer.start();
+        assertTrue(writer.isPending(), "a write waits for room");
+        assertEquals(-Errno.EBUSY, driver.write(p.client(), data, new Recorder()), "one write per handle");
+        MemorySegment received = arena.allocate(data.byteSize());
+        long read = 0;
+        while (read < data.byteSize()) {
+            int n = readOnce(driver, p.server(), received.asSlice(read, Math.min(64 * 1024, data.byteSize() - read)));
+            assertTrue(n > 0, "read: " + n);
+            read += n;
+        }
+        assertEquals(List.of(), errors);
+        assertTrue(writer.done());
+        assertEquals(-1, data.mismatch(received), "content arrived intact and in order");
     }
 
     @Test
