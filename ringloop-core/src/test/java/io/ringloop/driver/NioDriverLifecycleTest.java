@@ -165,6 +165,22 @@ final class NioDriverLifecycleTest {
     }
 
     @Test
+    void shouldServeCallsFromVirtualThreads() throws Exception {
+        // On a loop, tasks are virtual threads: other Thread objects than the one that polls. Nothing in the
+        // driver may be confined to the thread that made it.
+        Pair p = connectPair(driver, listen(driver));
+        MemorySegment buffer = arena.allocate(16);
+        Recorder r = new Recorder();
+        int[] submitted = new int[2];
+        Thread.ofVirtual().start(() -> submitted[0] = driver.read(p.server(), buffer, r)).join();
+        assertEquals(Driver.PENDING, submitted[0]);
+        Thread.ofVirtual().start(() -> submitted[1] = driver.write(p.client(), text("vt"), new Recorder())).join();
+        assertEquals(2, submitted[1]);
+        assertEquals(2, await(driver, r, Driver.PENDING));
+        assertEquals("vt", text(buffer, 2));
+    }
+
+    @Test
     void shouldUnblockPollForeverWhenWokenFromAnotherThread() throws InterruptedException {
         driver.wakeup();
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> driver.poll(-1), "a wakeup before poll counts");
