@@ -170,6 +170,15 @@ public final class NioDriver implements Driver {
         if (ch.channel != null) {
             try {
                 ch.channel.close(); // cancels the key; the JDK frees the fd at the next select
+                if (ch.kind == NioChannel.LISTENER) {
+                    // A listener's port must be free when close returns (a new bind or a refused connect
+                    // depends on it), so flush the cancelled key now, or right after the select we are in.
+                    if (selecting) {
+                        flushAfterSelect = true;
+                    } else {
+                        flushCancelledKeys();
+                    }
+                }
             } catch (IOException e) {
                 r = NioErrors.result(e);
             }
@@ -352,6 +361,7 @@ public final class NioDriver implements Driver {
             throw new IllegalStateException("nio driver is closed");
         }
         completedInPoll = 0;
+        selecting = true;
         try {
             if (timeoutNs == 0) {
                 selector.selectNow(onReady);
@@ -370,10 +380,32 @@ public final class NioDriver implements Driver {
             }
             // A completion closed the driver during this select: what was pending has been cancelled.
         } finally {
+            selecting = false;
             wakePending.set(false);
+        }
+        if (flushAfterSelect && !closed) {
+            flushAfterSelect = false;
+            try {
+                flushCancelledKeys();
+            } catch (IOException e) {
+                throw new UncheckedIOException("selectNow", e);
+            }
         }
         return completedInPoll;
     }
+
+    /**
+     * Makes the JDK release the fds of closed channels now instead of at the next select. The selector is
+     * level-triggered, so the ready keys this extra select finds and we drop are reported again by the next.
+     */
+    private void flushCancelledKeys() throws IOException {
+        selector.selectNow();
+        selector.selectedKeys().clear();
+    }
+
+    /** True inside select (completions run there): a selector cannot be selected re-entrantly. */
+    private boolean selecting;
+    private boolean flushAfterSelect;
 
     /** Runs for each ready key inside select: retries the pending ops of the key's socket. */
     private void dispatch(SelectionKey key) {
@@ -451,6 +483,36 @@ public final class NioDriver implements Driver {
     }
 
     // ---- handles ----
+
+    @Override
+    public Object detach(int handle) {
+        NioChannel ch = handles.get(handle);
+        if (ch == null || ch.kind != NioChannel.STREAM || ch.readToken != NioChannel.NO_OP
+                || ch.writeToken != NioChannel.NO_OP) {
+            return null;
+        }
+        handles.remove(handle);
+        ch.closed = true;
+        ch.key.cancel(); // a channel may be registered with another selector while this key is cancelled
+        return new Detached((SocketChannel) ch.channel, ch.family);
+    }
+
+    @Override
+    public int adopt(Object detached) {
+        Detached d = (Detached) detached;
+        NioChannel ch = new NioChannel(handles.next(), d.family(), NioChannel.STREAM);
+        try {
+            sockets.attach(ch, d.channel());
+        } catch (IOException | RuntimeException e) {
+            NioSockets.closeQuietly(d.channel());
+            return NioErrors.result(e);
+        }
+        return handles.add(ch);
+    }
+
+    /** A connected socket in transit between two NIO drivers. */
+    private record Detached(SocketChannel channel, java.net.ProtocolFamily family) {
+    }
 
     /** Adopts a connection accepted by a listener: a new handle, or -errno (the channel is then closed). */
     int adopt(NioChannel listener, SocketChannel sc) {

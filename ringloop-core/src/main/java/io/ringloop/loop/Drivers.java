@@ -2,6 +2,7 @@ package io.ringloop.loop;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.EpollDriver;
+import io.ringloop.driver.NioDriver;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,7 +81,7 @@ final class Drivers {
         return switch (backend) {
             case EPOLL -> new EpollDriver();
             case IO_URING -> throw new IOException("backend io_uring is not available in this build");
-            case NIO -> throw new IOException("backend nio is not available in this build");
+            case NIO -> new NioDriver();
             case AUTO -> throw new IllegalArgumentException("AUTO must be resolved first");
         };
     }
