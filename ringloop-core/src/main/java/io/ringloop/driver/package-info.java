@@ -1,0 +1,35 @@
+/**
+ * Backends: "submit an operation, reap completions". A {@link io.ringloop.driver.Driver} does I/O for one
+ * loop and never sees a task or a virtual thread.
+ *
+ * <h2>What every backend provides</h2>
+ * <ul>
+ *   <li>Sockets named by {@code int} handles: {@code socket, bind, listen, setOption/getOption,
+ *       localAddress/peerAddress, shutdown, close}; {@code detach/adopt} to move an idle connection to
+ *       another loop's driver of the same kind.</li>
+ *   <li>Asynchronous {@code accept, connect, read, write, receiveFrom, sendTo}: a result at once, {@code -errno},
+ *       or {@link io.ringloop.driver.Driver#PENDING} and later exactly one
+ *       {@link io.ringloop.driver.Completion#complete} on the loop thread. EAGAIN never escapes.</li>
+ *   <li>{@code cancel} that never loses data: the completion still comes once, with {@code -ECANCELED} or with
+ *       the real result if that raced the cancel.</li>
+ *   <li>{@code poll(timeoutNs)} (flush + wait + dispatch in one call) and a thread-safe {@code wakeup()} whose
+ *       kernel cost is counted by {@code wakeupCount()}.</li>
+ *   <li>{@code close()} that completes every pending operation, closes every handle and frees all native
+ *       memory, safely against a concurrent {@code wakeup()}.</li>
+ * </ul>
+ *
+ * <h2>The backends</h2>
+ * <ul>
+ *   <li>{@link io.ringloop.driver.EpollDriver}: edge-triggered readiness, each fd registered once and lazily,
+ *       try-the-syscall-first, readiness cache, generation in the epoll data.</li>
+ *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
+ *       {@code io_uring_enter}.</li>
+ *   <li>{@link io.ringloop.driver.NioDriver}: the JDK selector, portable to every platform Java runs on.</li>
+ * </ul>
+ *
+ * <p>Shared pieces: {@link io.ringloop.driver.OpTable} (operation slots with generations, so a late event
+ * never reaches a stranger) and {@code LinuxSockets} (the synchronous calls of the fd-based drivers).
+ * Drivers allocate native memory from shared arenas: their callers are virtual threads mounted on the loop's
+ * OS thread, which a confined arena would reject.
+ */
+package io.ringloop.driver;

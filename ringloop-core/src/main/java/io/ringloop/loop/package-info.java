@@ -1,0 +1,14 @@
+/**
+ * The event loop: one platform thread that owns a driver, a local run queue, an MPSC inbox and timers.
+ *
+ * <p>Invariants: only the loop's OS thread touches the driver, the run queue and the timers (code running
+ * there includes virtual threads the loop carries); other threads post through
+ * {@link io.ringloop.loop.EventLoop#execute}. The wake state machine (RUNNING, RUN_AGAIN, SLEEPING,
+ * WAKING, after OpenVMM's pal_async) makes a wake while running cost one CAS and a sleeping loop exactly one
+ * eventfd write. A loop turn polls the driver once. Shutdown has phases: stop accepting, drain, cancel,
+ * close every handle.
+ *
+ * <p>{@link io.ringloop.loop.Backend} is chosen here ({@code Drivers}): AUTO tries io_uring, then epoll,
+ * then NIO, and says why once.
+ */
+package io.ringloop.loop;

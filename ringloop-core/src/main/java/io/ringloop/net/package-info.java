@@ -1,0 +1,10 @@
+/**
+ * Sockets: {@link io.ringloop.net.TcpListener}, {@link io.ringloop.net.TcpStream},
+ * {@link io.ringloop.net.UdpSocket} and {@link io.ringloop.net.TcpServer} (connections spread over loops).
+ *
+ * <p>Every socket lives on one loop for its whole life. The blocking style parks the calling task through a
+ * reusable {@code IoWaiter} per direction (no allocation per operation); the callback style runs on the loop
+ * thread through a reusable {@code CallbackOp}. Interrupting a task cancels its pending operation without
+ * losing data. Errors name the call and the errno: {@code connect(127.0.0.1:1): ECONNREFUSED (111) ...}.
+ */
+package io.ringloop.net;
