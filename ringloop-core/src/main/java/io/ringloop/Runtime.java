@@ -2,6 +2,7 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopWatchdog;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
@@ -34,13 +35,15 @@ public final class Runtime implements AutoCloseable {
     private final List<EventLoop> loops;
     private final boolean workStealing;
     private final BlockingPool blocking;
+    private final LoopWatchdog watchdog;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
-    private Runtime(List<EventLoop> loops, boolean workStealing, BlockingPool blocking) {
+    private Runtime(List<EventLoop> loops, boolean workStealing, BlockingPool blocking, Duration blockedThreshold) {
         this.loops = List.copyOf(loops);
         this.workStealing = workStealing;
         this.blocking = blocking;
+        this.watchdog = blockedThreshold.isZero() ? null : new LoopWatchdog(loops, blockedThreshold);
     }
 
     /** One loop per available processor on the AUTO backend. */
@@ -60,6 +63,7 @@ public final class Runtime implements AutoCloseable {
         private boolean pinCpus;
         private boolean workStealing;
         private int blockingThreads = 64;
+        private Duration blockedThreshold = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -109,6 +113,12 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
+        /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
+        public Builder blockedLoopThreshold(Duration threshold) {
+            this.blockedThreshold = threshold;
+            return this;
+        }
+
         public Runtime start() throws IOException {
             List<EventLoop> loops = new ArrayList<>(threads);
             int cpus = java.lang.Runtime.getRuntime().availableProcessors();
@@ -123,7 +133,8 @@ public final class Runtime implements AutoCloseable {
                 throw e;
             }
             LOG.log(System.Logger.Level.DEBUG, () -> "ringloop: " + threads + " loop(s), " + Tasks.mode());
-            return new Runtime(loops, workStealing, new BlockingPool(name, blockingThreads, Duration.ofSeconds(10)));
+            return new Runtime(loops, workStealing, new BlockingPool(name, blockingThreads, Duration.ofSeconds(10)),
+                    blockedThreshold);
         }
     }
 
@@ -252,6 +263,14 @@ public final class Runtime implements AutoCloseable {
             l.shutdown(drain);
         }
         blocking.close();
+        if (watchdog != null) {
+            watchdog.close();
+        }
+    }
+
+    /** Times the blocked-loop detector fired (0 when it is off). */
+    public long blockedLoopEpisodes() {
+        return watchdog == null ? 0 : watchdog.blockedEpisodes();
     }
 
     /** Shutdown without a drain: live tasks are cancelled at once (as when a tokio runtime is dropped). */

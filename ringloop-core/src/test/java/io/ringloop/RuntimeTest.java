@@ -157,6 +157,10 @@ class RuntimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldDrainThenCancelOnGracefulShutdown(Backend backend) throws Exception {
+        // The JDK opens a few fds once per process on first use (NIO's pre-close socket pair): warm up first.
+        try (Runtime warm = Runtime.builder().backend(backend).threads(1).start()) {
+            warm.serve(ANY_LOCAL, s -> { });
+        }
         int fdsBefore = Leaks.openFds();
         Runtime rt = Runtime.builder().backend(backend).threads(2).start();
         CountDownLatch started = new CountDownLatch(2);
@@ -220,6 +224,28 @@ class RuntimeTest {
                 expected.set(i % cpus);
                 assertEquals(expected, allowed.get(), "the loop thread may run on its CPU only");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldDetectBlockedLoop(Backend backend) throws Exception {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1)
+                .blockedLoopThreshold(Duration.ofMillis(50)).start()) {
+            // A task that computes without yielding holds the loop until the detector has seen it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            rt.blockOn(() -> {
+                while (rt.blockedLoopEpisodes() == 0 && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            assertTrue(rt.blockedLoopEpisodes() >= 1, "the watchdog reported the blocked loop");
+            long before = rt.blockedLoopEpisodes();
+            for (int i = 0; i < 20; i++) {
+                rt.blockOn(() -> null); // short turns are not reported
+            }
+            assertEquals(before, rt.blockedLoopEpisodes());
         }
     }
 }

@@ -75,7 +75,17 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** When the current stop phase ends even if tasks are still alive. */
     private long phaseDeadlineNs;
     private volatile boolean shutdownRequested;
+    /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
     private long turns;
+    private static final java.lang.invoke.VarHandle TURNS;
+
+    static {
+        try {
+            TURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "turns", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** CPU to pin the loop thread to, or -1. */
     private final int pinCpu;
@@ -157,9 +167,9 @@ public final class EventLoop implements Executor, AutoCloseable {
         return driver.wakeupCount();
     }
 
-    /** Loop turns so far (diagnostics). */
+    /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
     public long turns() {
-        return turns;
+        return (long) TURNS.getOpaque(this);
     }
 
     // ---- submitting work ----
@@ -403,7 +413,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void turn() {
-        turns++;
+        TURNS.setOpaque(this, turns + 1);
         runLocal();
         drainInbox();
         if (!timers.isEmpty()) {
