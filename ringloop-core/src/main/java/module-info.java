@@ -9,6 +9,7 @@ module io.ringloop {
     exports io.ringloop.task;
     exports io.ringloop.net;
     exports io.ringloop.signal;
+    exports io.ringloop.time;
 
     requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
 }

@@ -57,7 +57,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
-    private final TimerQueue timers = new TimerQueue();
+    private final TimerWheel timers = new TimerWheel(System.nanoTime());
+    /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
+    private final TimerHandler fireTimer = (id, payload) -> {
+        if (payload instanceof Thread t) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        } else {
+            runSafely((Runnable) payload);
+        }
+    };
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final List<Runnable> cancelHooks = new ArrayList<>();
@@ -233,6 +241,14 @@ public final class EventLoop implements Executor, AutoCloseable {
     /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
     public long schedule(long delayNs, Runnable task) {
         return timers.schedule(nanoTime() + Math.max(0, delayNs), task);
+    }
+
+    /**
+     * Loop thread only: at {@code deadlineNs} (of {@link #nanoTime()}) unparks {@code thread}, or runs
+     * {@code payload} if it is a Runnable. Never before the deadline; under no load within one tick (1 ms).
+     */
+    public long scheduleAt(long deadlineNs, Object payload) {
+        return timers.schedule(deadlineNs, payload);
     }
 
     /** Loop thread only: false if the timer already fired or was cancelled. */
@@ -416,8 +432,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         TURNS.setOpaque(this, turns + 1);
         runLocal();
         drainInbox();
-        if (!timers.isEmpty()) {
-            timers.fire(nanoTime(), TIMER_BUDGET);
+        if (timers.size() > 0) {
+            timers.poll(nanoTime(), fireTimer, TIMER_BUDGET);
         }
         if (!local.isEmpty()) {
             driver.poll(0);
