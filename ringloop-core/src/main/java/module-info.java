@@ -10,6 +10,7 @@ module io.ringloop {
     exports io.ringloop.net;
     exports io.ringloop.signal;
     exports io.ringloop.time;
+    exports io.ringloop.fs;
 
     requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
 }

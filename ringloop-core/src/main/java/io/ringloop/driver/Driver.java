@@ -79,6 +79,41 @@ public interface Driver extends AutoCloseable {
         throw new UnsupportedOperationException(name() + ": adopt");
     }
 
+    // ---- files (io_uring does them asynchronously; other backends say no and callers use a thread pool) ----
+
+    /** True when this driver performs the file operations below; else they return -EOPNOTSUPP. */
+    default boolean supportsFiles() {
+        return false;
+    }
+
+    /**
+     * {@code openat(AT_FDCWD, path, flags, mode)}: a file handle (the fd). {@code path} is a native,
+     * NUL-terminated string that must stay alive until completion.
+     */
+    default int openFile(MemorySegment path, int flags, int mode, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code pread}: bytes read at {@code position} into {@code length} bytes of {@code buffer} at offset. */
+    default int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code pwrite}: bytes written at {@code position}. */
+    default int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code fsync}, or {@code fdatasync} when {@code dataOnly}. */
+    default int syncFile(int fd, boolean dataOnly, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code close} of a file fd. */
+    default int closeFile(int fd, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
     // ---- asynchronous operations: result, -errno, or PENDING ----
 
     /** Accepts a connection: the new handle (non-blocking, close-on-exec). */

@@ -5,6 +5,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
+import io.ringloop.task.IoWaiter;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;

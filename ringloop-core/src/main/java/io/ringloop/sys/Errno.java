@@ -139,6 +139,9 @@ public final class Errno {
             case EHOSTUNREACH, ENETUNREACH -> new NoRouteToHostException(message);
             case ECONNRESET, EPIPE, ENOTCONN -> new SocketException(message);
             case EBADF -> closed(call);
+            case ENOENT -> new java.nio.file.NoSuchFileException(call, null, describe(e));
+            case EEXIST -> new java.nio.file.FileAlreadyExistsException(call, null, describe(e));
+            case EACCES, EPERM -> new java.nio.file.AccessDeniedException(call, null, describe(e));
             default -> new SyscallException(call, e);
         };
         return ex;

@@ -1,10 +1,9 @@
-package io.ringloop.net;
+package io.ringloop.task;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.Tasks;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 
@@ -18,7 +17,7 @@ import java.util.function.IntSupplier;
  * result is returned as usual and no byte is lost; only a real {@code -ECANCELED} becomes a
  * {@link java.util.concurrent.CancellationException}. The interrupt status is restored either way.
  */
-final class IoWaiter extends Completion {
+public final class IoWaiter extends Completion {
     private final EventLoop loop;
     private final Driver driver;
     private volatile Thread waiter;
@@ -29,7 +28,7 @@ final class IoWaiter extends Completion {
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
 
-    IoWaiter(EventLoop loop) {
+    public IoWaiter(EventLoop loop) {
         this.loop = loop;
         this.driver = loop.driver();
     }
@@ -45,7 +44,7 @@ final class IoWaiter extends Completion {
     }
 
     /** The hot path, on the loop's carrier: {@code r} is what the driver call returned. */
-    int finish(int r, String call) {
+    public int finish(int r, String call) {
         return r != Driver.PENDING ? r : await(call);
     }
 
@@ -54,7 +53,7 @@ final class IoWaiter extends Completion {
      * and waits for its result. {@code timeoutNs > 0} cancels the operation when it expires and turns its
      * {@code -ECANCELED} into {@code -ETIMEDOUT}.
      */
-    int run(IntSupplier submit, String call, long timeoutNs) {
+    public int run(IntSupplier submit, String call, long timeoutNs) {
         long seq = ++sequence;
         if (Tasks.onCarrier(loop)) {
             int r = submit.getAsInt();

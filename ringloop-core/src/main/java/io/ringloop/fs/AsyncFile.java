@@ -1,0 +1,176 @@
+package io.ringloop.fs;
+
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import io.ringloop.task.BlockingPool;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A file for tasks: positional reads and writes, sync, size, close. On io_uring each call is one submission
+ * (the loop is never blocked); on epoll and NIO, where the kernel has no asynchronous file I/O, each call runs
+ * on a bounded pool of platform threads ({@link #POOL}) while the task parks. Either way a task calling
+ * {@code read} frees its loop.
+ *
+ * <p>Positional I/O only: there is no shared file pointer, so concurrent readers need no lock.
+ */
+public final class AsyncFile implements AutoCloseable {
+    /** Threads for file I/O on backends without asynchronous files. Bounded: at most 16 calls in the kernel. */
+    static final BlockingPool POOL = new BlockingPool("ringloop-fs", 16, Duration.ofSeconds(10));
+
+    private final Path path;
+    private final FileIo io;
+    private volatile boolean closed;
+
+    private AsyncFile(Path path, FileIo io) {
+        this.path = path;
+        this.io = io;
+    }
+
+    /**
+     * Opens {@code path} with the JDK's options ({@link StandardOpenOption#READ}, {@code WRITE}, {@code CREATE},
+     * {@code CREATE_NEW}, {@code TRUNCATE_EXISTING}, {@code APPEND}, {@code SYNC}, {@code DSYNC}). With no option,
+     * READ. From a task on a loop, or from any thread.
+     */
+    public static AsyncFile open(Path path, OpenOption... options) throws IOException {
+        EventLoop loop = Tasks.currentLoop();
+        Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
+        if (loop != null && Tasks.onCarrier(loop) && loop.driver().supportsFiles()) {
+            return new AsyncFile(path, RingFileIo.open(loop, path, set));
+        }
+        FileChannel ch = blocking(() -> FileChannel.open(path, set), "open(" + path + ")");
+        return new AsyncFile(path, new PoolFileIo(ch));
+    }
+
+    /** Reads into {@code dst} from file position {@code position}: the count, or -1 at end of file. */
+    public int read(ByteBuffer dst, long position) throws IOException {
+        ensureOpen();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        int n = io.read(dst, position);
+        if (n > 0) {
+            dst.position(dst.position() + n);
+        }
+        return n == 0 ? -1 : n;
+    }
+
+    /** Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes). */
+    public int write(ByteBuffer src, long position) throws IOException {
+        ensureOpen();
+        int total = 0;
+        while (src.hasRemaining()) {
+            int n = io.write(src, position + total);
+            src.position(src.position() + n);
+            total += n;
+        }
+        return total;
+    }
+
+    /** Fills {@code dst} from {@code position} or throws {@link java.io.EOFException} at end of file. */
+    public void readFully(ByteBuffer dst, long position) throws IOException {
+        long at = position;
+        while (dst.hasRemaining()) {
+            int n = read(dst, at);
+            if (n < 0) {
+                throw new java.io.EOFException("readFully(" + path + "): end of file at " + at);
+            }
+            at += n;
+        }
+    }
+
+    /** {@code fsync}: data and metadata reach the device. */
+    public void sync() throws IOException {
+        ensureOpen();
+        io.sync(false);
+    }
+
+    /** {@code fdatasync}: data (and the metadata needed to read it) reach the device. */
+    public void syncData() throws IOException {
+        ensureOpen();
+        io.sync(true);
+    }
+
+    /** The file's size in bytes. */
+    public long size() throws IOException {
+        ensureOpen();
+        return io.size();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Closes the file. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        io.close();
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Runs a blocking file call on the pool and waits (a task parks); unwraps its IOException. */
+    static <T> T blocking(Callable<T> call, String what) throws IOException {
+        try {
+            return POOL.spawn(call).join();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw new IOException(what + ": " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException(what + ": interrupted");
+        }
+    }
+
+    static IOException failure(String call, int r) {
+        return Errno.exception(call, r);
+    }
+
+    /** The two ways a file call is carried out. */
+    interface FileIo {
+        int read(ByteBuffer dst, long position) throws IOException;
+
+        int write(ByteBuffer src, long position) throws IOException;
+
+        void sync(boolean dataOnly) throws IOException;
+
+        long size() throws IOException;
+
+        void close() throws IOException;
+    }
+
+    static MemorySegment segment(ByteBuffer b) {
+        return MemorySegment.ofBuffer(b);
+    }
+
+}

@@ -1,0 +1,113 @@
+package io.ringloop.fs;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Files;
+import io.ringloop.sys.Libc;
+import io.ringloop.task.IoWaiter;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/** File calls as io_uring submissions on the task's loop: the loop never blocks. */
+final class RingFileIo implements AsyncFile.FileIo {
+    private static final int MODE_0644 = 0644;
+
+    private final EventLoop loop;
+    private final Driver driver;
+    private final int fd;
+    private final IoWaiter waiter;
+
+    private RingFileIo(EventLoop loop, int fd) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.fd = fd;
+        this.waiter = new IoWaiter(loop);
+    }
+
+    static RingFileIo open(EventLoop loop, Path path, Set<OpenOption> options) throws IOException {
+        int flags = flags(options);
+        IoWaiter w = new IoWaiter(loop);
+        String what = "open(" + path + ")";
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment cPath = arena.allocateFrom(path.toString());
+            int r = w.run(() -> loop.driver().openFile(cPath, flags, MODE_0644, w), what, 0);
+            if (r < 0) {
+                throw AsyncFile.failure(what, r);
+            }
+            return new RingFileIo(loop, r);
+        }
+    }
+
+    static int flags(Set<OpenOption> options) {
+        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        boolean read = options.contains(StandardOpenOption.READ) || !write;
+        int flags = Files.O_CLOEXEC | (read && write ? Files.O_RDWR : write ? Files.O_WRONLY : Files.O_RDONLY);
+        if (options.contains(StandardOpenOption.CREATE_NEW)) {
+            flags |= Files.O_CREAT | Files.O_EXCL;
+        } else if (options.contains(StandardOpenOption.CREATE)) {
+            flags |= Files.O_CREAT;
+        }
+        if (options.contains(StandardOpenOption.TRUNCATE_EXISTING) && write) {
+            flags |= Files.O_TRUNC;
+        }
+        if (options.contains(StandardOpenOption.APPEND)) {
+            flags |= Files.O_APPEND;
+        }
+        if (options.contains(StandardOpenOption.SYNC)) {
+            flags |= Files.O_SYNC;
+        } else if (options.contains(StandardOpenOption.DSYNC)) {
+            flags |= Files.O_DSYNC;
+        }
+        return flags;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        int len = dst.remaining();
+        return call(() -> driver.readFile(fd, seg, 0, len, position, waiter), "pread(fd=" + fd + ")");
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+        MemorySegment seg = MemorySegment.ofBuffer(src);
+        int len = src.remaining();
+        return call(() -> driver.writeFile(fd, seg, 0, len, position, waiter), "pwrite(fd=" + fd + ")");
+    }
+
+    @Override
+    public void sync(boolean dataOnly) throws IOException {
+        call(() -> driver.syncFile(fd, dataOnly, waiter), (dataOnly ? "fdatasync" : "fsync") + "(fd=" + fd + ")");
+    }
+
+    @Override
+    public long size() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            long r = Files.size(Libc.allocateCallState(arena), fd);
+            if (r < 0) {
+                throw AsyncFile.failure("fstat(fd=" + fd + ")", (int) r);
+            }
+            return r;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        call(() -> driver.closeFile(fd, waiter), "close(fd=" + fd + ")");
+    }
+
+    private int call(java.util.function.IntSupplier op, String what) throws IOException {
+        int r = Tasks.onCarrier(loop) ? waiter.finish(op.getAsInt(), what) : waiter.run(op, what, 0);
+        if (r < 0) {
+            throw AsyncFile.failure(what, r);
+        }
+        return r;
+    }
+}
