@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
                 + "selector, with user code running as virtual threads on the loop's own thread.",
-        subcommands = {EchoCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EchoCommand.class, TimersCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
             "  test    Run the whole test suite (mvn test); extra arguments go to Maven.",
