@@ -1,5 +1,6 @@
 package io.ringloop.bench.run;
 
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,23 @@ public final class JvmLauncher {
     public JvmLauncher(boolean pin) {
         this.java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classPath = System.getProperty("java.class.path");
+        this.classPath = absolute(System.getProperty("java.class.path"));
         this.pin = pin;
+    }
+
+    /** Child JVMs get absolute entries so they do not depend on the working directory. */
+    static String absolute(String classPath) {
+        StringBuilder b = new StringBuilder();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (!b.isEmpty()) {
+                b.append(File.pathSeparatorChar);
+            }
+            b.append(Path.of(entry).toAbsolutePath().normalize());
+        }
+        return b.toString();
     }
 
     public String java() {
