@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What one FFM downcall costs, with and without {@code Linker.Option.critical(true)} (critical skips the
  * thread-state transition). {@code read} of an empty non-blocking eventfd is the cheapest real syscall on
- * a loop's hot path (it returns -EAGAIN); {@code getpid} is a near-empty syscall. The critical read goes
+ * a loop's hot path (it returns -EAGAIN); {@code getpid} is a near-empty syscall; {@code labs} makes no
+ * syscall at all, so it shows the bare cost of the Java-to-C transition. The critical read goes
  * through the runtime's own {@link Libc#read}; the non-critical handles are linked here, the same way but
  * without the option, purely for comparison (not runtime code, so STYLE's "only sys links" does not apply).
  * Run with {@code -prof gc}: every method should allocate 0 B/op.
@@ -44,7 +45,13 @@ public class FfmCallBenchmark {
             Linker.Option.critical(false));
     private static final MethodHandle GETPID = LINKER.downcallHandle(
             LINKER.defaultLookup().find("getpid").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle LABS_CRITICAL = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("labs").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
+            Linker.Option.critical(false));
+    private static final MethodHandle LABS = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("labs").orElseThrow(), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
 
+    private long value = -42;
     private Arena arena;
     private MemorySegment callState;
     private MemorySegment scratch;
@@ -86,5 +93,15 @@ public class FfmCallBenchmark {
     @Benchmark
     public int getpidNonCritical() throws Throwable {
         return (int) GETPID.invokeExact();
+    }
+
+    @Benchmark
+    public long labsCritical() throws Throwable {
+        return (long) LABS_CRITICAL.invokeExact(value);
+    }
+
+    @Benchmark
+    public long labsNonCritical() throws Throwable {
+        return (long) LABS.invokeExact(value);
     }
 }
