@@ -52,7 +52,8 @@ public record Row(PointResult point, double msgsPerSec, double msgsMin, double m
             rows.add(new Row(p, msgs, p.min("msgsPerSec"), p.max("msgsPerSec"), p.median("mbPerSec"),
                     p.median("p50Ns") / 1e3, p.median("p99Ns") / 1e3, p.median("p999Ns") / 1e3,
                     p.median("serverCpuPct"), cpu, p.median("genCpuPct"),
-                    msgs / bestMsgs, cpu / bestCpu, String.join(" ", flags)));
+                    // Open loop: every server is offered the same msgs/s, so only the CPU ratio means anything.
+                    p.scenario().openLoop() ? Double.NaN : msgs / bestMsgs, cpu / bestCpu, String.join(" ", flags)));
         }
         return rows;
     }

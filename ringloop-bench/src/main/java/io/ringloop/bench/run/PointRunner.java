@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PointRunner {
     /** Seconds a point takes beyond warm-up and windows (two JVM starts, connects, stops); for the budget. */
-    public static final double OVERHEAD_SEC = 1.5;
+    public static final double OVERHEAD_SEC = 1.8;
 
     private final JvmLauncher launcher;
     private final Cpus cpus;
