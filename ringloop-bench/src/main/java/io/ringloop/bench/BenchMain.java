@@ -53,7 +53,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--full", description = "Every server and scenario, longer warm-up, 3 repeats.")
     boolean full;
     @Option(names = "--servers", split = ",", paramLabel = "ID",
-            description = "Servers to run (see --list); default: the quick set, or all with --full.")
+            description = "Servers to run (see --list; a trailing * matches a prefix, e.g. netty-*); "
+                    + "default: the quick set, or all with --full.")
     List<String> servers;
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "latency, rate, bandwidth, fixed; default: latency,rate, or all with --full.")
@@ -119,10 +120,15 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(dir.resolve("logs"));
         PointRunner runner = new PointRunner(new JvmLauncher(pin), cpus, warmupMs, durationMs, windows,
                 dir.resolve("logs"));
-        String ringloopMissing = ServerCatalog.ringloopUnavailableReason();
-        if (ringloopMissing != null && chosenServers.stream().anyMatch(ServerSpec::isRingloop)) {
+        String ringloopMissing = chosenServers.stream().anyMatch(ServerSpec::isRingloop)
+                ? ServerCatalog.ringloopUnavailableReason() : null;
+        if (ringloopMissing != null) {
             System.err.println("note: ringloop servers skipped: " + ringloopMissing);
             chosenServers = chosenServers.stream().filter(s -> !s.isRingloop()).toList();
+            if (chosenServers.isEmpty()) {
+                System.err.println("nothing left to run");
+                return 2;
+            }
         }
         System.err.printf(Locale.ROOT, "%d servers x %d scenarios, warm-up %.1f s, %d x %.1f s measured, %s%n",
                 chosenServers.size(), chosenScenarios.size(), warmupMs / 1e3, windows, durationMs / 1e3,
@@ -148,7 +154,9 @@ public final class BenchMain implements Callable<Integer> {
         config.put("repeats", windows);
         config.put("servers", chosenServers.stream().map(ServerSpec::id).toList());
         config.put("scenarios", chosenScenarios.stream().map(Scenario::name).toList());
-        config.put("ringloop", ringloopMissing == null ? "available" : "skipped: " + ringloopMissing);
+        if (ringloopMissing != null) {
+            config.put("ringloopSkipped", ringloopMissing);
+        }
         List<Row> rows = Row.of(points);
         Files.writeString(dir.resolve("results.json"), Json.write(results(machine, config, points)));
         List<Charts.Chart> charts = List.of();
@@ -201,13 +209,19 @@ public final class BenchMain implements Callable<Integer> {
         List<String> ids = servers != null ? servers : full ? ServerCatalog.fullIds() : ServerCatalog.quickIds();
         List<ServerSpec> chosen = new ArrayList<>();
         for (String id : ids) {
-            var spec = ServerCatalog.byId(id.trim());
-            if (spec.isEmpty()) {
+            String want = id.trim();
+            // "netty-*" picks every Netty transport, "ringloop-epoll-*" both styles on epoll.
+            List<ServerSpec> matches = ServerCatalog.all().stream()
+                    .filter(s -> want.endsWith("*") ? s.id().startsWith(want.substring(0, want.length() - 1))
+                            : s.id().equals(want))
+                    .filter(s -> !chosen.contains(s))
+                    .toList();
+            if (matches.isEmpty() && chosen.stream().noneMatch(s -> s.id().equals(want))) {
                 System.err.println("unknown server " + id + "; known: "
                         + ServerCatalog.all().stream().map(ServerSpec::id).toList());
                 return null;
             }
-            chosen.add(spec.get());
+            chosen.addAll(matches);
         }
         return chosen;
     }

@@ -30,6 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * through the runtime's own {@link Libc#read}; the non-critical handles are linked here, the same way but
  * without the option, purely for comparison (not runtime code, so STYLE's "only sys links" does not apply).
  * Run with {@code -prof gc}: every method should allocate 0 B/op.
+ *
+ * <p>Not final: JMH's generated harness subclasses {@code @State} classes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
