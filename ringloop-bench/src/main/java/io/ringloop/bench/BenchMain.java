@@ -193,6 +193,9 @@ public final class BenchMain implements Callable<Integer> {
             m.put("rateMsgsPerSec", p.scenario().rateMsgsPerSec());
             m.put("status", p.status());
             m.put("reason", p.reason());
+            m.put("serverArgs", p.server().args());
+            m.put("serverJvmFlags", p.server().jvmFlags());
+            // The server's first output lines: ringloop logs the backend it resolved (AUTO) there.
             m.put("serverBanner", p.banner());
             m.put("generatorSaturated", p.ok() && p.generatorSaturated());
             m.put("runs", p.runs());
