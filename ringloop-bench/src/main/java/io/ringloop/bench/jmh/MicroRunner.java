@@ -50,7 +50,11 @@ public final class MicroRunner {
         for (RunResult r : results) {
             Result<?> primary = r.getPrimaryResult();
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            System.out.printf(Locale.ROOT, "%-70s %9.2f %-4s %12s%n", r.getParams().getBenchmark(),
+            StringBuilder name = new StringBuilder(r.getParams().getBenchmark().replace("io.ringloop.bench.jmh.", ""));
+            for (String key : r.getParams().getParamsKeys()) {
+                name.append(' ').append(key).append('=').append(r.getParams().getParam(key));
+            }
+            System.out.printf(Locale.ROOT, "%-70s %9.2f %-4s %12s%n", name,
                     primary.getScore(), primary.getScoreUnit(),
                     alloc == null ? "-" : String.format(Locale.ROOT, "%.2f", alloc.getScore()));
         }

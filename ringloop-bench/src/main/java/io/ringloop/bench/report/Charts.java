@@ -38,6 +38,10 @@ public final class Charts {
     private static final Color RINGLOOP = new Color(0x1f77b4);
     private static final Color NETTY = new Color(0xff7f0e);
     private static final Color JDK = new Color(0x7f7f7f);
+    /** Distinct, print-safe line colours (Tableau 10 without its light yellow). */
+    private static final Color[] LINES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0x17becf), new Color(0x000000)};
 
     /** One saved chart: its caption and the file names (relative to the report) of both copies. */
     public record Chart(String scenario, String caption, String png, String svg) {
@@ -113,6 +117,7 @@ public final class Charts {
         renderer.setDefaultShapesVisible(true);
         for (int i = 0; i < rows.size(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, LINES[i % LINES.length]);
         }
         style(plot);
         return chart;
