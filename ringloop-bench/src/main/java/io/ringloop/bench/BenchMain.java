@@ -135,6 +135,9 @@ public final class BenchMain implements Callable<Integer> {
                 pin ? "server on CPU " + cpus.serverList() + ", generator on CPU " + cpus.generatorList()
                         : "not pinned");
 
+        // Ctrl-C must not leave a server or generator JVM behind: they are all this JVM's children.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         List<PointResult> points = new ArrayList<>();
         double plannedSec = runner.plannedSec() * chosenServers.size() * chosenScenarios.size();
         try (Progress progress = new Progress(plannedSec)) {
