@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -39,7 +40,12 @@ public final class MicroRunner {
             flags.add("-Xmx1g");
             options.jvmArgs(flags.toArray(String[]::new));
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options.build()).run();
+        } catch (NoBenchmarksException e) {
+            results = List.of();
+        }
         if (results.isEmpty()) {
             System.err.println("no JMH benchmark matches " + regex);
             return 1;

@@ -121,6 +121,7 @@ final class Conn {
                 return;
             }
             queueOne(stampNs);
+            owner.sent++;
         }
     }
 
