@@ -50,6 +50,7 @@ public final class HtmlReport {
         }
         h.append("</table>\n<pre class=\"dim\">").append(esc(TerminalTable.legend())).append("</pre>\n");
         notes(h, rows);
+        servers(h, rows);
         h.append("<h2>Charts</h2>\n<p class=\"dim\">Blue: ringloop, orange: Netty, grey: JDK. ")
                 .append("Each chart is also saved as SVG (link below it).</p>\n");
         for (Charts.Chart c : charts) {
@@ -74,6 +75,22 @@ public final class HtmlReport {
         if (!notes.isEmpty()) {
             h.append("<h3>Points not measured</h3>\n<ul>").append(notes).append("</ul>\n");
         }
+    }
+
+    private static void servers(StringBuilder h, List<Row> rows) {
+        h.append("<h3>Servers</h3>\n<table><tr><th>server</th><th>what</th><th>arguments</th><th>JVM flags</th>")
+                .append("<th>first output</th></tr>\n");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Row r : rows) {
+            var s = r.point().server();
+            if (seen.add(s.id())) {
+                h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.description()))
+                        .append("</td><td>").append(esc(String.join(" ", s.args()))).append("</td><td>")
+                        .append(esc(String.join(" ", s.jvmFlags()))).append("</td><td class=\"dim\">")
+                        .append(esc(r.point().banner())).append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
     }
 
     private static String keyValues(Map<String, Object> map) {
