@@ -63,7 +63,7 @@ public final class PointRunner {
             if (failure == null && !server.alive()) {
                 failure = "server died during the run: " + server.logTail(4);
             }
-            String banner = server.banner(3);
+            String banner = server.banner(5);
             return failure == null ? new PointResult(spec, scenario, "ok", "", banner, runs)
                     : new PointResult(spec, scenario, "failed", failure, banner, runs);
         } catch (IOException e) {
