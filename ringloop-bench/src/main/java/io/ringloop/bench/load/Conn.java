@@ -101,6 +101,9 @@ final class Conn {
         int room = maxOutstanding - (int) (sentSeq - receivedSeq);
         int queued = 0;
         long due;
+        if (messageLimit > 0) {
+            room = (int) Math.min(room, messageLimit - sentSeq);
+        }
         while (queued < room && (due = nextDueNs()) - nowNs <= 0) {
             if (nowNs - due > LATE_SEND_NS) {
                 owner.lateSends++;

@@ -156,10 +156,14 @@ public final class LoadGenerator implements AutoCloseable {
     @Override
     public void close() {
         for (LoadThread thread : threads) {
-            thread.requestStop();
+            if (thread.thread() != null) {
+                thread.requestStop();
+            }
         }
         for (LoadThread thread : threads) {
-            if (thread.thread() != null) {
+            if (thread.thread() == null) {
+                thread.closeUnstarted();
+            } else {
                 try {
                     thread.join();
                 } catch (InterruptedException e) {

@@ -88,6 +88,18 @@ final class LoadThread implements Runnable {
         return failure;
     }
 
+    /** For a thread that never started (a later connect failed): closes what it was given. */
+    void closeUnstarted() {
+        for (Conn conn : conns) {
+            conn.close();
+        }
+        try {
+            selector.close();
+        } catch (IOException ignore) {
+            // nothing was ever selected
+        }
+    }
+
     void requestStop() {
         stop = true;
         selector.wakeup();
@@ -132,7 +144,7 @@ final class LoadThread implements Runnable {
     }
 
     private void runOpenLoop() throws IOException {
-        while (!stop) {
+        while (!stop && !allFinished()) {
             long now = System.nanoTime();
             long earliestNs = Long.MAX_VALUE;
             for (Conn conn : conns) {

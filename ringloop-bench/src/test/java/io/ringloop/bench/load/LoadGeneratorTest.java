@@ -43,6 +43,24 @@ final class LoadGeneratorTest {
     }
 
     @Test
+    void shouldSendOnScheduleAndEchoEveryMessageInOpenLoop() throws Exception {
+        try (Server server = start("jdk-nio")) {
+            LoadConfig config = new LoadConfig("127.0.0.1", server.port(), CONNECTIONS, 1, 64, 100_000, 2, 0, 0,
+                    1, MESSAGES_PER_CONNECTION);
+            try (LoadGenerator generator = new LoadGenerator(config)) {
+                generator.start();
+                generator.awaitFinished();
+                assertNull(generator.failure());
+                LoadGenerator.Snapshot end = generator.snapshot();
+                assertEquals(CONNECTIONS * MESSAGES_PER_CONNECTION, end.sent());
+                assertEquals(CONNECTIONS * MESSAGES_PER_CONNECTION, end.messages());
+                assertEquals(0, end.errors());
+                assertEquals(CONNECTIONS * MESSAGES_PER_CONNECTION, generator.latencies().getTotalCount());
+            }
+        }
+    }
+
+    @Test
     void shouldCountCorruptedEchoesAsErrors() throws Exception {
         // Flips one body byte of message 0 (sampled): the sequence numbers still match, the content does not.
         try (Server server = corruptingServer(20)) {
