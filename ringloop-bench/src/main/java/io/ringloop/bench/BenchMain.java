@@ -1,0 +1,261 @@
+package io.ringloop.bench;
+
+import io.ringloop.bench.jmh.MicroRunner;
+import io.ringloop.bench.report.Charts;
+import io.ringloop.bench.report.HtmlReport;
+import io.ringloop.bench.report.Json;
+import io.ringloop.bench.report.Row;
+import io.ringloop.bench.report.TerminalTable;
+import io.ringloop.bench.run.Cpus;
+import io.ringloop.bench.run.JvmLauncher;
+import io.ringloop.bench.run.MachineInfo;
+import io.ringloop.bench.run.PointResult;
+import io.ringloop.bench.run.PointRunner;
+import io.ringloop.bench.run.Progress;
+import io.ringloop.bench.run.Scenario;
+import io.ringloop.bench.run.ServerCatalog;
+import io.ringloop.bench.run.ServerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./ringloop bench}: ringloop side by side with Netty 4.2 and the JDK on TCP echo.
+ *
+ * <p><b>Time budget.</b> The default (quick) run is meant to take about a minute: 4 servers
+ * (ringloop auto backend in task and callback style, Netty epoll, JDK virtual threads) x 2 scenarios
+ * (latency, rate) x (4 s warm-up + 3 s measured + ~1.8 s for the two JVMs to start, connect and stop)
+ * = 8 points x ~8.8 s ~ 70 s, plus ~2 s for the charts. JIT-compiled servers reach steady state within a
+ * few seconds of full load, so the quick run trades some noise for the budget. {@code --full}: 12 servers
+ * x 4 scenarios x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 33 minutes.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Echo benchmark: ringloop vs Netty 4.2 vs the JDK, each server in its own JVM on its own "
+                + "core; writes bench-results/<timestamp>/ (results.json, report.html, charts).")
+public final class BenchMain implements Callable<Integer> {
+    static final long QUICK_WARMUP_SEC = 4;
+    static final long QUICK_DURATION_SEC = 3;
+    static final int QUICK_REPEATS = 1;
+    static final long FULL_WARMUP_SEC = 10;
+    static final long FULL_DURATION_SEC = 10;
+    static final int FULL_REPEATS = 3;
+
+    @Option(names = "--full", description = "Every server and scenario, longer warm-up, 3 repeats.")
+    boolean full;
+    @Option(names = "--servers", split = ",", paramLabel = "ID",
+            description = "Servers to run (see --list; a trailing * matches a prefix, e.g. netty-*); "
+                    + "default: the quick set, or all with --full.")
+    List<String> servers;
+    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+            description = "latency, rate, bandwidth, fixed; default: latency,rate, or all with --full.")
+    List<String> scenarios;
+    @Option(names = "--duration", paramLabel = "SEC", description = "Measured seconds per window "
+            + "(default " + QUICK_DURATION_SEC + ", full " + FULL_DURATION_SEC + ").")
+    Double durationSec;
+    @Option(names = "--warmup", paramLabel = "SEC", description = "Warm-up seconds per point "
+            + "(default " + QUICK_WARMUP_SEC + ", full " + FULL_WARMUP_SEC + ").")
+    Double warmupSec;
+    @Option(names = "--repeat", paramLabel = "N", description = "Measured windows per point "
+            + "(default " + QUICK_REPEATS + ", full " + FULL_REPEATS + ").")
+    Integer repeats;
+    @Option(names = "--fixed-rate", paramLabel = "MSGS", description = "Total msgs/s of the fixed scenario "
+            + "(default ${DEFAULT-VALUE}).", defaultValue = "" + Scenario.DEFAULT_FIXED_RATE)
+    long fixedRate;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Where the timestamped result folder goes (default ${DEFAULT-VALUE}).")
+    Path out;
+    @Option(names = "--no-pin", description = "Do not pin server and generator to separate CPUs.")
+    boolean noPin;
+    @Option(names = "--list", description = "List servers and scenarios, then exit.")
+    boolean list;
+    @Option(names = "--micro", arity = "0..1", fallbackValue = ".*", paramLabel = "REGEX",
+            description = "Run the JMH microbenchmarks matching REGEX (all if omitted) with -prof gc.")
+    String micro;
+    @Option(names = "--micro-forks", defaultValue = "1", paramLabel = "N",
+            description = "JMH forks for --micro; 0 runs in this JVM (default ${DEFAULT-VALUE}).")
+    int microForks;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (micro != null) {
+            return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);
+        }
+        List<Scenario> allScenarios = Scenario.all(fixedRate);
+        if (list) {
+            printList(allScenarios);
+            return 0;
+        }
+        List<ServerSpec> chosenServers = chooseServers();
+        List<Scenario> chosenScenarios = chooseScenarios(allScenarios);
+        if (chosenServers == null || chosenScenarios == null) {
+            return 2;
+        }
+        long warmupMs = Math.round(1000 * (warmupSec != null ? warmupSec : full ? FULL_WARMUP_SEC : QUICK_WARMUP_SEC));
+        long durationMs = Math.round(1000 * (durationSec != null ? durationSec
+                : full ? FULL_DURATION_SEC : QUICK_DURATION_SEC));
+        int windows = repeats != null ? repeats : full ? FULL_REPEATS : QUICK_REPEATS;
+        if (durationMs <= 0 || warmupMs < 0 || windows < 1) {
+            System.err.println("--duration must be > 0, --warmup >= 0, --repeat >= 1");
+            return 2;
+        }
+
+        Cpus cpus = Cpus.current();
+        boolean pin = !noPin && cpus.canPin();
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = out.resolve(stamp);
+        Files.createDirectories(dir.resolve("logs"));
+        PointRunner runner = new PointRunner(new JvmLauncher(pin), cpus, warmupMs, durationMs, windows,
+                dir.resolve("logs"));
+        String ringloopMissing = chosenServers.stream().anyMatch(ServerSpec::isRingloop)
+                ? ServerCatalog.ringloopUnavailableReason() : null;
+        if (ringloopMissing != null) {
+            System.err.println("note: ringloop servers skipped: " + ringloopMissing);
+            chosenServers = chosenServers.stream().filter(s -> !s.isRingloop()).toList();
+            if (chosenServers.isEmpty()) {
+                System.err.println("nothing left to run");
+                return 2;
+            }
+        }
+        System.err.printf(Locale.ROOT, "%d servers x %d scenarios, warm-up %.1f s, %d x %.1f s measured, %s%n",
+                chosenServers.size(), chosenScenarios.size(), warmupMs / 1e3, windows, durationMs / 1e3,
+                pin ? "server on CPU " + cpus.serverList() + ", generator on CPU " + cpus.generatorList()
+                        : "not pinned");
+
+        // Ctrl-C must not leave a server or generator JVM behind: they are all this JVM's children.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
+        List<PointResult> points = new ArrayList<>();
+        double plannedSec = runner.plannedSec() * chosenServers.size() * chosenScenarios.size();
+        try (Progress progress = new Progress(plannedSec)) {
+            for (Scenario scenario : chosenScenarios) {
+                for (ServerSpec server : chosenServers) {
+                    points.add(runner.run(server, scenario, progress));
+                }
+            }
+        }
+
+        Map<String, Object> machine = MachineInfo.collect(cpus, pin);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("timestamp", stamp);
+        config.put("mode", full ? "full" : "quick");
+        config.put("warmupMs", warmupMs);
+        config.put("durationMs", durationMs);
+        config.put("repeats", windows);
+        config.put("servers", chosenServers.stream().map(ServerSpec::id).toList());
+        config.put("scenarios", chosenScenarios.stream().map(Scenario::name).toList());
+        if (ringloopMissing != null) {
+            config.put("ringloopSkipped", ringloopMissing);
+        }
+        List<Row> rows = Row.of(points);
+        Files.writeString(dir.resolve("results.json"), Json.write(results(machine, config, points)));
+        List<Charts.Chart> charts = List.of();
+        try {
+            charts = Charts.write(dir, rows);
+        } catch (Exception | Error e) {
+            System.err.println("charts not drawn: " + e);
+        }
+        HtmlReport.write(dir.resolve("report.html"), "ringloop echo benchmark " + stamp, machine, config, rows,
+                charts);
+        System.out.println();
+        System.out.print(TerminalTable.render(rows));
+        System.out.println();
+        System.out.print(TerminalTable.legend());
+        if (ringloopMissing != null) {
+            System.out.println("\nnote: ringloop servers were skipped: " + ringloopMissing);
+        }
+        System.out.println("\nresults: " + dir.resolve("report.html").toAbsolutePath());
+        return points.stream().anyMatch(p -> p.status().equals("failed")) ? 1 : 0;
+    }
+
+    private static Map<String, Object> results(Map<String, Object> machine, Map<String, Object> config,
+                                               List<PointResult> points) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (PointResult p : points) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("server", p.server().id());
+            m.put("serverDescription", p.server().description());
+            m.put("scenario", p.scenario().name());
+            m.put("scenarioDescription", p.scenario().description());
+            m.put("connections", p.scenario().connections());
+            m.put("inFlight", p.scenario().inFlight());
+            m.put("payloadBytes", p.scenario().payloadBytes());
+            m.put("rateMsgsPerSec", p.scenario().rateMsgsPerSec());
+            m.put("status", p.status());
+            m.put("reason", p.reason());
+            m.put("serverArgs", p.server().args());
+            m.put("serverJvmFlags", p.server().jvmFlags());
+            // The server's first output lines: ringloop logs the backend it resolved (AUTO) there.
+            m.put("serverBanner", p.banner());
+            m.put("generatorSaturated", p.ok() && p.generatorSaturated());
+            m.put("runs", p.runs());
+            list.add(m);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("machine", machine);
+        root.put("config", config);
+        root.put("points", list);
+        return root;
+    }
+
+    private List<ServerSpec> chooseServers() {
+        List<String> ids = servers != null ? servers : full ? ServerCatalog.fullIds() : ServerCatalog.quickIds();
+        List<ServerSpec> chosen = new ArrayList<>();
+        for (String id : ids) {
+            String want = id.trim();
+            // "netty-*" picks every Netty transport, "ringloop-epoll-*" both styles on epoll.
+            List<ServerSpec> matches = ServerCatalog.all().stream()
+                    .filter(s -> want.endsWith("*") ? s.id().startsWith(want.substring(0, want.length() - 1))
+                            : s.id().equals(want))
+                    .filter(s -> !chosen.contains(s))
+                    .toList();
+            if (matches.isEmpty() && chosen.stream().noneMatch(s -> s.id().equals(want))) {
+                System.err.println("unknown server " + id + "; known: "
+                        + ServerCatalog.all().stream().map(ServerSpec::id).toList());
+                return null;
+            }
+            chosen.addAll(matches);
+        }
+        return chosen;
+    }
+
+    private List<Scenario> chooseScenarios(List<Scenario> all) {
+        List<String> names = scenarios != null ? scenarios
+                : full ? all.stream().map(Scenario::name).toList() : Scenario.quickNames();
+        List<Scenario> chosen = new ArrayList<>();
+        for (String name : names) {
+            var found = all.stream().filter(s -> s.name().equals(name.trim())).findFirst();
+            if (found.isEmpty()) {
+                System.err.println("unknown scenario " + name + "; known: "
+                        + all.stream().map(Scenario::name).toList());
+                return null;
+            }
+            chosen.add(found.get());
+        }
+        return chosen;
+    }
+
+    private static void printList(List<Scenario> scenarios) {
+        System.out.println("servers (quick set: " + ServerCatalog.quickIds() + "):");
+        for (ServerSpec s : ServerCatalog.all()) {
+            System.out.printf(Locale.ROOT, "  %-26s %s%n", s.id(), s.description());
+        }
+        System.out.println("scenarios (quick set: " + Scenario.quickNames() + "):");
+        for (Scenario s : scenarios) {
+            System.out.printf(Locale.ROOT, "  %-26s %s%n", s.name(), s.description());
+        }
+    }
+}
