@@ -1,0 +1,637 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.EventFd;
+import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringRing;
+import io.ringloop.sys.Libc;
+import io.ringloop.sys.MsgHdr;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.Socket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
+ * to the kernel by the next {@link #poll}, which submits, waits and reaps in <b>one</b> io_uring_enter.
+ *
+ * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token ({@code generation << 32 |
+ * slot}). A slot is released only when its CQE is reaped, so the memory the kernel may touch (the caller's
+ * native buffer, a bounce buffer, the per-slot scratch holding a sockaddr or msghdr) stays alive and
+ * unshared until then, even after a cancel. The driver's own SQEs carry negative user data
+ * ({@link #WAKE_TOKEN}, {@link #CANCEL_TOKEN}), which no token ever is.
+ *
+ * <p><b>Cancel</b> submits IORING_OP_ASYNC_CANCEL for the token; the target's CQE then brings
+ * {@code -ECANCELED} or, if it raced, its real result, and the cancel's own CQE is dropped.
+ * <b>close(fd)</b> cancels every operation on the fd (IORING_ASYNC_CANCEL_FD | ALL) and reaps until they
+ * have all completed (running only their completions; other CQEs are stashed for the next poll), then
+ * closes the fd: no late CQE can name it. <b>close()</b> does the same for everything.
+ *
+ * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
+ * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
+ *
+ * <p>Confined to the loop's OS thread (virtual threads mounted on it included), except {@link #wakeup}.
+ */
+public final class IoUringDriver implements Driver {
+    private static final int KIND_ACCEPT = 1;
+    private static final int KIND_CONNECT = 2;
+    private static final int KIND_READ = 3;
+    private static final int KIND_WRITE = 4;
+    private static final int KIND_RECVMSG = 5;
+    private static final int KIND_SENDMSG = 6;
+
+    /** user_data of the eventfd READ. */
+    private static final long WAKE_TOKEN = -2L;
+    /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
+    private static final long CANCEL_TOKEN = -3L;
+
+    /** Per-slot scratch: msghdr at 0, iovec at 64, sockaddr at 128 (128 bytes). */
+    private static final long SCRATCH_BYTES = 256;
+    private static final long SCRATCH_MSGHDR = 0;
+    private static final long SCRATCH_IOVEC = 64;
+    private static final long SCRATCH_ADDR = 128;
+
+    /** Bound on completions run by one poll; the rest wait for the next. */
+    private static final int MAX_COMPLETIONS_PER_POLL = 4096;
+    /** close(fd)/close() wait for cancelled operations at most this many rounds of {@link #DRAIN_WAIT_NS}. */
+    private static final int DRAIN_ROUNDS = 200;
+    private static final long DRAIN_WAIT_NS = 50_000_000L;
+    private static final int SQ_FULL_ROUNDS = 1000;
+
+    private final Arena arena;
+    private final IoUringRing ring;
+    private final MemorySegment cs;
+    private final LinuxSockets sockets;
+    private final OpTable ops;
+    private final IoUringBouncePool bounce;
+    private final IoUringCqeStash stash = new IoUringCqeStash();
+
+    /** By slot: scratch memory (made on first use, kept), and the bounce buffer of a heap transfer. */
+    private MemorySegment[] scratchBySlot = new MemorySegment[64];
+    private MemorySegment[] bounceBySlot = new MemorySegment[64];
+    /** By slot: an ASYNC_CANCEL was already submitted for the live operation. */
+    private boolean[] cancelledBySlot = new boolean[64];
+    /** By fd: operations in flight, and whether the fd is an open handle of this driver. */
+    private int[] pendingByFd = new int[256];
+    private boolean[] openByFd = new boolean[256];
+    private int openCount;
+
+    private final int eventFd;
+    /** The eventfd READ's 8-byte target: the kernel's while {@link #wakeArmed}. */
+    private final MemorySegment wakeReadBuffer;
+    /** wakeup()'s call state and value; guarded by {@link #wakeLock}. */
+    private final MemorySegment wakeCallState;
+    private final MemorySegment wakeWriteBuffer;
+    private final Object wakeLock = new Object();
+    /** Set under {@link #wakeLock} before the eventfd closes, so no wakeup writes to a reused fd number. */
+    private boolean wakeClosed;
+    private final AtomicLong wakeups = new AtomicLong();
+    private boolean wakeArmed;
+
+    /** close() has begun: new operations fail with -ECANCELED. */
+    private boolean closing;
+    private boolean closed;
+
+    /**
+     * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
+     * Throws with the reason when io_uring is unusable here.
+     */
+    public IoUringDriver(int entries) throws IOException {
+        String reason = IoUringSupport.unusableReason();
+        if (reason != null) {
+            throw new IOException(reason);
+        }
+        Arena a = Arena.ofShared();
+        IoUringRing r = null;
+        int efd = -1;
+        try {
+            cs = Libc.allocateCallState(a);
+            r = IoUringRing.open(entries, IoUringSupport.FLAG_CHOICES);
+            String problem = IoUringSupport.problem(r);
+            if (problem != null) {
+                throw new IOException(problem);
+            }
+            efd = EventFd.create(cs, 0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
+            if (efd < 0) {
+                throw Errno.exception("eventfd", efd);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Release in reverse order of acquisition.
+            if (r != null) {
+                r.close();
+            }
+            a.close();
+            throw e;
+        }
+        arena = a;
+        ring = r;
+        eventFd = efd;
+        sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
+        ops = new OpTable(64);
+        bounce = new IoUringBouncePool(a);
+        wakeReadBuffer = a.allocate(8, 8);
+        wakeCallState = Libc.allocateCallState(a);
+        wakeWriteBuffer = a.allocate(8, 8);
+        armWake();
+    }
+
+    /** Null when io_uring can be used here, else the reason; cheap after the first call. */
+    public static String unusableReason() {
+        return IoUringSupport.unusableReason();
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    /** Whether the kernel supports {@code opcode} (an {@code IoUring.OP_*} value), per IORING_REGISTER_PROBE. */
+    public boolean supports(int opcode) {
+        return ring.supports(opcode);
+    }
+
+    /** io_uring_enter calls so far: one per poll, plus one per SQ-full flush and per close with ops pending. */
+    public long enterCount() {
+        return ring.enterCount();
+    }
+
+    /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
+    long bounceAllocatedBytes() {
+        return bounce.allocatedBytes();
+    }
+
+    /** The io_uring_setup flags the kernel accepted. */
+    public int setupFlags() {
+        return ring.setupFlags();
+    }
+
+    // ---- sockets: synchronous ----
+
+    @Override
+    public int socket(int family, int type) {
+        int fd = sockets.socket(family, type);
+        if (fd >= 0) {
+            markOpen(fd);
+        }
+        return fd;
+    }
+
+    @Override
+    public int bind(int handle, InetSocketAddress address) {
+        return sockets.bind(handle, address);
+    }
+
+    @Override
+    public int listen(int handle, int backlog) {
+        return sockets.listen(handle, backlog);
+    }
+
+    @Override
+    public int setOption(int handle, SocketOpt option, int value) {
+        return sockets.setOption(handle, option, value);
+    }
+
+    @Override
+    public int getOption(int handle, SocketOpt option) {
+        return sockets.getOption(handle, option);
+    }
+
+    @Override
+    public InetSocketAddress localAddress(int handle) throws IOException {
+        return sockets.localAddress(handle);
+    }
+
+    @Override
+    public InetSocketAddress peerAddress(int handle) throws IOException {
+        return sockets.peerAddress(handle);
+    }
+
+    @Override
+    public int shutdown(int handle, int how) {
+        return sockets.shutdown(handle, how);
+    }
+
+    @Override
+    public int close(int handle) {
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        openByFd[handle] = false; // from here on, new operations on the handle fail with EBADF
+        openCount--;
+        if (pendingByFd[handle] > 0) {
+            ensureSqSpace();
+            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
+            drainFd(handle);
+        }
+        return Libc.close(cs, handle);
+    }
+
+    // ---- asynchronous operations ----
+
+    @Override
+    public int accept(int handle, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_ACCEPT, null);
+        ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
+                Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int connect(int handle, InetSocketAddress address, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_CONNECT, null);
+        MemorySegment addr = scratch(token).asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
+        int len;
+        try {
+            len = sockets.encode(handle, address, addr);
+        } catch (IllegalArgumentException e) {
+            finish(token);
+            throw e;
+        }
+        // IORING_OP_CONNECT: addr = sockaddr, off (addr2) = its length.
+        ring.prepare(IoUring.OP_CONNECT, handle, addr, 0, len, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int read(int handle, MemorySegment buffer, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_READ, buffer);
+        MemorySegment target = kernelBuffer(token, buffer, false);
+        ring.prepare(IoUring.OP_RECV, handle, target, length(target), 0, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_WRITE, buffer);
+        MemorySegment source = kernelBuffer(token, buffer, true);
+        ring.prepare(IoUring.OP_SEND, handle, source, length(source), 0, Socket.MSG_NOSIGNAL, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        if (!senderAddress.isNative() || senderAddress.byteSize() < SockAddr.MAX_SIZE) {
+            throw new IllegalArgumentException("senderAddress must be native and at least "
+                    + SockAddr.MAX_SIZE + " bytes");
+        }
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_RECVMSG, buffer);
+        MemorySegment target = kernelBuffer(token, buffer, false);
+        MemorySegment s = scratch(token);
+        MemorySegment msg = s.asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
+        MemorySegment iov = s.asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+        Libc.iovec(iov, 0, target);
+        MsgHdr.set(msg, senderAddress, SockAddr.MAX_SIZE, iov, 1);
+        ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = begin(handle, completion, KIND_SENDMSG, buffer);
+        MemorySegment s = scratch(token);
+        MemorySegment name = MemorySegment.NULL;
+        int nameLen = 0;
+        if (target != null) {
+            name = s.asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
+            try {
+                nameLen = sockets.encode(handle, target, name);
+            } catch (IllegalArgumentException e) {
+                finish(token);
+                throw e;
+            }
+        }
+        MemorySegment source = kernelBuffer(token, buffer, true);
+        MemorySegment msg = s.asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
+        MemorySegment iov = s.asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+        Libc.iovec(iov, 0, source);
+        MsgHdr.set(msg, name, nameLen, iov, 1);
+        ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public boolean cancel(Completion completion) {
+        long token = completion.token;
+        if (token == Completion.IDLE || ops.lookup(token) != completion) {
+            return false;
+        }
+        int slot = slot(token);
+        if (!cancelledBySlot[slot]) {
+            cancelledBySlot[slot] = true;
+            ensureSqSpace();
+            ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
+        }
+        return true;
+    }
+
+    /** 0 when an operation may start on {@code handle}; else the result to return at once. */
+    private int refuse(int handle, Completion completion) {
+        if (completion.isPending()) {
+            throw new IllegalStateException("completion already has an operation pending");
+        }
+        if (closing) {
+            return -Errno.ECANCELED;
+        }
+        return isOpen(handle) ? 0 : -Errno.EBADF;
+    }
+
+    /** Makes room for one SQE, claims a slot and counts the operation against its fd. */
+    private long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
+        ensureSqSpace();
+        long token = ops.claim(completion, handle, kind, buffer);
+        int slot = slot(token);
+        if (slot >= bounceBySlot.length) {
+            int n = Math.max(slot + 1, bounceBySlot.length * 2);
+            bounceBySlot = Arrays.copyOf(bounceBySlot, n);
+            scratchBySlot = Arrays.copyOf(scratchBySlot, n);
+            cancelledBySlot = Arrays.copyOf(cancelledBySlot, n);
+        }
+        pendingByFd[handle]++;
+        return token;
+    }
+
+    /** The memory the kernel reads or fills: {@code buffer} itself when native, else a bounce buffer. */
+    private MemorySegment kernelBuffer(long token, MemorySegment buffer, boolean copyIn) {
+        if (buffer.isNative()) {
+            return buffer;
+        }
+        long n = IoUringBouncePool.cap(buffer.byteSize());
+        MemorySegment b = bounce.take(n);
+        bounceBySlot[slot(token)] = b;
+        MemorySegment view = b.asSlice(0, n);
+        if (copyIn) {
+            MemorySegment.copy(buffer, 0, view, 0, n);
+        }
+        return view;
+    }
+
+    private static int length(MemorySegment buffer) {
+        return (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
+    }
+
+    private MemorySegment scratch(long token) {
+        int slot = slot(token);
+        MemorySegment s = scratchBySlot[slot];
+        if (s == null) {
+            s = arena.allocate(SCRATCH_BYTES, 8);
+            scratchBySlot[slot] = s;
+        }
+        return s;
+    }
+
+    // ---- the loop's side ----
+
+    @Override
+    public int poll(long timeoutNs) {
+        if (closed) {
+            throw new IllegalStateException("driver closed");
+        }
+        int ran = runStash();
+        boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
+        // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
+        int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+            throw new IllegalStateException("io_uring_enter: " + Errno.describe(r));
+        }
+        ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
+        if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
+            // The CQ overflowed: the kernel holds the excess CQEs (FEAT_NODROP) until we enter again.
+            ring.submitAndWait(0, 0);
+            ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
+        }
+        return ran;
+    }
+
+    /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
+    private int reap(int limit) {
+        int ran = 0;
+        while (ran < limit && ring.cqReady() > 0) {
+            long ud = ring.cqeUserData();
+            int res = ring.cqeRes();
+            ring.cqAdvance(); // before dispatch: a completion may submit, and a full SQ may reap (into the stash)
+            if (dispatch(ud, res)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private int runStash() {
+        int ran = 0;
+        while (!stash.isEmpty() && ran < MAX_COMPLETIONS_PER_POLL) {
+            long ud = stash.peekUserData();
+            int res = stash.peekResult();
+            stash.pop();
+            if (dispatch(ud, res)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Moves every ready CQE to the stash without running it. */
+    private void stashReady() {
+        while (ring.cqReady() > 0) {
+            stash.add(ring.cqeUserData(), ring.cqeRes());
+            ring.cqAdvance();
+        }
+    }
+
+    /** Finishes the operation a CQE names; false for the driver's own CQEs and stale tokens. */
+    private boolean dispatch(long ud, int res) {
+        if (ud == WAKE_TOKEN) {
+            wakeArmed = false;
+            if (!closing) {
+                armWake();
+            }
+            return false;
+        }
+        if (ud < 0 || !ops.isLive(ud)) {
+            return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
+        }
+        int kind = ops.kind(ud);
+        MemorySegment b = bounceBySlot[slot(ud)];
+        if (b != null && res > 0 && (kind == KIND_READ || kind == KIND_RECVMSG)) {
+            MemorySegment.copy(b, 0, ops.buffer(ud), 0, res);
+        }
+        if (kind == KIND_ACCEPT && res >= 0) {
+            markOpen(res);
+        }
+        Completion c = finish(ud);
+        if (c != null) {
+            c.complete(res);
+        }
+        return true;
+    }
+
+    /** Releases a live token's slot and everything attached to it; returns its completion. */
+    private Completion finish(long token) {
+        int slot = slot(token);
+        MemorySegment b = bounceBySlot[slot];
+        if (b != null) {
+            bounceBySlot[slot] = null;
+            bounce.give(b);
+        }
+        cancelledBySlot[slot] = false;
+        pendingByFd[ops.handle(token)]--;
+        return ops.release(token);
+    }
+
+    /**
+     * SQ full: hands the queued SQEs to the kernel now, without waiting, and carries on; an SQE is never
+     * dropped. If the kernel refuses for want of CQ room (EBUSY on kernels that cap the overflow list), the
+     * ready CQEs move to the stash and an enter with GETEVENTS lets it flush its backlog.
+     */
+    private void ensureSqSpace() {
+        for (int round = 0; ring.sqFull(); round++) {
+            if (round == SQ_FULL_ROUNDS) {
+                throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
+            }
+            int r = ring.submit();
+            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                stashReady();
+                ring.submitAndWait(0, 0);
+                stashReady();
+            } else if (r < 0 && r != -Errno.EINTR) {
+                throw new IllegalStateException("io_uring_enter(submit): " + Errno.describe(r));
+            }
+        }
+    }
+
+    /**
+     * Waits until every operation on {@code fd} has its CQE (their cancel is queued), running their
+     * completions here and stashing all other CQEs for the next poll. Bounded: should an operation refuse to
+     * finish, it stays in the table, its memory stays alive, and a later poll delivers it.
+     */
+    private void drainFd(int fd) {
+        for (int i = stash.start(); i < stash.end() && pendingByFd[fd] > 0; i++) {
+            long ud = stash.userDataAt(i);
+            if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                stash.take(i);
+                dispatch(ud, stash.resultAt(i));
+            }
+        }
+        for (int round = 0; pendingByFd[fd] > 0 && round < DRAIN_ROUNDS; round++) {
+            ring.submitAndWait(1, DRAIN_WAIT_NS);
+            while (ring.cqReady() > 0) {
+                long ud = ring.cqeUserData();
+                int res = ring.cqeRes();
+                ring.cqAdvance();
+                if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                    dispatch(ud, res);
+                } else {
+                    stash.add(ud, res);
+                }
+            }
+        }
+    }
+
+    private void armWake() {
+        ensureSqSpace();
+        // off = -1: the eventfd has no position; read at the "current" one.
+        ring.prepare(IoUring.OP_READ, eventFd, wakeReadBuffer, 8, -1L, 0, 0, WAKE_TOKEN);
+        wakeArmed = true;
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (wakeLock) {
+            if (!wakeClosed && EventFd.write(wakeCallState, eventFd, 1, wakeWriteBuffer) == 8) {
+                wakeups.incrementAndGet();
+            }
+        }
+    }
+
+    @Override
+    public long wakeupCount() {
+        return wakeups.get();
+    }
+
+    @Override
+    public int openHandles() {
+        return openCount;
+    }
+
+    @Override
+    public void close() {
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        ensureSqSpace();
+        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
+        for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {
+            runStash();
+            ring.submitAndWait(1, DRAIN_WAIT_NS);
+            reap(Integer.MAX_VALUE);
+        }
+        runStash();
+        boolean kernelDone = ops.size() == 0 && !wakeArmed;
+        for (int fd = 0; fd < openByFd.length; fd++) {
+            if (openByFd[fd]) {
+                openByFd[fd] = false;
+                Libc.close(cs, fd);
+            }
+        }
+        openCount = 0;
+        synchronized (wakeLock) {
+            wakeClosed = true;
+            Libc.close(cs, eventFd);
+        }
+        closed = true;
+        if (!kernelDone) {
+            // The kernel may still write into our memory: leak the arena rather than free it under the kernel.
+            throw new IllegalStateException("io_uring: " + ops.size() + " operations did not finish on close");
+        }
+        ring.close();
+        arena.close();
+    }
+
+    private boolean isOpen(int fd) {
+        return fd >= 0 && fd < openByFd.length && openByFd[fd];
+    }
+
+    private void markOpen(int fd) {
+        if (fd >= openByFd.length) {
+            int n = Math.max(fd + 1, openByFd.length * 2);
+            openByFd = Arrays.copyOf(openByFd, n);
+            pendingByFd = Arrays.copyOf(pendingByFd, n);
+        }
+        if (!openByFd[fd]) {
+            openByFd[fd] = true;
+            openCount++;
+        }
+    }
+
+    private static int slot(long token) {
+        return (int) token;
+    }
+}
