@@ -101,6 +101,11 @@ public final class IoUringDriver implements Driver {
      * Throws with the reason when io_uring is unusable here.
      */
     public IoUringDriver(int entries) throws IOException {
+        this(entries, IoUringSupport.FLAG_CHOICES);
+    }
+
+    /** With explicit io_uring_setup flag sets to try, best first (tests cover the fallback sets this way). */
+    IoUringDriver(int entries, int... flagChoices) throws IOException {
         String reason = IoUringSupport.unusableReason();
         if (reason != null) {
             throw new IOException(reason);
@@ -110,7 +115,7 @@ public final class IoUringDriver implements Driver {
         int efd = -1;
         try {
             cs = Libc.allocateCallState(a);
-            r = IoUringRing.open(entries, IoUringSupport.FLAG_CHOICES);
+            r = IoUringRing.open(entries, flagChoices);
             String problem = IoUringSupport.problem(r);
             if (problem != null) {
                 throw new IOException(problem);
@@ -419,7 +424,7 @@ public final class IoUringDriver implements Driver {
         // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
         int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
-            throw new IllegalStateException("io_uring_enter: " + Errno.describe(r));
+            throw enterFailed(r);
         }
         ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
         if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
@@ -428,6 +433,12 @@ public final class IoUringDriver implements Driver {
             ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
         }
         return ran;
+    }
+
+    private static IllegalStateException enterFailed(int r) {
+        String hint = r == -Errno.EEXIST
+                ? " (IORING_SETUP_SINGLE_ISSUER: only the loop thread that first polled may use this ring)" : "";
+        return new IllegalStateException("io_uring_enter: " + Errno.describe(r) + hint);
     }
 
     /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
@@ -521,7 +532,7 @@ public final class IoUringDriver implements Driver {
                 ring.submitAndWait(0, 0);
                 stashReady();
             } else if (r < 0 && r != -Errno.EINTR) {
-                throw new IllegalStateException("io_uring_enter(submit): " + Errno.describe(r));
+                throw enterFailed(r);
             }
         }
     }
@@ -590,7 +601,10 @@ public final class IoUringDriver implements Driver {
         ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
         for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {
             runStash();
-            ring.submitAndWait(1, DRAIN_WAIT_NS);
+            int r = ring.submitAndWait(1, DRAIN_WAIT_NS);
+            if (r == -Errno.EEXIST) {
+                break; // another thread than the ring's issuer: it cannot reap; reported below
+            }
             reap(Integer.MAX_VALUE);
         }
         runStash();
@@ -609,7 +623,8 @@ public final class IoUringDriver implements Driver {
         closed = true;
         if (!kernelDone) {
             // The kernel may still write into our memory: leak the arena rather than free it under the kernel.
-            throw new IllegalStateException("io_uring: " + ops.size() + " operations did not finish on close");
+            throw new IllegalStateException("io_uring: " + ops.size() + " operations did not finish on close"
+                    + " (close must run on the loop thread); their memory is leaked, not freed under the kernel");
         }
         ring.close();
         arena.close();
