@@ -1,7 +1,6 @@
 package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.EventFd;
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
@@ -12,8 +11,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
@@ -49,12 +46,6 @@ public final class IoUringDriver implements Driver {
     /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
     private static final long CANCEL_TOKEN = -3L;
 
-    /** Per-slot scratch: msghdr at 0, iovec at 64, sockaddr at 128 (128 bytes). */
-    private static final long SCRATCH_BYTES = 256;
-    private static final long SCRATCH_MSGHDR = 0;
-    private static final long SCRATCH_IOVEC = 64;
-    private static final long SCRATCH_ADDR = 128;
-
     /** Bound on completions run by one poll; the rest wait for the next. */
     private static final int MAX_COMPLETIONS_PER_POLL = 4096;
     /** close(fd)/close() wait for cancelled operations at most this many rounds of {@link #DRAIN_WAIT_NS}. */
@@ -67,29 +58,12 @@ public final class IoUringDriver implements Driver {
     private final MemorySegment cs;
     private final LinuxSockets sockets;
     private final OpTable ops;
-    private final IoUringBouncePool bounce;
+    private final IoUringOpMemory memory;
     private final IoUringCqeStash stash = new IoUringCqeStash();
+    private final IoUringFdTable fds = new IoUringFdTable();
 
-    /** By slot: scratch memory (made on first use, kept), and the bounce buffer of a heap transfer. */
-    private MemorySegment[] scratchBySlot = new MemorySegment[64];
-    private MemorySegment[] bounceBySlot = new MemorySegment[64];
-    /** By slot: an ASYNC_CANCEL was already submitted for the live operation. */
-    private boolean[] cancelledBySlot = new boolean[64];
-    /** By fd: operations in flight, and whether the fd is an open handle of this driver. */
-    private int[] pendingByFd = new int[256];
-    private boolean[] openByFd = new boolean[256];
-    private int openCount;
-
-    private final int eventFd;
-    /** The eventfd READ's 8-byte target: the kernel's while {@link #wakeArmed}. */
-    private final MemorySegment wakeReadBuffer;
-    /** wakeup()'s call state and value; guarded by {@link #wakeLock}. */
-    private final MemorySegment wakeCallState;
-    private final MemorySegment wakeWriteBuffer;
-    private final Object wakeLock = new Object();
-    /** Set under {@link #wakeLock} before the eventfd closes, so no wakeup writes to a reused fd number. */
-    private boolean wakeClosed;
-    private final AtomicLong wakeups = new AtomicLong();
+    private final IoUringWaker waker;
+    /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
     private boolean wakeArmed;
 
     /** close() has begun: new operations fail with -ECANCELED. */
@@ -112,7 +86,6 @@ public final class IoUringDriver implements Driver {
         }
         Arena a = Arena.ofShared();
         IoUringRing r = null;
-        int efd = -1;
         try {
             cs = Libc.allocateCallState(a);
             r = IoUringRing.open(entries, flagChoices);
@@ -120,10 +93,7 @@ public final class IoUringDriver implements Driver {
             if (problem != null) {
                 throw new IOException(problem);
             }
-            efd = EventFd.create(cs, 0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
-            if (efd < 0) {
-                throw Errno.exception("eventfd", efd);
-            }
+            waker = new IoUringWaker(a, cs);
         } catch (IOException | RuntimeException e) {
             // Release in reverse order of acquisition.
             if (r != null) {
@@ -134,13 +104,9 @@ public final class IoUringDriver implements Driver {
         }
         arena = a;
         ring = r;
-        eventFd = efd;
         sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
         ops = new OpTable(64);
-        bounce = new IoUringBouncePool(a);
-        wakeReadBuffer = a.allocate(8, 8);
-        wakeCallState = Libc.allocateCallState(a);
-        wakeWriteBuffer = a.allocate(8, 8);
+        memory = new IoUringOpMemory(a);
         armWake();
     }
 
@@ -166,7 +132,7 @@ public final class IoUringDriver implements Driver {
 
     /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
     long bounceAllocatedBytes() {
-        return bounce.allocatedBytes();
+        return memory.bounceAllocatedBytes();
     }
 
     /** The io_uring_setup flags the kernel accepted. */
@@ -180,7 +146,7 @@ public final class IoUringDriver implements Driver {
     public int socket(int family, int type) {
         int fd = sockets.socket(family, type);
         if (fd >= 0) {
-            markOpen(fd);
+            fds.opened(fd);
         }
         return fd;
     }
@@ -222,12 +188,11 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public int close(int handle) {
-        if (!isOpen(handle)) {
+        if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        openByFd[handle] = false; // from here on, new operations on the handle fail with EBADF
-        openCount--;
-        if (pendingByFd[handle] > 0) {
+        fds.closed(handle); // from here on, new operations on the handle fail with EBADF
+        if (fds.pending(handle) > 0) {
             ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
             drainFd(handle);
@@ -256,11 +221,12 @@ public final class IoUringDriver implements Driver {
             return refused;
         }
         long token = begin(handle, completion, KIND_CONNECT, null);
-        MemorySegment addr = scratch(token).asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
+        MemorySegment addr = memory.sockaddr(slot(token));
         int len;
         try {
             len = sockets.encode(handle, address, addr);
         } catch (IllegalArgumentException e) {
+            memory.completed(slot(token), 0, false, null);
             finish(token);
             throw e;
         }
@@ -276,7 +242,7 @@ public final class IoUringDriver implements Driver {
             return refused;
         }
         long token = begin(handle, completion, KIND_READ, buffer);
-        MemorySegment target = kernelBuffer(token, buffer, false);
+        MemorySegment target = memory.kernelBuffer(slot(token), buffer, false);
         ring.prepare(IoUring.OP_RECV, handle, target, length(target), 0, 0, 0, token);
         return PENDING;
     }
@@ -288,7 +254,7 @@ public final class IoUringDriver implements Driver {
             return refused;
         }
         long token = begin(handle, completion, KIND_WRITE, buffer);
-        MemorySegment source = kernelBuffer(token, buffer, true);
+        MemorySegment source = memory.kernelBuffer(slot(token), buffer, true);
         ring.prepare(IoUring.OP_SEND, handle, source, length(source), 0, Socket.MSG_NOSIGNAL, 0, token);
         return PENDING;
     }
@@ -304,10 +270,10 @@ public final class IoUringDriver implements Driver {
             return refused;
         }
         long token = begin(handle, completion, KIND_RECVMSG, buffer);
-        MemorySegment target = kernelBuffer(token, buffer, false);
-        MemorySegment s = scratch(token);
-        MemorySegment msg = s.asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
-        MemorySegment iov = s.asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+        int slot = slot(token);
+        MemorySegment target = memory.kernelBuffer(slot, buffer, false);
+        MemorySegment msg = memory.msghdr(slot);
+        MemorySegment iov = memory.iovec(slot);
         Libc.iovec(iov, 0, target);
         MsgHdr.set(msg, senderAddress, SockAddr.MAX_SIZE, iov, 1);
         ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
@@ -321,21 +287,22 @@ public final class IoUringDriver implements Driver {
             return refused;
         }
         long token = begin(handle, completion, KIND_SENDMSG, buffer);
-        MemorySegment s = scratch(token);
+        int slot = slot(token);
         MemorySegment name = MemorySegment.NULL;
         int nameLen = 0;
         if (target != null) {
-            name = s.asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
+            name = memory.sockaddr(slot);
             try {
                 nameLen = sockets.encode(handle, target, name);
             } catch (IllegalArgumentException e) {
+                memory.completed(slot, 0, false, null);
                 finish(token);
                 throw e;
             }
         }
-        MemorySegment source = kernelBuffer(token, buffer, true);
-        MemorySegment msg = s.asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
-        MemorySegment iov = s.asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+        MemorySegment source = memory.kernelBuffer(slot, buffer, true);
+        MemorySegment msg = memory.msghdr(slot);
+        MemorySegment iov = memory.iovec(slot);
         Libc.iovec(iov, 0, source);
         MsgHdr.set(msg, name, nameLen, iov, 1);
         ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
@@ -348,9 +315,7 @@ public final class IoUringDriver implements Driver {
         if (token == Completion.IDLE || ops.lookup(token) != completion) {
             return false;
         }
-        int slot = slot(token);
-        if (!cancelledBySlot[slot]) {
-            cancelledBySlot[slot] = true;
+        if (memory.markCancelled(slot(token))) {
             ensureSqSpace();
             ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
         }
@@ -365,51 +330,20 @@ public final class IoUringDriver implements Driver {
         if (closing) {
             return -Errno.ECANCELED;
         }
-        return isOpen(handle) ? 0 : -Errno.EBADF;
+        return fds.isOpen(handle) ? 0 : -Errno.EBADF;
     }
 
     /** Makes room for one SQE, claims a slot and counts the operation against its fd. */
     private long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
         ensureSqSpace();
         long token = ops.claim(completion, handle, kind, buffer);
-        int slot = slot(token);
-        if (slot >= bounceBySlot.length) {
-            int n = Math.max(slot + 1, bounceBySlot.length * 2);
-            bounceBySlot = Arrays.copyOf(bounceBySlot, n);
-            scratchBySlot = Arrays.copyOf(scratchBySlot, n);
-            cancelledBySlot = Arrays.copyOf(cancelledBySlot, n);
-        }
-        pendingByFd[handle]++;
+        memory.ensureSlot(slot(token));
+        fds.started(handle);
         return token;
-    }
-
-    /** The memory the kernel reads or fills: {@code buffer} itself when native, else a bounce buffer. */
-    private MemorySegment kernelBuffer(long token, MemorySegment buffer, boolean copyIn) {
-        if (buffer.isNative()) {
-            return buffer;
-        }
-        long n = IoUringBouncePool.cap(buffer.byteSize());
-        MemorySegment b = bounce.take(n);
-        bounceBySlot[slot(token)] = b;
-        MemorySegment view = b.asSlice(0, n);
-        if (copyIn) {
-            MemorySegment.copy(buffer, 0, view, 0, n);
-        }
-        return view;
     }
 
     private static int length(MemorySegment buffer) {
         return (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-    }
-
-    private MemorySegment scratch(long token) {
-        int slot = slot(token);
-        MemorySegment s = scratchBySlot[slot];
-        if (s == null) {
-            s = arena.allocate(SCRATCH_BYTES, 8);
-            scratchBySlot[slot] = s;
-        }
-        return s;
     }
 
     // ---- the loop's side ----
@@ -489,12 +423,9 @@ public final class IoUringDriver implements Driver {
             return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
         }
         int kind = ops.kind(ud);
-        MemorySegment b = bounceBySlot[slot(ud)];
-        if (b != null && res > 0 && (kind == KIND_READ || kind == KIND_RECVMSG)) {
-            MemorySegment.copy(b, 0, ops.buffer(ud), 0, res);
-        }
+        memory.completed(slot(ud), res, kind == KIND_READ || kind == KIND_RECVMSG, ops.buffer(ud));
         if (kind == KIND_ACCEPT && res >= 0) {
-            markOpen(res);
+            fds.opened(res);
         }
         Completion c = finish(ud);
         if (c != null) {
@@ -503,16 +434,9 @@ public final class IoUringDriver implements Driver {
         return true;
     }
 
-    /** Releases a live token's slot and everything attached to it; returns its completion. */
+    /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     private Completion finish(long token) {
-        int slot = slot(token);
-        MemorySegment b = bounceBySlot[slot];
-        if (b != null) {
-            bounceBySlot[slot] = null;
-            bounce.give(b);
-        }
-        cancelledBySlot[slot] = false;
-        pendingByFd[ops.handle(token)]--;
+        fds.finished(ops.handle(token));
         return ops.release(token);
     }
 
@@ -543,14 +467,14 @@ public final class IoUringDriver implements Driver {
      * finish, it stays in the table, its memory stays alive, and a later poll delivers it.
      */
     private void drainFd(int fd) {
-        for (int i = stash.start(); i < stash.end() && pendingByFd[fd] > 0; i++) {
+        for (int i = stash.start(); i < stash.end() && fds.pending(fd) > 0; i++) {
             long ud = stash.userDataAt(i);
             if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
                 stash.take(i);
                 dispatch(ud, stash.resultAt(i));
             }
         }
-        for (int round = 0; pendingByFd[fd] > 0 && round < DRAIN_ROUNDS; round++) {
+        for (int round = 0; fds.pending(fd) > 0 && round < DRAIN_ROUNDS; round++) {
             ring.submitAndWait(1, DRAIN_WAIT_NS);
             while (ring.cqReady() > 0) {
                 long ud = ring.cqeUserData();
@@ -568,27 +492,23 @@ public final class IoUringDriver implements Driver {
     private void armWake() {
         ensureSqSpace();
         // off = -1: the eventfd has no position; read at the "current" one.
-        ring.prepare(IoUring.OP_READ, eventFd, wakeReadBuffer, 8, -1L, 0, 0, WAKE_TOKEN);
+        ring.prepare(IoUring.OP_READ, waker.fd(), waker.readBuffer(), 8, -1L, 0, 0, WAKE_TOKEN);
         wakeArmed = true;
     }
 
     @Override
     public void wakeup() {
-        synchronized (wakeLock) {
-            if (!wakeClosed && EventFd.write(wakeCallState, eventFd, 1, wakeWriteBuffer) == 8) {
-                wakeups.incrementAndGet();
-            }
-        }
+        waker.wakeup();
     }
 
     @Override
     public long wakeupCount() {
-        return wakeups.get();
+        return waker.count();
     }
 
     @Override
     public int openHandles() {
-        return openCount;
+        return fds.openCount();
     }
 
     @Override
@@ -609,17 +529,11 @@ public final class IoUringDriver implements Driver {
         }
         runStash();
         boolean kernelDone = ops.size() == 0 && !wakeArmed;
-        for (int fd = 0; fd < openByFd.length; fd++) {
-            if (openByFd[fd]) {
-                openByFd[fd] = false;
-                Libc.close(cs, fd);
-            }
+        for (int fd = fds.nextOpen(0); fd >= 0; fd = fds.nextOpen(fd + 1)) {
+            fds.closed(fd);
+            Libc.close(cs, fd);
         }
-        openCount = 0;
-        synchronized (wakeLock) {
-            wakeClosed = true;
-            Libc.close(cs, eventFd);
-        }
+        waker.close(cs);
         closed = true;
         if (!kernelDone) {
             // The kernel may still write into our memory: leak the arena rather than free it under the kernel.
@@ -628,22 +542,6 @@ public final class IoUringDriver implements Driver {
         }
         ring.close();
         arena.close();
-    }
-
-    private boolean isOpen(int fd) {
-        return fd >= 0 && fd < openByFd.length && openByFd[fd];
-    }
-
-    private void markOpen(int fd) {
-        if (fd >= openByFd.length) {
-            int n = Math.max(fd + 1, openByFd.length * 2);
-            openByFd = Arrays.copyOf(openByFd, n);
-            pendingByFd = Arrays.copyOf(pendingByFd, n);
-        }
-        if (!openByFd[fd]) {
-            openByFd[fd] = true;
-            openCount++;
-        }
     }
 
     private static int slot(long token) {

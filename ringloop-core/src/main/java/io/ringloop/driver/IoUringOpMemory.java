@@ -1,0 +1,110 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Libc;
+import io.ringloop.sys.MsgHdr;
+import io.ringloop.sys.SockAddr;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * The native memory each in-flight io_uring operation lends the kernel, by {@link OpTable} slot: a scratch
+ * block for the structs an SQE points at (msghdr, iovec, sockaddr), made on the slot's first use and kept,
+ * and the bounce buffer that stands in for a heap buffer. A slot is reused only after its CQE has been
+ * reaped, so the kernel never sees this memory change under an operation it still runs. Loop thread only.
+ */
+final class IoUringOpMemory {
+    /** Scratch block: msghdr (56 bytes) at 0, one iovec (16) at 64, a sockaddr (128) at 128. */
+    private static final long SCRATCH_BYTES = 256;
+    private static final long SCRATCH_MSGHDR = 0;
+    private static final long SCRATCH_IOVEC = 64;
+    private static final long SCRATCH_ADDR = 128;
+
+    private final Arena arena;
+    private final IoUringBouncePool bounce;
+    private MemorySegment[] scratchBySlot = new MemorySegment[64];
+    private MemorySegment[] bounceBySlot = new MemorySegment[64];
+    /** An ASYNC_CANCEL was already submitted for the slot's live operation. */
+    private boolean[] cancelledBySlot = new boolean[64];
+
+    IoUringOpMemory(Arena arena) {
+        this.arena = arena;
+        this.bounce = new IoUringBouncePool(arena);
+    }
+
+    /** Makes room for {@code slot} (the op table grows by doubling; so do we). */
+    void ensureSlot(int slot) {
+        if (slot >= bounceBySlot.length) {
+            int n = Math.max(slot + 1, bounceBySlot.length * 2);
+            bounceBySlot = Arrays.copyOf(bounceBySlot, n);
+            scratchBySlot = Arrays.copyOf(scratchBySlot, n);
+            cancelledBySlot = Arrays.copyOf(cancelledBySlot, n);
+        }
+    }
+
+    /**
+     * The memory the kernel reads or fills for {@code buffer}: the buffer itself when native, else a bounce
+     * buffer of up to {@link IoUringBouncePool#MAX_BYTES} (filled from {@code buffer} when {@code copyIn}).
+     */
+    MemorySegment kernelBuffer(int slot, MemorySegment buffer, boolean copyIn) {
+        if (buffer.isNative()) {
+            return buffer;
+        }
+        long n = IoUringBouncePool.cap(buffer.byteSize());
+        MemorySegment b = bounce.take(n);
+        bounceBySlot[slot] = b;
+        MemorySegment view = b.asSlice(0, n);
+        if (copyIn) {
+            MemorySegment.copy(buffer, 0, view, 0, n);
+        }
+        return view;
+    }
+
+    MemorySegment msghdr(int slot) {
+        return scratch(slot).asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
+    }
+
+    MemorySegment iovec(int slot) {
+        return scratch(slot).asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+    }
+
+    MemorySegment sockaddr(int slot) {
+        return scratch(slot).asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
+    }
+
+    private MemorySegment scratch(int slot) {
+        MemorySegment s = scratchBySlot[slot];
+        if (s == null) {
+            s = arena.allocate(SCRATCH_BYTES, 8);
+            scratchBySlot[slot] = s;
+        }
+        return s;
+    }
+
+    /** True the first time it is called for the slot's current operation. */
+    boolean markCancelled(int slot) {
+        boolean first = !cancelledBySlot[slot];
+        cancelledBySlot[slot] = true;
+        return first;
+    }
+
+    /**
+     * The slot's CQE has been reaped: copies {@code bytes} received into a heap {@code userBuffer} (when
+     * {@code copyOut} and a bounce buffer was used) and takes the bounce buffer back.
+     */
+    void completed(int slot, int bytes, boolean copyOut, MemorySegment userBuffer) {
+        MemorySegment b = bounceBySlot[slot];
+        if (b != null) {
+            if (copyOut && bytes > 0) {
+                MemorySegment.copy(b, 0, userBuffer, 0, bytes);
+            }
+            bounceBySlot[slot] = null;
+            bounce.give(b);
+        }
+        cancelledBySlot[slot] = false;
+    }
+
+    long bounceAllocatedBytes() {
+        return bounce.allocatedBytes();
+    }
+}
