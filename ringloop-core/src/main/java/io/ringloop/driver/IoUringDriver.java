@@ -243,7 +243,7 @@ public final class IoUringDriver implements Driver {
         }
         long token = begin(handle, completion, KIND_READ, buffer);
         MemorySegment target = memory.kernelBuffer(slot(token), buffer, false);
-        ring.prepare(IoUring.OP_RECV, handle, target, length(target), 0, 0, 0, token);
+        ring.prepare(IoUring.OP_RECV, handle, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
         return PENDING;
     }
 
@@ -255,7 +255,8 @@ public final class IoUringDriver implements Driver {
         }
         long token = begin(handle, completion, KIND_WRITE, buffer);
         MemorySegment source = memory.kernelBuffer(slot(token), buffer, true);
-        ring.prepare(IoUring.OP_SEND, handle, source, length(source), 0, Socket.MSG_NOSIGNAL, 0, token);
+        int len = IoUringOpMemory.kernelLength(buffer);
+        ring.prepare(IoUring.OP_SEND, handle, source, len, 0, Socket.MSG_NOSIGNAL, 0, token);
         return PENDING;
     }
 
@@ -274,7 +275,7 @@ public final class IoUringDriver implements Driver {
         MemorySegment target = memory.kernelBuffer(slot, buffer, false);
         MemorySegment msg = memory.msghdr(slot);
         MemorySegment iov = memory.iovec(slot);
-        Libc.iovec(iov, 0, target);
+        IoUringOpMemory.iovec(iov, target, IoUringOpMemory.kernelLength(buffer));
         MsgHdr.set(msg, senderAddress, SockAddr.MAX_SIZE, iov, 1);
         ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
         return PENDING;
@@ -303,7 +304,7 @@ public final class IoUringDriver implements Driver {
         MemorySegment source = memory.kernelBuffer(slot, buffer, true);
         MemorySegment msg = memory.msghdr(slot);
         MemorySegment iov = memory.iovec(slot);
-        Libc.iovec(iov, 0, source);
+        IoUringOpMemory.iovec(iov, source, IoUringOpMemory.kernelLength(buffer));
         MsgHdr.set(msg, name, nameLen, iov, 1);
         ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
         return PENDING;
@@ -340,10 +341,6 @@ public final class IoUringDriver implements Driver {
         memory.ensureSlot(slot(token));
         fds.started(handle);
         return token;
-    }
-
-    private static int length(MemorySegment buffer) {
-        return (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
     }
 
     // ---- the loop's side ----

@@ -5,6 +5,7 @@ import io.ringloop.sys.MsgHdr;
 import io.ringloop.sys.SockAddr;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -44,7 +45,8 @@ final class IoUringOpMemory {
 
     /**
      * The memory the kernel reads or fills for {@code buffer}: the buffer itself when native, else a bounce
-     * buffer of up to {@link IoUringBouncePool#MAX_BYTES} (filled from {@code buffer} when {@code copyIn}).
+     * buffer (filled from {@code buffer} when {@code copyIn}). Only the first {@link #kernelLength} bytes of
+     * the returned segment are for the kernel: a bounce buffer may be larger than asked.
      */
     MemorySegment kernelBuffer(int slot, MemorySegment buffer, boolean copyIn) {
         if (buffer.isNative()) {
@@ -53,11 +55,22 @@ final class IoUringOpMemory {
         long n = IoUringBouncePool.cap(buffer.byteSize());
         MemorySegment b = bounce.take(n);
         bounceBySlot[slot] = b;
-        MemorySegment view = b.asSlice(0, n);
         if (copyIn) {
-            MemorySegment.copy(buffer, 0, view, 0, n);
+            MemorySegment.copy(buffer, 0, b, 0, n);
         }
-        return view;
+        return b;
+    }
+
+    /** How many bytes of {@code buffer} one operation transfers: all of a native one, a capped heap one. */
+    static int kernelLength(MemorySegment buffer) {
+        long n = buffer.isNative() ? buffer.byteSize() : IoUringBouncePool.cap(buffer.byteSize());
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    /** Fills one {@code struct iovec { void *iov_base; size_t iov_len; }} with {@code buffer}'s first bytes. */
+    static void iovec(MemorySegment iov, MemorySegment buffer, long length) {
+        iov.set(ValueLayout.ADDRESS, 0, buffer);
+        iov.set(ValueLayout.JAVA_LONG, 8, length);
     }
 
     MemorySegment msghdr(int slot) {
