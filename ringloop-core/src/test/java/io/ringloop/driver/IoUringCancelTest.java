@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,12 +154,19 @@ class IoUringCancelTest {
         final int modulus = 251; // prime: a lost or repeated run of bytes shows as a wrong value
         try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-            Thread writer = Thread.ofPlatform().name("cancel-race-writer").start(() -> {
+            // The writer paces itself by the reader's rounds, so the socket is now empty (reads wait and get
+            // cancelled), now filling while a read and its cancel are in flight.
+            AtomicInteger readerRounds = new AtomicInteger();
+            AtomicBoolean readerDone = new AtomicBoolean();
+            Thread writer = Thread.ofPlatform().daemon(true).name("cancel-race-writer").start(() -> {
                 try (Socket s = peer.accept(); OutputStream out = s.getOutputStream()) {
                     s.setTcpNoDelay(true);
                     Random random = new Random(1);
                     byte[] chunk = new byte[200];
-                    for (int sent = 0; sent < total; ) {
+                    for (int sent = 0, chunkNo = 0; sent < total; chunkNo++) {
+                        while (readerRounds.get() < 2 * chunkNo && !readerDone.get()) {
+                            Thread.onSpinWait();
+                        }
                         int n = Math.min(total - sent, 1 + random.nextInt(chunk.length));
                         for (int i = 0; i < n; i++) {
                             chunk[i] = (byte) ((sent + i) % modulus);
@@ -181,40 +190,46 @@ class IoUringCancelTest {
             int received = 0;
             int cancelled = 0;
             int raced = 0;
-            for (int round = 0; ; round++) {
-                if (round == 2_000_000) {
-                    fail("only " + received + " of " + total + " bytes after " + round + " rounds");
+            try {
+                for (int round = 0; ; round++) {
+                    readerRounds.set(round);
+                    if (round == 2_000_000) {
+                        fail("only " + received + " of " + total + " bytes after " + round + " rounds");
+                    }
+                    int size = 1 + random.nextInt(128);
+                    int before = r.calls;
+                    assertEquals(Driver.PENDING, driver.read(fd, buf.asSlice(0, size), r));
+                    if ((round & 1) == 0) {
+                        driver.poll(0); // let the read reach the kernel first on every other round
+                    }
+                    boolean cancelRequested = r.isPending() && driver.cancel(r);
+                    int res = r.isPending() ? await(driver, r) : r.result;
+                    assertEquals(before + 1, r.calls, "completion called more than once");
+                    if (res == 0) {
+                        break;
+                    }
+                    if (res == -Errno.ECANCELED) {
+                        cancelled++;
+                        continue;
+                    }
+                    assertTrue(res > 0 && res <= size, () -> "read: " + Errno.describe(res));
+                    if (cancelRequested) {
+                        raced++;
+                    }
+                    for (int i = 0; i < res; i++) {
+                        assertEquals((byte) ((received + i) % modulus), buf.get(ValueLayout.JAVA_BYTE, i),
+                                "byte " + (received + i));
+                    }
+                    received += res;
                 }
-                int size = 1 + random.nextInt(128);
-                int before = r.calls;
-                assertEquals(Driver.PENDING, driver.read(fd, buf.asSlice(0, size), r));
-                if ((round & 1) == 0) {
-                    driver.poll(0); // let the read reach the kernel first on every other round
-                }
-                boolean cancelRequested = r.isPending() && driver.cancel(r);
-                int res = r.isPending() ? await(driver, r) : r.result;
-                assertEquals(before + 1, r.calls, "completion called more than once");
-                if (res == 0) {
-                    break;
-                }
-                if (res == -Errno.ECANCELED) {
-                    cancelled++;
-                    continue;
-                }
-                assertTrue(res > 0 && res <= size, () -> "read: " + Errno.describe(res));
-                if (cancelRequested) {
-                    raced++;
-                }
-                for (int i = 0; i < res; i++) {
-                    assertEquals((byte) ((received + i) % modulus), buf.get(ValueLayout.JAVA_BYTE, i),
-                            "byte " + (received + i));
-                }
-                received += res;
+            } finally {
+                readerDone.set(true);
             }
             writer.join();
             assertEquals(null, writerFailure.get());
             assertEquals(total, received);
             assertTrue(cancelled > 0, "no read was ever cancelled; the test did not race");
+            assertTrue(raced > 0, "no read ever beat its cancel; the test did not race");
             System.out.printf("cancel race: %d bytes, %d cancelled reads, %d reads that beat their cancel%n",
                     received, cancelled, raced);
         }
