@@ -526,18 +526,34 @@ public final class IoUringDriver implements Driver {
         }
         runStash();
         boolean kernelDone = ops.size() == 0 && !wakeArmed;
+        int abandoned = ops.size();
+        if (!kernelDone) {
+            // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps
+            // these operations until it tears the ring down; their callers hear -ECANCELED now.
+            for (long token : ops.liveTokens()) {
+                fds.finished(ops.handle(token));
+                Completion c = ops.release(token);
+                if (c != null) {
+                    c.complete(-Errno.ECANCELED);
+                }
+            }
+        }
         for (int fd = fds.nextOpen(0); fd >= 0; fd = fds.nextOpen(fd + 1)) {
             fds.closed(fd);
             Libc.close(cs, fd);
         }
         waker.close(cs);
         closed = true;
-        if (!kernelDone) {
-            // The kernel may still write into our memory: leak the arena rather than free it under the kernel.
-            throw new IllegalStateException("io_uring: " + ops.size() + " operations did not finish on close"
-                    + " (close must run on the loop thread); their memory is leaked, not freed under the kernel");
-        }
+        // Closing the ring fd makes the kernel cancel whatever is left; the rings' own pages are the kernel's
+        // too, so unmapping them is safe either way.
         ring.close();
+        if (!kernelDone) {
+            // Operations still in flight may write into buffers from our arena until the kernel has torn them
+            // down: leak the arena rather than free memory under the kernel.
+            throw new IllegalStateException("io_uring: " + abandoned + " operations"
+                    + (wakeArmed ? " and the wakeup read" : "") + " did not finish on close (close must run on"
+                    + " the loop thread that polled); the driver's native memory is leaked, not freed");
+        }
         arena.close();
     }
 

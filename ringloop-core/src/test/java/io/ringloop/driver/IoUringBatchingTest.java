@@ -125,6 +125,30 @@ class IoUringBatchingTest {
     }
 
     @Test
+    void shouldCompletePendingOpsWhenClosedFromAnotherThread() throws Exception {
+        long before = openFds();
+        IoUringDriver d = new IoUringDriver(16);
+        int[] p = tcpPair(d); // the test thread is now the ring's single issuer
+        Recorder r = new Recorder();
+        assertEquals(Driver.PENDING, d.read(p[2], MemorySegment.ofArray(new byte[8]), r));
+        d.poll(0);
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                d.close();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        closer.join();
+        // A misuse, reported loudly; still every completion ran once and every descriptor is closed.
+        assertTrue(failure.get() instanceof IllegalStateException, () -> String.valueOf(failure.get()));
+        assertEquals(1, r.calls);
+        assertEquals(-io.ringloop.sys.Errno.ECANCELED, r.result);
+        assertEquals(before, openFds());
+    }
+
+    @Test
     void shouldReuseBounceBuffersInSteadyState() throws IOException {
         try (IoUringDriver d = new IoUringDriver(32)) {
             int[] p = tcpPair(d);
