@@ -14,18 +14,21 @@ final class IoUringCqeStash {
 
     private long[] userData = new long[16];
     private int[] results = new int[16];
+    private int[] flags = new int[16];
     private int head;
     private int tail;
 
-    void add(long ud, int res) {
+    void add(long ud, int res, int cqeFlags) {
         if (tail == userData.length) {
             // Grow, never compact: positions handed out by start()/end() must stay valid while a caller
             // walks them and a completion it runs adds more. The stash empties at every poll.
             userData = Arrays.copyOf(userData, tail * 2);
             results = Arrays.copyOf(results, tail * 2);
+            flags = Arrays.copyOf(flags, tail * 2);
         }
         userData[tail] = ud;
         results[tail] = res;
+        flags[tail] = cqeFlags;
         tail++;
     }
 
@@ -40,6 +43,10 @@ final class IoUringCqeStash {
 
     int peekResult() {
         return results[head];
+    }
+
+    int peekFlags() {
+        return flags[head];
     }
 
     void pop() {
@@ -65,6 +72,10 @@ final class IoUringCqeStash {
 
     int resultAt(int i) {
         return results[i];
+    }
+
+    int flagsAt(int i) {
+        return flags[i];
     }
 
     /** Marks position {@code i} as delivered; {@link #peekUserData} then shows {@link #TAKEN}. */

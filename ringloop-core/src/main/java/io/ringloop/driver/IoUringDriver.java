@@ -51,16 +51,17 @@ public final class IoUringDriver implements Driver {
     /** close(fd)/close() wait for cancelled operations at most this many rounds of {@link #DRAIN_WAIT_NS}. */
     private static final int DRAIN_ROUNDS = 200;
     private static final long DRAIN_WAIT_NS = 50_000_000L;
-    private static final int SQ_FULL_ROUNDS = 1000;
 
     private final Arena arena;
-    private final IoUringRing ring;
     private final MemorySegment cs;
     private final LinuxSockets sockets;
+    private final IoUringEngine engine;
+    // The engine's parts, under short names.
+    private final IoUringRing ring;
     private final OpTable ops;
     private final IoUringOpMemory memory;
-    private final IoUringCqeStash stash = new IoUringCqeStash();
-    private final IoUringFdTable fds = new IoUringFdTable();
+    private final IoUringCqeStash stash;
+    private final IoUringFdTable fds;
 
     private final IoUringWaker waker;
     /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
@@ -103,10 +104,13 @@ public final class IoUringDriver implements Driver {
             throw e;
         }
         arena = a;
-        ring = r;
         sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
-        ops = new OpTable(64);
-        memory = new IoUringOpMemory(a);
+        engine = new IoUringEngine(r, new IoUringOpMemory(a));
+        ring = r;
+        ops = engine.ops;
+        memory = engine.memory;
+        stash = engine.stash;
+        fds = engine.fds;
         armWake();
     }
 
@@ -193,7 +197,7 @@ public final class IoUringDriver implements Driver {
         }
         fds.closed(handle); // from here on, new operations on the handle fail with EBADF
         if (fds.pending(handle) > 0) {
-            ensureSqSpace();
+            engine.ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
             drainFd(handle);
         }
@@ -208,7 +212,7 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_ACCEPT, null);
+        long token = engine.begin(handle, completion, KIND_ACCEPT, null);
         ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
                 Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
         return PENDING;
@@ -220,14 +224,14 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_CONNECT, null);
-        MemorySegment addr = memory.sockaddr(slot(token));
+        long token = engine.begin(handle, completion, KIND_CONNECT, null);
+        MemorySegment addr = memory.sockaddr(IoUringEngine.slot(token));
         int len;
         try {
             len = sockets.encode(handle, address, addr);
         } catch (IllegalArgumentException e) {
-            memory.completed(slot(token), 0, false, null);
-            finish(token);
+            memory.completed(IoUringEngine.slot(token), 0, false, null);
+            engine.finish(token);
             throw e;
         }
         // IORING_OP_CONNECT: addr = sockaddr, off (addr2) = its length.
@@ -241,8 +245,8 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_READ, buffer);
-        MemorySegment target = memory.kernelBuffer(slot(token), buffer, false);
+        long token = engine.begin(handle, completion, KIND_READ, buffer);
+        MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
         ring.prepare(IoUring.OP_RECV, handle, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
         return PENDING;
     }
@@ -253,8 +257,8 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_WRITE, buffer);
-        MemorySegment source = memory.kernelBuffer(slot(token), buffer, true);
+        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
+        MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
         int len = IoUringOpMemory.kernelLength(buffer);
         ring.prepare(IoUring.OP_SEND, handle, source, len, 0, Socket.MSG_NOSIGNAL, 0, token);
         return PENDING;
@@ -270,8 +274,8 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_RECVMSG, buffer);
-        int slot = slot(token);
+        long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
+        int slot = IoUringEngine.slot(token);
         MemorySegment target = memory.kernelBuffer(slot, buffer, false);
         MemorySegment msg = memory.msghdr(slot);
         MemorySegment iov = memory.iovec(slot);
@@ -287,8 +291,8 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
-        long token = begin(handle, completion, KIND_SENDMSG, buffer);
-        int slot = slot(token);
+        long token = engine.begin(handle, completion, KIND_SENDMSG, buffer);
+        int slot = IoUringEngine.slot(token);
         MemorySegment name = MemorySegment.NULL;
         int nameLen = 0;
         if (target != null) {
@@ -297,7 +301,7 @@ public final class IoUringDriver implements Driver {
                 nameLen = sockets.encode(handle, target, name);
             } catch (IllegalArgumentException e) {
                 memory.completed(slot, 0, false, null);
-                finish(token);
+                engine.finish(token);
                 throw e;
             }
         }
@@ -316,8 +320,8 @@ public final class IoUringDriver implements Driver {
         if (token == Completion.IDLE || ops.lookup(token) != completion) {
             return false;
         }
-        if (memory.markCancelled(slot(token))) {
-            ensureSqSpace();
+        if (memory.markCancelled(IoUringEngine.slot(token))) {
+            engine.ensureSqSpace();
             ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
         }
         return true;
@@ -334,15 +338,6 @@ public final class IoUringDriver implements Driver {
         return fds.isOpen(handle) ? 0 : -Errno.EBADF;
     }
 
-    /** Makes room for one SQE, claims a slot and counts the operation against its fd. */
-    private long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
-        ensureSqSpace();
-        long token = ops.claim(completion, handle, kind, buffer);
-        memory.ensureSlot(slot(token));
-        fds.started(handle);
-        return token;
-    }
-
     // ---- the loop's side ----
 
     @Override
@@ -355,7 +350,7 @@ public final class IoUringDriver implements Driver {
         // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
         int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
-            throw enterFailed(r);
+            throw IoUringEngine.enterFailed(r);
         }
         ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
         if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
@@ -366,20 +361,15 @@ public final class IoUringDriver implements Driver {
         return ran;
     }
 
-    private static IllegalStateException enterFailed(int r) {
-        String hint = r == -Errno.EEXIST
-                ? " (IORING_SETUP_SINGLE_ISSUER: only the loop thread that first polled may use this ring)" : "";
-        return new IllegalStateException("io_uring_enter: " + Errno.describe(r) + hint);
-    }
-
     /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
     private int reap(int limit) {
         int ran = 0;
         while (ran < limit && ring.cqReady() > 0) {
             long ud = ring.cqeUserData();
             int res = ring.cqeRes();
+            int flags = ring.cqeFlags();
             ring.cqAdvance(); // before dispatch: a completion may submit, and a full SQ may reap (into the stash)
-            if (dispatch(ud, res)) {
+            if (dispatch(ud, res, flags)) {
                 ran++;
             }
         }
@@ -391,24 +381,17 @@ public final class IoUringDriver implements Driver {
         while (!stash.isEmpty() && ran < MAX_COMPLETIONS_PER_POLL) {
             long ud = stash.peekUserData();
             int res = stash.peekResult();
+            int flags = stash.peekFlags();
             stash.pop();
-            if (dispatch(ud, res)) {
+            if (dispatch(ud, res, flags)) {
                 ran++;
             }
         }
         return ran;
     }
 
-    /** Moves every ready CQE to the stash without running it. */
-    private void stashReady() {
-        while (ring.cqReady() > 0) {
-            stash.add(ring.cqeUserData(), ring.cqeRes());
-            ring.cqAdvance();
-        }
-    }
-
     /** Finishes the operation a CQE names; false for the driver's own CQEs and stale tokens. */
-    private boolean dispatch(long ud, int res) {
+    private boolean dispatch(long ud, int res, int flags) {
         if (ud == WAKE_TOKEN) {
             wakeArmed = false;
             if (!closing) {
@@ -420,42 +403,15 @@ public final class IoUringDriver implements Driver {
             return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
         }
         int kind = ops.kind(ud);
-        memory.completed(slot(ud), res, kind == KIND_READ || kind == KIND_RECVMSG, ops.buffer(ud));
+        memory.completed(IoUringEngine.slot(ud), res, kind == KIND_READ || kind == KIND_RECVMSG, ops.buffer(ud));
         if (kind == KIND_ACCEPT && res >= 0) {
             fds.opened(res);
         }
-        Completion c = finish(ud);
+        Completion c = engine.finish(ud);
         if (c != null) {
             c.complete(res);
         }
         return true;
-    }
-
-    /** Releases a live token's slot (its memory was handed back first); returns its completion. */
-    private Completion finish(long token) {
-        fds.finished(ops.handle(token));
-        return ops.release(token);
-    }
-
-    /**
-     * SQ full: hands the queued SQEs to the kernel now, without waiting, and carries on; an SQE is never
-     * dropped. If the kernel refuses for want of CQ room (EBUSY on kernels that cap the overflow list), the
-     * ready CQEs move to the stash and an enter with GETEVENTS lets it flush its backlog.
-     */
-    private void ensureSqSpace() {
-        for (int round = 0; ring.sqFull(); round++) {
-            if (round == SQ_FULL_ROUNDS) {
-                throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
-            }
-            int r = ring.submit();
-            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
-                stashReady();
-                ring.submitAndWait(0, 0);
-                stashReady();
-            } else if (r < 0 && r != -Errno.EINTR) {
-                throw enterFailed(r);
-            }
-        }
     }
 
     /**
@@ -468,7 +424,7 @@ public final class IoUringDriver implements Driver {
             long ud = stash.userDataAt(i);
             if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
                 stash.take(i);
-                dispatch(ud, stash.resultAt(i));
+                dispatch(ud, stash.resultAt(i), stash.flagsAt(i));
             }
         }
         for (int round = 0; fds.pending(fd) > 0 && round < DRAIN_ROUNDS; round++) {
@@ -476,18 +432,19 @@ public final class IoUringDriver implements Driver {
             while (ring.cqReady() > 0) {
                 long ud = ring.cqeUserData();
                 int res = ring.cqeRes();
+                int flags = ring.cqeFlags();
                 ring.cqAdvance();
                 if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
-                    dispatch(ud, res);
+                    dispatch(ud, res, flags);
                 } else {
-                    stash.add(ud, res);
+                    stash.add(ud, res, flags);
                 }
             }
         }
     }
 
     private void armWake() {
-        ensureSqSpace();
+        engine.ensureSqSpace();
         // off = -1: the eventfd has no position; read at the "current" one.
         ring.prepare(IoUring.OP_READ, waker.fd(), waker.readBuffer(), 8, -1L, 0, 0, WAKE_TOKEN);
         wakeArmed = true;
@@ -514,7 +471,7 @@ public final class IoUringDriver implements Driver {
             return;
         }
         closing = true;
-        ensureSqSpace();
+        engine.ensureSqSpace();
         ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
         for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {
             runStash();
@@ -555,9 +512,5 @@ public final class IoUringDriver implements Driver {
                     + " the loop thread that polled); the driver's native memory is leaked, not freed");
         }
         arena.close();
-    }
-
-    private static int slot(long token) {
-        return (int) token;
     }
 }

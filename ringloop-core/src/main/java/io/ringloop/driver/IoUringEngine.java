@@ -1,0 +1,80 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.IoUringRing;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The state one io_uring driver's operations share, and the few moves on it that both the driver and the
+ * multishot acceptor make: start an operation (SQ room, op-table slot, per-slot memory, per-fd count),
+ * finish one, and keep the SQ from overflowing. Loop thread only.
+ */
+final class IoUringEngine {
+    private static final int SQ_FULL_ROUNDS = 1000;
+
+    final IoUringRing ring;
+    final OpTable ops = new OpTable(64);
+    final IoUringOpMemory memory;
+    final IoUringFdTable fds = new IoUringFdTable();
+    /** CQEs reaped but not yet run; poll runs them first. */
+    final IoUringCqeStash stash = new IoUringCqeStash();
+
+    IoUringEngine(IoUringRing ring, IoUringOpMemory memory) {
+        this.ring = ring;
+        this.memory = memory;
+    }
+
+    static int slot(long token) {
+        return (int) token;
+    }
+
+    /** Makes room for one SQE, claims a slot and counts the operation against its fd; returns the token. */
+    long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
+        ensureSqSpace();
+        long token = ops.claim(completion, handle, kind, buffer);
+        memory.ensureSlot(slot(token));
+        fds.started(handle);
+        return token;
+    }
+
+    /** Releases a live token's slot (its memory was handed back first); returns its completion. */
+    Completion finish(long token) {
+        fds.finished(ops.handle(token));
+        return ops.release(token);
+    }
+
+    /**
+     * SQ full: hands the queued SQEs to the kernel now, without waiting, and carries on; an SQE is never
+     * dropped. If the kernel refuses for want of CQ room (EBUSY on kernels that cap the overflow list), the
+     * ready CQEs move to the stash and an enter with GETEVENTS lets it flush its backlog.
+     */
+    void ensureSqSpace() {
+        for (int round = 0; ring.sqFull(); round++) {
+            if (round == SQ_FULL_ROUNDS) {
+                throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
+            }
+            int r = ring.submit();
+            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                stashReady();
+                ring.submitAndWait(0, 0);
+                stashReady();
+            } else if (r < 0 && r != -Errno.EINTR) {
+                throw enterFailed(r);
+            }
+        }
+    }
+
+    /** Moves every ready CQE to the stash without running it. */
+    void stashReady() {
+        while (ring.cqReady() > 0) {
+            stash.add(ring.cqeUserData(), ring.cqeRes(), ring.cqeFlags());
+            ring.cqAdvance();
+        }
+    }
+
+    static IllegalStateException enterFailed(int r) {
+        String hint = r == -Errno.EEXIST
+                ? " (IORING_SETUP_SINGLE_ISSUER: only the loop thread that first polled may use this ring)" : "";
+        return new IllegalStateException("io_uring_enter: " + Errno.describe(r) + hint);
+    }
+}
