@@ -62,6 +62,8 @@ public final class IoUringDriver implements Driver {
     private final IoUringOpMemory memory;
     private final IoUringCqeStash stash;
     private final IoUringFdTable fds;
+    /** Multishot accept state; null when every accept is its own SQE. */
+    private final IoUringAcceptor acceptor;
 
     private final IoUringWaker waker;
     /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
@@ -76,11 +78,14 @@ public final class IoUringDriver implements Driver {
      * Throws with the reason when io_uring is unusable here.
      */
     public IoUringDriver(int entries) throws IOException {
-        this(entries, IoUringSupport.FLAG_CHOICES);
+        this(entries, true, IoUringSupport.FLAG_CHOICES);
     }
 
-    /** With explicit io_uring_setup flag sets to try, best first (tests cover the fallback sets this way). */
-    IoUringDriver(int entries, int... flagChoices) throws IOException {
+    /**
+     * With a choice of accept (multishot, or one SQE per accept) and explicit io_uring_setup flag sets to
+     * try, best first: tests cover the fallbacks this way.
+     */
+    IoUringDriver(int entries, boolean multishotAccept, int... flagChoices) throws IOException {
         String reason = IoUringSupport.unusableReason();
         if (reason != null) {
             throw new IOException(reason);
@@ -111,6 +116,7 @@ public final class IoUringDriver implements Driver {
         memory = engine.memory;
         stash = engine.stash;
         fds = engine.fds;
+        acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
         armWake();
     }
 
@@ -196,6 +202,9 @@ public final class IoUringDriver implements Driver {
             return -Errno.EBADF;
         }
         fds.closed(handle); // from here on, new operations on the handle fail with EBADF
+        if (acceptor != null) {
+            acceptor.closeListener(handle);
+        }
         if (fds.pending(handle) > 0) {
             engine.ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
@@ -211,6 +220,9 @@ public final class IoUringDriver implements Driver {
         int refused = refuse(handle, completion);
         if (refused != 0) {
             return refused;
+        }
+        if (acceptor != null) {
+            return acceptor.accept(handle, completion);
         }
         long token = engine.begin(handle, completion, KIND_ACCEPT, null);
         ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
@@ -320,6 +332,10 @@ public final class IoUringDriver implements Driver {
         if (token == Completion.IDLE || ops.lookup(token) != completion) {
             return false;
         }
+        if (ops.kind(token) == IoUringAcceptor.KIND_WAITER) {
+            acceptor.cancelWaiter(token);
+            return true;
+        }
         if (memory.markCancelled(IoUringEngine.slot(token))) {
             engine.ensureSqSpace();
             ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
@@ -403,6 +419,9 @@ public final class IoUringDriver implements Driver {
             return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
         }
         int kind = ops.kind(ud);
+        if (kind == IoUringAcceptor.KIND_MULTISHOT) {
+            return acceptor.onCqe(ud, res, flags, closing);
+        }
         memory.completed(IoUringEngine.slot(ud), res, kind == KIND_READ || kind == KIND_RECVMSG, ops.buffer(ud));
         if (kind == KIND_ACCEPT && res >= 0) {
             fds.opened(res);
@@ -471,6 +490,9 @@ public final class IoUringDriver implements Driver {
             return;
         }
         closing = true;
+        if (acceptor != null) {
+            acceptor.closeAll();
+        }
         engine.ensureSqSpace();
         ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
         for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {

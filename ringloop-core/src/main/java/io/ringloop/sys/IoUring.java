@@ -119,6 +119,9 @@ public final class IoUring {
     public static final int CQE_F_MORE = 1 << 1;
     public static final int CQE_F_NOTIF = 1 << 3;
 
+    // ---- accept flags in sqe->ioprio ----
+    public static final int ACCEPT_MULTISHOT = 1;
+
     // ---- IORING_OP_ASYNC_CANCEL flags (sqe->cancel_flags) ----
     public static final int ASYNC_CANCEL_ALL = 1;
     public static final int ASYNC_CANCEL_FD = 1 << 1;
