@@ -28,8 +28,17 @@ import java.net.InetSocketAddress;
  * have all completed (running only their completions; other CQEs are stashed for the next poll), then
  * closes the fd: no late CQE can name it. <b>close()</b> does the same for everything.
  *
+ * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
+ * an {@code accept} call takes a queued connection at once when there is one.
+ *
+ * <p><b>Heap buffers</b> go through pooled native bounce buffers ({@link IoUringOpMemory}), at most
+ * {@value IoUringBouncePool#MAX_BYTES} bytes per operation; native buffers are used in place.
+ *
  * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
  * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
+ *
+ * <p><b>System calls</b>: one io_uring_enter per {@link #poll} (a second only after a CQ overflow); one more
+ * whenever the SQ fills between polls, and per {@code close(fd)} with operations still in flight.
  *
  * <p>Confined to the loop's OS thread (virtual threads mounted on it included), except {@link #wakeup}.
  */
@@ -110,7 +119,7 @@ public final class IoUringDriver implements Driver {
         }
         arena = a;
         sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
-        engine = new IoUringEngine(r, new IoUringOpMemory(a));
+        engine = new IoUringEngine(r, new IoUringOpMemory(a), this::dispatch);
         ring = r;
         ops = engine.ops;
         memory = engine.memory;
@@ -208,7 +217,7 @@ public final class IoUringDriver implements Driver {
         if (fds.pending(handle) > 0) {
             engine.ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
-            drainFd(handle);
+            engine.drainFd(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS);
         }
         return Libc.close(cs, handle);
     }
@@ -361,47 +370,18 @@ public final class IoUringDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver closed");
         }
-        int ran = runStash();
+        int ran = engine.runStash(MAX_COMPLETIONS_PER_POLL);
         boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
         // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
         int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
             throw IoUringEngine.enterFailed(r);
         }
-        ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
+        ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
         if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
             // The CQ overflowed: the kernel holds the excess CQEs (FEAT_NODROP) until we enter again.
             ring.submitAndWait(0, 0);
-            ran += reap(MAX_COMPLETIONS_PER_POLL - ran);
-        }
-        return ran;
-    }
-
-    /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
-    private int reap(int limit) {
-        int ran = 0;
-        while (ran < limit && ring.cqReady() > 0) {
-            long ud = ring.cqeUserData();
-            int res = ring.cqeRes();
-            int flags = ring.cqeFlags();
-            ring.cqAdvance(); // before dispatch: a completion may submit, and a full SQ may reap (into the stash)
-            if (dispatch(ud, res, flags)) {
-                ran++;
-            }
-        }
-        return ran;
-    }
-
-    private int runStash() {
-        int ran = 0;
-        while (!stash.isEmpty() && ran < MAX_COMPLETIONS_PER_POLL) {
-            long ud = stash.peekUserData();
-            int res = stash.peekResult();
-            int flags = stash.peekFlags();
-            stash.pop();
-            if (dispatch(ud, res, flags)) {
-                ran++;
-            }
+            ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
         }
         return ran;
     }
@@ -431,35 +411,6 @@ public final class IoUringDriver implements Driver {
             c.complete(res);
         }
         return true;
-    }
-
-    /**
-     * Waits until every operation on {@code fd} has its CQE (their cancel is queued), running their
-     * completions here and stashing all other CQEs for the next poll. Bounded: should an operation refuse to
-     * finish, it stays in the table, its memory stays alive, and a later poll delivers it.
-     */
-    private void drainFd(int fd) {
-        for (int i = stash.start(); i < stash.end() && fds.pending(fd) > 0; i++) {
-            long ud = stash.userDataAt(i);
-            if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
-                stash.take(i);
-                dispatch(ud, stash.resultAt(i), stash.flagsAt(i));
-            }
-        }
-        for (int round = 0; fds.pending(fd) > 0 && round < DRAIN_ROUNDS; round++) {
-            ring.submitAndWait(1, DRAIN_WAIT_NS);
-            while (ring.cqReady() > 0) {
-                long ud = ring.cqeUserData();
-                int res = ring.cqeRes();
-                int flags = ring.cqeFlags();
-                ring.cqAdvance();
-                if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
-                    dispatch(ud, res, flags);
-                } else {
-                    stash.add(ud, res, flags);
-                }
-            }
-        }
     }
 
     private void armWake() {
@@ -496,14 +447,14 @@ public final class IoUringDriver implements Driver {
         engine.ensureSqSpace();
         ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
         for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {
-            runStash();
+            engine.runStash(MAX_COMPLETIONS_PER_POLL);
             int r = ring.submitAndWait(1, DRAIN_WAIT_NS);
             if (r == -Errno.EEXIST) {
                 break; // another thread than the ring's issuer: it cannot reap; reported below
             }
-            reap(Integer.MAX_VALUE);
+            engine.reap(Integer.MAX_VALUE);
         }
-        runStash();
+        engine.runStash(MAX_COMPLETIONS_PER_POLL);
         boolean kernelDone = ops.size() == 0 && !wakeArmed;
         int abandoned = ops.size();
         if (!kernelDone) {

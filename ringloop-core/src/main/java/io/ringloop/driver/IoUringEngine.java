@@ -19,9 +19,17 @@ final class IoUringEngine {
     /** CQEs reaped but not yet run; poll runs them first. */
     final IoUringCqeStash stash = new IoUringCqeStash();
 
-    IoUringEngine(IoUringRing ring, IoUringOpMemory memory) {
+    /** What runs a CQE: the driver's dispatch. Returns whether a completion was called. */
+    interface CqeHandler {
+        boolean dispatch(long userData, int res, int cqeFlags);
+    }
+
+    private final CqeHandler handler;
+
+    IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
         this.ring = ring;
         this.memory = memory;
+        this.handler = handler;
     }
 
     static int slot(long token) {
@@ -76,5 +84,64 @@ final class IoUringEngine {
         String hint = r == -Errno.EEXIST
                 ? " (IORING_SETUP_SINGLE_ISSUER: only the loop thread that first polled may use this ring)" : "";
         return new IllegalStateException("io_uring_enter: " + Errno.describe(r) + hint);
+    }
+
+    /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
+    int reap(int limit) {
+        int ran = 0;
+        while (ran < limit && ring.cqReady() > 0) {
+            long ud = ring.cqeUserData();
+            int res = ring.cqeRes();
+            int flags = ring.cqeFlags();
+            ring.cqAdvance(); // before dispatch: a completion may submit, and a full SQ may reap (into the stash)
+            if (handler.dispatch(ud, res, flags)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Runs up to {@code limit} stashed CQEs; returns how many completions were called. */
+    int runStash(int limit) {
+        int ran = 0;
+        while (!stash.isEmpty() && ran < limit) {
+            long ud = stash.peekUserData();
+            int res = stash.peekResult();
+            int flags = stash.peekFlags();
+            stash.pop();
+            if (handler.dispatch(ud, res, flags)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * Waits until every operation on {@code fd} has its CQE (their cancel is queued), running their
+     * completions here and stashing all other CQEs for the next poll. Bounded: should an operation refuse to
+     * finish, it stays in the table, its memory stays alive, and a later poll delivers it.
+     */
+    void drainFd(int fd, int rounds, long waitNs) {
+        for (int i = stash.start(); i < stash.end() && fds.pending(fd) > 0; i++) {
+            long ud = stash.userDataAt(i);
+            if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                stash.take(i);
+                handler.dispatch(ud, stash.resultAt(i), stash.flagsAt(i));
+            }
+        }
+        for (int round = 0; fds.pending(fd) > 0 && round < rounds; round++) {
+            ring.submitAndWait(1, waitNs);
+            while (ring.cqReady() > 0) {
+                long ud = ring.cqeUserData();
+                int res = ring.cqeRes();
+                int flags = ring.cqeFlags();
+                ring.cqAdvance();
+                if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                    handler.dispatch(ud, res, flags);
+                } else {
+                    stash.add(ud, res, flags);
+                }
+            }
+        }
     }
 }
