@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringBufRing;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.MsgHdr;
@@ -49,6 +50,13 @@ public final class IoUringDriver implements Driver {
     private static final int KIND_WRITE = 4;
     private static final int KIND_RECVMSG = 5;
     private static final int KIND_SENDMSG = 6;
+    /** A read of a heap buffer through the provided-buffer ring (then copied out). */
+    private static final int KIND_READ_PROVIDED = 9;
+
+    /** Provided-buffer ring for heap reads: group id, count, size (2 MiB per driver). */
+    private static final int PROVIDED_GROUP = 0;
+    private static final int PROVIDED_COUNT = 128;
+    private static final int PROVIDED_BYTES = 16 * 1024;
 
     /** user_data of the eventfd READ. */
     private static final long WAKE_TOKEN = -2L;
@@ -71,12 +79,16 @@ public final class IoUringDriver implements Driver {
     private final IoUringOpMemory memory;
     private final IoUringCqeStash stash;
     private final IoUringFdTable fds;
+    /** Buffers the kernel picks for heap reads; null when the kernel refused (then bounce buffers). */
+    private final IoUringBufRing provided;
     /** Multishot accept state; null when every accept is its own SQE. */
     private final IoUringAcceptor acceptor;
 
     private final IoUringWaker waker;
     /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
     private boolean wakeArmed;
+
+    private long providedFallbacks;
 
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
@@ -87,14 +99,15 @@ public final class IoUringDriver implements Driver {
      * Throws with the reason when io_uring is unusable here.
      */
     public IoUringDriver(int entries) throws IOException {
-        this(entries, true, IoUringSupport.FLAG_CHOICES);
+        this(entries, true, PROVIDED_COUNT, IoUringSupport.FLAG_CHOICES);
     }
 
     /**
-     * With a choice of accept (multishot, or one SQE per accept) and explicit io_uring_setup flag sets to
-     * try, best first: tests cover the fallbacks this way.
+     * With a choice of accept (multishot, or one SQE per accept), the number of provided buffers for heap
+     * reads (0: bounce buffers only; else a power of two) and explicit io_uring_setup flag sets to try, best first: tests cover the fallbacks.
      */
-    IoUringDriver(int entries, boolean multishotAccept, int... flagChoices) throws IOException {
+    IoUringDriver(int entries, boolean multishotAccept, int providedBuffers, int... flagChoices)
+            throws IOException {
         String reason = IoUringSupport.unusableReason();
         if (reason != null) {
             throw new IOException(reason);
@@ -126,7 +139,16 @@ public final class IoUringDriver implements Driver {
         stash = engine.stash;
         fds = engine.fds;
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
+        provided = providedBuffers > 0 ? registerProvided(r, a, cs, providedBuffers) : null;
         armWake();
+    }
+
+    private static IoUringBufRing registerProvided(IoUringRing r, Arena a, MemorySegment cs, int count) {
+        try {
+            return IoUringBufRing.register(cs, r.fd(), a, PROVIDED_GROUP, count, PROVIDED_BYTES);
+        } catch (IOException e) {
+            return null; // bounce buffers serve heap reads instead
+        }
     }
 
     /** Null when io_uring can be used here, else the reason; cheap after the first call. */
@@ -147,6 +169,16 @@ public final class IoUringDriver implements Driver {
     /** io_uring_enter calls so far: one per poll, plus one per SQ-full flush and per close with ops pending. */
     public long enterCount() {
         return ring.enterCount();
+    }
+
+    /** Heap reads that found every provided buffer in use and went again through a bounce buffer. */
+    long providedFallbacks() {
+        return providedFallbacks;
+    }
+
+    /** Whether heap reads use the provided-buffer ring. */
+    boolean usesProvidedBuffers() {
+        return provided != null;
     }
 
     /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
@@ -265,6 +297,13 @@ public final class IoUringDriver implements Driver {
         int refused = refuse(handle, completion);
         if (refused != 0) {
             return refused;
+        }
+        if (provided != null && !buffer.isNative()) {
+            // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
+            long token = engine.begin(handle, completion, KIND_READ_PROVIDED, buffer);
+            int len = (int) Math.min(buffer.byteSize(), provided.bufferBytes());
+            ring.prepareBufferSelect(IoUring.OP_RECV, handle, len, 0, provided.groupId(), token);
+            return PENDING;
         }
         long token = engine.begin(handle, completion, KIND_READ, buffer);
         MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
@@ -402,7 +441,22 @@ public final class IoUringDriver implements Driver {
         if (kind == IoUringAcceptor.KIND_MULTISHOT) {
             return acceptor.onCqe(ud, res, flags, closing);
         }
-        memory.completed(IoUringEngine.slot(ud), res, kind == KIND_READ || kind == KIND_RECVMSG, ops.buffer(ud));
+        if (kind == KIND_READ_PROVIDED) {
+            if (res == -Errno.ENOBUFS) {
+                if (retryWithBounce(ud)) {
+                    return false;
+                }
+                res = -Errno.ECANCELED;
+            } else if ((flags & IoUring.CQE_F_BUFFER) != 0) {
+                int bid = flags >>> IoUring.CQE_BUFFER_SHIFT;
+                if (res > 0) {
+                    MemorySegment.copy(provided.buffer(bid), 0, ops.buffer(ud), 0, res);
+                }
+                provided.recycle(bid);
+            }
+        }
+        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == KIND_READ_PROVIDED;
+        memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
         if (kind == KIND_ACCEPT && res >= 0) {
             fds.opened(res);
         }
@@ -410,6 +464,24 @@ public final class IoUringDriver implements Driver {
         if (c != null) {
             c.complete(res);
         }
+        return true;
+    }
+
+    /**
+     * Every provided buffer was in use: submit the same read again (same token) through a bounce buffer.
+     * False when it was cancelled or its fd is closing; it then completes with -ECANCELED (nothing was read).
+     */
+    private boolean retryWithBounce(long token) {
+        int slot = IoUringEngine.slot(token);
+        int fd = ops.handle(token);
+        if (closing || memory.isCancelled(slot) || !fds.isOpen(fd)) {
+            return false;
+        }
+        providedFallbacks++;
+        engine.ensureSqSpace();
+        MemorySegment buffer = ops.buffer(token);
+        MemorySegment target = memory.kernelBuffer(slot, buffer, false);
+        ring.prepare(IoUring.OP_RECV, fd, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
         return true;
     }
 

@@ -94,6 +94,11 @@ final class IoUringOpMemory {
         return s;
     }
 
+    /** Whether a cancel was submitted for the slot's current operation. */
+    boolean isCancelled(int slot) {
+        return cancelledBySlot[slot];
+    }
+
     /** True the first time it is called for the slot's current operation. */
     boolean markCancelled(int slot) {
         boolean first = !cancelledBySlot[slot];

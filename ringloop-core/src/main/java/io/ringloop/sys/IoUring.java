@@ -117,7 +117,12 @@ public final class IoUring {
     // ---- cqe->flags ----
     public static final int CQE_F_BUFFER = 1;
     public static final int CQE_F_MORE = 1 << 1;
+    /** With IORING_CQE_F_BUFFER, the provided buffer's id is {@code cqe->flags >>> CQE_BUFFER_SHIFT}. */
+    public static final int CQE_BUFFER_SHIFT = 16;
     public static final int CQE_F_NOTIF = 1 << 3;
+
+    // ---- sqe->flags ----
+    public static final int IOSQE_BUFFER_SELECT = 1 << 5;
 
     // ---- accept flags in sqe->ioprio ----
     public static final int ACCEPT_MULTISHOT = 1;

@@ -272,6 +272,17 @@ public final class IoUringRing implements AutoCloseable {
     }
 
     /**
+     * Writes a recv-type SQE that takes its buffer from provided-buffer group {@code bufGroup}
+     * (IOSQE_BUFFER_SELECT): at most {@code len} bytes; the CQE names the buffer chosen.
+     */
+    public void prepareBufferSelect(int opcode, int fd, int len, int opFlags, int bufGroup, long userData) {
+        prepare(opcode, fd, MemorySegment.NULL, len, 0, opFlags, 0, userData);
+        long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
+        sqes.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) IoUring.IOSQE_BUFFER_SELECT);
+        sqes.set(JAVA_SHORT, base + IoUring.SQE_BUF_INDEX, (short) bufGroup);
+    }
+
+    /**
      * Writes an IORING_OP_ASYNC_CANCEL SQE: by {@code targetUserData}, or with {@code ASYNC_CANCEL_FD} by
      * {@code fd}, or with {@code ASYNC_CANCEL_ANY} everything; the caller has checked {@link #sqFull()}.
      */

@@ -150,7 +150,7 @@ class IoUringAcceptTest {
 
     @Test
     void shouldAcceptOneSqePerCallWithoutMultishot() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(32, false, IoUringSupport.FLAG_CHOICES)) {
+        try (IoUringDriver d = new IoUringDriver(32, false, 0, IoUringSupport.FLAG_CHOICES)) {
             int l = listener(d);
             connect(d, d.localAddress(l), 2);
             for (int i = 0; i < 2; i++) {

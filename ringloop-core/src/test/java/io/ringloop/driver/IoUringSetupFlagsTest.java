@@ -29,7 +29,7 @@ class IoUringSetupFlagsTest {
     void shouldEchoCancelAndBatchWithEachFlagSet(int choice) throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
         int flags = IoUringSupport.FLAG_CHOICES[choice];
-        try (IoUringDriver d = new IoUringDriver(16, choice % 2 == 0, flags)) {
+        try (IoUringDriver d = new IoUringDriver(16, choice % 2 == 0, choice < 2 ? 8 : 0, flags)) {
             assertEquals(flags & ~IoUring.SETUP_R_DISABLED, d.setupFlags() & ~IoUring.SETUP_R_DISABLED);
             int[] p = tcpPair(d);
             byte[] data = new byte[200_000];
