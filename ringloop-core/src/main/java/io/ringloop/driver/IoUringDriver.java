@@ -2,10 +2,8 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
-import io.ringloop.sys.IoUringBufRing;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
-import io.ringloop.sys.MsgHdr;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import java.io.IOException;
@@ -32,8 +30,8 @@ import java.net.InetSocketAddress;
  * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
  * an {@code accept} call takes a queued connection at once when there is one.
  *
- * <p><b>Heap buffers</b> go through pooled native bounce buffers ({@link IoUringOpMemory}), at most
- * {@value IoUringBouncePool#MAX_BYTES} bytes per operation; native buffers are used in place.
+ * <p><b>Heap buffers</b>: a stream read takes a kernel-picked buffer ({@link IoUringProvidedReads}); writes
+ * and datagrams go through pooled bounce buffers ({@link IoUringOpMemory}). Native buffers are used in place.
  *
  * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
  * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
@@ -50,13 +48,6 @@ public final class IoUringDriver implements Driver {
     private static final int KIND_WRITE = 4;
     private static final int KIND_RECVMSG = 5;
     private static final int KIND_SENDMSG = 6;
-    /** A read of a heap buffer through the provided-buffer ring (then copied out). */
-    private static final int KIND_READ_PROVIDED = 9;
-
-    /** Provided-buffer ring for heap reads: group id, count, size (2 MiB per driver). */
-    private static final int PROVIDED_GROUP = 0;
-    private static final int PROVIDED_COUNT = 128;
-    private static final int PROVIDED_BYTES = 16 * 1024;
 
     /** user_data of the eventfd READ. */
     private static final long WAKE_TOKEN = -2L;
@@ -73,22 +64,19 @@ public final class IoUringDriver implements Driver {
     private final MemorySegment cs;
     private final LinuxSockets sockets;
     private final IoUringEngine engine;
-    // The engine's parts, under short names.
-    private final IoUringRing ring;
+    private final IoUringRing ring; // this and the next four: the engine's parts, under short names
     private final OpTable ops;
     private final IoUringOpMemory memory;
     private final IoUringCqeStash stash;
     private final IoUringFdTable fds;
-    /** Buffers the kernel picks for heap reads; null when the kernel refused (then bounce buffers). */
-    private final IoUringBufRing provided;
+    /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
+    private final IoUringProvidedReads provided;
     /** Multishot accept state; null when every accept is its own SQE. */
     private final IoUringAcceptor acceptor;
 
     private final IoUringWaker waker;
     /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
     private boolean wakeArmed;
-
-    private long providedFallbacks;
 
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
@@ -99,12 +87,13 @@ public final class IoUringDriver implements Driver {
      * Throws with the reason when io_uring is unusable here.
      */
     public IoUringDriver(int entries) throws IOException {
-        this(entries, true, PROVIDED_COUNT, IoUringSupport.FLAG_CHOICES);
+        this(entries, true, IoUringProvidedReads.DEFAULT_COUNT, IoUringSupport.FLAG_CHOICES);
     }
 
     /**
      * With a choice of accept (multishot, or one SQE per accept), the number of provided buffers for heap
-     * reads (0: bounce buffers only; else a power of two) and explicit io_uring_setup flag sets to try, best first: tests cover the fallbacks.
+     * reads (0: bounce buffers only; else a power of two), and io_uring_setup flag sets to try, best first:
+     * tests cover the fallbacks this way.
      */
     IoUringDriver(int entries, boolean multishotAccept, int providedBuffers, int... flagChoices)
             throws IOException {
@@ -139,16 +128,8 @@ public final class IoUringDriver implements Driver {
         stash = engine.stash;
         fds = engine.fds;
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
-        provided = providedBuffers > 0 ? registerProvided(r, a, cs, providedBuffers) : null;
+        provided = providedBuffers > 0 ? IoUringProvidedReads.register(engine, a, cs, providedBuffers) : null;
         armWake();
-    }
-
-    private static IoUringBufRing registerProvided(IoUringRing r, Arena a, MemorySegment cs, int count) {
-        try {
-            return IoUringBufRing.register(cs, r.fd(), a, PROVIDED_GROUP, count, PROVIDED_BYTES);
-        } catch (IOException e) {
-            return null; // bounce buffers serve heap reads instead
-        }
     }
 
     /** Null when io_uring can be used here, else the reason; cheap after the first call. */
@@ -173,7 +154,7 @@ public final class IoUringDriver implements Driver {
 
     /** Heap reads that found every provided buffer in use and went again through a bounce buffer. */
     long providedFallbacks() {
-        return providedFallbacks;
+        return provided == null ? 0 : provided.fallbacks();
     }
 
     /** Whether heap reads use the provided-buffer ring. */
@@ -300,9 +281,7 @@ public final class IoUringDriver implements Driver {
         }
         if (provided != null && !buffer.isNative()) {
             // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
-            long token = engine.begin(handle, completion, KIND_READ_PROVIDED, buffer);
-            int len = (int) Math.min(buffer.byteSize(), provided.bufferBytes());
-            ring.prepareBufferSelect(IoUring.OP_RECV, handle, len, 0, provided.groupId(), token);
+            provided.read(handle, buffer, completion);
             return PENDING;
         }
         long token = engine.begin(handle, completion, KIND_READ, buffer);
@@ -337,10 +316,7 @@ public final class IoUringDriver implements Driver {
         long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
         int slot = IoUringEngine.slot(token);
         MemorySegment target = memory.kernelBuffer(slot, buffer, false);
-        MemorySegment msg = memory.msghdr(slot);
-        MemorySegment iov = memory.iovec(slot);
-        IoUringOpMemory.iovec(iov, target, IoUringOpMemory.kernelLength(buffer));
-        MsgHdr.set(msg, senderAddress, SockAddr.MAX_SIZE, iov, 1);
+        MemorySegment msg = memory.msghdr(slot, senderAddress, SockAddr.MAX_SIZE, target, buffer);
         ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
         return PENDING;
     }
@@ -366,10 +342,7 @@ public final class IoUringDriver implements Driver {
             }
         }
         MemorySegment source = memory.kernelBuffer(slot, buffer, true);
-        MemorySegment msg = memory.msghdr(slot);
-        MemorySegment iov = memory.iovec(slot);
-        IoUringOpMemory.iovec(iov, source, IoUringOpMemory.kernelLength(buffer));
-        MsgHdr.set(msg, name, nameLen, iov, 1);
+        MemorySegment msg = memory.msghdr(slot, name, nameLen, source, buffer);
         ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
         return PENDING;
     }
@@ -441,21 +414,13 @@ public final class IoUringDriver implements Driver {
         if (kind == IoUringAcceptor.KIND_MULTISHOT) {
             return acceptor.onCqe(ud, res, flags, closing);
         }
-        if (kind == KIND_READ_PROVIDED) {
-            if (res == -Errno.ENOBUFS) {
-                if (retryWithBounce(ud)) {
-                    return false;
-                }
-                res = -Errno.ECANCELED;
-            } else if ((flags & IoUring.CQE_F_BUFFER) != 0) {
-                int bid = flags >>> IoUring.CQE_BUFFER_SHIFT;
-                if (res > 0) {
-                    MemorySegment.copy(provided.buffer(bid), 0, ops.buffer(ud), 0, res);
-                }
-                provided.recycle(bid);
+        if (kind == IoUringProvidedReads.KIND) {
+            res = provided.onCqe(ud, res, flags, !closing && fds.isOpen(ops.handle(ud)));
+            if (res == PENDING) {
+                return false; // submitted again through a bounce buffer
             }
         }
-        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == KIND_READ_PROVIDED;
+        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND;
         memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
         if (kind == KIND_ACCEPT && res >= 0) {
             fds.opened(res);
@@ -464,24 +429,6 @@ public final class IoUringDriver implements Driver {
         if (c != null) {
             c.complete(res);
         }
-        return true;
-    }
-
-    /**
-     * Every provided buffer was in use: submit the same read again (same token) through a bounce buffer.
-     * False when it was cancelled or its fd is closing; it then completes with -ECANCELED (nothing was read).
-     */
-    private boolean retryWithBounce(long token) {
-        int slot = IoUringEngine.slot(token);
-        int fd = ops.handle(token);
-        if (closing || memory.isCancelled(slot) || !fds.isOpen(fd)) {
-            return false;
-        }
-        providedFallbacks++;
-        engine.ensureSqSpace();
-        MemorySegment buffer = ops.buffer(token);
-        MemorySegment target = memory.kernelBuffer(slot, buffer, false);
-        ring.prepare(IoUring.OP_RECV, fd, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
         return true;
     }
 
@@ -528,18 +475,9 @@ public final class IoUringDriver implements Driver {
         }
         engine.runStash(MAX_COMPLETIONS_PER_POLL);
         boolean kernelDone = ops.size() == 0 && !wakeArmed;
-        int abandoned = ops.size();
-        if (!kernelDone) {
-            // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps
-            // these operations until it tears the ring down; their callers hear -ECANCELED now.
-            for (long token : ops.liveTokens()) {
-                fds.finished(ops.handle(token));
-                Completion c = ops.release(token);
-                if (c != null) {
-                    c.complete(-Errno.ECANCELED);
-                }
-            }
-        }
+        // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these
+        // operations until it tears the ring down; their callers hear -ECANCELED now.
+        int abandoned = kernelDone ? 0 : engine.abandonAll();
         for (int fd = fds.nextOpen(0); fd >= 0; fd = fds.nextOpen(fd + 1)) {
             fds.closed(fd);
             Libc.close(cs, fd);

@@ -72,6 +72,22 @@ final class IoUringEngine {
         }
     }
 
+    /**
+     * Releases every live operation without waiting for its CQE and completes it with -ECANCELED; for a
+     * ring that can no longer be reaped, whose memory the caller then leaks. Returns how many there were.
+     */
+    int abandonAll() {
+        long[] live = ops.liveTokens();
+        for (long token : live) {
+            fds.finished(ops.handle(token));
+            Completion c = ops.release(token);
+            if (c != null) {
+                c.complete(-Errno.ECANCELED);
+            }
+        }
+        return live.length;
+    }
+
     /** Moves every ready CQE to the stash without running it. */
     void stashReady() {
         while (ring.cqReady() > 0) {

@@ -67,18 +67,19 @@ final class IoUringOpMemory {
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
-    /** Fills one {@code struct iovec { void *iov_base; size_t iov_len; }} with {@code buffer}'s first bytes. */
-    static void iovec(MemorySegment iov, MemorySegment buffer, long length) {
-        iov.set(ValueLayout.ADDRESS, 0, buffer);
-        iov.set(ValueLayout.JAVA_LONG, 8, length);
-    }
-
-    MemorySegment msghdr(int slot) {
-        return scratch(slot).asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
-    }
-
-    MemorySegment iovec(int slot) {
-        return scratch(slot).asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+    /**
+     * Fills the slot's msghdr for one datagram: {@code name} (or NULL) and one iovec over the first
+     * {@link #kernelLength} bytes of {@code kernelBuffer}, which stands for {@code userBuffer}.
+     */
+    MemorySegment msghdr(int slot, MemorySegment name, int nameLen, MemorySegment kernelBuffer,
+                         MemorySegment userBuffer) {
+        MemorySegment s = scratch(slot);
+        MemorySegment iov = s.asSlice(SCRATCH_IOVEC, Libc.IOVEC_SIZE);
+        iov.set(ValueLayout.ADDRESS, 0, kernelBuffer); // struct iovec { void *iov_base; size_t iov_len; }
+        iov.set(ValueLayout.JAVA_LONG, 8, kernelLength(userBuffer));
+        MemorySegment msg = s.asSlice(SCRATCH_MSGHDR, MsgHdr.SIZE);
+        MsgHdr.set(msg, name, nameLen, iov, 1);
+        return msg;
     }
 
     MemorySegment sockaddr(int slot) {
