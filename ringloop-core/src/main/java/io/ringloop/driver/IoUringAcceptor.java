@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>An {@code accept} with a connection queued returns it at once. Otherwise it waits and, if no multishot
  * is armed on the listener, arms one. The multishot keeps accepting while connections arrive, also when
- * nobody waits, up to {@link #READY_LIMIT} queued; then it is cancelled, and re-armed by the next accept
+ * nobody waits, up to {@link #READY_LIMIT} queued (by default); then it is cancelled, and re-armed by the next accept
  * that finds the queue empty. A multishot that ends with an error hands the error to the oldest waiter.
  * Closing the listener completes its waiters with -ECANCELED and closes the queued connections, which were
  * never handed out. Loop thread only.
@@ -112,12 +112,18 @@ final class IoUringAcceptor {
     private final MemorySegment cs;
     private final long cancelUserData;
     private Listener[] byFd = new Listener[64];
+    private int readyLimit = READY_LIMIT;
 
     /** {@code cancelUserData}: the user_data whose CQEs the driver drops (for ASYNC_CANCEL SQEs). */
     IoUringAcceptor(IoUringEngine engine, MemorySegment cs, long cancelUserData) {
         this.engine = engine;
         this.cs = cs;
         this.cancelUserData = cancelUserData;
+    }
+
+    /** Tests: how many connections a listener queues before its multishot is cancelled. */
+    void readyLimit(int limit) {
+        readyLimit = limit;
     }
 
     /** A queued connection's fd at once, else {@link Driver#PENDING} with {@code completion} waiting. */
@@ -175,7 +181,7 @@ final class IoUringAcceptor {
                 ran = true;
             } else {
                 l.pushReady(res);
-                if (l.readyCount() >= READY_LIMIT && l.multishot != NONE && !l.cancelling) {
+                if (l.readyCount() >= readyLimit && l.multishot != NONE && !l.cancelling) {
                     l.cancelling = true;
                     engine.ensureSqSpace();
                     engine.ring.prepareCancel(l.multishot, 0, 0, cancelUserData);

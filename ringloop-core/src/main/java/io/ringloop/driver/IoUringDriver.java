@@ -152,6 +152,11 @@ public final class IoUringDriver implements Driver {
         return ring.enterCount();
     }
 
+    /** Tests: the multishot accept queue's limit per listener. */
+    void acceptQueueLimit(int limit) {
+        acceptor.readyLimit(limit);
+    }
+
     /** Heap reads that found every provided buffer in use and went again through a bounce buffer. */
     long providedFallbacks() {
         return provided == null ? 0 : provided.fallbacks();

@@ -134,6 +134,39 @@ class IoUringAcceptTest {
     }
 
     @Test
+    void shouldPauseMultishotAtQueueLimitAndResumeWithoutLosingConnections() throws IOException {
+        try (IoUringDriver d = new IoUringDriver(32)) {
+            d.acceptQueueLimit(2);
+            int l = listener(d);
+            Recorder first = new Recorder();
+            assertEquals(Driver.PENDING, d.accept(l, first));
+            connect(d, d.localAddress(l), 1);
+            assertTrue(await(d, first) >= 0);
+            // Nobody accepts now: the multishot queues two, is cancelled, the rest wait in the kernel backlog.
+            int[] clients = connect(d, d.localAddress(l), 5);
+            for (int i = 0; i < 3; i++) {
+                d.poll(0);
+            }
+            Set<Integer> fds = new HashSet<>();
+            int immediate = 0;
+            for (int i = 0; i < clients.length; i++) {
+                Recorder r = new Recorder();
+                int fd = d.accept(l, r);
+                if (fd == Driver.PENDING) {
+                    fd = await(d, r);
+                } else {
+                    immediate++;
+                }
+                assertTrue(fd >= 0, Errno.describe(fd));
+                fds.add(fd);
+            }
+            assertEquals(clients.length, fds.size());
+            assertTrue(immediate >= 2, "queued connections were not handed out at once: " + immediate);
+            assertEquals(1 + 2 + 2 * clients.length, d.openHandles());
+        }
+    }
+
+    @Test
     void shouldCancelWaiterWhenListenerCloses() throws IOException {
         try (IoUringDriver d = new IoUringDriver(32)) {
             int l = listener(d);
