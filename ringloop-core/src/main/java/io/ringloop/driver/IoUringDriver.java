@@ -15,11 +15,10 @@ import java.net.InetSocketAddress;
  * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
  * to the kernel by the next {@link #poll}, which submits, waits and reaps in <b>one</b> io_uring_enter.
  *
- * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token ({@code generation << 32 |
- * slot}). A slot is released only when its CQE is reaped, so the memory the kernel may touch (the caller's
- * native buffer, a bounce buffer, the per-slot scratch holding a sockaddr or msghdr) stays alive and
- * unshared until then, even after a cancel. The driver's own SQEs carry negative user data
- * ({@link #WAKE_TOKEN}, {@link #CANCEL_TOKEN}), which no token ever is.
+ * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token. A slot is released only when its
+ * CQE is reaped, so the memory the kernel may touch (caller's native buffer, bounce buffer, per-slot
+ * sockaddr/msghdr) stays alive and unshared until then, even after a cancel. The driver's own SQEs carry
+ * negative user data ({@link #WAKE_TOKEN}, {@link #CANCEL_TOKEN}), which no token ever is.
  *
  * <p><b>Cancel</b> submits IORING_OP_ASYNC_CANCEL for the token; the target's CQE then brings
  * {@code -ECANCELED} or, if it raced, its real result, and the cancel's own CQE is dropped.
@@ -157,14 +156,9 @@ public final class IoUringDriver implements Driver {
         acceptor.readyLimit(limit);
     }
 
-    /** Heap reads that found every provided buffer in use and went again through a bounce buffer. */
+    /** Tests: heap reads that found every provided buffer taken (-1: no provided buffers). */
     long providedFallbacks() {
-        return provided == null ? 0 : provided.fallbacks();
-    }
-
-    /** Whether heap reads use the provided-buffer ring. */
-    boolean usesProvidedBuffers() {
-        return provided != null;
+        return provided == null ? -1 : provided.fallbacks();
     }
 
     /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
