@@ -66,16 +66,15 @@ public final class IoUringDriver implements Driver {
     private final IoUringRing ring; // this and the next four: the engine's parts, under short names
     private final OpTable ops;
     private final IoUringOpMemory memory;
-    private final IoUringCqeStash stash;
     private final IoUringFdTable fds;
     /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
     private final IoUringProvidedReads provided;
+    /** Zero-copy sends of large native buffers, off until {@link #zeroCopyWrites} sets a size. */
+    private final IoUringZeroCopySends zeroCopy;
     /** Multishot accept state; null when every accept is its own SQE. */
     private final IoUringAcceptor acceptor;
 
     private final IoUringWaker waker;
-    /** The READ on the waker's eventfd is in flight (its buffer is the kernel's). */
-    private boolean wakeArmed;
 
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
@@ -124,11 +123,11 @@ public final class IoUringDriver implements Driver {
         ring = r;
         ops = engine.ops;
         memory = engine.memory;
-        stash = engine.stash;
         fds = engine.fds;
+        zeroCopy = new IoUringZeroCopySends(engine);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
         provided = providedBuffers > 0 ? IoUringProvidedReads.register(engine, a, cs, providedBuffers) : null;
-        armWake();
+        waker.arm(engine, WAKE_TOKEN);
     }
 
     /** Null when io_uring can be used here, else the reason; cheap after the first call. */
@@ -149,6 +148,17 @@ public final class IoUringDriver implements Driver {
     /** io_uring_enter calls so far: one per poll, plus one per SQ-full flush and per close with ops pending. */
     public long enterCount() {
         return ring.enterCount();
+    }
+
+    /**
+     * Sends writes of at least {@code minBytes} from native buffers with IORING_OP_SEND_ZC (0: never).
+     * Their completion runs once the kernel has released the buffer, which may be later than a plain send's.
+     * Returns false when the kernel lacks SEND_ZC.
+     */
+    public boolean zeroCopyWrites(long minBytes) {
+        boolean supported = ring.supports(IoUring.OP_SEND_ZC);
+        zeroCopy.minBytes(supported ? minBytes : 0);
+        return supported || minBytes <= 0;
     }
 
     /** Tests: the multishot accept queue's limit per listener. */
@@ -226,6 +236,7 @@ public final class IoUringDriver implements Driver {
         if (acceptor != null) {
             acceptor.closeListener(handle);
         }
+        zeroCopy.releaseAwaiting(handle);
         if (fds.pending(handle) > 0) {
             engine.ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
@@ -294,6 +305,10 @@ public final class IoUringDriver implements Driver {
         int refused = refuse(handle, completion);
         if (refused != 0) {
             return refused;
+        }
+        if (zeroCopy.eligible(buffer)) {
+            zeroCopy.write(handle, buffer, completion);
+            return PENDING;
         }
         long token = engine.begin(handle, completion, KIND_WRITE, buffer);
         MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
@@ -400,9 +415,9 @@ public final class IoUringDriver implements Driver {
     /** Finishes the operation a CQE names; false for the driver's own CQEs and stale tokens. */
     private boolean dispatch(long ud, int res, int flags) {
         if (ud == WAKE_TOKEN) {
-            wakeArmed = false;
+            waker.completed();
             if (!closing) {
-                armWake();
+                waker.arm(engine, WAKE_TOKEN);
             }
             return false;
         }
@@ -413,11 +428,14 @@ public final class IoUringDriver implements Driver {
         if (kind == IoUringAcceptor.KIND_MULTISHOT) {
             return acceptor.onCqe(ud, res, flags, closing);
         }
-        if (kind == IoUringProvidedReads.KIND) {
-            res = provided.onCqe(ud, res, flags, !closing && fds.isOpen(ops.handle(ud)));
-            if (res == PENDING) {
-                return false; // submitted again through a bounce buffer
-            }
+        boolean serving = !closing && fds.isOpen(ops.handle(ud));
+        if (kind == IoUringZeroCopySends.KIND) {
+            res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
+        } else if (kind == IoUringProvidedReads.KIND) {
+            res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
+        }
+        if (res == PENDING) {
+            return false;
         }
         boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND;
         memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
@@ -429,13 +447,6 @@ public final class IoUringDriver implements Driver {
             c.complete(res);
         }
         return true;
-    }
-
-    private void armWake() {
-        engine.ensureSqSpace();
-        // off = -1: the eventfd has no position; read at the "current" one.
-        ring.prepare(IoUring.OP_READ, waker.fd(), waker.readBuffer(), 8, -1L, 0, 0, WAKE_TOKEN);
-        wakeArmed = true;
     }
 
     @Override
@@ -462,18 +473,9 @@ public final class IoUringDriver implements Driver {
         if (acceptor != null) {
             acceptor.closeAll();
         }
-        engine.ensureSqSpace();
-        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
-        for (int round = 0; (ops.size() > 0 || wakeArmed || !stash.isEmpty()) && round < DRAIN_ROUNDS; round++) {
-            engine.runStash(MAX_COMPLETIONS_PER_POLL);
-            int r = ring.submitAndWait(1, DRAIN_WAIT_NS);
-            if (r == -Errno.EEXIST) {
-                break; // another thread than the ring's issuer: it cannot reap; reported below
-            }
-            engine.reap(Integer.MAX_VALUE);
-        }
-        engine.runStash(MAX_COMPLETIONS_PER_POLL);
-        boolean kernelDone = ops.size() == 0 && !wakeArmed;
+        zeroCopy.releaseAwaiting(-1);
+        engine.cancelAllAndDrain(CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
+        boolean kernelDone = ops.size() == 0 && !waker.armed();
         // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these
         // operations until it tears the ring down; their callers hear -ECANCELED now.
         int abandoned = kernelDone ? 0 : engine.abandonAll();
@@ -490,7 +492,7 @@ public final class IoUringDriver implements Driver {
             // Operations still in flight may write into buffers from our arena until the kernel has torn them
             // down: leak the arena rather than free memory under the kernel.
             throw new IllegalStateException("io_uring: " + abandoned + " operations"
-                    + (wakeArmed ? " and the wakeup read" : "") + " did not finish on close (close must run on"
+                    + (waker.armed() ? " and the wakeup read" : "") + " did not finish on close (close must run on"
                     + " the loop thread that polled); the driver's native memory is leaked, not freed");
         }
         arena.close();

@@ -1,8 +1,10 @@
 package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
+import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringRing;
 import java.lang.foreign.MemorySegment;
+import java.util.function.BooleanSupplier;
 
 /**
  * The state one io_uring driver's operations share, and the few moves on it that both the driver and the
@@ -86,6 +88,25 @@ final class IoUringEngine {
             }
         }
         return live.length;
+    }
+
+    /**
+     * Cancels every operation (IORING_ASYNC_CANCEL_ANY | ALL) and reaps, running completions, until none is
+     * left and {@code alsoPending} is false; at most {@code rounds} waits of {@code waitNs}. Stops early when
+     * the ring refuses this thread (EEXIST: not its single issuer), leaving the caller to find ops left.
+     */
+    void cancelAllAndDrain(long cancelUserData, int rounds, long waitNs, BooleanSupplier alsoPending) {
+        ensureSqSpace();
+        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
+        for (int round = 0; round < rounds && (ops.size() > 0 || alsoPending.getAsBoolean() || !stash.isEmpty());
+             round++) {
+            runStash(Integer.MAX_VALUE);
+            if (ring.submitAndWait(1, waitNs) == -Errno.EEXIST) {
+                break;
+            }
+            reap(Integer.MAX_VALUE);
+        }
+        runStash(Integer.MAX_VALUE);
     }
 
     /** Moves every ready CQE to the stash without running it. */

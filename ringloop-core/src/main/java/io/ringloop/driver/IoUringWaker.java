@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.EventFd;
+import io.ringloop.sys.IoUring;
 import io.ringloop.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -25,6 +26,8 @@ final class IoUringWaker {
     /** Guarded by {@link #lock}. */
     private boolean closed;
     private final AtomicLong writes = new AtomicLong();
+    /** Loop thread: the READ on the eventfd is in flight (its buffer is the kernel's). */
+    private boolean armed;
 
     IoUringWaker(Arena arena, MemorySegment cs) throws IOException {
         int efd = EventFd.create(cs, 0, EventFd.EFD_CLOEXEC | EventFd.EFD_NONBLOCK);
@@ -37,12 +40,21 @@ final class IoUringWaker {
         writeBuffer = arena.allocate(8, 8);
     }
 
-    int fd() {
-        return fd;
+    /** Loop thread: queues the READ that a wakeup completes. */
+    void arm(IoUringEngine engine, long userData) {
+        engine.ensureSqSpace();
+        // off = -1: the eventfd has no position; read at the "current" one.
+        engine.ring.prepare(IoUring.OP_READ, fd, readBuffer, 8, -1L, 0, 0, userData);
+        armed = true;
     }
 
-    MemorySegment readBuffer() {
-        return readBuffer;
+    /** Loop thread: the READ's CQE was reaped. */
+    void completed() {
+        armed = false;
+    }
+
+    boolean armed() {
+        return armed;
     }
 
     /** Any thread: adds 1 to the eventfd, completing the ring's pending read. */

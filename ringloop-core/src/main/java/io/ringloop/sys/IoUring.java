@@ -86,8 +86,8 @@ public final class IoUring {
     public static final int OP_RECV = 27;
     public static final int OP_PROVIDE_BUFFERS = 31;
     public static final int OP_SHUTDOWN = 34;
-    public static final int OP_SEND_ZC = 46;
-    public static final int OP_SENDMSG_ZC = 47;
+    public static final int OP_SEND_ZC = 47;
+    public static final int OP_SENDMSG_ZC = 48;
 
     // ---- io_uring_setup flags ----
     public static final int SETUP_CQSIZE = 1 << 3;
