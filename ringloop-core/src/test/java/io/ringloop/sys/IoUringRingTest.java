@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +77,36 @@ class IoUringRingTest {
         try (IoUringRing ring = IoUringRing.open(2, PLAIN)) {
             assertEquals(-Errno.ETIME, ring.submitAndWait(1, 1_000_000L));
         }
+    }
+
+    /**
+     * The constants in {@link IoUring} against the installed kernel header, where there is one: opcodes by
+     * their position in {@code enum io_uring_op}, flags by their {@code (1U << n)} definitions.
+     */
+    @Test
+    void shouldMatchTheInstalledHeader() throws Exception {
+        Path header = Path.of("/usr/include/linux/io_uring.h");
+        assumeTrue(Files.isReadable(header), "no linux/io_uring.h installed");
+        String text = Files.readString(header);
+        Map<String, Integer> fromHeader = new HashMap<>();
+        String ops = text.substring(text.indexOf("enum io_uring_op {"), text.indexOf("IORING_OP_LAST"));
+        Matcher op = Pattern.compile("IORING_OP_(\\w+)").matcher(ops);
+        for (int i = 0; op.find(); i++) {
+            fromHeader.put("OP_" + op.group(1), i);
+        }
+        Matcher flag = Pattern.compile("#define\\s+IORING_(\\w+)\\s+\\(1U\\s*<<\\s*(\\d+)\\)").matcher(text);
+        while (flag.find()) {
+            fromHeader.put(flag.group(1), 1 << Integer.parseInt(flag.group(2)));
+        }
+        int checked = 0;
+        for (Field f : IoUring.class.getFields()) {
+            Integer want = fromHeader.get(f.getName());
+            if (want != null && f.getType() == int.class) { // names newer than the header are not checked
+                assertEquals(want.intValue(), f.getInt(null), f.getName());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 30, "only " + checked + " constants found in the header");
     }
 
     @Test
