@@ -13,10 +13,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One io_uring instance as user space sees it: the ring fd, the mmapped submission and completion rings and
- * the SQE array, and the head/tail protocol between us and the kernel. It is the one stateful class in
- * {@code sys}, because the mapped memory must be read through {@code reinterpret}ed segments, which only
- * this package may create. What to submit is the driver's business; this class only writes and reads
- * entries.
+ * the SQE array, and the head/tail protocol between us and the kernel. Unlike the rest of {@code sys} it
+ * (like {@link IoUringBufRing}) has state, because the mapped memory must be read through
+ * {@code reinterpret}ed segments, which only this package may create. What to submit is the driver's
+ * business; this class only writes and reads entries.
  *
  * <pre>
  * struct io_uring_params {                 // 120 bytes
