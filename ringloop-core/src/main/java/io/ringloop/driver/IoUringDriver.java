@@ -1,0 +1,500 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringRing;
+import io.ringloop.sys.Libc;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.Socket;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
+ * to the kernel by the next {@link #poll}, which submits, waits and reaps in <b>one</b> io_uring_enter.
+ *
+ * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token. A slot is released only when its
+ * CQE is reaped, so the memory the kernel may touch (caller's native buffer, bounce buffer, per-slot
+ * sockaddr/msghdr) stays alive and unshared until then, even after a cancel. The driver's own SQEs carry
+ * negative user data ({@link #WAKE_TOKEN}, {@link #CANCEL_TOKEN}), which no token ever is.
+ *
+ * <p><b>Cancel</b> submits IORING_OP_ASYNC_CANCEL for the token; the target's CQE then brings
+ * {@code -ECANCELED} or, if it raced, its real result, and the cancel's own CQE is dropped.
+ * <b>close(fd)</b> cancels every operation on the fd (IORING_ASYNC_CANCEL_FD | ALL) and reaps until they
+ * have all completed (running only their completions; other CQEs are stashed for the next poll), then
+ * closes the fd: no late CQE can name it. <b>close()</b> does the same for everything.
+ *
+ * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
+ * an {@code accept} call takes a queued connection at once when there is one.
+ *
+ * <p><b>Heap buffers</b>: a stream read takes a kernel-picked buffer ({@link IoUringProvidedReads}); writes
+ * and datagrams go through pooled bounce buffers ({@link IoUringOpMemory}). Native buffers are used in place.
+ *
+ * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
+ * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
+ *
+ * <p><b>System calls</b>: one io_uring_enter per {@link #poll} (a second only after a CQ overflow); one more
+ * whenever the SQ fills between polls, and per {@code close(fd)} with operations still in flight.
+ *
+ * <p>Confined to the loop's OS thread (virtual threads mounted on it included), except {@link #wakeup}.
+ */
+public final class IoUringDriver implements Driver {
+    private static final int KIND_ACCEPT = 1;
+    private static final int KIND_CONNECT = 2;
+    private static final int KIND_READ = 3;
+    private static final int KIND_WRITE = 4;
+    private static final int KIND_RECVMSG = 5;
+    private static final int KIND_SENDMSG = 6;
+
+    /** user_data of the eventfd READ. */
+    private static final long WAKE_TOKEN = -2L;
+    /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
+    private static final long CANCEL_TOKEN = -3L;
+
+    /** Bound on completions run by one poll; the rest wait for the next. */
+    private static final int MAX_COMPLETIONS_PER_POLL = 4096;
+    /** close(fd)/close() wait for cancelled operations at most this many rounds of {@link #DRAIN_WAIT_NS}. */
+    private static final int DRAIN_ROUNDS = 200;
+    private static final long DRAIN_WAIT_NS = 50_000_000L;
+
+    private final Arena arena;
+    private final MemorySegment cs;
+    private final LinuxSockets sockets;
+    private final IoUringEngine engine;
+    private final IoUringRing ring; // this and the next four: the engine's parts, under short names
+    private final OpTable ops;
+    private final IoUringOpMemory memory;
+    private final IoUringFdTable fds;
+    /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
+    private final IoUringProvidedReads provided;
+    /** Zero-copy sends of large native buffers, off until {@link #zeroCopyWrites} sets a size. */
+    private final IoUringZeroCopySends zeroCopy;
+    /** Multishot accept state; null when every accept is its own SQE. */
+    private final IoUringAcceptor acceptor;
+
+    private final IoUringWaker waker;
+
+    /** close() has begun: new operations fail with -ECANCELED. */
+    private boolean closing;
+    private boolean closed;
+
+    /**
+     * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
+     * Throws with the reason when io_uring is unusable here.
+     */
+    public IoUringDriver(int entries) throws IOException {
+        this(entries, true, IoUringProvidedReads.DEFAULT_COUNT, IoUringSupport.FLAG_CHOICES);
+    }
+
+    /**
+     * With a choice of accept (multishot, or one SQE per accept), the number of provided buffers for heap
+     * reads (0: bounce buffers only; else a power of two), and io_uring_setup flag sets to try, best first:
+     * tests cover the fallbacks this way.
+     */
+    IoUringDriver(int entries, boolean multishotAccept, int providedBuffers, int... flagChoices)
+            throws IOException {
+        String reason = IoUringSupport.unusableReason();
+        if (reason != null) {
+            throw new IOException(reason);
+        }
+        Arena a = Arena.ofShared();
+        IoUringRing r = null;
+        try {
+            cs = Libc.allocateCallState(a);
+            r = IoUringRing.open(entries, flagChoices);
+            String problem = IoUringSupport.problem(r);
+            if (problem != null) {
+                throw new IOException(problem);
+            }
+            waker = new IoUringWaker(a, cs);
+        } catch (IOException | RuntimeException e) {
+            // Release in reverse order of acquisition.
+            if (r != null) {
+                r.close();
+            }
+            a.close();
+            throw e;
+        }
+        arena = a;
+        sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
+        engine = new IoUringEngine(r, new IoUringOpMemory(a), this::dispatch);
+        ring = r;
+        ops = engine.ops;
+        memory = engine.memory;
+        fds = engine.fds;
+        zeroCopy = new IoUringZeroCopySends(engine);
+        acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
+        provided = providedBuffers > 0 ? IoUringProvidedReads.register(engine, a, cs, providedBuffers) : null;
+        waker.arm(engine, WAKE_TOKEN);
+    }
+
+    /** Null when io_uring can be used here, else the reason; cheap after the first call. */
+    public static String unusableReason() {
+        return IoUringSupport.unusableReason();
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    /** Whether the kernel supports {@code opcode} (an {@code IoUring.OP_*} value), per IORING_REGISTER_PROBE. */
+    public boolean supports(int opcode) {
+        return ring.supports(opcode);
+    }
+
+    /** io_uring_enter calls so far: one per poll, plus one per SQ-full flush and per close with ops pending. */
+    public long enterCount() {
+        return ring.enterCount();
+    }
+
+    /**
+     * Sends writes of at least {@code minBytes} from native buffers with IORING_OP_SEND_ZC (0: never).
+     * Their completion runs once the kernel has released the buffer, which may be later than a plain send's.
+     * Returns false when the kernel lacks SEND_ZC.
+     */
+    public boolean zeroCopyWrites(long minBytes) {
+        boolean supported = ring.supports(IoUring.OP_SEND_ZC);
+        zeroCopy.minBytes(supported ? minBytes : 0);
+        return supported || minBytes <= 0;
+    }
+
+    /** Tests: the multishot accept queue's limit per listener. */
+    void acceptQueueLimit(int limit) {
+        acceptor.readyLimit(limit);
+    }
+
+    /** Tests: heap reads that found every provided buffer taken (-1: no provided buffers). */
+    long providedFallbacks() {
+        return provided == null ? -1 : provided.fallbacks();
+    }
+
+    /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
+    long bounceAllocatedBytes() {
+        return memory.bounceAllocatedBytes();
+    }
+
+    /** The io_uring_setup flags the kernel accepted. */
+    public int setupFlags() {
+        return ring.setupFlags();
+    }
+
+    // ---- sockets: synchronous ----
+
+    @Override
+    public int socket(int family, int type) {
+        int fd = sockets.socket(family, type);
+        if (fd >= 0) {
+            fds.opened(fd);
+        }
+        return fd;
+    }
+
+    @Override
+    public int bind(int handle, InetSocketAddress address) {
+        return sockets.bind(handle, address);
+    }
+
+    @Override
+    public int listen(int handle, int backlog) {
+        return sockets.listen(handle, backlog);
+    }
+
+    @Override
+    public int setOption(int handle, SocketOpt option, int value) {
+        return sockets.setOption(handle, option, value);
+    }
+
+    @Override
+    public int getOption(int handle, SocketOpt option) {
+        return sockets.getOption(handle, option);
+    }
+
+    @Override
+    public InetSocketAddress localAddress(int handle) throws IOException {
+        return sockets.localAddress(handle);
+    }
+
+    @Override
+    public InetSocketAddress peerAddress(int handle) throws IOException {
+        return sockets.peerAddress(handle);
+    }
+
+    @Override
+    public int shutdown(int handle, int how) {
+        return sockets.shutdown(handle, how);
+    }
+
+    @Override
+    public int close(int handle) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        fds.closed(handle); // from here on, new operations on the handle fail with EBADF
+        if (acceptor != null) {
+            acceptor.closeListener(handle);
+        }
+        zeroCopy.releaseAwaiting(handle);
+        if (fds.pending(handle) > 0) {
+            engine.ensureSqSpace();
+            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
+            engine.drainFd(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS);
+        }
+        return Libc.close(cs, handle);
+    }
+
+    // ---- asynchronous operations ----
+
+    @Override
+    public int accept(int handle, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        if (acceptor != null) {
+            return acceptor.accept(handle, completion);
+        }
+        long token = engine.begin(handle, completion, KIND_ACCEPT, null);
+        ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
+                Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int connect(int handle, InetSocketAddress address, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(handle, completion, KIND_CONNECT, null);
+        MemorySegment addr = memory.sockaddr(IoUringEngine.slot(token));
+        int len;
+        try {
+            len = sockets.encode(handle, address, addr);
+        } catch (IllegalArgumentException e) {
+            memory.completed(IoUringEngine.slot(token), 0, false, null);
+            engine.finish(token);
+            throw e;
+        }
+        // IORING_OP_CONNECT: addr = sockaddr, off (addr2) = its length.
+        ring.prepare(IoUring.OP_CONNECT, handle, addr, 0, len, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int read(int handle, MemorySegment buffer, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        if (provided != null && !buffer.isNative()) {
+            // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
+            provided.read(handle, buffer, completion);
+            return PENDING;
+        }
+        long token = engine.begin(handle, completion, KIND_READ, buffer);
+        MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
+        ring.prepare(IoUring.OP_RECV, handle, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        if (zeroCopy.eligible(buffer)) {
+            zeroCopy.write(handle, buffer, completion);
+            return PENDING;
+        }
+        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
+        MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
+        int len = IoUringOpMemory.kernelLength(buffer);
+        ring.prepare(IoUring.OP_SEND, handle, source, len, 0, Socket.MSG_NOSIGNAL, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        if (!senderAddress.isNative() || senderAddress.byteSize() < SockAddr.MAX_SIZE) {
+            throw new IllegalArgumentException("senderAddress must be native and at least "
+                    + SockAddr.MAX_SIZE + " bytes");
+        }
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
+        int slot = IoUringEngine.slot(token);
+        MemorySegment target = memory.kernelBuffer(slot, buffer, false);
+        MemorySegment msg = memory.msghdr(slot, senderAddress, SockAddr.MAX_SIZE, target, buffer);
+        ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(handle, completion, KIND_SENDMSG, buffer);
+        int slot = IoUringEngine.slot(token);
+        MemorySegment name = MemorySegment.NULL;
+        int nameLen = 0;
+        if (target != null) {
+            name = memory.sockaddr(slot);
+            try {
+                nameLen = sockets.encode(handle, target, name);
+            } catch (IllegalArgumentException e) {
+                memory.completed(slot, 0, false, null);
+                engine.finish(token);
+                throw e;
+            }
+        }
+        MemorySegment source = memory.kernelBuffer(slot, buffer, true);
+        MemorySegment msg = memory.msghdr(slot, name, nameLen, source, buffer);
+        ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public boolean cancel(Completion completion) {
+        long token = completion.token;
+        if (token == Completion.IDLE || ops.lookup(token) != completion) {
+            return false;
+        }
+        if (ops.kind(token) == IoUringAcceptor.KIND_WAITER) {
+            acceptor.cancelWaiter(token);
+            return true;
+        }
+        if (memory.markCancelled(IoUringEngine.slot(token))) {
+            engine.ensureSqSpace();
+            ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
+        }
+        return true;
+    }
+
+    /** 0 when an operation may start on {@code handle}; else the result to return at once. */
+    private int refuse(int handle, Completion completion) {
+        if (completion.isPending()) {
+            throw new IllegalStateException("completion already has an operation pending");
+        }
+        if (closing) {
+            return -Errno.ECANCELED;
+        }
+        return fds.isOpen(handle) ? 0 : -Errno.EBADF;
+    }
+
+    // ---- the loop's side ----
+
+    @Override
+    public int poll(long timeoutNs) {
+        if (closed) {
+            throw new IllegalStateException("driver closed");
+        }
+        int ran = engine.runStash(MAX_COMPLETIONS_PER_POLL);
+        boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
+        // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
+        int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+            throw IoUringEngine.enterFailed(r);
+        }
+        ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
+        if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
+            // The CQ overflowed: the kernel holds the excess CQEs (FEAT_NODROP) until we enter again.
+            ring.submitAndWait(0, 0);
+            ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
+        }
+        return ran;
+    }
+
+    /** Finishes the operation a CQE names; false for the driver's own CQEs and stale tokens. */
+    private boolean dispatch(long ud, int res, int flags) {
+        if (ud == WAKE_TOKEN) {
+            waker.completed();
+            if (!closing) {
+                waker.arm(engine, WAKE_TOKEN);
+            }
+            return false;
+        }
+        if (ud < 0 || !ops.isLive(ud)) {
+            return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
+        }
+        int kind = ops.kind(ud);
+        if (kind == IoUringAcceptor.KIND_MULTISHOT) {
+            return acceptor.onCqe(ud, res, flags, closing);
+        }
+        boolean serving = !closing && fds.isOpen(ops.handle(ud));
+        if (kind == IoUringZeroCopySends.KIND) {
+            res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
+        } else if (kind == IoUringProvidedReads.KIND) {
+            res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
+        }
+        if (res == PENDING) {
+            return false;
+        }
+        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND;
+        memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
+        if (kind == KIND_ACCEPT && res >= 0) {
+            fds.opened(res);
+        }
+        Completion c = engine.finish(ud);
+        if (c != null) {
+            c.complete(res);
+        }
+        return true;
+    }
+
+    @Override
+    public void wakeup() {
+        waker.wakeup();
+    }
+
+    @Override
+    public long wakeupCount() {
+        return waker.count();
+    }
+
+    @Override
+    public int openHandles() {
+        return fds.openCount();
+    }
+
+    @Override
+    public void close() {
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        if (acceptor != null) {
+            acceptor.closeAll();
+        }
+        zeroCopy.releaseAwaiting(-1);
+        engine.cancelAllAndDrain(CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
+        boolean kernelDone = ops.size() == 0 && !waker.armed();
+        // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these
+        // operations until it tears the ring down; their callers hear -ECANCELED now.
+        int abandoned = kernelDone ? 0 : engine.abandonAll();
+        for (int fd = fds.nextOpen(0); fd >= 0; fd = fds.nextOpen(fd + 1)) {
+            fds.closed(fd);
+            Libc.close(cs, fd);
+        }
+        waker.close(cs);
+        closed = true;
+        // Closing the ring fd makes the kernel cancel whatever is left; the rings' own pages are the kernel's
+        // too, so unmapping them is safe either way.
+        ring.close();
+        if (!kernelDone) {
+            // Operations still in flight may write into buffers from our arena until the kernel has torn them
+            // down: leak the arena rather than free memory under the kernel.
+            throw new IllegalStateException("io_uring: " + abandoned + " operations"
+                    + (waker.armed() ? " and the wakeup read" : "") + " did not finish on close (close must run on"
+                    + " the loop thread that polled); the driver's native memory is leaked, not freed");
+        }
+        arena.close();
+    }
+}

@@ -1,0 +1,184 @@
+package io.ringloop.driver;
+
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringRing;
+import java.lang.foreign.MemorySegment;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The state one io_uring driver's operations share, and the few moves on it that both the driver and the
+ * multishot acceptor make: start an operation (SQ room, op-table slot, per-slot memory, per-fd count),
+ * finish one, and keep the SQ from overflowing. Loop thread only.
+ */
+final class IoUringEngine {
+    private static final int SQ_FULL_ROUNDS = 1000;
+
+    final IoUringRing ring;
+    final OpTable ops = new OpTable(64);
+    final IoUringOpMemory memory;
+    final IoUringFdTable fds = new IoUringFdTable();
+    /** CQEs reaped but not yet run; poll runs them first. */
+    final IoUringCqeStash stash = new IoUringCqeStash();
+
+    /** What runs a CQE: the driver's dispatch. Returns whether a completion was called. */
+    interface CqeHandler {
+        boolean dispatch(long userData, int res, int cqeFlags);
+    }
+
+    private final CqeHandler handler;
+
+    IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
+        this.ring = ring;
+        this.memory = memory;
+        this.handler = handler;
+    }
+
+    static int slot(long token) {
+        return (int) token;
+    }
+
+    /** Makes room for one SQE, claims a slot and counts the operation against its fd; returns the token. */
+    long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
+        ensureSqSpace();
+        long token = ops.claim(completion, handle, kind, buffer);
+        memory.ensureSlot(slot(token));
+        fds.started(handle);
+        return token;
+    }
+
+    /** Releases a live token's slot (its memory was handed back first); returns its completion. */
+    Completion finish(long token) {
+        fds.finished(ops.handle(token));
+        return ops.release(token);
+    }
+
+    /**
+     * SQ full: hands the queued SQEs to the kernel now, without waiting, and carries on; an SQE is never
+     * dropped. If the kernel refuses for want of CQ room (EBUSY on kernels that cap the overflow list), the
+     * ready CQEs move to the stash and an enter with GETEVENTS lets it flush its backlog.
+     */
+    void ensureSqSpace() {
+        for (int round = 0; ring.sqFull(); round++) {
+            if (round == SQ_FULL_ROUNDS) {
+                throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
+            }
+            int r = ring.submit();
+            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                stashReady();
+                ring.submitAndWait(0, 0);
+                stashReady();
+            } else if (r < 0 && r != -Errno.EINTR) {
+                throw enterFailed(r);
+            }
+        }
+    }
+
+    /**
+     * Releases every live operation without waiting for its CQE and completes it with -ECANCELED; for a
+     * ring that can no longer be reaped, whose memory the caller then leaks. Returns how many there were.
+     */
+    int abandonAll() {
+        long[] live = ops.liveTokens();
+        for (long token : live) {
+            fds.finished(ops.handle(token));
+            Completion c = ops.release(token);
+            if (c != null) {
+                c.complete(-Errno.ECANCELED);
+            }
+        }
+        return live.length;
+    }
+
+    /**
+     * Cancels every operation (IORING_ASYNC_CANCEL_ANY | ALL) and reaps, running completions, until none is
+     * left and {@code alsoPending} is false; at most {@code rounds} waits of {@code waitNs}. Stops early when
+     * the ring refuses this thread (EEXIST: not its single issuer), leaving the caller to find ops left.
+     */
+    void cancelAllAndDrain(long cancelUserData, int rounds, long waitNs, BooleanSupplier alsoPending) {
+        ensureSqSpace();
+        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
+        for (int round = 0; round < rounds && (ops.size() > 0 || alsoPending.getAsBoolean() || !stash.isEmpty());
+             round++) {
+            runStash(Integer.MAX_VALUE);
+            if (ring.submitAndWait(1, waitNs) == -Errno.EEXIST) {
+                break;
+            }
+            reap(Integer.MAX_VALUE);
+        }
+        runStash(Integer.MAX_VALUE);
+    }
+
+    /** Moves every ready CQE to the stash without running it. */
+    void stashReady() {
+        while (ring.cqReady() > 0) {
+            stash.add(ring.cqeUserData(), ring.cqeRes(), ring.cqeFlags());
+            ring.cqAdvance();
+        }
+    }
+
+    static IllegalStateException enterFailed(int r) {
+        String hint = r == -Errno.EEXIST
+                ? " (IORING_SETUP_SINGLE_ISSUER: only the loop thread that first polled may use this ring)" : "";
+        return new IllegalStateException("io_uring_enter: " + Errno.describe(r) + hint);
+    }
+
+    /** Runs up to {@code limit} ready CQEs; returns how many completions were called. */
+    int reap(int limit) {
+        int ran = 0;
+        while (ran < limit && ring.cqReady() > 0) {
+            long ud = ring.cqeUserData();
+            int res = ring.cqeRes();
+            int flags = ring.cqeFlags();
+            ring.cqAdvance(); // before dispatch: a completion may submit, and a full SQ may reap (into the stash)
+            if (handler.dispatch(ud, res, flags)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /** Runs up to {@code limit} stashed CQEs; returns how many completions were called. */
+    int runStash(int limit) {
+        int ran = 0;
+        while (!stash.isEmpty() && ran < limit) {
+            long ud = stash.peekUserData();
+            int res = stash.peekResult();
+            int flags = stash.peekFlags();
+            stash.pop();
+            if (handler.dispatch(ud, res, flags)) {
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * Waits until every operation on {@code fd} has its CQE (their cancel is queued), running their
+     * completions here and stashing all other CQEs for the next poll. Bounded: should an operation refuse to
+     * finish, it stays in the table, its memory stays alive, and a later poll delivers it.
+     */
+    void drainFd(int fd, int rounds, long waitNs) {
+        for (int i = stash.start(); i < stash.end() && fds.pending(fd) > 0; i++) {
+            long ud = stash.userDataAt(i);
+            if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                stash.take(i);
+                handler.dispatch(ud, stash.resultAt(i), stash.flagsAt(i));
+            }
+        }
+        for (int round = 0; fds.pending(fd) > 0 && round < rounds; round++) {
+            ring.submitAndWait(1, waitNs);
+            while (ring.cqReady() > 0) {
+                long ud = ring.cqeUserData();
+                int res = ring.cqeRes();
+                int flags = ring.cqeFlags();
+                ring.cqAdvance();
+                if (ud >= 0 && ops.isLive(ud) && ops.handle(ud) == fd) {
+                    handler.dispatch(ud, res, flags);
+                } else {
+                    stash.add(ud, res, flags);
+                }
+            }
+        }
+    }
+}
