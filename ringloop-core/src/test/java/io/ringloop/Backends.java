@@ -10,6 +10,6 @@ public final class Backends {
 
     /** Source for {@code @MethodSource("io.ringloop.Backends#all")}. */
     public static List<Backend> all() {
-        return List.of(Backend.EPOLL, Backend.NIO);
+        return List.of(Backend.IO_URING, Backend.EPOLL, Backend.NIO);
     }
 }

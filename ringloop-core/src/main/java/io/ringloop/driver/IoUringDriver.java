@@ -67,6 +67,7 @@ public final class IoUringDriver implements Driver {
     private final OpTable ops;
     private final IoUringOpMemory memory;
     private final IoUringFdTable fds;
+    private final IoUringFiles files;
     /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
     private final IoUringProvidedReads provided;
     /** Zero-copy sends of large native buffers, off until {@link #zeroCopyWrites} sets a size. */
@@ -125,6 +126,7 @@ public final class IoUringDriver implements Driver {
         memory = engine.memory;
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
+        files = new IoUringFiles(engine, r, memory, fds);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
         provided = providedBuffers > 0 ? IoUringProvidedReads.register(engine, a, cs, providedBuffers) : null;
         waker.arm(engine, WAKE_TOKEN);
@@ -243,6 +245,54 @@ public final class IoUringDriver implements Driver {
             engine.drainFd(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS);
         }
         return Libc.close(cs, handle);
+    }
+
+    @Override
+    public Object detach(int handle) {
+        if (!fds.isOpen(handle) || fds.pending(handle) > 0) {
+            return null;
+        }
+        fds.closed(handle); // forgotten, not closed: another loop's driver adopts it
+        return handle;
+    }
+
+    @Override
+    public int adopt(Object detached) {
+        int fd = (Integer) detached;
+        fds.opened(fd);
+        return fd;
+    }
+
+    // ---- files: see IoUringFiles ----
+
+    @Override
+    public boolean supportsFiles() {
+        return files.supported();
+    }
+
+    @Override
+    public int openFile(MemorySegment path, int flags, int mode, Completion completion) {
+        return files.open(path, flags, mode, completion);
+    }
+
+    @Override
+    public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
+        return files.read(fd, buffer, offset, length, position, completion);
+    }
+
+    @Override
+    public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion c) {
+        return files.write(fd, buffer, offset, length, position, c);
+    }
+
+    @Override
+    public int syncFile(int fd, boolean dataOnly, Completion completion) {
+        return files.sync(fd, dataOnly, completion);
+    }
+
+    @Override
+    public int closeFile(int fd, Completion completion) {
+        return files.close(fd, completion);
     }
 
     // ---- asynchronous operations ----
@@ -437,9 +487,10 @@ public final class IoUringDriver implements Driver {
         if (res == PENDING) {
             return false;
         }
-        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND;
+        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND
+                || kind == IoUringFiles.KIND_READ;
         memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
-        if (kind == KIND_ACCEPT && res >= 0) {
+        if ((kind == KIND_ACCEPT || kind == IoUringFiles.KIND_OPEN) && res >= 0) {
             fds.opened(res);
         }
         Completion c = engine.finish(ud);

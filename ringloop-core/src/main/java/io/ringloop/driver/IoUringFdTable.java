@@ -52,11 +52,16 @@ final class IoUringFdTable {
         return pending[fd];
     }
 
+    /** Counts an operation on {@code fd}; a negative fd (an open by path) is not counted. */
     void started(int fd) {
-        pending[fd]++;
+        if (fd >= 0) {
+            pending[fd]++;
+        }
     }
 
     void finished(int fd) {
-        pending[fd]--;
+        if (fd >= 0) {
+            pending[fd]--;
+        }
     }
 }

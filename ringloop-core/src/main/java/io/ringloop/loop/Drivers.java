@@ -2,6 +2,7 @@ package io.ringloop.loop;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.EpollDriver;
+import io.ringloop.driver.IoUringDriver;
 import io.ringloop.driver.NioDriver;
 import java.io.IOException;
 import java.util.Locale;
@@ -61,15 +62,32 @@ final class Drivers {
     }
 
     private static String autoReason = "";
+    /** Submission queue entries per loop; the completion queue gets twice as many. */
+    private static final int RING_ENTRIES = 1024;
 
     private static Driver openAuto() throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             autoReason = "not Linux, so nio";
             return openExactly(Backend.NIO);
         }
+        String unusable;
+        try {
+            unusable = IoUringDriver.unusableReason();
+        } catch (RuntimeException | LinkageError e) {
+            unusable = e.toString();
+        }
+        if (unusable == null) {
+            try {
+                Driver d = openExactly(Backend.IO_URING);
+                autoReason = "io_uring usable";
+                return d;
+            } catch (IOException | RuntimeException e) {
+                unusable = e.getMessage();
+            }
+        }
         try {
             Driver d = openExactly(Backend.EPOLL);
-            autoReason = "epoll (io_uring backend not built in)";
+            autoReason = "io_uring unusable (" + unusable + "), so epoll";
             return d;
         } catch (IOException | RuntimeException | LinkageError e) {
             autoReason = "epoll unusable (" + e.getMessage() + "), so nio";
@@ -80,7 +98,13 @@ final class Drivers {
     private static Driver openExactly(Backend backend) throws IOException {
         return switch (backend) {
             case EPOLL -> new EpollDriver();
-            case IO_URING -> throw new IOException("backend io_uring is not available in this build");
+            case IO_URING -> {
+                String why = IoUringDriver.unusableReason();
+                if (why != null) {
+                    throw new IOException("backend io_uring was forced but is unusable here: " + why);
+                }
+                yield new IoUringDriver(RING_ENTRIES);
+            }
             case NIO -> new NioDriver();
             case AUTO -> throw new IllegalArgumentException("AUTO must be resolved first");
         };

@@ -72,6 +72,9 @@ public final class IoUring {
 
     // ---- opcodes (enum io_uring_op) ----
     public static final int OP_NOP = 0;
+    /** {@code fsync_flags} (the op-flags union) for OP_FSYNC: data only, like fdatasync. */
+    public static final int FSYNC_DATASYNC = 1;
+    public static final int OP_FSYNC = 3;
     public static final int OP_POLL_ADD = 6;
     public static final int OP_SENDMSG = 9;
     public static final int OP_RECVMSG = 10;
@@ -79,6 +82,7 @@ public final class IoUring {
     public static final int OP_ACCEPT = 13;
     public static final int OP_ASYNC_CANCEL = 14;
     public static final int OP_CONNECT = 16;
+    public static final int OP_OPENAT = 18;
     public static final int OP_CLOSE = 19;
     public static final int OP_READ = 22;
     public static final int OP_WRITE = 23;
