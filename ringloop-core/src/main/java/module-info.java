@@ -5,4 +5,5 @@
  */
 module io.ringloop {
     exports io.ringloop.loop;
+    exports io.ringloop.sync;
 }
