@@ -59,6 +59,8 @@ final class BoundedChannel<T> implements Channel<T> {
     /** Next index the receiver takes. Written by the receiver only, with volatile semantics. */
     private volatile long receiveIndex;
     private volatile Thread parkedReceiver;
+    /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
+    private boolean receiverGone;
     private final ReentrantLock sendersLock = new ReentrantLock();
     /** Guarded by sendersLock. */
     private final WaitList senders = new WaitList();
@@ -150,6 +152,9 @@ final class BoundedChannel<T> implements Channel<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T tryReceive() {
+        if (receiverGone) {
+            throw new ChannelClosedException(ChannelClosedException.RECEIVER_CLOSED);
+        }
         long index = receiveIndex;
         int slot = (int) index & mask;
         Object message = SLOTS.getAcquire(slots, slot);
@@ -194,6 +199,7 @@ final class BoundedChannel<T> implements Channel<T> {
 
     @Override
     public void closeReceiver() {
+        receiverGone = true;
         closeWith(CLOSED_BY_RECEIVER);
         long end = sendWord >>> 2;
         for (long index = receiveIndex; index < end; index++) {

@@ -45,6 +45,8 @@ final class UnboundedChannel<T> implements Channel<T> {
     /** Messages taken. Written by the receiver only (opaque), read opaquely by size(). */
     private long received;
     private volatile Thread parkedReceiver;
+    /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
+    private boolean receiverGone;
 
     UnboundedChannel() {
         Node stub = new Node(null);
@@ -105,6 +107,9 @@ final class UnboundedChannel<T> implements Channel<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T tryReceive() {
+        if (receiverGone) {
+            throw new ChannelClosedException(ChannelClosedException.RECEIVER_CLOSED);
+        }
         Node first = head;
         Node next = (Node) NEXT.getAcquire(first);
         if (next == null) {
@@ -147,7 +152,15 @@ final class UnboundedChannel<T> implements Channel<T> {
 
     @Override
     public void closeReceiver() {
+        receiverGone = true;
         closeWith(BoundedChannel.CLOSED_BY_RECEIVER);
+        Node node = head;
+        Node next;
+        while ((next = (Node) NEXT.getAcquire(node)) != null) {
+            next.message = null; // drop what was buffered; the receiver is gone
+            node = next;
+        }
+        head = node;
     }
 
     private void closeWith(long flag) {
