@@ -25,9 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       before a volatile read, so one of them sees the other.</li>
  *   <li>Senders on a full ring: queue a {@link Waiter} under {@code sendersLock} and bump
  *       {@code parkedSenders} (volatile), re-check, park. The receiver, after storing {@code receiveIndex}
- *       (volatile), reads {@code parkedSenders} and wakes one queued sender per message taken. A woken sender
- *       retries; if it was woken but leaves without using the wake (interrupt, close, or space it found by
- *       itself), it passes the wake to the next queued sender.</li>
+ *       (volatile), reads {@code parkedSenders} and wakes the first queued sender: one per message taken, so
+ *       a sender never stays parked while there is room for it (waking only at some lower fill level would
+ *       batch better but can deadlock a receiver that takes one message and then waits for the sender). A
+ *       woken sender retries and re-queues if another sender took the slot first. A sender that was woken but
+ *       leaves without using the wake (interrupt, close, or room it found itself) passes it on to the next
+ *       queued sender.</li>
  * </ul>
  */
 final class BoundedChannel<T> implements Channel<T> {
@@ -37,27 +40,26 @@ final class BoundedChannel<T> implements Channel<T> {
     static final long ONE = 4;
     private static final int SPINS_BEFORE_YIELD = 64;
 
-    private static final VarHandle SEND_WORD;
-    private static final VarHandle RECEIVE_INDEX;
+    /** Longs between the two hot words (and the array's ends): 128 bytes, two cache lines. */
+    private static final int PAD = 16;
+    private static final int SEND_WORD = PAD;
+    /** On the senders' line: receiveIndex + capacity as last seen by a sender; a lower bound of the truth. */
+    private static final int SEND_LIMIT = PAD + 1;
+    private static final int RECEIVE_INDEX = 2 * PAD;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SEND_WORD = lookup.findVarHandle(BoundedChannel.class, "sendWord", long.class);
-            RECEIVE_INDEX = lookup.findVarHandle(BoundedChannel.class, "receiveIndex", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Object[] slots;
     private final int mask;
     private final int capacity;
-    /** sendIndex << 2 | close flags. Volatile semantics only (getVolatile / compareAndSet). */
-    private volatile long sendWord;
-    /** Next index the receiver takes. Written by the receiver only, with volatile semantics. */
-    private volatile long receiveIndex;
+    /**
+     * The two hot words, each on its own cache lines so senders' CASes and the receiver's stores do not
+     * false-share (an array keeps the padding: the JVM may reorder fields, never array elements):
+     * {@code [SEND_WORD]} = sendIndex << 2 | close flags, volatile get / CAS / getAndBitwiseOr;
+     * {@code [SEND_LIMIT]} = a sender-side cache of receiveIndex + capacity, opaque (stale is safe: too low);
+     * {@code [RECEIVE_INDEX]} = next index the receiver takes, written by the receiver only, volatile.
+     */
+    private final long[] words = new long[3 * PAD];
     private volatile Thread parkedReceiver;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
@@ -72,6 +74,7 @@ final class BoundedChannel<T> implements Channel<T> {
             throw new IllegalArgumentException("capacity must be in [1, 2^30]: " + capacity);
         }
         this.capacity = capacity;
+        words[SEND_LIMIT] = capacity;
         int length = Integer.highestOneBit(capacity);
         length = length == capacity ? length : length << 1;
         this.slots = new Object[length];
@@ -82,15 +85,21 @@ final class BoundedChannel<T> implements Channel<T> {
     public boolean trySend(T message) {
         Objects.requireNonNull(message, "message");
         while (true) {
-            long word = (long) SEND_WORD.getVolatile(this);
+            long word = lvSendWord();
             if ((word & CLOSED_MASK) != 0) {
                 throw closedException(word);
             }
             long index = word >>> 2;
-            if (index - receiveIndex >= capacity) {
-                return false;
+            if (index >= (long) LONGS.getOpaque(words, SEND_LIMIT)) {
+                // Only now touch the receiver's line. Returning false always follows this fresh read, which
+                // the parking protocol in send() relies on.
+                long limit = lvReceiveIndex() + capacity;
+                if (index >= limit) {
+                    return false;
+                }
+                LONGS.setOpaque(words, SEND_LIMIT, limit);
             }
-            if (SEND_WORD.compareAndSet(this, word, word + ONE)) {
+            if (casSendWord(word, word + ONE)) {
                 SLOTS.setRelease(slots, (int) index & mask, message);
                 Thread receiver = parkedReceiver;
                 if (receiver != null) {
@@ -155,11 +164,11 @@ final class BoundedChannel<T> implements Channel<T> {
         if (receiverGone) {
             throw new ChannelClosedException(ChannelClosedException.RECEIVER_CLOSED);
         }
-        long index = receiveIndex;
+        long index = lvReceiveIndex();
         int slot = (int) index & mask;
         Object message = SLOTS.getAcquire(slots, slot);
         if (message == null) {
-            long word = (long) SEND_WORD.getVolatile(this);
+            long word = lvSendWord();
             if ((word & CLOSED_BY_RECEIVER) != 0) {
                 throw closedException(word);
             }
@@ -172,9 +181,9 @@ final class BoundedChannel<T> implements Channel<T> {
             message = awaitStore(slot); // claimed, not yet stored: the sender is between two instructions
         }
         SLOTS.setOpaque(slots, slot, null);
-        RECEIVE_INDEX.setVolatile(this, index + 1); // volatile: ordered before the parkedSenders read
+        svReceiveIndex(index + 1); // volatile: ordered before the parkedSenders read
         if (parkedSenders != 0) {
-            wakeSender();
+            wakeOneSender();
         }
         return (T) message;
     }
@@ -201,14 +210,14 @@ final class BoundedChannel<T> implements Channel<T> {
     public void closeReceiver() {
         receiverGone = true;
         closeWith(CLOSED_BY_RECEIVER);
-        long end = sendWord >>> 2;
-        for (long index = receiveIndex; index < end; index++) {
+        long end = lvSendWord() >>> 2;
+        for (long index = lvReceiveIndex(); index < end; index++) {
             SLOTS.setOpaque(slots, (int) index & mask, null); // drop; the receiver is gone
         }
     }
 
     private void closeWith(long flag) {
-        long word = (long) SEND_WORD.getAndBitwiseOr(this, flag);
+        long word = (long) LONGS.getAndBitwiseOr(words, SEND_WORD, flag);
         if ((word & flag) != 0) {
             return;
         }
@@ -216,31 +225,39 @@ final class BoundedChannel<T> implements Channel<T> {
         if (receiver != null) {
             LockSupport.unpark(receiver);
         }
-        sendersLock.lock();
-        try {
-            Waiter waiter;
-            while ((waiter = senders.poll()) != null) {
-                waiter.wake(Waiter.GRANTED); // they retry and see the close
-            }
-            parkedSenders = 0;
-        } finally {
-            sendersLock.unlock();
-        }
+        wakeSenders(); // they retry and see the close
     }
 
     @Override
     public boolean isClosed() {
-        return (sendWord & CLOSED_MASK) != 0;
+        return (lvSendWord() & CLOSED_MASK) != 0;
     }
 
     @Override
     public int size() {
-        long size = (sendWord >>> 2) - receiveIndex;
+        long size = (lvSendWord() >>> 2) - lvReceiveIndex();
         return (int) Math.max(0, Math.min(size, capacity));
     }
 
     int capacity() {
         return capacity;
+    }
+
+    private long lvSendWord() {
+        return (long) LONGS.getVolatile(words, SEND_WORD);
+    }
+
+    private boolean casSendWord(long expected, long next) {
+        return LONGS.compareAndSet(words, SEND_WORD, expected, next);
+    }
+
+    private long lvReceiveIndex() {
+        return (long) LONGS.getVolatile(words, RECEIVE_INDEX);
+    }
+
+    /** Volatile, not release: the receiver's next read (parkedSenders) must not move above it (Dekker). */
+    private void svReceiveIndex(long index) {
+        LONGS.setVolatile(words, RECEIVE_INDEX, index);
     }
 
     private Waiter enqueueSender() {
@@ -269,10 +286,23 @@ final class BoundedChannel<T> implements Channel<T> {
         }
     }
 
-    private void wakeSender() {
+    private void wakeOneSender() {
         sendersLock.lock();
         try {
             wakeSenderLocked();
+        } finally {
+            sendersLock.unlock();
+        }
+    }
+
+    private void wakeSenders() {
+        sendersLock.lock();
+        try {
+            Waiter waiter;
+            while ((waiter = senders.poll()) != null) {
+                waiter.wake(Waiter.GRANTED);
+            }
+            parkedSenders = 0;
         } finally {
             sendersLock.unlock();
         }
