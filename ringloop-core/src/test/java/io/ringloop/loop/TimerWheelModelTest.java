@@ -44,7 +44,7 @@ final class TimerWheelModelTest {
         long[] now = {startNs + random.nextLong(0, 1000 * tickNs)};
         int[] nextPayload = {0};
 
-        TimerHandler handler = (timerId, payload) -> {
+        TimerWheel.Handler handler = (timerId, payload) -> {
             Timer timer = pending.remove(timerId);
             assertNotNull(timer, "seed " + seed + ": fired an unknown or already fired/cancelled id " + timerId);
             assertEquals(timer.payload(), payload, "seed " + seed);

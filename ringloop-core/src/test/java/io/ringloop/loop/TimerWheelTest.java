@@ -16,7 +16,7 @@ final class TimerWheelTest {
     private static final long MS = 1_000_000L;
 
     private final List<Object> fired = new ArrayList<>();
-    private final TimerHandler record = (timerId, payload) -> fired.add(payload);
+    private final TimerWheel.Handler record = (timerId, payload) -> fired.add(payload);
 
     // ---- level and slot arithmetic ----
 
@@ -192,7 +192,7 @@ final class TimerWheelTest {
         long[] victim = new long[1];
         wheel.schedule(1 * MS, "first");
         victim[0] = wheel.schedule(2 * MS, "victim");
-        TimerHandler handler = new TimerHandler() {
+        TimerWheel.Handler handler = new TimerWheel.Handler() {
             @Override
             public void onTimer(long timerId, Object payload) {
                 fired.add(payload);
