@@ -19,55 +19,61 @@ import java.util.concurrent.locks.LockSupport;
 final class UnboundedChannel<T> implements Channel<T> {
     private static final int SPINS_BEFORE_YIELD = 64;
 
-    private static final VarHandle SEND_WORD;
-    private static final VarHandle TAIL;
+    /** Padding in longs (16 x 8 B) and in references (32 x 4 B compressed; more without): 128 bytes. */
+    private static final int LONG_PAD = 16;
+    private static final int REF_PAD = 32;
+    private static final int SEND_WORD = LONG_PAD;
+    private static final int RECEIVED = 2 * LONG_PAD;
+    private static final int TAIL = REF_PAD;
+    private static final int HEAD = 2 * REF_PAD;
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle REFS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle NEXT;
-    private static final VarHandle RECEIVED;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SEND_WORD = lookup.findVarHandle(UnboundedChannel.class, "sendWord", long.class);
-            TAIL = lookup.findVarHandle(UnboundedChannel.class, "tail", Node.class);
-            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
-            RECEIVED = lookup.findVarHandle(UnboundedChannel.class, "received", long.class);
+            NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** sentCount << 2 | close flags (BoundedChannel's CLOSED_* bits). Volatile semantics only. */
-    private volatile long sendWord;
-    /** Last node; swapped by senders (getAndSet). */
-    private volatile Node tail;
-    /** The receiver's stub: its successor holds the next message. Receiver only. */
-    private Node head;
-    /** Messages taken. Written by the receiver only (opaque), read opaquely by size(). */
-    private long received;
+    /**
+     * Senders' words and the receiver's words on separate cache lines (arrays keep the padding; the JVM
+     * may reorder fields). {@code words[SEND_WORD]}: sentCount << 2 | close flags (BoundedChannel's CLOSED_*
+     * bits), volatile get / CAS / getAndBitwiseOr. {@code words[RECEIVED]}: messages taken, written by the
+     * receiver only, opaque (size() reads it).
+     */
+    private final long[] words = new long[3 * LONG_PAD];
+    /**
+     * {@code refs[TAIL]}: the last node, swapped by senders (getAndSet). {@code refs[HEAD]}: the receiver's
+     * stub, whose successor holds the next message; receiver only, plain.
+     */
+    private final Object[] refs = new Object[3 * REF_PAD];
     private volatile Thread parkedReceiver;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
 
     UnboundedChannel() {
         Node stub = new Node(null);
-        head = stub;
-        tail = stub;
+        refs[HEAD] = stub;
+        refs[TAIL] = stub;
     }
 
     @Override
     public boolean trySend(T message) {
         Objects.requireNonNull(message, "message");
         while (true) {
-            long word = (long) SEND_WORD.getVolatile(this);
+            long word = lvSendWord();
             if ((word & BoundedChannel.CLOSED_MASK) != 0) {
                 throw BoundedChannel.closedException(word);
             }
-            if (SEND_WORD.compareAndSet(this, word, word + BoundedChannel.ONE)) {
+            if (LONGS.compareAndSet(words, SEND_WORD, word, word + BoundedChannel.ONE)) {
                 break;
             }
         }
         Node node = new Node(message);
-        Node previous = (Node) TAIL.getAndSet(this, node);
+        Node previous = (Node) REFS.getAndSet(refs, TAIL, node);
         NEXT.setRelease(previous, node);
         Thread receiver = parkedReceiver;
         if (receiver != null) {
@@ -110,10 +116,11 @@ final class UnboundedChannel<T> implements Channel<T> {
         if (receiverGone) {
             throw new ChannelClosedException(ChannelClosedException.RECEIVER_CLOSED);
         }
-        Node first = head;
+        Node first = (Node) refs[HEAD];
+        long received = words[RECEIVED]; // receiver-only writer: a plain read of our own value
         Node next = (Node) NEXT.getAcquire(first);
         if (next == null) {
-            long word = (long) SEND_WORD.getVolatile(this);
+            long word = lvSendWord();
             if ((word & BoundedChannel.CLOSED_BY_RECEIVER) != 0) {
                 throw BoundedChannel.closedException(word);
             }
@@ -127,8 +134,8 @@ final class UnboundedChannel<T> implements Channel<T> {
         }
         Object message = next.message;
         next.message = null; // next becomes the stub; drop the reference
-        head = next;
-        RECEIVED.setOpaque(this, received + 1); // single writer; opaque only so size() never tears
+        refs[HEAD] = next;
+        LONGS.setOpaque(words, RECEIVED, received + 1); // single writer; opaque only so size() never tears
         return (T) message;
     }
 
@@ -154,17 +161,17 @@ final class UnboundedChannel<T> implements Channel<T> {
     public void closeReceiver() {
         receiverGone = true;
         closeWith(BoundedChannel.CLOSED_BY_RECEIVER);
-        Node node = head;
+        Node node = (Node) refs[HEAD];
         Node next;
         while ((next = (Node) NEXT.getAcquire(node)) != null) {
             next.message = null; // drop what was buffered; the receiver is gone
             node = next;
         }
-        head = node;
+        refs[HEAD] = node;
     }
 
     private void closeWith(long flag) {
-        long word = (long) SEND_WORD.getAndBitwiseOr(this, flag);
+        long word = (long) LONGS.getAndBitwiseOr(words, SEND_WORD, flag);
         if ((word & flag) == 0) {
             Thread receiver = parkedReceiver;
             if (receiver != null) {
@@ -175,13 +182,17 @@ final class UnboundedChannel<T> implements Channel<T> {
 
     @Override
     public boolean isClosed() {
-        return (sendWord & BoundedChannel.CLOSED_MASK) != 0;
+        return (lvSendWord() & BoundedChannel.CLOSED_MASK) != 0;
     }
 
     @Override
     public int size() {
-        long size = (sendWord >>> 2) - (long) RECEIVED.getOpaque(this);
+        long size = (lvSendWord() >>> 2) - (long) LONGS.getOpaque(words, RECEIVED);
         return (int) Math.max(0, Math.min(size, Integer.MAX_VALUE));
+    }
+
+    private long lvSendWord() {
+        return (long) LONGS.getVolatile(words, SEND_WORD);
     }
 
     private static final class Node {
