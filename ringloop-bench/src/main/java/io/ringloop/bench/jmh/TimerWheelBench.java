@@ -112,6 +112,12 @@ public class TimerWheelBench {
         }
     }
 
+    /** What every variant pays for reading the clock (the wheel's callers pass nowNs in; here it is read). */
+    @Benchmark
+    public long nanoTimeBaseline() {
+        return System.nanoTime();
+    }
+
     @Benchmark
     public boolean ringloopWheel(Wheel state) {
         int i = state.cursor++ & MASK;
