@@ -56,7 +56,8 @@ final class BoundedChannel<T> implements Channel<T> {
      * The two hot words, each on its own cache lines so senders' CASes and the receiver's stores do not
      * false-share (an array keeps the padding: the JVM may reorder fields, never array elements):
      * {@code [SEND_WORD]} = sendIndex << 2 | close flags, volatile get / CAS / getAndBitwiseOr;
-     * {@code [SEND_LIMIT]} = a sender-side cache of receiveIndex + capacity, opaque (stale is safe: too low);
+     * {@code [SEND_LIMIT]} = a sender-side cache of receiveIndex + capacity, acquire/release (stale is safe:
+     * too low);
      * {@code [RECEIVE_INDEX]} = next index the receiver takes, written by the receiver only, volatile.
      */
     private final long[] words = new long[3 * PAD];
@@ -90,14 +91,16 @@ final class BoundedChannel<T> implements Channel<T> {
                 throw closedException(word);
             }
             long index = word >>> 2;
-            if (index >= (long) LONGS.getOpaque(words, SEND_LIMIT)) {
+            if (index >= (long) LONGS.getAcquire(words, SEND_LIMIT)) {
                 // Only now touch the receiver's line. Returning false always follows this fresh read, which
                 // the parking protocol in send() relies on.
                 long limit = lvReceiveIndex() + capacity;
                 if (index >= limit) {
                     return false;
                 }
-                LONGS.setOpaque(words, SEND_LIMIT, limit);
+                // Release/acquire: a sender that trusts this limit also sees the receiver's clearing of the
+                // slots below it (the chain receiver -> this sender's volatile read -> that sender).
+                LONGS.setRelease(words, SEND_LIMIT, limit);
             }
             if (casSendWord(word, word + ONE)) {
                 SLOTS.setRelease(slots, (int) index & mask, message);
