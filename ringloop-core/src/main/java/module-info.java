@@ -11,6 +11,7 @@ module io.ringloop {
     exports io.ringloop.signal;
     exports io.ringloop.time;
     exports io.ringloop.fs;
+    exports io.ringloop.sync;
 
     requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
 }

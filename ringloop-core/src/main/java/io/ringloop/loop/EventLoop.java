@@ -59,7 +59,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
     private final TimerWheel timers = new TimerWheel(System.nanoTime());
     /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
-    private final TimerHandler fireTimer = (id, payload) -> {
+    private final TimerWheel.Handler fireTimer = (id, payload) -> {
         if (payload instanceof Thread t) {
             java.util.concurrent.locks.LockSupport.unpark(t);
         } else {

@@ -171,7 +171,7 @@ public final class TimerWheel {
      *
      * @return how many timers fired
      */
-    public int poll(long nowNs, TimerHandler handler, int limit) {
+    public int poll(long nowNs, Handler handler, int limit) {
         long nowTick = Math.floorDiv(saturatingSub(nowNs, startNs), tickNs);
         advance(nowTick);
         int fired = 0;
@@ -225,6 +225,22 @@ public final class TimerWheel {
         Arrays.fill(tails, NIL);
         Arrays.fill(occupied, 0L);
         expiredMinDeadlineNs = Long.MAX_VALUE;
+    }
+
+    /**
+     * Receives the timers that {@link #poll(long, Handler, int)} fires. Capture one instance in a final field
+     * and pass it on every poll: the wheel never allocates to fire.
+     */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * Called once per fired timer, on the polling thread. The timer is already removed, so
+         * {@code cancel(timerId)} returns false, and the handler may schedule and cancel timers.
+         *
+         * @param timerId the id {@link #schedule(long, Object)} returned
+         * @param payload the object given at schedule time
+         */
+        void onTimer(long timerId, Object payload);
     }
 
     // ---- level and slot arithmetic (package-private for the unit tests) ----
