@@ -22,13 +22,11 @@ final class RingFileIo implements AsyncFile.FileIo {
     private final EventLoop loop;
     private final Driver driver;
     private final int fd;
-    private final IoWaiter waiter;
 
     private RingFileIo(EventLoop loop, int fd) {
         this.loop = loop;
         this.driver = loop.driver();
         this.fd = fd;
-        this.waiter = new IoWaiter(loop);
     }
 
     static RingFileIo open(EventLoop loop, Path path, Set<OpenOption> options) throws IOException {
@@ -72,19 +70,19 @@ final class RingFileIo implements AsyncFile.FileIo {
     public int read(ByteBuffer dst, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int len = dst.remaining();
-        return call(() -> driver.readFile(fd, seg, 0, len, position, waiter), "pread(fd=" + fd + ")");
+        return call(w -> driver.readFile(fd, seg, 0, len, position, w), "pread(fd=" + fd + ")");
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(src);
         int len = src.remaining();
-        return call(() -> driver.writeFile(fd, seg, 0, len, position, waiter), "pwrite(fd=" + fd + ")");
+        return call(w -> driver.writeFile(fd, seg, 0, len, position, w), "pwrite(fd=" + fd + ")");
     }
 
     @Override
     public void sync(boolean dataOnly) throws IOException {
-        call(() -> driver.syncFile(fd, dataOnly, waiter), (dataOnly ? "fdatasync" : "fsync") + "(fd=" + fd + ")");
+        call(w -> driver.syncFile(fd, dataOnly, w), (dataOnly ? "fdatasync" : "fsync") + "(fd=" + fd + ")");
     }
 
     @Override
@@ -100,11 +98,17 @@ final class RingFileIo implements AsyncFile.FileIo {
 
     @Override
     public void close() throws IOException {
-        call(() -> driver.closeFile(fd, waiter), "close(fd=" + fd + ")");
+        call(w -> driver.closeFile(fd, w), "close(fd=" + fd + ")");
     }
 
-    private int call(java.util.function.IntSupplier op, String what) throws IOException {
-        int r = Tasks.onCarrier(loop) ? waiter.finish(op.getAsInt(), what) : waiter.run(op, what, 0);
+    /**
+     * One submission and its wait. Each call has its own waiter: positional file I/O allows any number of
+     * concurrent calls on one file (unlike a socket direction), so there is no per-file waiter to share.
+     */
+    private int call(java.util.function.ToIntFunction<IoWaiter> op, String what) throws IOException {
+        IoWaiter waiter = new IoWaiter(loop);
+        int r = Tasks.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
+                : waiter.run(() -> op.applyAsInt(waiter), what, 0);
         if (r < 0) {
             throw AsyncFile.failure(what, r);
         }
