@@ -79,7 +79,13 @@ public final class EchoCommand implements Callable<Integer> {
             }
             System.out.flush();
             Signal s = stop.await();
-            System.out.println("ringloop echo: SIG" + s + ", closing every connection");
+            StringBuilder stats = new StringBuilder();
+            for (int i = 0; i < threads; i++) {
+                stats.append(String.format(" loop %d: %d turns, %d %s calls, %d wake-ups;", i,
+                        rt.loop(i).turns(), rt.loop(i).waitCalls(),
+                        rt.backendName().equals("io_uring") ? "io_uring_enter" : "wait", rt.loop(i).wakeupCount()));
+            }
+            System.out.println("ringloop echo: SIG" + s + ", closing every connection." + stats);
         }
         return 0;
     }

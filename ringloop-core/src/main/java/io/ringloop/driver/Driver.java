@@ -173,6 +173,14 @@ public interface Driver extends AutoCloseable {
     /** How many {@link #wakeup()} calls reached the kernel (eventfd writes, selector wakeups). */
     long wakeupCount();
 
+    /**
+     * Calls into the kernel's wait so far: io_uring_enter for io_uring, epoll_wait for epoll, select for NIO
+     * (-1 where the backend does not count). The figure behind "syscalls per message".
+     */
+    default long waitCalls() {
+        return -1;
+    }
+
     /** Handles currently open. */
     int openHandles();
 

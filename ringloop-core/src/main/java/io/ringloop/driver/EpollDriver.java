@@ -436,7 +436,15 @@ public final class EpollDriver implements Driver {
     // ---- the loop's side ----
 
     @Override
+    public long waitCalls() {
+        return waits;
+    }
+
+    private long waits;
+
+    @Override
     public int poll(long timeoutNs) {
+        waits++;
         int n;
         if (timeoutNs == 0) {
             n = Epoll.waitNow(cs, epfd, events, MAX_EVENTS);

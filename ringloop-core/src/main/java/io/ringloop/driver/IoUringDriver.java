@@ -148,6 +148,11 @@ public final class IoUringDriver implements Driver {
     }
 
     /** io_uring_enter calls so far: one per poll, plus one per SQ-full flush and per close with ops pending. */
+    @Override
+    public long waitCalls() {
+        return ring.enterCount();
+    }
+
     public long enterCount() {
         return ring.enterCount();
     }

@@ -175,6 +175,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return driver.wakeupCount();
     }
 
+    /** The driver's kernel waits so far (io_uring_enter, epoll_wait); loop thread, or approximate elsewhere. */
+    public long waitCalls() {
+        return driver.waitCalls();
+    }
+
     /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
     public long turns() {
         return (long) TURNS.getOpaque(this);
