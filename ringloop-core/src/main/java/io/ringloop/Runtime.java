@@ -2,6 +2,7 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopOptions;
 import io.ringloop.loop.LoopWatchdog;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.BlockingPool;
@@ -64,6 +65,7 @@ public final class Runtime implements AutoCloseable {
         private boolean workStealing;
         private int blockingThreads = 64;
         private Duration blockedThreshold = Duration.ofSeconds(1);
+        private LoopOptions loopOptions = LoopOptions.DEFAULTS;
 
         private Builder() {
         }
@@ -113,6 +115,18 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
+        /** io_uring ring entries per loop (power of two; default 1024). */
+        public Builder ringEntries(int entries) {
+            this.loopOptions = new LoopOptions(entries, loopOptions.providedBuffers());
+            return this;
+        }
+
+        /** io_uring provided receive buffers (16 KiB each) per loop (power of two, 0: none; default 128). */
+        public Builder receiveBuffers(int count) {
+            this.loopOptions = new LoopOptions(loopOptions.ringEntries(), count);
+            return this;
+        }
+
         /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
         public Builder blockedLoopThreshold(Duration threshold) {
             this.blockedThreshold = threshold;
@@ -124,7 +138,7 @@ public final class Runtime implements AutoCloseable {
             int cpus = java.lang.Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(EventLoop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1));
+                    loops.add(EventLoop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
                 }
             } catch (IOException | RuntimeException e) {
                 for (EventLoop l : loops) {

@@ -42,7 +42,8 @@ public final class EchoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     int threads = 1;
 
-    @Option(names = "--style", description = "task (virtual thread per connection) or callback "
+    @Option(names = "--style", description = "task (virtual thread per connection on the loop), stealing "
+            + "(virtual threads on the JDK's work-stealing pool, I/O on the loop) or callback "
             + "(default: ${DEFAULT-VALUE})")
     String style = "task";
 
@@ -51,14 +52,16 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean callback = switch (style.toLowerCase(Locale.ROOT)) {
-            case "task" -> false;
+        String chosen = style.toLowerCase(Locale.ROOT);
+        boolean callback = switch (chosen) {
+            case "task", "stealing" -> false;
             case "callback" -> true;
-            default -> throw new IllegalArgumentException("--style must be task or callback: " + style);
+            default -> throw new IllegalArgumentException("--style must be task, stealing or callback: " + style);
         };
+        boolean stealing = chosen.equals("stealing");
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
-                .name("echo").start()) {
+                .workStealing(stealing).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound;
             if (callback) {
@@ -73,7 +76,7 @@ public final class EchoCommand implements Callable<Integer> {
                 bound = rt.serve(address, TcpServer.Spread.REUSE_PORT, EchoCommand::echo).localAddress();
             }
             System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
-                    bound, rt.backendName(), threads, callback ? "callback" : "task");
+                    bound, rt.backendName(), threads, chosen);
             if (!callback) {
                 System.out.println("  " + Tasks.mode());
             }

@@ -85,6 +85,11 @@ public final class IoUringDriver implements Driver {
      * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
      * Throws with the reason when io_uring is unusable here.
      */
+    /** A ring of {@code entries} SQEs with {@code providedBuffers} receive buffers (0 or a power of two). */
+    public IoUringDriver(int entries, int providedBuffers) throws IOException {
+        this(entries, true, providedBuffers, IoUringSupport.FLAG_CHOICES);
+    }
+
     public IoUringDriver(int entries) throws IOException {
         this(entries, true, IoUringProvidedReads.DEFAULT_COUNT, IoUringSupport.FLAG_CHOICES);
     }

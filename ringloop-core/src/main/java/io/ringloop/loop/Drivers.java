@@ -34,7 +34,7 @@ final class Drivers {
         };
     }
 
-    static Opened open(Backend requested) throws IOException {
+    static Opened open(Backend requested, LoopOptions options) throws IOException {
         String reason;
         Backend backend = requested;
         if (backend == Backend.AUTO) {
@@ -50,10 +50,10 @@ final class Drivers {
         }
         Driver d;
         if (backend == Backend.AUTO) {
-            d = openAuto();
+            d = openAuto(options);
             reason = reason + ": " + autoReason;
         } else {
-            d = openExactly(backend);
+            d = openExactly(backend, options);
         }
         if (LOGGED.compareAndSet(false, true)) {
             LOG.log(System.Logger.Level.INFO, "ringloop backend " + d.name() + " (" + reason + ")");
@@ -62,13 +62,11 @@ final class Drivers {
     }
 
     private static String autoReason = "";
-    /** Submission queue entries per loop; the completion queue gets twice as many. */
-    private static final int RING_ENTRIES = 1024;
 
-    private static Driver openAuto() throws IOException {
+    private static Driver openAuto(LoopOptions options) throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             autoReason = "not Linux, so nio";
-            return openExactly(Backend.NIO);
+            return openExactly(Backend.NIO, options);
         }
         String unusable;
         try {
@@ -78,7 +76,7 @@ final class Drivers {
         }
         if (unusable == null) {
             try {
-                Driver d = openExactly(Backend.IO_URING);
+                Driver d = openExactly(Backend.IO_URING, options);
                 autoReason = "io_uring usable";
                 return d;
             } catch (IOException | RuntimeException e) {
@@ -86,16 +84,16 @@ final class Drivers {
             }
         }
         try {
-            Driver d = openExactly(Backend.EPOLL);
+            Driver d = openExactly(Backend.EPOLL, options);
             autoReason = "io_uring unusable (" + unusable + "), so epoll";
             return d;
         } catch (IOException | RuntimeException | LinkageError e) {
             autoReason = "epoll unusable (" + e.getMessage() + "), so nio";
-            return openExactly(Backend.NIO);
+            return openExactly(Backend.NIO, options);
         }
     }
 
-    private static Driver openExactly(Backend backend) throws IOException {
+    private static Driver openExactly(Backend backend, LoopOptions options) throws IOException {
         return switch (backend) {
             case EPOLL -> new EpollDriver();
             case IO_URING -> {
@@ -103,7 +101,7 @@ final class Drivers {
                 if (why != null) {
                     throw new IOException("backend io_uring was forced but is unusable here: " + why);
                 }
-                yield new IoUringDriver(RING_ENTRIES);
+                yield new IoUringDriver(options.ringEntries(), options.providedBuffers());
             }
             case NIO -> new NioDriver();
             case AUTO -> throw new IllegalArgumentException("AUTO must be resolved first");

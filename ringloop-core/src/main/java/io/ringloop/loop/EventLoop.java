@@ -99,7 +99,10 @@ public final class EventLoop implements Executor, AutoCloseable {
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
 
-    private EventLoop(String name, Backend backend, int pinCpu) {
+    private final LoopOptions options;
+
+    private EventLoop(String name, Backend backend, int pinCpu, LoopOptions options) {
+        this.options = options;
         this.name = name;
         this.requested = backend;
         this.pinCpu = pinCpu;
@@ -116,7 +119,12 @@ public final class EventLoop implements Executor, AutoCloseable {
      * negative. A pin the kernel refuses is logged and the loop runs unpinned.
      */
     public static EventLoop start(Backend backend, String name, int pinCpu) throws IOException {
-        EventLoop loop = new EventLoop(name, backend, pinCpu);
+        return start(backend, name, pinCpu, LoopOptions.DEFAULTS);
+    }
+
+    /** {@link #start(Backend, String, int)} with ring and buffer sizes. */
+    public static EventLoop start(Backend backend, String name, int pinCpu, LoopOptions options) throws IOException {
+        EventLoop loop = new EventLoop(name, backend, pinCpu, options);
         loop.thread.start();
         try {
             loop.started.await();
@@ -411,7 +419,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             pin();
         }
         try {
-            Drivers.Opened opened = Drivers.open(requested);
+            Drivers.Opened opened = Drivers.open(requested, options);
             driver = opened.driver();
             backendReason = opened.reason();
         } catch (Throwable t) {

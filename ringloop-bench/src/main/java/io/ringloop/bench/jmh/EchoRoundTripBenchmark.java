@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class EchoRoundTripBenchmark {
-    @Param({"EPOLL", "NIO"})
+    @Param({"IO_URING", "EPOLL", "NIO"})
     String backend;
 
     @Param({"task", "callback"})

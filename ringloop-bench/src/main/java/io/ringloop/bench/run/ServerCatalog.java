@@ -11,7 +11,7 @@ public final class ServerCatalog {
     public static final String RINGLOOP_MAIN = "io.ringloop.cli.Main";
 
     private static final List<String> RINGLOOP_BACKENDS = List.of("auto", "io_uring", "epoll", "nio");
-    private static final List<String> STYLES = List.of("task", "callback");
+    private static final List<String> STYLES = List.of("task", "callback", "stealing");
 
     private ServerCatalog() {
     }

@@ -1,0 +1,19 @@
+package io.ringloop.loop;
+
+/**
+ * Per-loop sizes. {@code ringEntries}: io_uring submission queue entries (a power of two; the completion
+ * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for heap reads (a power of
+ * two, 0 for none). {@code maxEvents}-like limits of the other backends are fixed.
+ */
+public record LoopOptions(int ringEntries, int providedBuffers) {
+    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128);
+
+    public LoopOptions {
+        if (Integer.bitCount(ringEntries) != 1 || ringEntries > 32768) {
+            throw new IllegalArgumentException("ringEntries must be a power of two up to 32768: " + ringEntries);
+        }
+        if (providedBuffers != 0 && Integer.bitCount(providedBuffers) != 1) {
+            throw new IllegalArgumentException("providedBuffers must be 0 or a power of two: " + providedBuffers);
+        }
+    }
+}
