@@ -57,7 +57,10 @@ final class TestThreads {
     static void joinAll(List<Thread> threads, AtomicReference<Throwable> failure) throws InterruptedException {
         long deadlineNs = System.nanoTime() + HANG.toNanos();
         for (Thread thread : threads) {
-            while (!thread.join(Duration.ofMillis(50))) {
+            // join's answer is the verdict: isAlive() may still be true for a moment after a platform thread
+            // has terminated (its OS thread is exiting), which made this helper report false hangs.
+            boolean terminated;
+            while (!(terminated = thread.join(Duration.ofMillis(50)))) {
                 if (failure.get() != null || System.nanoTime() - deadlineNs > 0) {
                     threads.forEach(Thread::interrupt);
                     break;
@@ -66,7 +69,7 @@ final class TestThreads {
             if (failure.get() != null) {
                 throw new AssertionError("a thread failed", failure.get());
             }
-            assertTrue(!thread.isAlive(), "hung (lost wake-up?): " + thread);
+            assertTrue(terminated, "hung (lost wake-up?): " + thread);
         }
     }
 }
