@@ -360,6 +360,35 @@ public final class IoUringDriver implements Driver {
         return PENDING;
     }
 
+    /** Native buffers at an offset go straight into the SQE (no slice object); heap ones take the slice path. */
+    @Override
+    public int read(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        if (!buffer.isNative()) {
+            return read(handle, buffer.asSlice(offset, length), completion);
+        }
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(handle, completion, KIND_READ, buffer);
+        ring.prepareAt(IoUring.OP_RECV, handle, buffer, offset, length, 0, token);
+        return PENDING;
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
+        if (!buffer.isNative() || zeroCopy.eligible(buffer)) {
+            return write(handle, buffer.asSlice(offset, length), completion);
+        }
+        int refused = refuse(handle, completion);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
+        ring.prepareAt(IoUring.OP_SEND, handle, buffer, offset, length, Socket.MSG_NOSIGNAL, token);
+        return PENDING;
+    }
+
     @Override
     public int write(int handle, MemorySegment buffer, Completion completion) {
         int refused = refuse(handle, completion);

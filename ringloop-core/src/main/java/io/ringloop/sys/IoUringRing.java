@@ -272,6 +272,20 @@ public final class IoUringRing implements AutoCloseable {
     }
 
     /**
+     * {@link #prepare} for {@code length} bytes of native {@code buffer} at {@code offset}: writes the address
+     * without making a slice object, so a loop reusing one buffer allocates nothing per operation.
+     */
+    public void prepareAt(int opcode, int fd, MemorySegment buffer, long offset, int length, int opFlags,
+                          long userData) {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        prepare(opcode, fd, MemorySegment.NULL, length, 0, opFlags, 0, userData);
+        long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
+        // SAFETY: offset + length lies inside buffer (checked above); the caller keeps buffer alive until the
+        // CQE (the op table holds it), so the address stays valid while the kernel uses it.
+        sqes.set(JAVA_LONG, base + IoUring.SQE_ADDR, buffer.address() + offset);
+    }
+
+    /**
      * Writes a recv-type SQE that takes its buffer from provided-buffer group {@code bufGroup}
      * (IOSQE_BUFFER_SELECT): at most {@code len} bytes; the CQE names the buffer chosen.
      */
