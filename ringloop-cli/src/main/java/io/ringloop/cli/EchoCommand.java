@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run a TCP echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
-    private static final int BUFFER_BYTES = 16 * 1024;
+    /** Per-connection buffer; set from --buffer-kib before any connection is served. */
+    private static int bufferBytes = 64 * 1024;
 
     @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port)")
     int port = 7000;
@@ -47,11 +48,15 @@ public final class EchoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     String style = "task";
 
+    @Option(names = "--buffer-kib", description = "per-connection buffer in KiB (default: ${DEFAULT-VALUE})")
+    int bufferKib = 64;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
     boolean pin;
 
     @Override
     public Integer call() throws Exception {
+        bufferBytes = bufferKib * 1024;
         String chosen = style.toLowerCase(Locale.ROOT);
         boolean callback = switch (chosen) {
             case "task", "stealing" -> false;
@@ -108,9 +113,9 @@ public final class EchoCommand implements Callable<Integer> {
     private static void echo(TcpStream s) throws IOException {
         try (Arena arena = Arena.ofShared()) {
             s.setNoDelay(true);
-            MemorySegment buf = arena.allocate(BUFFER_BYTES);
+            MemorySegment buf = arena.allocate(bufferBytes);
             int n;
-            while ((n = s.read(buf, 0, BUFFER_BYTES)) > 0) {
+            while ((n = s.read(buf, 0, bufferBytes)) > 0) {
                 s.writeAll(buf, 0, n);
             }
         }
@@ -140,7 +145,7 @@ public final class EchoCommand implements Callable<Integer> {
     private static final class CallbackConnection {
         private final TcpStream stream;
         private final Arena arena = Arena.ofConfined(); // loop thread only, freed on close
-        private final MemorySegment buf = arena.allocate(BUFFER_BYTES);
+        private final MemorySegment buf = arena.allocate(bufferBytes);
         private int pending;
         private int written;
         private final IoCallback onRead = new IoCallback() {
@@ -167,7 +172,7 @@ public final class EchoCommand implements Callable<Integer> {
                 if (written < pending) {
                     stream.write(buf, written, pending - written, this);
                 } else {
-                    stream.read(buf, 0, BUFFER_BYTES, onRead);
+                    stream.read(buf, 0, bufferBytes, onRead);
                 }
             }
 
@@ -188,7 +193,7 @@ public final class EchoCommand implements Callable<Integer> {
                 close();
                 return;
             }
-            stream.read(buf, 0, BUFFER_BYTES, onRead);
+            stream.read(buf, 0, bufferBytes, onRead);
         }
 
         void close() {
