@@ -77,35 +77,43 @@ class TcpEchoTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("io.ringloop.Backends#all")
-    void shouldServeThousandConcurrentConnections(Backend backend) throws Exception {
+    static Stream<Arguments> backendsAndLoops() {
+        return io.ringloop.Backends.all().stream().flatMap(b -> Stream.of(Arguments.of(b, 1), Arguments.of(b, 2)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} loop(s)")
+    @MethodSource("backendsAndLoops")
+    void shouldServeThousandConcurrentConnections(Backend backend, int loops) throws Exception {
         int connections = 1000;
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
-            long total = rt.blockOn(() -> {
-                try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
-                    echoServer(l);
-                    List<JoinHandle<Integer>> clients = new ArrayList<>();
-                    for (int i = 0; i < connections; i++) {
-                        int id = i;
-                        clients.add(Tasks.spawn(() -> {
-                            try (TcpStream c = TcpStream.connect(l.localAddress())) {
-                                byte[] msg = ("hello " + id).getBytes();
-                                c.writeAll(msg);
-                                byte[] back = new byte[msg.length];
-                                c.readFully(back, 0, back.length);
-                                assertArrayEquals(msg, back);
-                                return 1;
-                            }
-                        }));
-                    }
-                    long ok = 0;
-                    for (JoinHandle<Integer> h : clients) {
-                        ok += h.join();
-                    }
-                    return ok;
+        try (Runtime rt = Runtime.builder().backend(backend).threads(loops).start()) {
+            // The server spreads connections over every loop (SO_REUSEPORT); clients run round robin on all
+            // loops, so with two loops connects, accepts and echoes cross loops.
+            TcpServer server = rt.serve(ANY_LOCAL, s -> {
+                byte[] buf = new byte[256];
+                int n;
+                while ((n = s.read(buf)) > 0) {
+                    s.writeAll(buf, 0, n);
                 }
             });
+            List<JoinHandle<Integer>> clients = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                int id = i;
+                clients.add(rt.spawn(() -> {
+                    try (TcpStream c = TcpStream.connect(server.localAddress())) {
+                        byte[] msg = ("hello " + id).getBytes();
+                        c.writeAll(msg);
+                        byte[] back = new byte[msg.length];
+                        c.readFully(back, 0, back.length);
+                        assertArrayEquals(msg, back);
+                        return 1;
+                    }
+                }));
+            }
+            long total = 0;
+            for (JoinHandle<Integer> h : clients) {
+                total += h.join();
+            }
+            server.close();
             assertEquals(connections, total);
         }
     }
