@@ -3,7 +3,6 @@ package io.ringloop.cli;
 import io.ringloop.Runtime;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.AcceptCallback;
-import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
@@ -127,7 +126,7 @@ public final class EchoCommand implements Callable<Integer> {
         listener.accept(new AcceptCallback() {
             @Override
             public void accepted(TcpStream stream) {
-                new CallbackConnection(stream).start();
+                CallbackEcho.serve(stream, bufferBytes);
                 listener.accept(this);
             }
 
@@ -139,71 +138,5 @@ public final class EchoCommand implements Callable<Integer> {
                 }
             }
         });
-    }
-
-    /** One connection in callback style: read, write it all back, read again. */
-    private static final class CallbackConnection {
-        private final TcpStream stream;
-        private final Arena arena = Arena.ofConfined(); // loop thread only, freed on close
-        private final MemorySegment buf = arena.allocate(bufferBytes);
-        private int pending;
-        private int written;
-        private final IoCallback onRead = new IoCallback() {
-            @Override
-            public void completed(int n) {
-                if (n < 0) {
-                    close();
-                    return;
-                }
-                pending = n;
-                written = 0;
-                stream.write(buf, 0, n, onWrite);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                close();
-            }
-        };
-        private final IoCallback onWrite = new IoCallback() {
-            @Override
-            public void completed(int n) {
-                written += n;
-                if (written < pending) {
-                    stream.write(buf, written, pending - written, this);
-                } else {
-                    stream.read(buf, 0, bufferBytes, onRead);
-                }
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                close();
-            }
-        };
-
-        CallbackConnection(TcpStream stream) {
-            this.stream = stream;
-        }
-
-        void start() {
-            try {
-                stream.setNoDelay(true);
-            } catch (IOException e) {
-                close();
-                return;
-            }
-            stream.read(buf, 0, bufferBytes, onRead);
-        }
-
-        void close() {
-            try {
-                stream.close();
-            } catch (IOException ignore) {
-                // closing a connection whose peer already went away; nothing to report
-            } finally {
-                arena.close();
-            }
-        }
     }
 }

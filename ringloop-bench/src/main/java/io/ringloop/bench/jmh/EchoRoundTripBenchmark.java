@@ -1,10 +1,10 @@
 package io.ringloop.bench.jmh;
 
 import io.ringloop.Runtime;
+import io.ringloop.cli.CallbackEcho;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.net.AcceptCallback;
-import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
@@ -82,7 +82,7 @@ public class EchoRoundTripBenchmark {
                     l.accept(new AcceptCallback() {
                         @Override
                         public void accepted(TcpStream s) {
-                            new CallbackEcho(s).start();
+                            CallbackEcho.serve(s, 16 * 1024);
                         }
 
                         @Override
@@ -125,62 +125,5 @@ public class EchoRoundTripBenchmark {
     public void stop() throws Exception {
         client.close();
         runtime.close();
-    }
-
-    /** Callback-style echo: read, write it back, read again; two reused callbacks, one native buffer. */
-    private static final class CallbackEcho {
-        private final TcpStream s;
-        private final MemorySegment buf = Arena.ofAuto().allocate(16 * 1024);
-        private int pending;
-        private int written;
-        private final IoCallback onWrite = new IoCallback() {
-            @Override
-            public void completed(int n) {
-                written += n;
-                if (written < pending) {
-                    s.write(buf, written, pending - written, this);
-                } else {
-                    s.read(buf, 0, 16 * 1024, onRead);
-                }
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                close();
-            }
-        };
-        private final IoCallback onRead = new IoCallback() {
-            @Override
-            public void completed(int n) {
-                if (n < 0) {
-                    close();
-                    return;
-                }
-                pending = n;
-                written = 0;
-                s.write(buf, 0, n, onWrite);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                close();
-            }
-        };
-
-        CallbackEcho(TcpStream s) {
-            this.s = s;
-        }
-
-        void start() {
-            s.read(buf, 0, 16 * 1024, onRead);
-        }
-
-        void close() {
-            try {
-                s.close();
-            } catch (Exception ignore) {
-                // benchmark teardown
-            }
-        }
     }
 }
