@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
  * (ringloop auto backend in task and callback style, Netty epoll, JDK virtual threads) x 2 scenarios
  * (latency, rate) x (4 s warm-up + 3 s measured + ~1.8 s for the two JVMs to start, connect and stop)
  * = 8 points x ~8.8 s ~ 70 s, plus ~2 s for the charts. JIT-compiled servers reach steady state within a
- * few seconds of full load, so the quick run trades some noise for the budget. {@code --full}: 12 servers
- * x 4 scenarios x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 33 minutes.
+ * few seconds of full load, so the quick run trades some noise for the budget. {@code --full}: 14 servers
+ * x 4 scenarios x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 38 minutes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Echo benchmark: ringloop vs Netty 4.2 vs the JDK, each server in its own JVM on its own "
