@@ -50,6 +50,10 @@ public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--buffer-kib", description = "per-connection buffer in KiB (default: ${DEFAULT-VALUE})")
     int bufferKib = 64;
 
+    @Option(names = "--zero-copy-kib", description = "io_uring: SEND_ZC for writes of at least this many KiB "
+            + "(default: ${DEFAULT-VALUE} = never)")
+    int zeroCopyKib;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
     boolean pin;
 
@@ -65,7 +69,7 @@ public final class EchoCommand implements Callable<Integer> {
         boolean stealing = chosen.equals("stealing");
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
-                .workStealing(stealing).name("echo").start()) {
+                .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound;
             if (callback) {

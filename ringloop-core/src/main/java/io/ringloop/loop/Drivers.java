@@ -101,7 +101,11 @@ final class Drivers {
                 if (why != null) {
                     throw new IOException("backend io_uring was forced but is unusable here: " + why);
                 }
-                yield new IoUringDriver(options.ringEntries(), options.providedBuffers());
+                IoUringDriver d = new IoUringDriver(options.ringEntries(), options.providedBuffers());
+                if (options.zeroCopyMinBytes() > 0) {
+                    d.zeroCopyWrites(options.zeroCopyMinBytes());
+                }
+                yield d;
             }
             case NIO -> new NioDriver();
             case AUTO -> throw new IllegalArgumentException("AUTO must be resolved first");

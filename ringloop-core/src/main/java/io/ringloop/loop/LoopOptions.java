@@ -3,10 +3,12 @@ package io.ringloop.loop;
 /**
  * Per-loop sizes. {@code ringEntries}: io_uring submission queue entries (a power of two; the completion
  * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for heap reads (a power of
- * two, 0 for none). {@code maxEvents}-like limits of the other backends are fixed.
+ * two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
+ * SEND_ZC (0: never). {@code maxEvents}-like limits of the other backends are fixed.
  */
-public record LoopOptions(int ringEntries, int providedBuffers) {
-    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128);
+public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMinBytes) {
+    /** Zero-copy sends off by default: on loopback they measured slower at every size (see the closing note). */
+    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128, 0);
 
     public LoopOptions {
         if (Integer.bitCount(ringEntries) != 1 || ringEntries > 32768) {
