@@ -43,7 +43,7 @@ public final class EpollDriver implements Driver {
     private static final int REGISTERED = 8;
     private static final int OPEN = 16;
 
-    private static final long NO_OP = -1;
+    private static final long NO_OP = EpollFdTable.NO_OP;
     private static final long WAKE_DATA = -1;
     private static final int MAX_EVENTS = 256;
 
@@ -70,10 +70,7 @@ public final class EpollDriver implements Driver {
     private volatile boolean closing;
 
     /** Per fd, indexed by fd number; grown on demand. */
-    private int[] state = new int[1024];
-    private int[] generation = new int[1024];
-    private long[] readOp = filled(1024);
-    private long[] writeOp = filled(1024);
+    private final EpollFdTable fds = new EpollFdTable();
     private int open;
     private boolean closed;
 
@@ -109,12 +106,6 @@ public final class EpollDriver implements Driver {
         wakeFd = ev;
     }
 
-    private static long[] filled(int n) {
-        long[] a = new long[n];
-        java.util.Arrays.fill(a, NO_OP);
-        return a;
-    }
-
     @Override
     public String name() {
         return "epoll";
@@ -133,15 +124,15 @@ public final class EpollDriver implements Driver {
 
     /** A new fd we own: readiness unknown, so both directions are tried first. */
     private void adopt(int fd) {
-        ensureCapacity(fd);
-        state[fd] = OPEN | READABLE | WRITABLE;
-        readOp[fd] = NO_OP;
-        writeOp[fd] = NO_OP;
+        fds.ensureCapacity(fd);
+        fds.state[fd] = OPEN | READABLE | WRITABLE;
+        fds.readOp[fd] = NO_OP;
+        fds.writeOp[fd] = NO_OP;
         open++;
     }
 
     private boolean isOpen(int fd) {
-        return fd >= 0 && fd < state.length && (state[fd] & OPEN) != 0;
+        return fd >= 0 && fd < fds.state.length && (fds.state[fd] & OPEN) != 0;
     }
 
     @Override
@@ -190,10 +181,10 @@ public final class EpollDriver implements Driver {
         if (!isOpen(handle)) {
             return -Errno.EBADF;
         }
-        long pendingRead = readOp[handle];
-        long pendingWrite = writeOp[handle];
-        state[handle] = 0;
-        generation[handle]++;
+        long pendingRead = fds.readOp[handle];
+        long pendingWrite = fds.writeOp[handle];
+        fds.state[handle] = 0;
+        fds.generation[handle]++;
         open--;
         // Completions run after the handle is marked closed, so one that submits again gets EBADF.
         cancelOp(pendingRead);
@@ -204,14 +195,14 @@ public final class EpollDriver implements Driver {
 
     @Override
     public Object detach(int handle) {
-        if (!isOpen(handle) || readOp[handle] != NO_OP || writeOp[handle] != NO_OP) {
+        if (!isOpen(handle) || fds.readOp[handle] != NO_OP || fds.writeOp[handle] != NO_OP) {
             return null;
         }
-        if ((state[handle] & REGISTERED) != 0) {
+        if ((fds.state[handle] & REGISTERED) != 0) {
             Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_DEL, handle, 0, 0, ctlScratch);
         }
-        state[handle] = 0;
-        generation[handle]++;
+        fds.state[handle] = 0;
+        fds.generation[handle]++;
         open--;
         return handle;
     }
@@ -243,8 +234,8 @@ public final class EpollDriver implements Driver {
         if (r != -Errno.EINPROGRESS) {
             return r;
         }
-        state[handle] &= ~WRITABLE;
-        return pend(handle, CONNECT, null, 0, null, completion, writeOp);
+        fds.state[handle] &= ~WRITABLE;
+        return pend(handle, CONNECT, null, 0, null, completion, fds.writeOp);
     }
 
     @Override
@@ -300,29 +291,29 @@ public final class EpollDriver implements Driver {
     }
 
     private int readSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
-        if (readOp[fd] != NO_OP) {
+        if (fds.readOp[fd] != NO_OP) {
             return -Errno.EBUSY;
         }
-        if ((state[fd] & READABLE) != 0) {
+        if ((fds.state[fd] & READABLE) != 0) {
             int r = attempt(fd, kind, buffer, span, extra);
             if (r != -Errno.EAGAIN) {
                 return r;
             }
         }
-        return pend(fd, kind, buffer, span, extra, completion, readOp);
+        return pend(fd, kind, buffer, span, extra, completion, fds.readOp);
     }
 
     private int writeSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
-        if (writeOp[fd] != NO_OP) {
+        if (fds.writeOp[fd] != NO_OP) {
             return -Errno.EBUSY;
         }
-        if ((state[fd] & WRITABLE) != 0) {
+        if ((fds.state[fd] & WRITABLE) != 0) {
             int r = attempt(fd, kind, buffer, span, extra);
             if (r != -Errno.EAGAIN) {
                 return r;
             }
         }
-        return pend(fd, kind, buffer, span, extra, completion, writeOp);
+        return pend(fd, kind, buffer, span, extra, completion, fds.writeOp);
     }
 
     private int pend(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion,
@@ -339,14 +330,14 @@ public final class EpollDriver implements Driver {
     }
 
     private int register(int fd) {
-        if ((state[fd] & REGISTERED) != 0) {
+        if ((fds.state[fd] & REGISTERED) != 0) {
             return 0;
         }
         int events = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
-        long data = ((long) generation[fd] << 32) | fd;
+        long data = ((long) fds.generation[fd] << 32) | fd;
         int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, events, data, ctlScratch);
         if (r == 0) {
-            state[fd] |= REGISTERED;
+            fds.state[fd] |= REGISTERED;
         }
         return r;
     }
@@ -361,10 +352,10 @@ public final class EpollDriver implements Driver {
             case READ -> {
                 int want = (int) span;
                 r = Libc.read(cs, fd, at(buffer, span), want);
-                if (r >= 0 && r < want && (state[fd] & HANGUP) == 0) {
+                if (r >= 0 && r < want && (fds.state[fd] & HANGUP) == 0) {
                     // Short read on a stream: drained. The next read waits for the edge instead of paying
                     // for a syscall that would return EAGAIN.
-                    state[fd] &= ~READABLE;
+                    fds.state[fd] &= ~READABLE;
                 }
             }
             case WRITE -> r = Socket.send(cs, fd, at(buffer, span), (int) span, Socket.MSG_NOSIGNAL);
@@ -383,7 +374,7 @@ public final class EpollDriver implements Driver {
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
         if (r == -Errno.EAGAIN) {
-            state[fd] &= (kind == WRITE || kind == SEND_TO || kind == CONNECT) ? ~WRITABLE : ~READABLE;
+            fds.state[fd] &= (kind == WRITE || kind == SEND_TO || kind == CONNECT) ? ~WRITABLE : ~READABLE;
         }
         return r;
     }
@@ -421,11 +412,11 @@ public final class EpollDriver implements Driver {
             return;
         }
         int fd = ops.handle(token);
-        if (readOp[fd] == token) {
-            readOp[fd] = NO_OP;
+        if (fds.readOp[fd] == token) {
+            fds.readOp[fd] = NO_OP;
         }
-        if (writeOp[fd] == token) {
-            writeOp[fd] = NO_OP;
+        if (fds.writeOp[fd] == token) {
+            fds.writeOp[fd] = NO_OP;
         }
         Completion c = ops.release(token);
         if (c != null) {
@@ -470,20 +461,20 @@ public final class EpollDriver implements Driver {
     }
 
     private int dispatch(int fd, int gen, int ev) {
-        if (!isOpen(fd) || generation[fd] != gen) {
+        if (!isOpen(fd) || fds.generation[fd] != gen) {
             return 0; // stale: the fd was closed (and maybe reused) after the event was queued
         }
         int completed = 0;
         if ((ev & (Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
-            state[fd] |= HANGUP;
+            fds.state[fd] |= HANGUP;
         }
         if ((ev & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
-            state[fd] |= READABLE;
-            completed += retry(fd, readOp);
+            fds.state[fd] |= READABLE;
+            completed += retry(fd, fds.readOp);
         }
-        if ((ev & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 && isOpen(fd) && generation[fd] == gen) {
-            state[fd] |= WRITABLE;
-            completed += retry(fd, writeOp);
+        if ((ev & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 && isOpen(fd) && fds.generation[fd] == gen) {
+            fds.state[fd] |= WRITABLE;
+            completed += retry(fd, fds.writeOp);
         }
         return completed;
     }
@@ -542,8 +533,8 @@ public final class EpollDriver implements Driver {
         for (long token : ops.liveTokens()) {
             cancelOp(token);
         }
-        for (int fd = 0; fd < state.length; fd++) {
-            if ((state[fd] & OPEN) != 0) {
+        for (int fd = 0; fd < fds.state.length; fd++) {
+            if ((fds.state[fd] & OPEN) != 0) {
                 close(fd);
             }
         }
@@ -554,19 +545,5 @@ public final class EpollDriver implements Driver {
         Libc.close(cs, wakeFd);
         Libc.close(cs, epfd);
         arena.close();
-    }
-
-    private void ensureCapacity(int fd) {
-        if (fd < state.length) {
-            return;
-        }
-        int n = Math.max(fd + 1, state.length * 2);
-        state = java.util.Arrays.copyOf(state, n);
-        generation = java.util.Arrays.copyOf(generation, n);
-        int old = readOp.length;
-        readOp = java.util.Arrays.copyOf(readOp, n);
-        writeOp = java.util.Arrays.copyOf(writeOp, n);
-        java.util.Arrays.fill(readOp, old, n, NO_OP);
-        java.util.Arrays.fill(writeOp, old, n, NO_OP);
     }
 }
