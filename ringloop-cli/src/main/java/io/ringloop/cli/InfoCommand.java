@@ -1,6 +1,7 @@
 package io.ringloop.cli;
 
 import io.ringloop.loop.Backend;
+import io.ringloop.loop.EventLoop;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,8 +39,20 @@ public final class InfoCommand implements Callable<Integer> {
         row(out, "loop threads", Thread.class.getModule().isOpen("java.lang", runtime)
                 ? "virtual threads can run on the loop thread (java.lang is open)"
                 : "tasks use the JDK's default scheduler (run with --add-opens java.base/java.lang=ALL-UNNAMED)");
+        for (Backend b : new Backend[] {Backend.IO_URING, Backend.EPOLL, Backend.NIO, Backend.AUTO}) {
+            row(out, "backend " + b.name().toLowerCase(java.util.Locale.ROOT), probe(b));
+        }
         out.flush();
         return 0;
+    }
+
+    /** Opens a loop on {@code backend} and closes it: "usable", or why not; for AUTO, what it picks and why. */
+    private static String probe(Backend backend) {
+        try (EventLoop loop = EventLoop.start(backend, "info-" + backend)) {
+            return backend == Backend.AUTO ? loop.backendName() + " (" + loop.backendReason() + ")" : "usable";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unusable: " + e.getMessage();
+        }
     }
 
     private static void row(PrintWriter out, String key, String value) {
