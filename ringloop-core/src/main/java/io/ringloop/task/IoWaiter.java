@@ -84,6 +84,26 @@ public final class IoWaiter extends Completion {
         return expired && r == -Errno.ECANCELED ? -Errno.ETIMEDOUT : r;
     }
 
+    /**
+     * Cancels pending operation number {@code op} of this waiter. On the loop's carrier at once; from elsewhere
+     * through the loop, and then only if that same operation is still pending: the waiter is reused, and a
+     * cancel that arrives late must not hit the next operation.
+     */
+    private void requestCancel(long op) {
+        if (Tasks.onCarrier(loop)) {
+            driver.cancel(this);
+        } else {
+            Tasks.post(loop, () -> {
+                if (pendingOps == op && isPending()) {
+                    driver.cancel(this);
+                }
+            });
+        }
+    }
+
+    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
+    private volatile long pendingOps;
+
     /** Loop thread: the timeout of operation {@code seq} expired. */
     private void expire(long seq) {
         if (seq == sequence && isPending()) {
@@ -95,12 +115,13 @@ public final class IoWaiter extends Completion {
     /** Waits for the completion of an operation that went PENDING. */
     private int await(String call) {
         waiter = Thread.currentThread();
+        long op = ++pendingOps;
         boolean interrupted = false;
         while (!done) {
             LockSupport.park(this);
             if (!interrupted && Thread.interrupted()) {
                 interrupted = true;
-                Tasks.post(loop, () -> driver.cancel(this));
+                requestCancel(op);
             }
         }
         waiter = null;
