@@ -86,6 +86,9 @@ public final class TcpServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return null; // closed: stop accepting
             } catch (IOException e) {
+                if (failedAccept()) {
+                    return null;
+                }
                 continue; // one failed accept (ECONNABORTED, EMFILE...) does not stop the server
             }
             accepted.incrementAndGet(index);
@@ -104,6 +107,9 @@ public final class TcpServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return null;
             } catch (IOException e) {
+                if (failedAccept()) {
+                    return null;
+                }
                 continue;
             }
             int index = Math.floorMod(next.getAndIncrement(), loops.size());
@@ -120,6 +126,18 @@ public final class TcpServer implements AutoCloseable {
             }
             Tasks.spawn(target, () -> serve(TcpStream.adopt(target, detached), handler));
         }
+    }
+
+    /**
+     * After a failed accept: true when the accepting task was cancelled (stop); else pauses a millisecond so a
+     * persistent error (EMFILE: out of fds) does not turn the accept loop into a spin that starves the loop.
+     */
+    private static boolean failedAccept() {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        return Thread.currentThread().isInterrupted();
     }
 
     private static Void serve(TcpStream s, Handler handler) throws Exception {

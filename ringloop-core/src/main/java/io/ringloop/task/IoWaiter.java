@@ -85,20 +85,16 @@ public final class IoWaiter extends Completion {
     }
 
     /**
-     * Cancels pending operation number {@code op} of this waiter. On the loop's carrier at once; from elsewhere
-     * through the loop, and then only if that same operation is still pending: the waiter is reused, and a
-     * cancel that arrives late must not hit the next operation.
+     * Cancels pending operation number {@code op} of this waiter, through the loop's queue, and only if that
+     * same operation is still pending when the loop gets to it: the waiter is reused, and a cancel that
+     * arrives late must not hit the next operation.
      */
     private void requestCancel(long op) {
-        if (Tasks.onCarrier(loop)) {
-            driver.cancel(this);
-        } else {
-            Tasks.post(loop, () -> {
-                if (pendingOps == op && isPending()) {
-                    driver.cancel(this);
-                }
-            });
-        }
+        Tasks.post(loop, () -> {
+            if (pendingOps == op && isPending()) {
+                driver.cancel(this);
+            }
+        });
     }
 
     /** Operations this waiter has waited for; names the one a late cancel was meant for. */
