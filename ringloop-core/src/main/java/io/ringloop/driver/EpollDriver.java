@@ -235,7 +235,7 @@ public final class EpollDriver implements Driver {
             return r;
         }
         fds.state[handle] &= ~WRITABLE;
-        return pend(handle, CONNECT, null, 0, null, completion, fds.writeOp);
+        return pend(handle, CONNECT, null, 0, null, completion, false);
     }
 
     @Override
@@ -300,7 +300,7 @@ public final class EpollDriver implements Driver {
                 return r;
             }
         }
-        return pend(fd, kind, buffer, span, extra, completion, fds.readOp);
+        return pend(fd, kind, buffer, span, extra, completion, true);
     }
 
     private int writeSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
@@ -313,11 +313,11 @@ public final class EpollDriver implements Driver {
                 return r;
             }
         }
-        return pend(fd, kind, buffer, span, extra, completion, fds.writeOp);
+        return pend(fd, kind, buffer, span, extra, completion, false);
     }
 
     private int pend(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion,
-                     long[] slotOf) {
+                     boolean readSide) {
         int r = register(fd);
         if (r < 0) {
             return r;
@@ -325,8 +325,16 @@ public final class EpollDriver implements Driver {
         long token = ops.claim(completion, fd, kind, buffer);
         ops.attach(token, extra);
         ops.setArg(token, span);
-        slotOf[fd] = token;
+        setPending(fd, readSide, token);
         return PENDING;
+    }
+
+    private void setPending(int fd, boolean readSide, long token) {
+        if (readSide) {
+            fds.readOp[fd] = token;
+        } else {
+            fds.writeOp[fd] = token;
+        }
     }
 
     private int register(int fd) {
@@ -470,17 +478,21 @@ public final class EpollDriver implements Driver {
         }
         if ((ev & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
             fds.state[fd] |= READABLE;
-            completed += retry(fd, fds.readOp);
+            completed += retry(fd, true);
         }
         if ((ev & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0 && isOpen(fd) && fds.generation[fd] == gen) {
             fds.state[fd] |= WRITABLE;
-            completed += retry(fd, fds.writeOp);
+            completed += retry(fd, false);
         }
         return completed;
     }
 
-    private int retry(int fd, long[] slotOf) {
-        long token = slotOf[fd];
+    /**
+     * Retries the pending op of one side of {@code fd}. The per-fd arrays are read again after the attempt,
+     * never held across it: an accept adopts a new fd, which may grow (replace) the arrays.
+     */
+    private int retry(int fd, boolean readSide) {
+        long token = readSide ? fds.readOp[fd] : fds.writeOp[fd];
         if (token == NO_OP || !ops.isLive(token)) {
             return 0;
         }
@@ -494,7 +506,7 @@ public final class EpollDriver implements Driver {
         if (r == -Errno.EAGAIN) {
             return 0;
         }
-        slotOf[fd] = NO_OP;
+        setPending(fd, readSide, NO_OP);
         Completion c = ops.release(token);
         c.complete(r);
         return 1;

@@ -78,14 +78,12 @@ class TcpEchoTest {
     }
 
     /**
-     * One loop on every backend; two loops on io_uring and NIO. Two epoll loops under this load hung twice
-     * in about twenty runs (every task parked, both loops idle in epoll_wait): a lost wake-up not found yet,
-     * recorded in the closing note. It stays out of the suite until fixed, so CI stays meaningful.
+     * One and two loops on every backend. With two loops and a thousand connections each driver's per-fd
+     * tables grow past their first size while accepts complete, which is how a stale pending-accept token
+     * once survived in epoll's grown table (every later accept failed with EBUSY and the test hung).
      */
     static Stream<Arguments> backendsAndLoops() {
-        return io.ringloop.Backends.all().stream().flatMap(b -> b == Backend.EPOLL
-                ? Stream.of(Arguments.of(b, 1))
-                : Stream.of(Arguments.of(b, 1), Arguments.of(b, 2)));
+        return io.ringloop.Backends.all().stream().flatMap(b -> Stream.of(Arguments.of(b, 1), Arguments.of(b, 2)));
     }
 
     @ParameterizedTest(name = "{0} {1} loop(s)")
