@@ -6,7 +6,6 @@ import io.ringloop.task.BlockingPool;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -167,10 +166,6 @@ public final class AsyncFile implements AutoCloseable {
         long size() throws IOException;
 
         void close() throws IOException;
-    }
-
-    static MemorySegment segment(ByteBuffer b) {
-        return MemorySegment.ofBuffer(b);
     }
 
 }

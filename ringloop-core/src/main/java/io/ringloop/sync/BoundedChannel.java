@@ -3,7 +3,6 @@ package io.ringloop.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Parking</h2>
  * <ul>
- *   <li>Receiver: publishes itself in {@code parkedReceiver} (volatile), re-checks, parks. A sender reads
- *       {@code parkedReceiver} (volatile) after its claim CAS and unparks. Both sides order a volatile write
+ *   <li>Receiver: publishes itself in {@code ReceiverParking} (volatile), re-checks, parks. A sender reads
+ *       {@code ReceiverParking} (volatile) after its claim CAS and unparks. Both sides order a volatile write
  *       before a volatile read, so one of them sees the other.</li>
  *   <li>Senders on a full ring: queue a {@link Waiter} under {@code sendersLock} and bump
  *       {@code parkedSenders} (volatile), re-check, park. The receiver, after storing {@code receiveIndex}
@@ -61,7 +60,9 @@ final class BoundedChannel<T> implements Channel<T> {
      * {@code [RECEIVE_INDEX]} = next index the receiver takes, written by the receiver only, volatile.
      */
     private final long[] words = new long[3 * PAD];
-    private volatile Thread parkedReceiver;
+    private final ReceiverParking receiver = new ReceiverParking();
+    /** {@link #tryReceive} captured once, so a receive allocates no lambda. */
+    private final java.util.function.Supplier<T> poll = this::tryReceive;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
     private final ReentrantLock sendersLock = new ReentrantLock();
@@ -104,10 +105,7 @@ final class BoundedChannel<T> implements Channel<T> {
             }
             if (casSendWord(word, word + ONE)) {
                 SLOTS.setRelease(slots, (int) index & mask, message);
-                Thread receiver = parkedReceiver;
-                if (receiver != null) {
-                    LockSupport.unpark(receiver);
-                }
+                receiver.wake();
                 return true;
             }
         }
@@ -140,25 +138,7 @@ final class BoundedChannel<T> implements Channel<T> {
 
     @Override
     public T receive() throws InterruptedException {
-        while (true) {
-            T message = tryReceive();
-            if (message != null) {
-                return message;
-            }
-            parkedReceiver = Thread.currentThread();
-            try {
-                message = tryReceive();
-                if (message != null) {
-                    return message;
-                }
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            } finally {
-                parkedReceiver = null;
-            }
-        }
+        return receiver.await(poll);
     }
 
     @Override
@@ -224,10 +204,7 @@ final class BoundedChannel<T> implements Channel<T> {
         if ((word & flag) != 0) {
             return;
         }
-        Thread receiver = parkedReceiver;
-        if (receiver != null) {
-            LockSupport.unpark(receiver);
-        }
+        receiver.wake();
         wakeSenders(); // they retry and see the close
     }
 

@@ -3,7 +3,6 @@ package io.ringloop.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The unbounded {@link Channel}: an intrusive multi-producer single-consumer linked queue (after Vyukov's
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * once a close flag is set (as in {@link BoundedChannel}), then swaps its node into {@code tail} and links
  * the previous tail to it. The count tells the receiver, after a close, exactly how many messages are still
  * to come, and tells it to wait (briefly) for a node that was swapped in but not linked yet. Receiver
- * parking is the same Dekker pair as in {@code BoundedChannel}: {@code parkedReceiver} against
+ * parking is the same Dekker pair as in {@code BoundedChannel}: {@code ReceiverParking} against
  * {@code sendWord}.
  */
 final class UnboundedChannel<T> implements Channel<T> {
@@ -50,7 +49,9 @@ final class UnboundedChannel<T> implements Channel<T> {
      * stub, whose successor holds the next message; receiver only, plain.
      */
     private final Object[] refs = new Object[3 * REF_PAD];
-    private volatile Thread parkedReceiver;
+    private final ReceiverParking receiver = new ReceiverParking();
+    /** {@link #tryReceive} captured once, so a receive allocates no lambda. */
+    private final java.util.function.Supplier<T> poll = this::tryReceive;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
 
@@ -75,10 +76,7 @@ final class UnboundedChannel<T> implements Channel<T> {
         Node node = new Node(message);
         Node previous = (Node) REFS.getAndSet(refs, TAIL, node);
         NEXT.setRelease(previous, node);
-        Thread receiver = parkedReceiver;
-        if (receiver != null) {
-            LockSupport.unpark(receiver);
-        }
+        receiver.wake();
         return true;
     }
 
@@ -89,25 +87,7 @@ final class UnboundedChannel<T> implements Channel<T> {
 
     @Override
     public T receive() throws InterruptedException {
-        while (true) {
-            T message = tryReceive();
-            if (message != null) {
-                return message;
-            }
-            parkedReceiver = Thread.currentThread();
-            try {
-                message = tryReceive();
-                if (message != null) {
-                    return message;
-                }
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-            } finally {
-                parkedReceiver = null;
-            }
-        }
+        return receiver.await(poll);
     }
 
     @Override
@@ -173,10 +153,7 @@ final class UnboundedChannel<T> implements Channel<T> {
     private void closeWith(long flag) {
         long word = (long) LONGS.getAndBitwiseOr(words, SEND_WORD, flag);
         if ((word & flag) == 0) {
-            Thread receiver = parkedReceiver;
-            if (receiver != null) {
-                LockSupport.unpark(receiver);
-            }
+            receiver.wake();
         }
     }
 
