@@ -117,19 +117,28 @@ public final class Runtime implements AutoCloseable {
 
         /** io_uring ring entries per loop (power of two; default 1024). */
         public Builder ringEntries(int entries) {
-            this.loopOptions = new LoopOptions(entries, loopOptions.providedBuffers(), loopOptions.zeroCopyMinBytes());
+            this.loopOptions = loopOptions.withRingEntries(entries);
             return this;
         }
 
         /** io_uring provided receive buffers (16 KiB each) per loop (power of two, 0: none; default 128). */
         public Builder receiveBuffers(int count) {
-            this.loopOptions = new LoopOptions(loopOptions.ringEntries(), count, loopOptions.zeroCopyMinBytes());
+            this.loopOptions = loopOptions.withProvidedBuffers(count);
             return this;
         }
 
         /** io_uring: sends of native buffers of at least {@code bytes} use zero-copy SEND_ZC (0: never, default). */
         public Builder zeroCopyWritesAbove(long bytes) {
-            this.loopOptions = new LoopOptions(loopOptions.ringEntries(), loopOptions.providedBuffers(), bytes);
+            this.loopOptions = loopOptions.withZeroCopyMinBytes(bytes);
+            return this;
+        }
+
+        /**
+         * io_uring: stream reads through one armed multishot RECV per connection (default on), so a read of
+         * bytes already received costs no SQE and no system call. Off: one RECV per read.
+         */
+        public Builder multishotReceive(boolean on) {
+            this.loopOptions = loopOptions.withMultishotReceive(on);
             return this;
         }
 

@@ -54,6 +54,10 @@ public final class EchoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE} = never)")
     int zeroCopyKib;
 
+    @Option(names = "--multishot-receive", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "io_uring: one armed multishot RECV per connection (default: ${DEFAULT-VALUE})")
+    boolean multishotReceive = true;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
     boolean pin;
 
@@ -69,7 +73,8 @@ public final class EchoCommand implements Callable<Integer> {
         boolean stealing = chosen.equals("stealing");
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
-                .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L).name("echo").start()) {
+                .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L)
+                .multishotReceive(multishotReceive).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound;
             if (callback) {

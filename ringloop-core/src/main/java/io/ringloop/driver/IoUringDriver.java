@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringBufRing;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
@@ -70,6 +71,8 @@ public final class IoUringDriver implements Driver {
     private final IoUringFiles files;
     /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
     private final IoUringProvidedReads provided;
+    /** Stream reads through multishot RECV into the same buffers; null when they are refused or disabled. */
+    private final IoUringMultishotReads multishot;
     /** Zero-copy sends of large native buffers, off until {@link #zeroCopyWrites} sets a size. */
     private final IoUringZeroCopySends zeroCopy;
     /** Multishot accept state; null when every accept is its own SQE. */
@@ -133,7 +136,11 @@ public final class IoUringDriver implements Driver {
         zeroCopy = new IoUringZeroCopySends(engine);
         files = new IoUringFiles(engine, r, memory, fds);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
-        provided = providedBuffers > 0 ? IoUringProvidedReads.register(engine, a, cs, providedBuffers) : null;
+        IoUringBufRing buffers = providedBuffers > 0
+                ? IoUringProvidedReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
+        provided = buffers != null ? new IoUringProvidedReads(engine, buffers) : null;
+        multishot = buffers != null
+                ? new IoUringMultishotReads(engine, buffers, providedBuffers, CANCEL_TOKEN) : null;
         waker.arm(engine, WAKE_TOKEN);
     }
 
@@ -178,9 +185,27 @@ public final class IoUringDriver implements Driver {
         acceptor.readyLimit(limit);
     }
 
-    /** Tests: heap reads that found every provided buffer taken (-1: no provided buffers). */
+    /** Tests: reads that found every provided buffer taken (-1: no provided buffers). */
     long providedFallbacks() {
-        return provided == null ? -1 : provided.fallbacks();
+        return provided == null ? -1 : provided.fallbacks() + multishot.fallbacks();
+    }
+
+    /**
+     * Whether stream reads go through multishot receive (on by default when the provided-buffer ring was
+     * registered): one armed RECV per connection, reads served from what it received. Off: one RECV per read.
+     * Returns whether it is on now (false without provided buffers, or when the kernel refused multishot).
+     */
+    public boolean multishotReceive(boolean on) {
+        if (multishot == null) {
+            return false;
+        }
+        multishot.enabled(on);
+        return on;
+    }
+
+    /** Tests: the multishot receive state ({@code null} without provided buffers). */
+    IoUringMultishotReads multishotReads() {
+        return multishot;
     }
 
     /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
@@ -200,6 +225,7 @@ public final class IoUringDriver implements Driver {
         int fd = sockets.socket(family, type);
         if (fd >= 0) {
             fds.opened(fd);
+            fds.datagram(fd, type == SOCK_DGRAM);
         }
         return fd;
     }
@@ -249,6 +275,9 @@ public final class IoUringDriver implements Driver {
             acceptor.closeListener(handle);
         }
         zeroCopy.releaseAwaiting(handle);
+        if (multishot != null) {
+            multishot.close(handle);
+        }
         if (fds.pending(handle) > 0) {
             engine.ensureSqSpace();
             ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
@@ -259,8 +288,11 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public Object detach(int handle) {
-        if (!fds.isOpen(handle) || fds.pending(handle) > 0) {
+        if (!fds.isOpen(handle) || fds.pending(handle) > 0 || (multishot != null && multishot.busy(handle))) {
             return null;
+        }
+        if (multishot != null) {
+            multishot.forget(handle);
         }
         fds.closed(handle); // forgotten, not closed: another loop's driver adopts it
         return handle;
@@ -349,6 +381,9 @@ public final class IoUringDriver implements Driver {
         if (refused != 0) {
             return refused;
         }
+        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
+            return multishot.read(handle, buffer, 0, IoUringOpMemory.kernelLength(buffer), completion);
+        }
         if (provided != null && !buffer.isNative()) {
             // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
             provided.read(handle, buffer, completion);
@@ -369,6 +404,9 @@ public final class IoUringDriver implements Driver {
         int refused = refuse(handle, completion);
         if (refused != 0) {
             return refused;
+        }
+        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
+            return multishot.read(handle, buffer, offset, length, completion);
         }
         long token = engine.begin(handle, completion, KIND_READ, buffer);
         ring.prepareAt(IoUring.OP_RECV, handle, buffer, offset, length, 0, token);
@@ -460,6 +498,10 @@ public final class IoUringDriver implements Driver {
             acceptor.cancelWaiter(token);
             return true;
         }
+        if (ops.kind(token) == IoUringMultishotReads.KIND_WAITER) {
+            multishot.cancelWaiter(token);
+            return true;
+        }
         if (memory.markCancelled(IoUringEngine.slot(token))) {
             engine.ensureSqSpace();
             ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
@@ -517,6 +559,12 @@ public final class IoUringDriver implements Driver {
         if (kind == IoUringAcceptor.KIND_MULTISHOT) {
             return acceptor.onCqe(ud, res, flags, closing);
         }
+        if (kind == IoUringMultishotReads.KIND_MULTISHOT) {
+            return multishot.onCqe(ud, res, flags, closing);
+        }
+        if (kind == IoUringMultishotReads.KIND_WAITER) {
+            return multishot.onWaiterCqe(ud, res);
+        }
         boolean serving = !closing && fds.isOpen(ops.handle(ud));
         if (kind == IoUringZeroCopySends.KIND) {
             res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
@@ -562,6 +610,9 @@ public final class IoUringDriver implements Driver {
         closing = true;
         if (acceptor != null) {
             acceptor.closeAll();
+        }
+        if (multishot != null) {
+            multishot.closeAll();
         }
         zeroCopy.releaseAwaiting(-1);
         engine.cancelAllAndDrain(CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);

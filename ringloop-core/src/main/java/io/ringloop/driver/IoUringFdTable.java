@@ -9,6 +9,8 @@ import java.util.Arrays;
 final class IoUringFdTable {
     private boolean[] open = new boolean[256];
     private int[] pending = new int[256];
+    /** A datagram socket: its reads keep message boundaries, so they never go through multishot receive. */
+    private boolean[] datagram = new boolean[256];
     private int openCount;
 
     boolean isOpen(int fd) {
@@ -21,7 +23,9 @@ final class IoUringFdTable {
             int n = Math.max(fd + 1, open.length * 2);
             open = Arrays.copyOf(open, n);
             pending = Arrays.copyOf(pending, n);
+            datagram = Arrays.copyOf(datagram, n);
         }
+        datagram[fd] = false;
         if (!open[fd]) {
             open[fd] = true;
             openCount++;
@@ -32,6 +36,15 @@ final class IoUringFdTable {
     void closed(int fd) {
         open[fd] = false;
         openCount--;
+    }
+
+    void datagram(int fd, boolean isDatagram) {
+        datagram[fd] = isDatagram;
+    }
+
+    /** Whether a stream read on {@code fd} (open, not a datagram socket) may read ahead. */
+    boolean isStream(int fd) {
+        return !datagram[fd];
     }
 
     int openCount() {

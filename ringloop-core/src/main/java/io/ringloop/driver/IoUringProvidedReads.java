@@ -25,18 +25,20 @@ final class IoUringProvidedReads {
     private final IoUringBufRing buffers;
     private long fallbacks;
 
-    private IoUringProvidedReads(IoUringEngine engine, IoUringBufRing buffers) {
+    IoUringProvidedReads(IoUringEngine engine, IoUringBufRing buffers) {
         this.engine = engine;
         this.buffers = buffers;
     }
 
-    /** {@code count} buffers (a power of two) registered with the engine's ring; null if the kernel refuses. */
-    static IoUringProvidedReads register(IoUringEngine engine, Arena arena, MemorySegment cs, int count) {
+    /**
+     * {@code count} buffers (a power of two) registered with ring {@code ringFd} as group {@link #GROUP}; null
+     * if the kernel refuses (before 5.19), and then bounce buffers serve heap reads.
+     */
+    static IoUringBufRing registerRing(MemorySegment cs, int ringFd, Arena arena, int count) {
         try {
-            return new IoUringProvidedReads(engine,
-                    IoUringBufRing.register(cs, engine.ring.fd(), arena, GROUP, count, BUFFER_BYTES));
+            return IoUringBufRing.register(cs, ringFd, arena, GROUP, count, BUFFER_BYTES);
         } catch (IOException e) {
-            return null; // bounce buffers serve heap reads instead
+            return null;
         }
     }
 

@@ -105,6 +105,7 @@ final class Drivers {
                 if (options.zeroCopyMinBytes() > 0) {
                     d.zeroCopyWrites(options.zeroCopyMinBytes());
                 }
+                d.multishotReceive(options.multishotReceive());
                 yield d;
             }
             case NIO -> new NioDriver();

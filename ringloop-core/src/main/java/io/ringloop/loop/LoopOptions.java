@@ -4,11 +4,13 @@ package io.ringloop.loop;
  * Per-loop sizes. {@code ringEntries}: io_uring submission queue entries (a power of two; the completion
  * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for heap reads (a power of
  * two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
- * SEND_ZC (0: never). {@code maxEvents}-like limits of the other backends are fixed.
+ * SEND_ZC (0: never). {@code multishotReceive}: io_uring stream reads through one armed multishot RECV per
+ * connection into the provided buffers (needs {@code providedBuffers > 0}). {@code maxEvents}-like limits of
+ * the other backends are fixed.
  */
-public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMinBytes) {
+public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMinBytes, boolean multishotReceive) {
     /** Zero-copy sends off by default: on loopback they measured slower at every size (see the closing note). */
-    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128, 0);
+    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128, 0, true);
 
     public LoopOptions {
         if (Integer.bitCount(ringEntries) != 1 || ringEntries > 32768) {
@@ -17,5 +19,21 @@ public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMin
         if (providedBuffers != 0 && Integer.bitCount(providedBuffers) != 1) {
             throw new IllegalArgumentException("providedBuffers must be 0 or a power of two: " + providedBuffers);
         }
+    }
+
+    public LoopOptions withRingEntries(int entries) {
+        return new LoopOptions(entries, providedBuffers, zeroCopyMinBytes, multishotReceive);
+    }
+
+    public LoopOptions withProvidedBuffers(int count) {
+        return new LoopOptions(ringEntries, count, zeroCopyMinBytes, multishotReceive);
+    }
+
+    public LoopOptions withZeroCopyMinBytes(long bytes) {
+        return new LoopOptions(ringEntries, providedBuffers, bytes, multishotReceive);
+    }
+
+    public LoopOptions withMultishotReceive(boolean on) {
+        return new LoopOptions(ringEntries, providedBuffers, zeroCopyMinBytes, on);
     }
 }

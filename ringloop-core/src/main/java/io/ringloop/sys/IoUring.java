@@ -128,6 +128,10 @@ public final class IoUring {
     // ---- sqe->flags ----
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;
 
+    // ---- send/recv flags in sqe->ioprio ----
+    /** IORING_RECV_MULTISHOT (Linux 6.0): one RECV keeps receiving, a CQE (with F_MORE) per chunk. */
+    public static final int RECV_MULTISHOT = 1 << 1;
+
     // ---- accept flags in sqe->ioprio ----
     public static final int ACCEPT_MULTISHOT = 1;
 

@@ -290,7 +290,13 @@ public final class IoUringRing implements AutoCloseable {
      * (IOSQE_BUFFER_SELECT): at most {@code len} bytes; the CQE names the buffer chosen.
      */
     public void prepareBufferSelect(int opcode, int fd, int len, int opFlags, int bufGroup, long userData) {
-        prepare(opcode, fd, MemorySegment.NULL, len, 0, opFlags, 0, userData);
+        prepareBufferSelect(opcode, fd, len, opFlags, 0, bufGroup, userData);
+    }
+
+    /** {@link #prepareBufferSelect(int, int, int, int, int, long)} with {@code ioprio} (e.g. RECV_MULTISHOT). */
+    public void prepareBufferSelect(int opcode, int fd, int len, int opFlags, int ioprio, int bufGroup,
+                                    long userData) {
+        prepare(opcode, fd, MemorySegment.NULL, len, 0, opFlags, ioprio, userData);
         long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
         sqes.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) IoUring.IOSQE_BUFFER_SELECT);
         sqes.set(JAVA_SHORT, base + IoUring.SQE_BUF_INDEX, (short) bufGroup);

@@ -29,6 +29,7 @@ class IoUringProvidedBufferTest {
         try (IoUringDriver d = new IoUringDriver(64, true, 2, IoUringSupport.FLAG_CHOICES);
              Arena arena = Arena.ofConfined()) {
             assumeTrue(d.providedFallbacks() >= 0, "kernel refused IORING_REGISTER_PBUF_RING");
+            d.multishotReceive(false); // single-shot reads that pick a provided buffer (see IoUringMultishotReadTest)
             int[][] p = new int[pairs][];
             Recorder[] reads = new Recorder[pairs];
             MemorySegment[] into = new MemorySegment[pairs];
@@ -63,6 +64,7 @@ class IoUringProvidedBufferTest {
     void shouldCancelProvidedBufferReadAndKeepTheData() throws IOException {
         try (IoUringDriver d = new IoUringDriver(64)) {
             assumeTrue(d.providedFallbacks() >= 0, "kernel refused IORING_REGISTER_PBUF_RING");
+            d.multishotReceive(false); // single-shot reads that pick a provided buffer (see IoUringMultishotReadTest)
             int[] p = tcpPair(d);
             Recorder r = new Recorder();
             MemorySegment buf = MemorySegment.ofArray(new byte[16]);

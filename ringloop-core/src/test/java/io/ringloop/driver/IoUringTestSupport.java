@@ -45,6 +45,12 @@ final class IoUringTestSupport {
         return c.result;
     }
 
+    /** Starts a read and waits for it: its result whether it came at once or through the completion. */
+    static int read(Driver d, int fd, MemorySegment into, Recorder r) {
+        int res = d.read(fd, into, r);
+        return res != Driver.PENDING ? res : await(d, r);
+    }
+
     /** {listener, client, server}: a connected TCP pair on 127.0.0.1 made through the driver. */
     static int[] tcpPair(Driver d) throws IOException {
         int listener = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
@@ -77,11 +83,18 @@ final class IoUringTestSupport {
         while (read < size || w.isPending()) {
             if (!w.isPending() && written < size) {
                 int res = d.write(from, src.asSlice(written), w);
-                assertEquals(Driver.PENDING, res);
+                if (res != Driver.PENDING) {
+                    assertTrue(res > 0, () -> "write: " + Errno.describe(res));
+                    written += res;
+                }
             }
             if (!r.isPending() && read < size) {
-                int res = d.read(to, dst.asSlice(read), r);
-                assertEquals(Driver.PENDING, res);
+                int res = d.read(to, dst.asSlice(read), r); // at once when already received (multishot)
+                if (res != Driver.PENDING) {
+                    assertTrue(res > 0, () -> "read: " + Errno.describe(res));
+                    read += res;
+                    continue;
+                }
             }
             int wCalls = w.calls;
             int rCalls = r.calls;
