@@ -159,6 +159,17 @@ public interface Driver extends AutoCloseable {
      */
     boolean cancel(Completion completion);
 
+    /**
+     * Bounds the operation pending on {@code completion} to {@code timeoutNs} from now, in the kernel: when
+     * time runs out it is cancelled and completes with {@code -ECANCELED} (or its raced result). Returns false,
+     * changing nothing, when this backend or this operation cannot take a deadline; the caller then keeps
+     * time itself and calls {@link #cancel}. io_uring links an IORING_OP_LINK_TIMEOUT to an operation whose
+     * SQE has not been submitted yet, so the call must follow the operation's in the same loop turn.
+     */
+    default boolean deadline(Completion completion, long timeoutNs) {
+        return false;
+    }
+
     // ---- the loop's side ----
 
     /**

@@ -53,6 +53,8 @@ public final class IoUringDriver implements Driver {
     private static final long WAKE_TOKEN = -2L;
     /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
     private static final long CANCEL_TOKEN = -3L;
+    /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
+    private static final long TIMEOUT_TOKEN = -4L;
 
     /** Bound on completions run by one poll; the rest wait for the next. */
     private static final int MAX_COMPLETIONS_PER_POLL = 4096;
@@ -83,6 +85,7 @@ public final class IoUringDriver implements Driver {
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
     private boolean closed;
+    private long linkedTimeouts;
 
     /**
      * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
@@ -138,7 +141,7 @@ public final class IoUringDriver implements Driver {
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
                 ? IoUringProvidedReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
-        provided = buffers != null ? new IoUringProvidedReads(engine, buffers) : null;
+        provided = buffers != null ? new IoUringProvidedReads(engine, buffers, TIMEOUT_TOKEN) : null;
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, CANCEL_TOKEN) : null;
         waker.arm(engine, WAKE_TOKEN);
@@ -507,6 +510,35 @@ public final class IoUringDriver implements Driver {
             ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
         }
         return true;
+    }
+
+    /**
+     * A LINK_TIMEOUT on the operation's SQE, when it is still in the SQ. Not for operations without an SQE
+     * of their own (waiting accepts and multishot reads) nor for those the driver may submit again (a
+     * provided-buffer read that found the ring empty, a zero-copy send): the loop's timer serves those.
+     */
+    @Override
+    public boolean deadline(Completion completion, long timeoutNs) {
+        long token = completion.token;
+        if (timeoutNs <= 0 || token == Completion.IDLE || ops.lookup(token) != completion) {
+            return false;
+        }
+        int kind = ops.kind(token);
+        boolean linkable = kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ || kind == KIND_WRITE
+                || kind == KIND_RECVMSG || kind == KIND_SENDMSG || kind == IoUringProvidedReads.KIND;
+        int slot = IoUringEngine.slot(token);
+        if (!linkable || memory.deadline(slot) != 0
+                || !ring.linkTimeout(token, timeoutNs, memory.timespec(slot), TIMEOUT_TOKEN)) {
+            return false;
+        }
+        memory.deadline(slot, System.nanoTime() + timeoutNs); // a provided read submitted again keeps it
+        linkedTimeouts++;
+        return true;
+    }
+
+    /** Tests: deadlines the kernel kept (LINK_TIMEOUT SQEs written). */
+    long linkedTimeouts() {
+        return linkedTimeouts;
     }
 
     /** 0 when an operation may start on {@code handle}; else the result to return at once. */

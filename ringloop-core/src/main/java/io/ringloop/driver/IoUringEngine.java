@@ -47,6 +47,20 @@ final class IoUringEngine {
         return token;
     }
 
+    /**
+     * Links a LINK_TIMEOUT to the operation's SQE, just written, for what is left of its deadline; false when
+     * it has none. For an operation submitted again under the same token (a provided-buffer read that found
+     * the ring empty): its first SQE's timeout ended with it.
+     */
+    boolean relinkDeadline(long token, long timeoutUserData) {
+        long deadlineNs = memory.deadline(slot(token));
+        if (deadlineNs == 0) {
+            return false;
+        }
+        long leftNs = Math.max(1, deadlineNs - System.nanoTime());
+        return ring.linkTimeout(token, leftNs, memory.timespec(slot(token)), timeoutUserData);
+    }
+
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
         fds.finished(ops.handle(token));
@@ -59,7 +73,12 @@ final class IoUringEngine {
      * ready CQEs move to the stash and an enter with GETEVENTS lets it flush its backlog.
      */
     void ensureSqSpace() {
-        for (int round = 0; ring.sqFull(); round++) {
+        ensureSqRoom(1);
+    }
+
+    /** {@link #ensureSqSpace} for {@code n} SQEs written back to back (an operation and its linked timeout). */
+    void ensureSqRoom(int n) {
+        for (int round = 0; ring.sqPending() > ring.sqEntries() - n; round++) {
             if (round == SQ_FULL_ROUNDS) {
                 throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
             }

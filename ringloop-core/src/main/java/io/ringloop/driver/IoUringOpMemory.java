@@ -15,10 +15,11 @@ import java.util.Arrays;
  * reaped, so the kernel never sees this memory change under an operation it still runs. Loop thread only.
  */
 final class IoUringOpMemory {
-    /** Scratch block: msghdr (56 bytes) at 0, one iovec (16) at 64, a sockaddr (128) at 128. */
+    /** Scratch block: msghdr (56 bytes) at 0, one iovec (16) at 64, a timespec (16) at 96, a sockaddr (128) at 128. */
     private static final long SCRATCH_BYTES = 256;
     private static final long SCRATCH_MSGHDR = 0;
     private static final long SCRATCH_IOVEC = 64;
+    private static final long SCRATCH_TIMESPEC = 96;
     private static final long SCRATCH_ADDR = 128;
 
     private final Arena arena;
@@ -27,6 +28,8 @@ final class IoUringOpMemory {
     private MemorySegment[] bounceBySlot = new MemorySegment[64];
     /** An ASYNC_CANCEL was already submitted for the slot's live operation. */
     private boolean[] cancelledBySlot = new boolean[64];
+    /** System.nanoTime() by which the slot's operation must end (a linked timeout), or 0. */
+    private long[] deadlineBySlot = new long[64];
 
     IoUringOpMemory(Arena arena) {
         this.arena = arena;
@@ -40,6 +43,7 @@ final class IoUringOpMemory {
             bounceBySlot = Arrays.copyOf(bounceBySlot, n);
             scratchBySlot = Arrays.copyOf(scratchBySlot, n);
             cancelledBySlot = Arrays.copyOf(cancelledBySlot, n);
+            deadlineBySlot = Arrays.copyOf(deadlineBySlot, n);
         }
     }
 
@@ -86,6 +90,11 @@ final class IoUringOpMemory {
         return scratch(slot).asSlice(SCRATCH_ADDR, SockAddr.MAX_SIZE);
     }
 
+    /** The {@code __kernel_timespec} of the slot's linked timeout. */
+    MemorySegment timespec(int slot) {
+        return scratch(slot).asSlice(SCRATCH_TIMESPEC, 16);
+    }
+
     private MemorySegment scratch(int slot) {
         MemorySegment s = scratchBySlot[slot];
         if (s == null) {
@@ -121,6 +130,17 @@ final class IoUringOpMemory {
             bounce.give(b);
         }
         cancelledBySlot[slot] = false;
+        deadlineBySlot[slot] = 0;
+    }
+
+    /** Records that the slot's operation must end by {@code deadlineNs} (System.nanoTime()). */
+    void deadline(int slot, long deadlineNs) {
+        deadlineBySlot[slot] = deadlineNs == 0 ? 1 : deadlineNs;
+    }
+
+    /** The slot's deadline, or 0 for none. */
+    long deadline(int slot) {
+        return deadlineBySlot[slot];
     }
 
     long bounceAllocatedBytes() {

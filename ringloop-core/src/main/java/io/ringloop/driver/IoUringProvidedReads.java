@@ -23,11 +23,14 @@ final class IoUringProvidedReads {
 
     private final IoUringEngine engine;
     private final IoUringBufRing buffers;
+    /** user_data of the driver's LINK_TIMEOUT SQEs. */
+    private final long timeoutUserData;
     private long fallbacks;
 
-    IoUringProvidedReads(IoUringEngine engine, IoUringBufRing buffers) {
+    IoUringProvidedReads(IoUringEngine engine, IoUringBufRing buffers, long timeoutUserData) {
         this.engine = engine;
         this.buffers = buffers;
+        this.timeoutUserData = timeoutUserData;
     }
 
     /**
@@ -60,11 +63,12 @@ final class IoUringProvidedReads {
                 return -Errno.ECANCELED;
             }
             fallbacks++;
-            engine.ensureSqSpace();
+            engine.ensureSqRoom(2); // the RECV and, if it has a deadline, its timeout go in together
             MemorySegment buffer = engine.ops.buffer(token);
             MemorySegment target = engine.memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
             engine.ring.prepare(IoUring.OP_RECV, engine.ops.handle(token), target,
                     IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
+            engine.relinkDeadline(token, timeoutUserData);
             return Driver.PENDING;
         }
         if ((cqeFlags & IoUring.CQE_F_BUFFER) != 0) {

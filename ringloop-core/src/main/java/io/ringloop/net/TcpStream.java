@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -42,6 +43,8 @@ public final class TcpStream implements AutoCloseable {
     private CallbackOp readOp;
     private CallbackOp writeOp;
     private volatile boolean closed;
+    /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
+    private volatile long readTimeoutNs;
 
     TcpStream(EventLoop loop, int handle) {
         this.loop = loop;
@@ -108,6 +111,24 @@ public final class TcpStream implements AutoCloseable {
     }
 
     // ---- blocking style ----
+
+    /**
+     * Limits each blocking read to {@code timeout} (null or zero: no limit, the default), like
+     * {@link java.net.Socket#setSoTimeout}: a read that gets no byte in time throws
+     * {@link SocketTimeoutException}, and the stream stays usable; no byte is lost, the next read gets it. On
+     * io_uring the kernel keeps the deadline (a linked timeout) where the read has an SQE of its own.
+     */
+    public void readTimeout(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("readTimeout: negative " + timeout);
+        }
+        readTimeoutNs = timeout == null || timeout.isZero() ? 0 : Math.max(1, timeout.toNanos());
+    }
+
+    /** The limit set by {@link #readTimeout(Duration)}; {@link Duration#ZERO} for none. */
+    public Duration readTimeout() {
+        return Duration.ofNanos(readTimeoutNs);
+    }
 
     /** Reads into {@code dst}'s remaining space: the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
@@ -227,13 +248,18 @@ public final class TcpStream implements AutoCloseable {
         }
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "read" : "write";
+        long timeoutNs = read ? readTimeoutNs : 0;
         int r;
         if (Tasks.onCarrier(loop)) {
             r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
-            r = w.finish(r, call);
+            r = w.finish(r, call, timeoutNs);
         } else {
             r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
-                    call, 0);
+                    call, timeoutNs);
+        }
+        if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
+            throw new SocketTimeoutException("read(fd=" + handle + "): no data within "
+                    + Duration.ofNanos(timeoutNs).toMillis() + " ms");
         }
         if (r < 0) {
             throw failure(call, r);

@@ -79,8 +79,11 @@ public final class IoUring {
     public static final int OP_SENDMSG = 9;
     public static final int OP_RECVMSG = 10;
     public static final int OP_TIMEOUT = 11;
+    public static final int OP_TIMEOUT_REMOVE = 12;
     public static final int OP_ACCEPT = 13;
     public static final int OP_ASYNC_CANCEL = 14;
+    /** A timeout for the SQE before it (which carries IOSQE_IO_LINK): addr = timespec, len = 1. */
+    public static final int OP_LINK_TIMEOUT = 15;
     public static final int OP_CONNECT = 16;
     public static final int OP_OPENAT = 18;
     public static final int OP_CLOSE = 19;
@@ -126,6 +129,8 @@ public final class IoUring {
     public static final int CQE_F_NOTIF = 1 << 3;
 
     // ---- sqe->flags ----
+    /** The next SQE runs only after this one (for LINK_TIMEOUT: bounds this one). */
+    public static final int IOSQE_IO_LINK = 1 << 2;
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;
 
     // ---- send/recv flags in sqe->ioprio ----

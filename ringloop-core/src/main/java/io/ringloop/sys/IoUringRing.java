@@ -303,6 +303,31 @@ public final class IoUringRing implements AutoCloseable {
     }
 
     /**
+     * Bounds the last SQE written by an IORING_OP_LINK_TIMEOUT of {@code timeoutNs}, if that SQE is still in
+     * the SQ (not yet handed to the kernel), carries {@code userData}, and the SQ has room for one more:
+     * sets IOSQE_IO_LINK on it and writes the timeout after it, with {@code timeoutUserData}. The
+     * kernel copies the timespec when it takes the SQEs, so {@code timespec} (16 native bytes) need only live
+     * until the next submit. When the time runs out the operation completes with -ECANCELED (and the timeout
+     * with -ETIME); when the operation finishes first, the timeout completes with -ECANCELED. Returns false,
+     * writing nothing, when the link cannot be made.
+     */
+    public boolean linkTimeout(long userData, long timeoutNs, MemorySegment timespec, long timeoutUserData) {
+        if (sqPending() == 0 || sqFull()) {
+            return false;
+        }
+        long last = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
+        if (sqes.get(JAVA_LONG, last + IoUring.SQE_USER_DATA) != userData) {
+            return false;
+        }
+        byte flags = sqes.get(JAVA_BYTE, last + IoUring.SQE_FLAGS);
+        sqes.set(JAVA_BYTE, last + IoUring.SQE_FLAGS, (byte) (flags | IoUring.IOSQE_IO_LINK));
+        timespec.set(JAVA_LONG, 0, timeoutNs / NS_PER_S);
+        timespec.set(JAVA_LONG, 8, timeoutNs % NS_PER_S);
+        prepare(IoUring.OP_LINK_TIMEOUT, -1, timespec, 1, 0, 0, 0, timeoutUserData);
+        return true;
+    }
+
+    /**
      * Writes an IORING_OP_ASYNC_CANCEL SQE: by {@code targetUserData}, or with {@code ASYNC_CANCEL_FD} by
      * {@code fd}, or with {@code ASYNC_CANCEL_ANY} everything; the caller has checked {@link #sqFull()}.
      */

@@ -25,6 +25,8 @@ public final class IoWaiter extends Completion {
     /** Published by the volatile write of {@link #done}. */
     private int result;
     private volatile boolean timedOut;
+    /** The current operation's deadline is the kernel's ({@link Driver#deadline}): its -ECANCELED is a timeout. */
+    private volatile boolean kernelDeadline;
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
 
@@ -49,6 +51,34 @@ public final class IoWaiter extends Completion {
     }
 
     /**
+     * {@link #finish(int, String)} with a time limit ({@code timeoutNs > 0}): the operation is cancelled when
+     * it expires and its {@code -ECANCELED} becomes {@code -ETIMEDOUT}. The kernel keeps the deadline where
+     * the driver can ({@link Driver#deadline}), else the loop's timer does. On the loop's carrier, right
+     * after the driver call that returned {@code r}.
+     */
+    public int finish(int r, String call, long timeoutNs) {
+        if (r != Driver.PENDING || timeoutNs <= 0) {
+            return finish(r, call);
+        }
+        long seq = ++sequence;
+        return timeoutResult(awaitWithin(seq, timeoutNs, call));
+    }
+
+    /** Arms the deadline of operation {@code seq} (just submitted, pending) and waits for its result. */
+    private int awaitWithin(long seq, long timeoutNs, String call) {
+        if (driver.deadline(this, timeoutNs)) {
+            kernelDeadline = true;
+            return await(call);
+        }
+        long timer = loop.schedule(timeoutNs, () -> expire(seq));
+        int r = await(call);
+        if (!timedOut) {
+            loop.cancelTimer(timer);
+        }
+        return r;
+    }
+
+    /**
      * Runs {@code submit} (a driver call taking this waiter as its completion) on the loop, from any thread,
      * and waits for its result. {@code timeoutNs > 0} cancels the operation when it expires and turns its
      * {@code -ECANCELED} into {@code -ETIMEDOUT}.
@@ -60,17 +90,14 @@ public final class IoWaiter extends Completion {
             if (r != Driver.PENDING) {
                 return r;
             }
-            long timer = timeoutNs > 0 ? loop.schedule(timeoutNs, () -> expire(seq)) : 0;
-            r = await(call);
-            if (timeoutNs > 0 && !timedOut) {
-                loop.cancelTimer(timer);
-            }
-            return timeoutResult(r);
+            return timeoutResult(timeoutNs > 0 ? awaitWithin(seq, timeoutNs, call) : await(call));
         }
         Tasks.post(loop, () -> {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 complete(r);
+            } else if (timeoutNs > 0 && driver.deadline(this, timeoutNs)) {
+                kernelDeadline = true; // read by timeoutResult after the completion's volatile write
             } else if (timeoutNs > 0) {
                 loop.schedule(timeoutNs, () -> expire(seq)); // a no-op if the operation is over by then
             }
@@ -78,9 +105,15 @@ public final class IoWaiter extends Completion {
         return timeoutResult(await(call));
     }
 
+    /**
+     * Turns the cancel of an expired operation into {@code -ETIMEDOUT}. With a kernel deadline every
+     * {@code -ECANCELED} that reaches here is the deadline's: an interrupt's cancel has thrown already, and a
+     * closed stream reports its own close.
+     */
     private int timeoutResult(int r) {
-        boolean expired = timedOut;
+        boolean expired = timedOut || kernelDeadline;
         timedOut = false;
+        kernelDeadline = false;
         return expired && r == -Errno.ECANCELED ? -Errno.ETIMEDOUT : r;
     }
 

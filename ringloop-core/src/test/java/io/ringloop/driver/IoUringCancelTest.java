@@ -72,6 +72,34 @@ class IoUringCancelTest {
     }
 
     @Test
+    void shouldCancelAReadWhenItsLinkedTimeoutExpiresAndLeaveAFasterOneAlone() throws IOException {
+        int[] p = tcpPair(driver);
+        Recorder r = new Recorder();
+        MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+        assertFalse(driver.deadline(r, 1_000_000L), "no operation pending on the completion");
+        assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
+        assertTrue(driver.deadline(r, 20_000_000L));
+        assertEquals(1, driver.linkedTimeouts());
+        assertFalse(driver.deadline(r, 20_000_000L), "its SQE already carries a timeout");
+        assertEquals(-Errno.ECANCELED, await(driver, r));
+        assertEquals(1, r.calls);
+
+        // A read that finds data completes with it; its timeout is removed with it and never fires later.
+        Recorder w = new Recorder();
+        assertEquals(Driver.PENDING, driver.write(p[1], MemorySegment.ofArray(new byte[] {5, 6, 7}), w));
+        assertEquals(3, await(driver, w));
+        assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
+        assertTrue(driver.deadline(r, 30_000_000L));
+        assertEquals(3, await(driver, r));
+        assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 2));
+        assertEquals(Driver.PENDING, driver.read(p[2], buf, r)); // the same completion, waiting again
+        driver.poll(60_000_000L); // past the first read's deadline: its timeout must not touch this read
+        assertTrue(r.isPending(), "a stale timeout cancelled the next read");
+        assertTrue(driver.cancel(r));
+        assertEquals(-Errno.ECANCELED, await(driver, r));
+    }
+
+    @Test
     void shouldCancelReadQueuedInTheSameTurn() throws IOException {
         int[] p = tcpPair(driver);
         Recorder r = new Recorder();

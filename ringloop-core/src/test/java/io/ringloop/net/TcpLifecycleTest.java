@@ -126,6 +126,45 @@ class TcpLifecycleTest {
 
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
+    void shouldTimeOutAReadAndGiveTheBytesToTheNextRead(Backend backend) throws Exception {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+            rt.blockOn(TcpLifecycleTest::timeOutAReadThenReadOn);
+        }
+    }
+
+    /** On io_uring without multishot receive each read has its own SQE: the kernel keeps the deadline. */
+    @org.junit.jupiter.api.Test
+    void shouldTimeOutAReadThroughALinkedTimeoutOnIoUring() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.IoUringDriver.unusableReason() == null);
+        try (Runtime rt = Runtime.builder().backend(Backend.IO_URING).multishotReceive(false).threads(1).start()) {
+            rt.blockOn(TcpLifecycleTest::timeOutAReadThenReadOn);
+        }
+    }
+
+    private static Void timeOutAReadThenReadOn() throws Exception {
+        try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
+             TcpStream s = l.accept()) {
+            assertEquals(Duration.ZERO, c.readTimeout());
+            c.readTimeout(Duration.ofMillis(50));
+            byte[] b = new byte[8];
+            for (int i = 0; i < 3; i++) {
+                SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> c.read(b));
+                assertTrue(e.getMessage().startsWith("read(fd="), e.getMessage());
+            }
+            s.writeAll("late".getBytes());
+            c.readTimeout(Duration.ofSeconds(30));
+            byte[] got = new byte[4];
+            c.readFully(got, 0, 4);
+            assertArrayEquals("late".getBytes(), got, "the stream works after its reads timed out");
+            c.readTimeout(null);
+            assertEquals(Duration.ZERO, c.readTimeout());
+            assertThrows(IllegalArgumentException.class, () -> c.readTimeout(Duration.ofMillis(-1)));
+        }
+        return null;
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
     void shouldRejectUseAfterCloseAndAllowDoubleClose(Backend backend) throws Exception {
         run(backend, () -> {
             try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
