@@ -142,6 +142,15 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * io_uring: a connection that has started {@code ops} operations is registered as a fixed file, so
+         * its later operations skip the kernel's fd lookup (0: never). Default 64.
+         */
+        public Builder fixedFilesAfter(int ops) {
+            this.loopOptions = loopOptions.withFixedFilesAfterOps(ops);
+            return this;
+        }
+
         /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
         public Builder blockedLoopThreshold(Duration threshold) {
             this.blockedThreshold = threshold;

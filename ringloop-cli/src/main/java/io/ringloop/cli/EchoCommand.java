@@ -58,6 +58,10 @@ public final class EchoCommand implements Callable<Integer> {
             description = "io_uring: one armed multishot RECV per connection (default: ${DEFAULT-VALUE})")
     boolean multishotReceive = true;
 
+    @Option(names = "--fixed-files-after", description = "io_uring: register a connection as a fixed file after "
+            + "this many operations, 0 = never (default: ${DEFAULT-VALUE})")
+    int fixedFilesAfter = 64;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
     boolean pin;
 
@@ -74,7 +78,7 @@ public final class EchoCommand implements Callable<Integer> {
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
                 .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L)
-                .multishotReceive(multishotReceive).name("echo").start()) {
+                .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound;
             if (callback) {

@@ -131,7 +131,7 @@ final class IoUringAcceptor {
         Listener l = get(listener);
         if (l.readyCount() > 0) {
             int fd = l.popReady();
-            engine.fds.opened(fd);
+            engine.fds.openedStream(fd);
             return fd;
         }
         l.pushWaiter(engine.begin(listener, completion, KIND_WAITER, null));
@@ -176,7 +176,7 @@ final class IoUringAcceptor {
         } else if (res >= 0) {
             long waiter = l.popWaiter(engine.ops);
             if (waiter != NONE) {
-                engine.fds.opened(res);
+                engine.fds.openedStream(res);
                 engine.finish(waiter).complete(res);
                 ran = true;
             } else {

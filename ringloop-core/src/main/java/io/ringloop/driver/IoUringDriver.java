@@ -3,6 +3,7 @@ package io.ringloop.driver;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringBufRing;
+import io.ringloop.sys.IoUringFileTable;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
@@ -55,6 +56,9 @@ public final class IoUringDriver implements Driver {
     private static final long CANCEL_TOKEN = -3L;
     /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
     private static final long TIMEOUT_TOKEN = -4L;
+
+    /** Slots of the fixed-file table; sockets with higher fd numbers use their fd as usual. */
+    static final int FIXED_FILE_SLOTS = 16384;
 
     /** Bound on completions run by one poll; the rest wait for the next. */
     private static final int MAX_COMPLETIONS_PER_POLL = 4096;
@@ -183,6 +187,29 @@ public final class IoUringDriver implements Driver {
         return supported || minBytes <= 0;
     }
 
+    /**
+     * Registers each stream socket as a fixed file once it has started {@code afterOps} operations (0: no
+     * more registrations). The first call with {@code afterOps > 0} registers a sparse table of
+     * {@value #FIXED_FILE_SLOTS} slots, fd = slot. Returns false when the kernel refused the table.
+     */
+    public boolean fixedFilesAfter(int afterOps) {
+        IoUringFileTable table = engine.fixedFiles();
+        if (afterOps > 0 && table == null) {
+            try {
+                table = IoUringFileTable.register(cs, ring.fd(), arena, FIXED_FILE_SLOTS);
+            } catch (IOException e) {
+                return false; // before Linux 5.19, or RLIMIT_NOFILE below the table's size
+            }
+        }
+        engine.useFixedFiles(table, afterOps);
+        return afterOps <= 0 || table != null;
+    }
+
+    /** Tests: sockets registered as fixed files now. */
+    int fixedFileCount() {
+        return engine.fixedFileCount();
+    }
+
     /** Tests: the multishot accept queue's limit per listener. */
     void acceptQueueLimit(int limit) {
         acceptor.readyLimit(limit);
@@ -227,8 +254,11 @@ public final class IoUringDriver implements Driver {
     public int socket(int family, int type) {
         int fd = sockets.socket(family, type);
         if (fd >= 0) {
-            fds.opened(fd);
-            fds.datagram(fd, type == SOCK_DGRAM);
+            if (type == SOCK_STREAM) {
+                fds.openedStream(fd);
+            } else {
+                fds.opened(fd);
+            }
         }
         return fd;
     }
@@ -274,6 +304,7 @@ public final class IoUringDriver implements Driver {
             return -Errno.EBADF;
         }
         fds.closed(handle); // from here on, new operations on the handle fail with EBADF
+        engine.unfix(handle); // the table's reference would keep the socket open past its close
         if (acceptor != null) {
             acceptor.closeListener(handle);
         }
@@ -298,13 +329,14 @@ public final class IoUringDriver implements Driver {
             multishot.forget(handle);
         }
         fds.closed(handle); // forgotten, not closed: another loop's driver adopts it
+        engine.unfix(handle);
         return handle;
     }
 
     @Override
     public int adopt(Object detached) {
         int fd = (Integer) detached;
-        fds.opened(fd);
+        fds.openedStream(fd); // only stream connections move between loops
         return fd;
     }
 
@@ -609,7 +641,9 @@ public final class IoUringDriver implements Driver {
         boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND
                 || kind == IoUringFiles.KIND_READ;
         memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
-        if ((kind == KIND_ACCEPT || kind == IoUringFiles.KIND_OPEN) && res >= 0) {
+        if (kind == KIND_ACCEPT && res >= 0) {
+            fds.openedStream(res);
+        } else if (kind == IoUringFiles.KIND_OPEN && res >= 0) {
             fds.opened(res);
         }
         Completion c = engine.finish(ud);

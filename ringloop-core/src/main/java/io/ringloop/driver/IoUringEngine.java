@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
+import io.ringloop.sys.IoUringFileTable;
 import io.ringloop.sys.IoUringRing;
 import java.lang.foreign.MemorySegment;
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,9 @@ final class IoUringEngine {
     }
 
     private final CqeHandler handler;
+    /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
+    private IoUringFileTable fixedFiles;
+    private int fixedAfterOps;
 
     IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
         this.ring = ring;
@@ -38,8 +42,38 @@ final class IoUringEngine {
         return (int) token;
     }
 
+    /**
+     * Stream sockets that reach {@code afterOps} operations get a slot in {@code table} (0: none do), so the
+     * rest of their operations skip the kernel's fd lookup. A connection that lives for a few operations
+     * never pays the two registration calls.
+     */
+    void useFixedFiles(IoUringFileTable table, int afterOps) {
+        fixedFiles = table; // kept once set: fds already in it are still used, and removed at their close
+        fixedAfterOps = table == null ? 0 : Math.max(0, afterOps);
+        ring.useFixedFiles(table);
+    }
+
+    IoUringFileTable fixedFiles() {
+        return fixedFiles;
+    }
+
+    /** Empties {@code fd}'s fixed-file slot, if it has one: before it closes or leaves this ring. */
+    void unfix(int fd) {
+        if (fixedFiles != null) {
+            fixedFiles.remove(fd);
+        }
+    }
+
+    /** Files registered now. */
+    int fixedFileCount() {
+        return fixedFiles == null ? 0 : fixedFiles.count();
+    }
+
     /** Makes room for one SQE, claims a slot and counts the operation against its fd; returns the token. */
     long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
+        if (fixedAfterOps > 0 && fds.isStream(handle) && fds.use(handle) == fixedAfterOps) {
+            fixedFiles.add(handle); // a failure (fd beyond the table) leaves it unregistered, which still works
+        }
         ensureSqSpace();
         long token = ops.claim(completion, handle, kind, buffer);
         memory.ensureSlot(slot(token));

@@ -9,8 +9,14 @@ import java.util.Arrays;
 final class IoUringFdTable {
     private boolean[] open = new boolean[256];
     private int[] pending = new int[256];
-    /** A datagram socket: its reads keep message boundaries, so they never go through multishot receive. */
-    private boolean[] datagram = new boolean[256];
+    /**
+     * A stream socket (made by socket(SOCK_STREAM), accepted or adopted): its reads may read ahead (multishot
+     * receive) and it may be registered as a fixed file. Not for datagram sockets, whose reads keep message
+     * boundaries, nor for files, which close through the ring.
+     */
+    private boolean[] stream = new boolean[256];
+    /** Operations started on the fd since it opened (capped): a long-lived connection earns a fixed file. */
+    private int[] uses = new int[256];
     private int openCount;
 
     boolean isOpen(int fd) {
@@ -23,9 +29,11 @@ final class IoUringFdTable {
             int n = Math.max(fd + 1, open.length * 2);
             open = Arrays.copyOf(open, n);
             pending = Arrays.copyOf(pending, n);
-            datagram = Arrays.copyOf(datagram, n);
+            stream = Arrays.copyOf(stream, n);
+            uses = Arrays.copyOf(uses, n);
         }
-        datagram[fd] = false;
+        stream[fd] = false;
+        uses[fd] = 0;
         if (!open[fd]) {
             open[fd] = true;
             openCount++;
@@ -38,13 +46,23 @@ final class IoUringFdTable {
         openCount--;
     }
 
-    void datagram(int fd, boolean isDatagram) {
-        datagram[fd] = isDatagram;
+    /** {@link #opened} for a stream socket. */
+    void openedStream(int fd) {
+        opened(fd);
+        stream[fd] = true;
     }
 
-    /** Whether a stream read on {@code fd} (open, not a datagram socket) may read ahead. */
     boolean isStream(int fd) {
-        return !datagram[fd];
+        return fd >= 0 && fd < stream.length && stream[fd];
+    }
+
+    /** Counts an operation on stream socket {@code fd}: how many so far (it stops counting at a million). */
+    int use(int fd) {
+        int n = uses[fd];
+        if (n < 1_000_000) {
+            uses[fd] = ++n;
+        }
+        return n;
     }
 
     int openCount() {

@@ -106,6 +106,9 @@ final class Drivers {
                     d.zeroCopyWrites(options.zeroCopyMinBytes());
                 }
                 d.multishotReceive(options.multishotReceive());
+                if (options.fixedFilesAfterOps() > 0) {
+                    d.fixedFilesAfter(options.fixedFilesAfterOps()); // refused: sockets use their fds as usual
+                }
                 yield d;
             }
             case NIO -> new NioDriver();

@@ -129,6 +129,8 @@ public final class IoUring {
     public static final int CQE_F_NOTIF = 1 << 3;
 
     // ---- sqe->flags ----
+    /** {@code sqe->fd} is an index into the registered-file table ({@link IoUringFileTable}). */
+    public static final int IOSQE_FIXED_FILE = 1;
     /** The next SQE runs only after this one (for LINK_TIMEOUT: bounds this one). */
     public static final int IOSQE_IO_LINK = 1 << 2;
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;

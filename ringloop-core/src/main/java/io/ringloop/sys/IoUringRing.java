@@ -94,6 +94,17 @@ public final class IoUringRing implements AutoCloseable {
     /** Created with IORING_SETUP_R_DISABLED and not yet enabled (see {@link #enableRings}). */
     private boolean disabled;
     private long enterCount;
+    /** Registered files: SQEs of data operations on them get IOSQE_FIXED_FILE; null when none. */
+    private IoUringFileTable fixedFiles;
+    /** Opcodes that take IOSQE_FIXED_FILE here: socket data transfers, never close or cancel. */
+    private static final boolean[] FIXED_FILE_OPS = new boolean[PROBE_OPS];
+
+    static {
+        for (int op : new int[] {1, 2, IoUring.OP_SENDMSG, IoUring.OP_RECVMSG, IoUring.OP_SEND, IoUring.OP_RECV,
+                IoUring.OP_SEND_ZC, IoUring.OP_SENDMSG_ZC}) {
+            FIXED_FILE_OPS[op] = true; // 1, 2: READV, WRITEV
+        }
+    }
 
     private IoUringRing(Arena arena, MemorySegment cs, int fd, MemorySegment params) throws IOException {
         this.arena = arena;
@@ -268,7 +279,15 @@ public final class IoUringRing implements AutoCloseable {
         s.set(JAVA_INT, base + IoUring.SQE_LEN, len);
         s.set(JAVA_INT, base + IoUring.SQE_OP_FLAGS, opFlags);
         s.set(JAVA_LONG, base + IoUring.SQE_USER_DATA, userData);
+        if (fixedFiles != null && FIXED_FILE_OPS[opcode] && fixedFiles.isRegistered(fd)) {
+            s.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) IoUring.IOSQE_FIXED_FILE); // slot fd holds fd
+        }
         sqTail++;
+    }
+
+    /** From now on, data operations on the fds registered in {@code table} go through it. */
+    public void useFixedFiles(IoUringFileTable table) {
+        fixedFiles = table;
     }
 
     /**
@@ -298,7 +317,8 @@ public final class IoUringRing implements AutoCloseable {
                                     long userData) {
         prepare(opcode, fd, MemorySegment.NULL, len, 0, opFlags, ioprio, userData);
         long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
-        sqes.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) IoUring.IOSQE_BUFFER_SELECT);
+        byte flags = sqes.get(JAVA_BYTE, base + IoUring.SQE_FLAGS);
+        sqes.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) (flags | IoUring.IOSQE_BUFFER_SELECT));
         sqes.set(JAVA_SHORT, base + IoUring.SQE_BUF_INDEX, (short) bufGroup);
     }
 

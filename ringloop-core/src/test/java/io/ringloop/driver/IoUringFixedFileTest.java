@@ -1,0 +1,93 @@
+package io.ringloop.driver;
+
+import static io.ringloop.driver.IoUringTestSupport.Recorder;
+import static io.ringloop.driver.IoUringTestSupport.openFds;
+import static io.ringloop.driver.IoUringTestSupport.tcpPair;
+import static io.ringloop.driver.IoUringTestSupport.transfer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ringloop.sys.Errno;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Stream sockets registered as fixed files after a few operations (IoUringFileTable). */
+class IoUringFixedFileTest {
+    @BeforeEach
+    void requireIoUring() {
+        assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
+    }
+
+    private static IoUringDriver driver(boolean multishot) throws IOException {
+        IoUringDriver d = new IoUringDriver(64);
+        if (!d.fixedFilesAfter(4)) {
+            d.close();
+            assumeTrue(false, "kernel refused a sparse fixed-file table");
+        }
+        d.multishotReceive(multishot);
+        return d;
+    }
+
+    @ParameterizedTest(name = "multishot receive {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldMoveDataThroughFixedFilesAndReallyCloseThem(boolean multishot) throws IOException {
+        long before = openFds();
+        try (IoUringDriver d = driver(multishot)) {
+            int[] p = tcpPair(d);
+            assertEquals(0, d.fixedFileCount(), "registered before it earned it");
+            byte[] data = new byte[300_000];
+            new Random(11).nextBytes(data);
+            MemorySegment in = MemorySegment.ofArray(new byte[data.length]);
+            transfer(d, p[1], MemorySegment.ofArray(data), p[2], in); // many reads and writes: both register
+            assertArrayEquals(data, in.toArray(ValueLayout.JAVA_BYTE));
+            assertEquals(2, d.fixedFileCount());
+            transfer(d, p[2], MemorySegment.ofArray(data), p[1], in); // and back, through the fixed slots
+            assertArrayEquals(data, in.toArray(ValueLayout.JAVA_BYTE));
+
+            // Closing a registered socket must really close it: the peer sees the end of the stream.
+            assertEquals(0, d.close(p[2]));
+            assertEquals(1, d.fixedFileCount());
+            Recorder r = new Recorder();
+            int eof = IoUringTestSupport.read(d, p[1], MemorySegment.ofArray(new byte[8]), r);
+            assertEquals(0, eof, () -> Errno.describe(eof));
+        }
+        assertEquals(before, openFds(), "a descriptor outlived the driver");
+    }
+
+    /** Single-shot reads: a connection whose multishot receive is armed does not move (see detach). */
+    @org.junit.jupiter.api.Test
+    void shouldGiveUpTheSlotWhenAConnectionMovesToAnotherRing() throws IOException {
+        try (IoUringDriver a = driver(false); IoUringDriver b = driver(false)) {
+            int[] p = tcpPair(a);
+            byte[] data = new byte[20_000];
+            // Each round trip costs each side at least one SQE (a write; a read that waits): both earn a slot.
+            for (int round = 0; round < 20 && a.fixedFileCount() < 2; round++) {
+                transfer(a, p[1], MemorySegment.ofArray(data), p[2], MemorySegment.ofArray(new byte[data.length]));
+                transfer(a, p[2], MemorySegment.ofArray(data), p[1], MemorySegment.ofArray(new byte[data.length]));
+            }
+            assertEquals(2, a.fixedFileCount());
+            Object moved = a.detach(p[2]);
+            assertNotNull(moved);
+            assertEquals(1, a.fixedFileCount());
+            int fd = b.adopt(moved);
+            Recorder w = new Recorder();
+            assertEquals(Driver.PENDING, a.write(p[1], MemorySegment.ofArray(new byte[] {42}), w));
+            assertEquals(1, IoUringTestSupport.await(a, w));
+            Recorder r = new Recorder();
+            MemorySegment one = MemorySegment.ofArray(new byte[1]);
+            int n = IoUringTestSupport.read(b, fd, one, r);
+            assertEquals(1, n, () -> Errno.describe(n));
+            assertEquals(42, one.get(ValueLayout.JAVA_BYTE, 0));
+            assertTrue(b.fixedFileCount() <= 1);
+            assertEquals(0, b.close(fd));
+        }
+    }
+}
