@@ -189,6 +189,45 @@ class VectoredIoTest {
         assertArrayEquals(expected, dst.toArray(ValueLayout.JAVA_BYTE));
     }
 
+    /**
+     * Reads of more heap bytes than one call stages: each readv's count is a prefix of its buffers' concatenation
+     * (filled in order, cut where staging ends), so concatenating those prefixes gives back the stream.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "epoll", "nio"})
+    void shouldFillBuffersInOrderWhenHeapStagingCutsTheRead(String backend) throws IOException {
+        Driver d = open(backend);
+        Pair p = connectPair(d, listen(d));
+        byte[] data = random(400_000, 9);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        MemorySegment src = MemorySegment.ofArray(data);
+        long written = 0;
+        Recorder w = new Recorder();
+        Recorder r = new Recorder();
+        for (int rounds = 0; received.size() < data.length; rounds++) {
+            assertTrue(rounds < 100_000, "transfer did not finish");
+            if (written < data.length && !w.isPending()) {
+                int res = d.write(p.client(), src.asSlice(written), w);
+                written += res == Driver.PENDING ? 0 : res;
+            }
+            MemorySegment[] parts = {
+                MemorySegment.ofArray(new byte[100_000]), arena.allocate(10), MemorySegment.ofArray(new byte[50_000]),
+            };
+            int n = d.readv(p.server(), parts, r);
+            if (n == Driver.PENDING) {
+                pollUntil(d, () -> !r.results.isEmpty());
+                n = r.results.removeFirst();
+            }
+            assertTrue(n > 0, "readv: " + Errno.describe(n));
+            received.write(concat(parts), 0, n);
+            for (int res : List.copyOf(w.results)) {
+                written += res;
+            }
+            w.results.clear();
+        }
+        assertArrayEquals(data, received.toByteArray());
+    }
+
     /** The parts after the first {@code skip} bytes of their concatenation. */
     private static MemorySegment[] rest(MemorySegment[] parts, long skip) {
         int i = 0;

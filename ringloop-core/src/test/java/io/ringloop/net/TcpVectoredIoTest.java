@@ -170,6 +170,27 @@ class TcpVectoredIoTest {
         });
     }
 
+    /** From a thread that is not the loop's: each call is posted to the loop and the thread parks. */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldScatterAndGatherFromAThreadOffTheLoop(Backend backend) throws Exception {
+        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start();
+             TcpListener l = rt.blockOn(() -> TcpListener.bind(ANY_LOCAL));
+             TcpStream c = rt.blockOn(() -> TcpStream.connect(l.localAddress()));
+             TcpStream s = rt.blockOn(l::accept)) {
+            c.writeAll(ByteBuffer.wrap("off ".getBytes()), direct("the ".getBytes()),
+                    ByteBuffer.wrap("loop".getBytes()));
+            ByteBuffer a = ByteBuffer.allocateDirect(4);
+            ByteBuffer b = ByteBuffer.allocate(8);
+            long got = 0;
+            while (got < 12) {
+                got += s.read(a, b);
+            }
+            assertEquals("off ", new String(MemorySegment.ofBuffer(a.flip()).toArray(ValueLayout.JAVA_BYTE)));
+            assertEquals("the loop", new String(b.array()));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldFailWritevToClosedPeerNamingCallAndErrno(Backend backend) throws Exception {
