@@ -143,6 +143,39 @@ public interface Driver extends AutoCloseable {
     }
 
     /**
+     * Most buffers one {@link #readv}/{@link #writev} takes. Ours, not the kernel's IOV_MAX (1024): 64 iovecs are
+     * 1 KiB, the iovec memory io_uring keeps per operation slot, and more than a stream needs per call.
+     */
+    int MAX_IOVECS = 64;
+
+    /**
+     * Scatter read: fills {@code buffers} in order, each completely before the next (like {@code readv(2)}).
+     * The result is the total count, 0 at end of stream, {@code -errno} or {@link #PENDING}, under the rules
+     * of {@link #read(int, MemorySegment, Completion)}; the count may be less than the buffers hold.
+     *
+     * <p>At most {@link #MAX_IOVECS} buffers, heap or native, none read-only; empty ones are allowed. When all
+     * are empty the result is 0 at once (as for an empty {@link #read}). Neither the array nor the buffers may
+     * change, and native buffers must stay alive, until the completion. A backend may move fewer bytes than
+     * asked: heap buffers go through a bounded native staging area (64 KiB per call), and a call never moves
+     * more than {@code Integer.MAX_VALUE} bytes.
+     *
+     * @throws NullPointerException when {@code buffers} or one of its elements is null
+     * @throws IllegalArgumentException when there are more than {@link #MAX_IOVECS} buffers or one is read-only
+     */
+    int readv(int handle, MemorySegment[] buffers, Completion completion);
+
+    /**
+     * Gather write: sends {@code buffers} in order as one byte stream (like {@code writev(2)}, but never raising
+     * SIGPIPE: a peer that has gone gives {@code -EPIPE} or {@code -ECONNRESET}). The result is the total
+     * count written (may be fewer), {@code -errno} or {@link #PENDING}; the rules on the array and buffers are
+     * those of {@link #readv}, except that read-only buffers are fine.
+     *
+     * @throws NullPointerException when {@code buffers} or one of its elements is null
+     * @throws IllegalArgumentException when there are more than {@link #MAX_IOVECS} buffers
+     */
+    int writev(int handle, MemorySegment[] buffers, Completion completion);
+
+    /**
      * Receives one datagram into {@code buffer}; the sender's {@code sockaddr} is written to
      * {@code senderAddress} (at least 128 bytes, native) for {@link io.ringloop.sys.SockAddr#decode}.
      * Returns the datagram's length (truncated to the buffer).

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * is cleared by EAGAIN or by a short read, which on a stream socket means the receive queue is drained. An
  * operation on an fd known not to be ready skips the syscall that would only return EAGAIN.
  *
- * <p>One pending read-side op (read, accept, receiveFrom) and one write-side op (write, connect, sendTo)
- * per fd at a time, as with any stream.
+ * <p>One pending read-side op (read, readv, accept, receiveFrom) and one write-side op (write, writev, connect,
+ * sendTo) per fd at a time, as with any stream. Scatter/gather tries live in {@link EpollVectors}.
  */
 public final class EpollDriver implements Driver {
     private static final int ACCEPT = 1;
@@ -35,6 +35,8 @@ public final class EpollDriver implements Driver {
     private static final int WRITE = 4;
     private static final int RECV_FROM = 5;
     private static final int SEND_TO = 6;
+    private static final int READV = 7;
+    private static final int WRITEV = 8;
 
     private static final int READABLE = 1;
     private static final int WRITABLE = 2;
@@ -58,6 +60,7 @@ public final class EpollDriver implements Driver {
     private final MemorySegment addrScratch;
     private final MemorySegment addrLenScratch;
     private final LinuxSockets sockets;
+    private final EpollVectors vectors;
     private final OpTable ops = new OpTable(256);
     private final int epfd;
     private final int wakeFd;
@@ -84,6 +87,7 @@ public final class EpollDriver implements Driver {
         addrScratch = arena.allocate(SockAddr.MAX_SIZE, 8);
         addrLenScratch = arena.allocate(4, 4);
         sockets = new LinuxSockets(cs, arena.allocate(SockAddr.MAX_SIZE, 8));
+        vectors = new EpollVectors(arena, cs);
         int ep = Epoll.create1(cs, Epoll.EPOLL_CLOEXEC);
         if (ep < 0) {
             arena.close();
@@ -274,6 +278,24 @@ public final class EpollDriver implements Driver {
         return writeSide(handle, WRITE, buffer, span(offset, length), null, completion);
     }
 
+    @Override
+    public int readv(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, true);
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return total == 0 ? 0 : readSide(handle, READV, null, 0, buffers, completion);
+    }
+
+    @Override
+    public int writev(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, false);
+        if (!isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return total == 0 ? 0 : writeSide(handle, WRITEV, null, 0, buffers, completion);
+    }
+
     /** Offset and length of a buffer region packed into one long, so a retry needs no slice object. */
     private static long span(long offset, int length) {
         if (offset < 0 || offset > Integer.MAX_VALUE || length < 0) {
@@ -360,13 +382,14 @@ public final class EpollDriver implements Driver {
             case READ -> {
                 int want = (int) span;
                 r = Libc.read(cs, fd, at(buffer, span), want);
-                if (r >= 0 && r < want && (fds.state[fd] & HANGUP) == 0) {
-                    // Short read on a stream: drained. The next read waits for the edge instead of paying
-                    // for a syscall that would return EAGAIN.
-                    fds.state[fd] &= ~READABLE;
-                }
+                drainedIfShort(fd, r, want);
+            }
+            case READV -> {
+                r = vectors.readv(fd, (MemorySegment[]) extra);
+                drainedIfShort(fd, r, vectors.offeredBytes());
             }
             case WRITE -> r = Socket.send(cs, fd, at(buffer, span), (int) span, Socket.MSG_NOSIGNAL);
+            case WRITEV -> r = vectors.writev(fd, (MemorySegment[]) extra);
             case ACCEPT -> {
                 r = Socket.accept4(cs, fd);
                 if (r >= 0) {
@@ -382,9 +405,20 @@ public final class EpollDriver implements Driver {
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
         if (r == -Errno.EAGAIN) {
-            fds.state[fd] &= (kind == WRITE || kind == SEND_TO || kind == CONNECT) ? ~WRITABLE : ~READABLE;
+            fds.state[fd] &= (kind == WRITE || kind == WRITEV || kind == SEND_TO || kind == CONNECT)
+                    ? ~WRITABLE : ~READABLE;
         }
         return r;
+    }
+
+    /**
+     * A read that got fewer bytes than it offered on a stream: drained. The next read waits for the edge instead
+     * of paying for a syscall that would return EAGAIN.
+     */
+    private void drainedIfShort(int fd, int r, long offeredBytes) {
+        if (r >= 0 && r < offeredBytes && (fds.state[fd] & HANGUP) == 0) {
+            fds.state[fd] &= ~READABLE;
+        }
     }
 
     /**

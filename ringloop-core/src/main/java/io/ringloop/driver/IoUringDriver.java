@@ -83,6 +83,8 @@ public final class IoUringDriver implements Driver {
     private final IoUringZeroCopySends zeroCopy;
     /** Multishot accept state; null when every accept is its own SQE. */
     private final IoUringAcceptor acceptor;
+    /** readv/writev as RECVMSG/SENDMSG with per-slot iovecs. */
+    private final IoUringVectors vectors;
 
     private final IoUringWaker waker;
 
@@ -142,6 +144,7 @@ public final class IoUringDriver implements Driver {
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
         files = new IoUringFiles(engine, r, memory, fds);
+        vectors = new IoUringVectors(engine, a);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
                 ? IoUringProvidedReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
@@ -238,9 +241,9 @@ public final class IoUringDriver implements Driver {
         return multishot;
     }
 
-    /** Native bytes held by bounce buffers for heap transfers (reused; freed at close). */
+    /** Native bytes held by bounce buffers for heap transfers and readv/writev staging (reused; freed at close). */
     long bounceAllocatedBytes() {
-        return memory.bounceAllocatedBytes();
+        return memory.bounceAllocatedBytes() + vectors.stagingAllocatedBytes();
     }
 
     /** The io_uring_setup flags the kernel accepted. */
@@ -524,6 +527,20 @@ public final class IoUringDriver implements Driver {
     }
 
     @Override
+    public int readv(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, true);
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : total == 0 ? 0 : vectors.readv(handle, buffers, completion);
+    }
+
+    @Override
+    public int writev(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, false);
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : total == 0 ? 0 : vectors.writev(handle, buffers, completion);
+    }
+
+    @Override
     public boolean cancel(Completion completion) {
         long token = completion.token;
         if (token == Completion.IDLE || ops.lookup(token) != completion) {
@@ -634,6 +651,8 @@ public final class IoUringDriver implements Driver {
             res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
         } else if (kind == IoUringProvidedReads.KIND) {
             res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
+        } else if (IoUringVectors.isVectorKind(kind)) {
+            res = vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
         }
         if (res == PENDING) {
             return false;

@@ -49,6 +49,9 @@ final class NioChannel {
     MemorySegment senderAddress;
     /** Target of the pending sendTo; null for the connected peer. */
     InetSocketAddress sendTarget;
+    /** Buffers of the pending readv / writev. */
+    MemorySegment[] readBuffers;
+    MemorySegment[] writeBuffers;
 
     /**
      * Readiness cache, as an edge-triggered reactor keeps one: false after an attempt would have blocked or a
@@ -61,11 +64,42 @@ final class NioChannel {
 
     final NioBufferView readView = new NioBufferView();
     final NioBufferView writeView = new NioBufferView();
+    /** Made at the direction's first readv / writev. */
+    private NioVectors readVectors;
+    private NioVectors writeVectors;
 
     NioChannel(int handle, ProtocolFamily family, int kind) {
         this.handle = handle;
         this.family = family;
         this.kind = kind;
+    }
+
+    NioVectors readVectors() {
+        if (readVectors == null) {
+            readVectors = new NioVectors();
+        }
+        return readVectors;
+    }
+
+    NioVectors writeVectors() {
+        if (writeVectors == null) {
+            writeVectors = new NioVectors();
+        }
+        return writeVectors;
+    }
+
+    /** Forgets the callers' memory this channel still references (on close). */
+    void clearBuffers() {
+        readView.clear();
+        writeView.clear();
+        readBuffers = null;
+        writeBuffers = null;
+        if (readVectors != null) {
+            readVectors.clear();
+        }
+        if (writeVectors != null) {
+            writeVectors.clear();
+        }
     }
 
     /** The interest bit of the read side: {@code OP_ACCEPT} for a listener, else {@code OP_READ}. */

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * <p><b>Readiness.</b> Like the epoll driver: an operation first tries the channel call (unless the readiness
  * cache says it would block), and only when that would block does it take an {@link OpTable} slot, add its
  * interest bit and return {@link #PENDING}; {@link #poll} retries it when the selector reports the direction
- * ready. One read-side op (read, accept, receiveFrom) and one write-side op (write, connect, sendTo) may be
- * pending per handle; another gets {@code -EBUSY}.
+ * ready. One read-side op (read, readv, accept, receiveFrom) and one write-side op (write, writev, connect,
+ * sendTo) may be pending per handle; another gets {@code -EBUSY}. Scatter/gather: {@link NioVectors}.
  *
  * <p><b>Interest</b> changes cost an {@code epoll_ctl} at the next select, so they are made only when needed.
  * Read interest is dropped lazily, when the selector reports a socket readable that has no read pending: a
@@ -51,6 +51,8 @@ public final class NioDriver implements Driver {
     private static final int WRITE = NioOps.WRITE;
     private static final int RECV_FROM = NioOps.RECV_FROM;
     private static final int SEND_TO = NioOps.SEND_TO;
+    private static final int READV = NioOps.READV;
+    private static final int WRITEV = NioOps.WRITEV;
     private static final int AGAIN = NioOps.AGAIN;
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
     private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
@@ -164,8 +166,7 @@ public final class NioDriver implements Driver {
         long pendingWrite = ch.writeToken;
         ch.readToken = NioChannel.NO_OP;
         ch.writeToken = NioChannel.NO_OP;
-        ch.readView.clear();
-        ch.writeView.clear();
+        ch.clearBuffers();
         int r = 0;
         if (ch.channel != null) {
             try {
@@ -270,6 +271,28 @@ public final class NioDriver implements Driver {
         return writeSide(ch, SEND_TO, buffer, completion);
     }
 
+    @Override
+    public int readv(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, true);
+        NioChannel ch = handles.get(handle);
+        if (ch == null || ch.readToken != NioChannel.NO_OP) {
+            return ch == null ? -Errno.EBADF : -Errno.EBUSY;
+        }
+        ch.readBuffers = buffers;
+        return total == 0 ? 0 : readSide(ch, READV, null, completion);
+    }
+
+    @Override
+    public int writev(int handle, MemorySegment[] buffers, Completion completion) {
+        long total = Iovecs.check(buffers, false);
+        NioChannel ch = handles.get(handle);
+        if (ch == null || ch.writeToken != NioChannel.NO_OP) {
+            return ch == null ? -Errno.EBADF : -Errno.EBUSY;
+        }
+        ch.writeBuffers = buffers;
+        return total == 0 ? 0 : writeSide(ch, WRITEV, null, completion);
+    }
+
     private int readSide(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
         if (ch.readToken != NioChannel.NO_OP) {
             return -Errno.EBUSY;
@@ -304,7 +327,7 @@ public final class NioDriver implements Driver {
             return -Errno.ENOTCONN; // an unconnected stream has nothing to wait for
         }
         long token = ops.claim(completion, ch.handle, kind, buffer);
-        boolean readSide = kind == READ || kind == ACCEPT || kind == RECV_FROM;
+        boolean readSide = kind == READ || kind == READV || kind == ACCEPT || kind == RECV_FROM;
         if (readSide) {
             ch.readToken = token;
             setInterest(ch, ch.interestOps | ch.readInterest());

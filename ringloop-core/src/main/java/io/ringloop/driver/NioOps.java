@@ -27,6 +27,8 @@ final class NioOps {
     static final int WRITE = 4;
     static final int RECV_FROM = 5;
     static final int SEND_TO = 6;
+    static final int READV = 7;
+    static final int WRITEV = 8;
 
     /** The try would block; internal to the driver, never returned to a caller. */
     static final int AGAIN = -Errno.EAGAIN;
@@ -44,6 +46,8 @@ final class NioOps {
                 case CONNECT -> ((SocketChannel) ch.channel).finishConnect() ? 0 : AGAIN;
                 case RECV_FROM -> receive(ch, buffer);
                 case SEND_TO -> send(ch, buffer);
+                case READV -> NioVectors.read(ch, ch.readBuffers);
+                case WRITEV -> NioVectors.write(ch, ch.writeBuffers);
                 default -> -Errno.EINVAL;
             };
         } catch (IOException | RuntimeException e) {

@@ -10,6 +10,11 @@
  *   <li>Asynchronous {@code accept, connect, read, write, receiveFrom, sendTo}: a result at once, {@code -errno},
  *       or {@link io.ringloop.driver.Driver#PENDING} and later exactly one
  *       {@link io.ringloop.driver.Completion#complete} on the loop thread. EAGAIN never escapes.</li>
+ *   <li>Scatter/gather {@code readv, writev} over up to {@link io.ringloop.driver.Driver#MAX_IOVECS} heap or
+ *       native buffers, with the same result rules: one byte stream in buffer order, a total count that may be
+ *       short, 0 at end of stream for {@code readv}, and no SIGPIPE from {@code writev} (EPIPE instead).
+ *       Native buffers go to the kernel in place through driver-owned iovec memory; heap ones through a
+ *       native staging copy (see {@code Iovecs}).</li>
  *   <li>{@code cancel} that never loses data: the completion still comes once, with {@code -ECANCELED} or with
  *       the real result if that raced the cancel.</li>
  *   <li>{@code poll(timeoutNs)} (flush + wait + dispatch in one call) and a thread-safe {@code wakeup()} whose

@@ -31,6 +31,11 @@ import java.util.concurrent.CompletionStage;
  * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
  * {@link CompletionStage} for convenience (one allocation per operation).
  *
+ * <p><b>Scatter/gather</b> ({@link #write(ByteBuffer...)}, {@link #read(ByteBuffer...)},
+ * {@link #writeAll(MemorySegment...)} ...): several buffers in one system call or submission, in order, as
+ * {@code GatheringByteChannel} and {@code ScatteringByteChannel} do; any number of buffers (one call takes up to
+ * {@link Driver#MAX_IOVECS}).
+ *
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
  * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
  */
@@ -267,6 +272,79 @@ public final class TcpStream implements AutoCloseable {
         return read && r == 0 ? -1 : r;
     }
 
+    // ---- scatter/gather, blocking style (TcpVectors) ----
+
+    /** Gathering write of some of {@code srcs}' remaining bytes, in order: the count; positions advance. */
+    public long write(ByteBuffer... srcs) throws IOException {
+        return TcpVectors.write(this, srcs, 0, srcs.length);
+    }
+
+    /** {@link #write(ByteBuffer...)} of {@code srcs[offset, offset+length)}. */
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return TcpVectors.write(this, srcs, offset, length);
+    }
+
+    /** Writes every remaining byte of {@code srcs}, in order. */
+    public void writeAll(ByteBuffer... srcs) throws IOException {
+        TcpVectors.writeAll(this, srcs);
+    }
+
+    /** Scattering read into {@code dsts}' remaining space, filling each before the next: the count, -1 at end. */
+    public long read(ByteBuffer... dsts) throws IOException {
+        return TcpVectors.read(this, dsts, 0, dsts.length);
+    }
+
+    /** {@link #read(ByteBuffer...)} into {@code dsts[offset, offset+length)}. */
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        return TcpVectors.read(this, dsts, offset, length);
+    }
+
+    /** Gathering write of whole segments, in order: the count written (may be fewer than all). */
+    public long write(MemorySegment... srcs) throws IOException {
+        return TcpVectors.transfer(this, false, srcs, 0, 0);
+    }
+
+    /** Writes all of every segment, in order. */
+    public void writeAll(MemorySegment... srcs) throws IOException {
+        TcpVectors.writeAll(this, srcs);
+    }
+
+    /** Scattering read into whole segments, filling each before the next: the count, or -1 at end of stream. */
+    public long read(MemorySegment... dsts) throws IOException {
+        return TcpVectors.transfer(this, true, dsts, 0, 0);
+    }
+
+    /**
+     * One readv/writev of at most {@link Driver#MAX_IOVECS} segments holding at least one byte: the count, -1 at
+     * end of stream. The array is not changed by anyone until the driver completes: the caller waits for that.
+     */
+    int vectorIo(boolean read, MemorySegment[] segments) throws IOException {
+        ensureOpen();
+        for (MemorySegment m : segments) {
+            // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
+            if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(loop.thread()))) {
+                throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
+                        + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
+            }
+            if (read && m.isReadOnly()) {
+                throw new IllegalArgumentException("read: a buffer is read-only");
+            }
+        }
+        IoWaiter w = read ? readWaiter : writeWaiter;
+        String call = read ? "readv" : "writev";
+        int r;
+        if (Tasks.onCarrier(loop)) {
+            r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
+            r = w.finish(r, call);
+        } else {
+            r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call, 0);
+        }
+        if (r < 0) {
+            throw failure(call, r);
+        }
+        return read && r == 0 ? -1 : r;
+    }
+
     private IOException failure(String call, int r) {
         if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
             return new AsynchronousCloseException();
@@ -274,7 +352,7 @@ public final class TcpStream implements AutoCloseable {
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    void ensureOpen() throws ClosedChannelException {
         if (closed) {
             throw new ClosedChannelException();
         }

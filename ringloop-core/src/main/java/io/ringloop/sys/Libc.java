@@ -128,6 +128,28 @@ public final class Libc {
         iov.set(JAVA_LONG, index * IOVEC_SIZE + 8, buf.byteSize());
     }
 
+    /**
+     * Writes iovec {@code index} of {@code iov} over {@code length} bytes of native {@code buf} from
+     * {@code offset}, without the slice object {@link #iovec(MemorySegment, int, MemorySegment)} would need.
+     * {@code buf} may be {@link MemorySegment#NULL} with offset and length 0 (an empty iovec).
+     */
+    public static void iovec(MemorySegment iov, int index, MemorySegment buf, long offset, long length) {
+        if (!buf.isNative()) {
+            throw new IllegalArgumentException("an iovec needs native memory: " + buf);
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, buf.byteSize());
+        // SAFETY: [offset, offset + length) lies inside buf (checked above). The kernel uses the address only
+        // while the caller keeps buf alive: for the whole call (epoll), or until the CQE (io_uring, whose op
+        // table holds the buffers).
+        iov.set(JAVA_LONG, index * IOVEC_SIZE, buf.address() + offset);
+        iov.set(JAVA_LONG, index * IOVEC_SIZE + 8, length);
+    }
+
+    /** {@code iov_len} of iovec {@code index} of {@code iov}. */
+    public static long iovecLength(MemorySegment iov, int index) {
+        return iov.get(JAVA_LONG, index * IOVEC_SIZE + 8);
+    }
+
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
