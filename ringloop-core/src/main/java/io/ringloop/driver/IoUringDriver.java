@@ -530,7 +530,13 @@ public final class IoUringDriver implements Driver {
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, true);
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : total == 0 ? 0 : vectors.readv(handle, buffers, completion);
+        if (refused != 0 || total == 0) {
+            return refused;
+        }
+        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
+            return multishot.readv(handle, buffers, completion); // after what the multishot already received
+        }
+        return vectors.readv(handle, buffers, completion);
     }
 
     @Override

@@ -163,6 +163,54 @@ final class IoUringMultishotReads {
         }
     }
 
+    /**
+     * {@link #read} scattering into {@code buffers} (at least one byte of room in all). A waiting scatter
+     * read is filled across all its buffers when data arrives; if it has to go to the kernel alone (the ring
+     * ran dry) it reads into its first non-empty buffer only, a short read as readv(2) may return.
+     */
+    int readv(int fd, MemorySegment[] buffers, Completion completion) {
+        Stream s = get(fd);
+        if (s.waiter != NONE) {
+            return -Errno.EBUSY;
+        }
+        if (s.count > 0) {
+            return scatter(s, buffers);
+        }
+        if (s.end != OPEN) {
+            int r = s.end;
+            if (r < 0) {
+                s.end = OPEN;
+            }
+            return r;
+        }
+        MemorySegment first = null;
+        for (int i = 0; first == null; i++) {
+            first = buffers[i].byteSize() > 0 ? buffers[i] : null;
+        }
+        long token = engine.begin(fd, completion, KIND_WAITER, first);
+        engine.ops.setArg(token, IoUringOpMemory.kernelLength(first));
+        engine.ops.attach(token, buffers);
+        s.waiter = token;
+        if (s.multishot == NONE) {
+            receive(fd, s);
+        }
+        return Driver.PENDING;
+    }
+
+    /** Queued bytes into {@code buffers} in order: the count. */
+    private int scatter(Stream s, MemorySegment[] buffers) {
+        int done = 0;
+        for (MemorySegment b : buffers) {
+            int room = IoUringOpMemory.kernelLength(b);
+            int n = drain(s, b, 0, room);
+            done += n;
+            if (n < room) {
+                break; // the queue ran out
+            }
+        }
+        return done;
+    }
+
     private void arm(int fd, Stream s) {
         long token = engine.begin(fd, null, KIND_MULTISHOT, null);
         engine.ring.prepareBufferSelect(IoUring.OP_RECV, fd, 0, 0, IoUring.RECV_MULTISHOT, buffers.groupId(),
@@ -264,6 +312,9 @@ final class IoUringMultishotReads {
 
     /** Queued bytes into the waiting read's buffer: the count. */
     private int drainInto(Stream s) {
+        if (engine.ops.attachment(s.waiter) instanceof MemorySegment[] buffers) {
+            return scatter(s, buffers);
+        }
         long arg = engine.ops.arg(s.waiter);
         return drain(s, engine.ops.buffer(s.waiter), arg >>> 32, (int) arg);
     }
