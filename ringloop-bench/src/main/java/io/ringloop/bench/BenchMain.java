@@ -155,6 +155,7 @@ public final class BenchMain implements Callable<Integer> {
             System.err.println("note: ringloop servers skipped: " + ringloopMissing);
             chosenServers = chosenServers.stream().filter(s -> !s.isRingloop()).toList();
             plan = plan.stream().filter(p -> !p.server().isRingloop()).toList();
+            sweep = false; // its servers are ringloop's
             if (plan.isEmpty()) {
                 System.err.println("nothing left to run");
                 return 2;

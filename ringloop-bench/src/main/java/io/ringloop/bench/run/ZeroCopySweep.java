@@ -12,11 +12,12 @@ import java.util.Locale;
  * report's verdict is the smallest size from which on zero-copy is at least as fast and costs no more server
  * CPU per byte (see report.ZeroCopySummary).
  *
- * <p>The load is a few connections with a few messages in flight: enough to keep the echo busy, few enough
- * that the generator's one core is not the limit at the larger sizes. The echo reads whatever has arrived, so
- * at small sizes one read (and its write) carries several messages, and at large sizes a message can come in
- * several reads whose writes fall below the threshold and are copied: the report shows the zero-copy sends
- * per message the kernel counted (see RingCounters), so such a mix is visible, not hidden.
+ * <p>The load is a few connections with a few messages in flight each, the shape of a bulk transfer, and the
+ * same for both variants; where the generator's core is the limit (GEN-SATURATED), the CPU per byte still
+ * compares the two. The echo reads whatever has arrived, so at small sizes one read (and its write) carries
+ * several messages, and at large sizes a message can come in several reads whose writes fall below the
+ * threshold and are copied: the report shows the zero-copy sends per message the kernel counted (see
+ * RingCounters), so such a mix is visible, not hidden.
  *
  * <p>Not in the quick run (two server JVMs per size would break its one-minute budget); in {@code --full}.
  */
