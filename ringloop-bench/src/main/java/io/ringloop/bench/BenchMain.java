@@ -6,15 +6,18 @@ import io.ringloop.bench.report.HtmlReport;
 import io.ringloop.bench.report.Json;
 import io.ringloop.bench.report.Row;
 import io.ringloop.bench.report.TerminalTable;
+import io.ringloop.bench.report.ZeroCopySummary;
 import io.ringloop.bench.run.Cpus;
 import io.ringloop.bench.run.JvmLauncher;
 import io.ringloop.bench.run.MachineInfo;
+import io.ringloop.bench.run.PointPlan;
 import io.ringloop.bench.run.PointResult;
 import io.ringloop.bench.run.PointRunner;
 import io.ringloop.bench.run.Progress;
 import io.ringloop.bench.run.Scenario;
 import io.ringloop.bench.run.ServerCatalog;
 import io.ringloop.bench.run.ServerSpec;
+import io.ringloop.bench.run.ZeroCopySweep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -36,8 +39,9 @@ import picocli.CommandLine.Option;
  * (ringloop auto backend in task and callback style, Netty epoll, JDK virtual threads) x 2 scenarios
  * (latency, rate) x (4 s warm-up + 3 s measured + ~1.8 s for the two JVMs to start, connect and stop)
  * = 8 points x ~8.8 s ~ 70 s, plus ~2 s for the charts. JIT-compiled servers reach steady state within a
- * few seconds of full load, so the quick run trades some noise for the budget. {@code --full}: 14 servers
- * x 4 scenarios x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 38 minutes.
+ * few seconds of full load, so the quick run trades some noise for the budget. {@code --full}: (14 servers
+ * x 4 scenarios + the zero-copy sweep's 2 servers x 4 sizes) x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 45 minutes.
+ * The sweep ({@code --scenarios zerocopy}) stays out of the quick run: its 8 points alone would double it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Echo benchmark: ringloop vs Netty 4.2 vs the JDK, each server in its own JVM on its own "
@@ -57,8 +61,12 @@ public final class BenchMain implements Callable<Integer> {
                     + "default: the quick set, or all with --full.")
     List<String> servers;
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "latency, rate, bandwidth, fixed; default: latency,rate, or all with --full.")
+            description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers); "
+                    + "default: latency,rate, or all with --full.")
     List<String> scenarios;
+    @Option(names = "--zero-copy-sizes", split = ",", paramLabel = "KIB", description = "Payload sizes of the "
+            + "zerocopy sweep in KiB, ascending (default 4,16,64,256).")
+    List<Integer> zeroCopySizesKib;
     @Option(names = "--duration", paramLabel = "SEC", description = "Measured seconds per window "
             + "(default " + QUICK_DURATION_SEC + ", full " + FULL_DURATION_SEC + ").")
     Double durationSec;
@@ -99,10 +107,22 @@ public final class BenchMain implements Callable<Integer> {
             printList(allScenarios);
             return 0;
         }
+        List<String> scenarioNames = scenarioNames(allScenarios);
+        boolean sweep = scenarioNames.contains(ZeroCopySweep.NAME);
+        List<Integer> sizesKib = zeroCopySizesKib != null ? zeroCopySizesKib : ZeroCopySweep.DEFAULT_SIZES_KIB;
+        String sizesError = ZeroCopySweep.sizesError(sizesKib);
+        if (sweep && sizesError != null) {
+            System.err.println(sizesError);
+            return 2;
+        }
         List<ServerSpec> chosenServers = chooseServers();
-        List<Scenario> chosenScenarios = chooseScenarios(allScenarios);
+        List<Scenario> chosenScenarios = chooseScenarios(allScenarios,
+                scenarioNames.stream().filter(n -> !n.equals(ZeroCopySweep.NAME)).toList());
         if (chosenServers == null || chosenScenarios == null) {
             return 2;
+        }
+        if (chosenScenarios.isEmpty()) {
+            chosenServers = List.of(); // the sweep alone: it brings its own servers
         }
         long warmupMs = Math.round(1000 * (warmupSec != null ? warmupSec : full ? FULL_WARMUP_SEC : QUICK_WARMUP_SEC));
         long durationMs = Math.round(1000 * (durationSec != null ? durationSec
@@ -120,18 +140,30 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(dir.resolve("logs"));
         PointRunner runner = new PointRunner(new JvmLauncher(pin), cpus, warmupMs, durationMs, windows,
                 dir.resolve("logs"));
-        String ringloopMissing = chosenServers.stream().anyMatch(ServerSpec::isRingloop)
+        List<PointPlan> plan = new ArrayList<>();
+        for (Scenario scenario : chosenScenarios) {
+            for (ServerSpec server : chosenServers) {
+                plan.add(new PointPlan(server, scenario));
+            }
+        }
+        if (sweep) {
+            plan.addAll(ZeroCopySweep.plan(sizesKib));
+        }
+        String ringloopMissing = plan.stream().anyMatch(p -> p.server().isRingloop())
                 ? ServerCatalog.ringloopUnavailableReason() : null;
         if (ringloopMissing != null) {
             System.err.println("note: ringloop servers skipped: " + ringloopMissing);
             chosenServers = chosenServers.stream().filter(s -> !s.isRingloop()).toList();
-            if (chosenServers.isEmpty()) {
+            plan = plan.stream().filter(p -> !p.server().isRingloop()).toList();
+            sweep = false; // its servers are ringloop's
+            if (plan.isEmpty()) {
                 System.err.println("nothing left to run");
                 return 2;
             }
         }
-        System.err.printf(Locale.ROOT, "%d servers x %d scenarios, warm-up %.1f s, %d x %.1f s measured, %s%n",
-                chosenServers.size(), chosenScenarios.size(), warmupMs / 1e3, windows, durationMs / 1e3,
+        System.err.printf(Locale.ROOT, "%d points (%d servers x %d scenarios%s), warm-up %.1f s, %d x %.1f s "
+                        + "measured, %s%n", plan.size(), chosenServers.size(), chosenScenarios.size(),
+                sweep ? " + zero-copy sweep over " + sizesKib + " KiB" : "", warmupMs / 1e3, windows, durationMs / 1e3,
                 pin ? "server on CPU " + cpus.serverList() + ", generator on CPU " + cpus.generatorList()
                         : "not pinned");
 
@@ -139,12 +171,10 @@ public final class BenchMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(
                 () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         List<PointResult> points = new ArrayList<>();
-        double plannedSec = runner.plannedSec() * chosenServers.size() * chosenScenarios.size();
+        double plannedSec = runner.plannedSec() * plan.size();
         try (Progress progress = new Progress(plannedSec)) {
-            for (Scenario scenario : chosenScenarios) {
-                for (ServerSpec server : chosenServers) {
-                    points.add(runner.run(server, scenario, progress));
-                }
+            for (PointPlan point : plan) {
+                points.add(runner.run(point.server(), point.scenario(), progress));
             }
         }
 
@@ -156,12 +186,18 @@ public final class BenchMain implements Callable<Integer> {
         config.put("durationMs", durationMs);
         config.put("repeats", windows);
         config.put("servers", chosenServers.stream().map(ServerSpec::id).toList());
-        config.put("scenarios", chosenScenarios.stream().map(Scenario::name).toList());
+        List<String> runScenarios = new ArrayList<>(chosenScenarios.stream().map(Scenario::name).toList());
+        if (sweep) {
+            runScenarios.add(ZeroCopySweep.NAME);
+            config.put("zeroCopySizesKib", sizesKib);
+        }
+        config.put("scenarios", runScenarios);
         if (ringloopMissing != null) {
             config.put("ringloopSkipped", ringloopMissing);
         }
         List<Row> rows = Row.of(points);
-        Files.writeString(dir.resolve("results.json"), Json.write(results(machine, config, points)));
+        ZeroCopySummary zeroCopy = ZeroCopySummary.of(rows);
+        Files.writeString(dir.resolve("results.json"), Json.write(results(machine, config, points, zeroCopy)));
         List<Charts.Chart> charts = List.of();
         try {
             charts = Charts.write(dir, rows);
@@ -174,6 +210,12 @@ public final class BenchMain implements Callable<Integer> {
         System.out.print(TerminalTable.render(rows));
         System.out.println();
         System.out.print(TerminalTable.legend());
+        if (zeroCopy != null) {
+            System.out.println();
+            System.out.print(zeroCopy.renderTerminal());
+            System.out.println();
+            System.out.print(ZeroCopySummary.legend());
+        }
         if (ringloopMissing != null) {
             System.out.println("\nnote: ringloop servers were skipped: " + ringloopMissing);
         }
@@ -182,7 +224,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private static Map<String, Object> results(Map<String, Object> machine, Map<String, Object> config,
-                                               List<PointResult> points) {
+                                               List<PointResult> points, ZeroCopySummary zeroCopy) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (PointResult p : points) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -208,6 +250,9 @@ public final class BenchMain implements Callable<Integer> {
         root.put("machine", machine);
         root.put("config", config);
         root.put("points", list);
+        if (zeroCopy != null) {
+            root.put("zeroCopy", zeroCopy.json());
+        }
         return root;
     }
 
@@ -232,15 +277,26 @@ public final class BenchMain implements Callable<Integer> {
         return chosen;
     }
 
-    private List<Scenario> chooseScenarios(List<Scenario> all) {
-        List<String> names = scenarios != null ? scenarios
-                : full ? all.stream().map(Scenario::name).toList() : Scenario.quickNames();
+    /** The scenario names asked for (trimmed), the default ones otherwise; {@code --full} adds the sweep. */
+    List<String> scenarioNames(List<Scenario> all) {
+        if (scenarios != null) {
+            return scenarios.stream().map(String::trim).toList();
+        }
+        if (!full) {
+            return Scenario.quickNames();
+        }
+        List<String> names = new ArrayList<>(all.stream().map(Scenario::name).toList());
+        names.add(ZeroCopySweep.NAME);
+        return names;
+    }
+
+    private static List<Scenario> chooseScenarios(List<Scenario> all, List<String> names) {
         List<Scenario> chosen = new ArrayList<>();
         for (String name : names) {
             var found = all.stream().filter(s -> s.name().equals(name.trim())).findFirst();
             if (found.isEmpty()) {
                 System.err.println("unknown scenario " + name + "; known: "
-                        + all.stream().map(Scenario::name).toList());
+                        + all.stream().map(Scenario::name).toList() + " and " + ZeroCopySweep.NAME);
                 return null;
             }
             chosen.add(found.get());
@@ -257,5 +313,6 @@ public final class BenchMain implements Callable<Integer> {
         for (Scenario s : scenarios) {
             System.out.printf(Locale.ROOT, "  %-26s %s%n", s.name(), s.description());
         }
+        System.out.printf(Locale.ROOT, "  %-26s %s%n", ZeroCopySweep.NAME, ZeroCopySweep.description());
     }
 }

@@ -2,10 +2,18 @@ package io.ringloop.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ringloop.bench.run.Scenario;
+import io.ringloop.bench.run.ZeroCopySweep;
+import io.ringloop.driver.IoUringDriver;
+import io.ringloop.sys.IoUring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,5 +48,57 @@ final class BenchMainTest {
     void shouldRejectUnknownServers(@TempDir Path out) {
         int status = new CommandLine(new BenchMain()).execute("--servers", "nope", "--out", out.toString());
         assertEquals(2, status);
+    }
+
+    @Test
+    void shouldKeepTheZeroCopySweepOutOfTheQuickRunButInTheFullOne() {
+        List<Scenario> all = Scenario.all(1000);
+        BenchMain quick = new BenchMain();
+        new CommandLine(quick).parseArgs();
+        assertEquals(Scenario.quickNames(), quick.scenarioNames(all));
+        BenchMain full = new BenchMain();
+        new CommandLine(full).parseArgs("--full");
+        assertTrue(full.scenarioNames(all).contains(ZeroCopySweep.NAME), full.scenarioNames(all).toString());
+        BenchMain asked = new BenchMain();
+        new CommandLine(asked).parseArgs("--scenarios", "rate, zerocopy", "--zero-copy-sizes", "8,32");
+        assertEquals(List.of("rate", ZeroCopySweep.NAME), asked.scenarioNames(all));
+        assertEquals(List.of(8, 32), asked.zeroCopySizesKib);
+    }
+
+    @Test
+    void shouldRejectZeroCopySizesThatAreNotAscendingKib(@TempDir Path out) {
+        assertEquals(2, new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy",
+                "--zero-copy-sizes", "64,16", "--out", out.toString()));
+        assertEquals(2, new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy",
+                "--zero-copy-sizes", "64k", "--out", out.toString()));
+    }
+
+    /** The sweep through the real echo: the kernel must have counted zero-copy sends in the SEND_ZC run only. */
+    @Test
+    void shouldRunTheZeroCopySweepAndSeeTheKernelSendZeroCopy(@TempDir Path out) throws Exception {
+        assumeTrue(IoUringDriver.unusableReason() == null, "io_uring unusable here");
+        try (IoUringDriver probe = new IoUringDriver(8)) {
+            assumeTrue(probe.supports(IoUring.OP_SEND_ZC), "kernel lacks IORING_OP_SEND_ZC");
+        }
+        int status = new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy", "--zero-copy-sizes", "64",
+                "--warmup", "0.2", "--duration", "0.5", "--out", out.toString());
+        assertEquals(0, status);
+        Path dir;
+        try (Stream<Path> runs = Files.list(out)) {
+            dir = runs.toList().getFirst();
+        }
+        String json = Files.readString(dir.resolve("results.json"));
+        assertTrue(json.contains("\"verdict\": "), json);
+        assertTrue(json.contains("--zero-copy-kib"), json);
+        // About one zero-copy send per 64 KiB message; the copying echo's one CQE per SQE is the control.
+        assertTrue(number(json, "zeroCopySendsPerMsg") > 0.5, json);
+        assertTrue(Math.abs(number(json, "copyExtraCqesPerMsg")) < 0.01, json);
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("throughput-zerocopy.png"));
+    }
+
+    private static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.Ee]+)").matcher(json);
+        assertTrue(m.find(), key + " missing in " + json);
+        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,5 +1,6 @@
 package io.ringloop.bench.report;
 
+import io.ringloop.bench.run.ZeroCopySweep;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Paint;
@@ -30,7 +31,8 @@ import org.jfree.svg.SVGGraphics2D;
 /**
  * The report's charts, drawn with JFreeChart and saved as PNG and as SVG (through JFreeSVG), per
  * scenario: messages/s (closed loop only: in the fixed-rate scenario every server gets the same load),
- * server CPU time per message, and the latency percentile curve.
+ * server CPU time per message, and the latency percentile curve; for the zero-copy sweep, MB/s and server CPU
+ * per KiB by payload size, copying sends beside SEND_ZC.
  */
 public final class Charts {
     private static final int WIDTH = 900;
@@ -38,6 +40,7 @@ public final class Charts {
     private static final Color RINGLOOP = new Color(0x1f77b4);
     private static final Color NETTY = new Color(0xff7f0e);
     private static final Color JDK = new Color(0x7f7f7f);
+    private static final Color ZERO_COPY = new Color(0x2ca02c);
     /** Distinct, print-safe line colours (Tableau 10 without its light yellow). */
     private static final Color[] LINES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
         new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
@@ -57,7 +60,8 @@ public final class Charts {
         rows.forEach(r -> scenarios.add(r.scenario()));
         for (String scenario : scenarios) {
             List<Row> ok = rows.stream().filter(r -> r.scenario().equals(scenario) && r.point().ok()).toList();
-            if (ok.isEmpty()) {
+            // The sweep's sizes share two charts below instead of three each.
+            if (ok.isEmpty() || ZeroCopySweep.isSweep(ok.getFirst().point().scenario())) {
                 continue;
             }
             if (!ok.getFirst().point().scenario().openLoop()) {
@@ -69,7 +73,41 @@ public final class Charts {
             charts.add(save(dir, scenario, "latency", latency(ok,
                     "Round-trip latency percentiles, " + scenario + " (log scale): lower is better")));
         }
+        ZeroCopySummary sweep = ZeroCopySummary.of(rows);
+        if (sweep != null) {
+            charts.add(save(dir, ZeroCopySweep.NAME, "throughput", sweepBars(sweep, "MB/s (median)",
+                    Row::mbPerSec, "Zero-copy sweep: MB/s by payload, higher is better")));
+            charts.add(save(dir, ZeroCopySweep.NAME, "cpu", sweepBars(sweep, "server CPU ns per KiB",
+                    ZeroCopySummary::cpuNsPerKib,
+                    "Zero-copy sweep: server CPU per KiB echoed, lower is better")));
+        }
         return charts;
+    }
+
+    /** Grouped bars, one group per payload size: copying sends in ringloop's colour, SEND_ZC beside them. */
+    private static JFreeChart sweepBars(ZeroCopySummary sweep, String axis, ToDoubleFunction<Row> value,
+                                        String title) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (ZeroCopySummary.Size s : sweep.sizes()) {
+            String size = ZeroCopySummary.size(s.payloadBytes());
+            data.addValue(okValue(s.copy(), value), "copying sends", size);
+            data.addValue(okValue(s.zeroCopy(), value), "SEND_ZC", size);
+        }
+        JFreeChart chart = ChartFactory.createBarChart(title, "payload", axis, data, PlotOrientation.VERTICAL,
+                true, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        BarRenderer renderer = (BarRenderer) plot.getRenderer();
+        renderer.setBarPainter(new StandardBarPainter());
+        renderer.setShadowVisible(false);
+        renderer.setSeriesPaint(0, RINGLOOP);
+        renderer.setSeriesPaint(1, ZERO_COPY);
+        style(plot);
+        return chart;
+    }
+
+    private static Number okValue(Row row, ToDoubleFunction<Row> value) {
+        double v = row == null || !row.point().ok() ? Double.NaN : value.applyAsDouble(row);
+        return Double.isNaN(v) ? null : v;
     }
 
     private static JFreeChart bars(List<Row> rows, String axis, ToDoubleFunction<Row> value, String title) {

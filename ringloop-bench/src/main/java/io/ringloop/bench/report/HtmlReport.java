@@ -49,6 +49,7 @@ public final class HtmlReport {
             h.append("<td class=\"flag\">").append(esc(r.flags())).append("</td></tr>\n");
         }
         h.append("</table>\n<pre class=\"dim\">").append(esc(TerminalTable.legend())).append("</pre>\n");
+        zeroCopy(h, ZeroCopySummary.of(rows));
         notes(h, rows);
         servers(h, rows);
         h.append("<h2>Charts</h2>\n<p class=\"dim\">Blue: ringloop, orange: Netty, grey: JDK. ")
@@ -61,6 +62,27 @@ public final class HtmlReport {
         h.append("<p><a href=\"results.json\">results.json</a>: every window of every point.</p>\n");
         h.append("</body></html>\n");
         Files.writeString(file, h);
+    }
+
+    private static void zeroCopy(StringBuilder h, ZeroCopySummary sweep) {
+        if (sweep == null) {
+            return;
+        }
+        h.append("<h2>Zero-copy sweep</h2>\n<p>ringloop io_uring callback echo, copying sends vs SEND_ZC for ")
+                .append("writes at least as large as the payload, same load.</p>\n<table><tr>");
+        for (String head : ZeroCopySummary.HEADERS) {
+            h.append("<th>").append(esc(head)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (String[] row : sweep.cells()) {
+            h.append("<tr><td>").append(esc(row[0])).append("</td>");
+            for (int c = 1; c < row.length - 1; c++) {
+                cell(h, row[c]);
+            }
+            h.append("<td>").append(esc(row[row.length - 1])).append("</td></tr>\n");
+        }
+        h.append("</table>\n<p><b>Verdict:</b> ").append(esc(sweep.verdict())).append("</p>\n<pre class=\"dim\">")
+                .append(esc(ZeroCopySummary.legend())).append("</pre>\n");
     }
 
     private static void notes(StringBuilder h, List<Row> rows) {
@@ -83,7 +105,8 @@ public final class HtmlReport {
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Row r : rows) {
             var s = r.point().server();
-            if (seen.add(s.id())) {
+            // The sweep runs one id with different arguments per size: list each variant once.
+            if (seen.add(s.id() + " " + s.args())) {
                 h.append("<tr><td>").append(esc(s.id())).append("</td><td>").append(esc(s.description()))
                         .append("</td><td>").append(esc(String.join(" ", s.args()))).append("</td><td>")
                         .append(esc(String.join(" ", s.jvmFlags()))).append("</td><td class=\"dim\">")

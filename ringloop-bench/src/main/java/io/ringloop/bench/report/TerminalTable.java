@@ -22,23 +22,8 @@ public final class TerminalTable {
                 num(r.serverCpuPct(), 0), num(r.serverUsPerMsg(), 2), num(r.genCpuPct(), 0),
                 ratio(r.vsNettyMsgs()), ratio(r.vsNettyCpu()), r.flags()};
         }
-        int[] widths = new int[HEADERS.length];
-        for (int c = 0; c < HEADERS.length; c++) {
-            widths[c] = HEADERS[c].length();
-            for (String[] row : cells) {
-                widths[c] = Math.max(widths[c], row[c].length());
-            }
-        }
         StringBuilder out = new StringBuilder();
-        line(out, HEADERS, widths);
-        StringBuilder rule = new StringBuilder();
-        for (int w : widths) {
-            rule.append("-".repeat(w)).append("  ");
-        }
-        out.append(rule.toString().stripTrailing()).append('\n');
-        for (String[] row : cells) {
-            line(out, row, widths);
-        }
+        grid(out, HEADERS, cells, 2);
         for (Row r : rows) {
             PointResult p = r.point();
             if (!p.ok()) {
@@ -64,10 +49,33 @@ public final class TerminalTable {
                 """;
     }
 
-    private static void line(StringBuilder out, String[] cells, int[] widths) {
+    /**
+     * A table with a rule under the headers, columns as wide as their widest cell: the first {@code leftColumns}
+     * and the last (free text) left-aligned, the figures between them right-aligned.
+     */
+    static void grid(StringBuilder out, String[] headers, String[][] cells, int leftColumns) {
+        int[] widths = new int[headers.length];
+        for (int c = 0; c < headers.length; c++) {
+            widths[c] = headers[c].length();
+            for (String[] row : cells) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        line(out, headers, widths, leftColumns);
+        StringBuilder rule = new StringBuilder();
+        for (int w : widths) {
+            rule.append("-".repeat(w)).append("  ");
+        }
+        out.append(rule.toString().stripTrailing()).append('\n');
+        for (String[] row : cells) {
+            line(out, row, widths, leftColumns);
+        }
+    }
+
+    private static void line(StringBuilder out, String[] cells, int[] widths, int leftColumns) {
         StringBuilder l = new StringBuilder();
         for (int c = 0; c < cells.length; c++) {
-            boolean left = c < 2 || c == cells.length - 1;
+            boolean left = c < leftColumns || c == cells.length - 1;
             String cell = cells[c];
             String pad = " ".repeat(widths[c] - cell.length());
             l.append(left ? cell + pad : pad + cell).append("  ");

@@ -101,6 +101,8 @@ public final class PointRunner {
         boolean done = false;
         long cpuStartNs = 0;
         long cpuEndNs = 0;
+        RingCounters ringStart = null;
+        RingCounters ringEnd = null;
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(generator.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -110,11 +112,15 @@ public final class PointRunner {
                     case "READY" -> progress.phase(name + ": warm-up", warmupMs / 1e3);
                     case "WINDOW_START" -> {
                         cpuStartNs = server.cpuNs();
+                        ringStart = server.ringCounters();
                         progress.phase(name + ": measuring " + words[1] + "/" + repeats, durationMs / 1e3);
                     }
-                    case "WINDOW_END" -> cpuEndNs = server.cpuNs();
-                    case "RESULT" -> runs.add(withServerCpu(parse(words.length > 2 ? words[2] : ""),
-                            cpuEndNs - cpuStartNs));
+                    case "WINDOW_END" -> {
+                        cpuEndNs = server.cpuNs();
+                        ringEnd = server.ringCounters();
+                    }
+                    case "RESULT" -> runs.add(withRingCounters(withServerCpu(
+                            parse(words.length > 2 ? words[2] : ""), cpuEndNs - cpuStartNs), ringStart, ringEnd));
                     case "DONE" -> done = true;
                     case "FAILED" -> {
                         failure = "load generator: " + line.substring(6).trim();
@@ -147,6 +153,23 @@ public final class PointRunner {
         run.put("serverCpuNs", serverCpuNs);
         run.put("serverCpuPct", 100.0 * serverCpuNs / elapsedNs);
         run.put("serverCpuUsPerMsg", messages > 0 ? serverCpuNs / 1e3 / messages : Double.NaN);
+        return run;
+    }
+
+    /**
+     * Adds the SQEs the server's rings consumed and the CQEs they posted over the window, when it has rings and
+     * the same number at both readings. CQEs beyond one per SQE, per echoed message, are the zero-copy sends per
+     * message when the server has no multishot op running (the callback echo; see RingCounters).
+     */
+    static Map<String, Object> withRingCounters(Map<String, Object> run, RingCounters start, RingCounters end) {
+        if (start != null && end != null && start.rings() > 0 && start.rings() == end.rings()) {
+            long sqes = end.sqesSince(start);
+            long cqes = end.cqesSince(start);
+            double messages = PointResult.number(run, "messages");
+            run.put("ringSqes", sqes);
+            run.put("ringCqes", cqes);
+            run.put("ringExtraCqesPerMsg", messages > 0 ? (cqes - sqes) / messages : Double.NaN);
+        }
         return run;
     }
 

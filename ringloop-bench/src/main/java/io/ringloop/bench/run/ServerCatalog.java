@@ -10,6 +10,10 @@ public final class ServerCatalog {
     /** The class behind {@code ./ringloop echo}; absent until the CLI has the command. */
     public static final String RINGLOOP_MAIN = "io.ringloop.cli.Main";
 
+    /** The zero-copy sweep's two servers (see {@link #ioUringCallbackEcho}); not in {@link #all()}. */
+    public static final String SWEEP_COPY_ID = "ringloop-io_uring-callback-copy";
+    public static final String SWEEP_ZERO_COPY_ID = "ringloop-io_uring-callback-zc";
+
     private static final List<String> RINGLOOP_BACKENDS = List.of("auto", "io_uring", "epoll", "nio");
     private static final List<String> STYLES = List.of("task", "callback", "stealing");
 
@@ -64,6 +68,24 @@ public final class ServerCatalog {
         } catch (ClassNotFoundException e) {
             return RINGLOOP_MAIN + " is not on the class path yet (the ringloop echo command is not built)";
         }
+    }
+
+    /**
+     * The ringloop io_uring echo in callback style: one native buffer per connection (CallbackEcho), so its
+     * writes are eligible for SEND_ZC. {@code zeroCopyKib} > 0 sends every write of at least that many KiB
+     * zero-copy ({@code --zero-copy-kib}), 0 copies them all. Kept out of {@link #all()}: without a threshold
+     * that matches the load the zero-copy variant means nothing, and the matrix runs would pick it up.
+     */
+    public static ServerSpec ioUringCallbackEcho(int bufferKib, int zeroCopyKib) {
+        List<String> args = new ArrayList<>(List.of("echo", "--backend", "IO_URING", "--style", "callback",
+                "--threads", "1", "--buffer-kib", Integer.toString(bufferKib)));
+        if (zeroCopyKib > 0) {
+            args.addAll(List.of("--zero-copy-kib", Integer.toString(zeroCopyKib)));
+        }
+        return new ServerSpec(zeroCopyKib > 0 ? SWEEP_ZERO_COPY_ID : SWEEP_COPY_ID, "ringloop", RINGLOOP_MAIN,
+                List.copyOf(args), List.of(), "ringloop io_uring backend, callback style, 1 loop thread, "
+                + bufferKib + " KiB buffer, " + (zeroCopyKib > 0 ? "SEND_ZC for writes >= " + zeroCopyKib + " KiB"
+                : "copying sends"));
     }
 
     private static ServerSpec ringloop(String backend, String style) {

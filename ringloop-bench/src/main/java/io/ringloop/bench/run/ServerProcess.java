@@ -83,6 +83,11 @@ public final class ServerProcess implements AutoCloseable {
         return ProcStat.cpuNs(process.pid());
     }
 
+    /** The kernel's SQE/CQE counts of the server's io_uring rings (none for the other backends). */
+    public RingCounters ringCounters() {
+        return RingCounters.read(process.pid());
+    }
+
     /** The last {@code lines} lines of the server's log, joined by " | ". */
     public String logTail(int lines) {
         try {

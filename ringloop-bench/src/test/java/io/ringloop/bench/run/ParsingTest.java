@@ -42,6 +42,37 @@ final class ParsingTest {
     }
 
     @Test
+    void shouldReadTheRingCountersFromFdinfo() {
+        String fdinfo = "pos:\t0\nflags:\t02000002\nmnt_id:\t17\nino:\t834146\nSqMask:\t0x3ff\nSqHead:\t85762\n"
+                + "SqTail:\t85763\nCachedSqHead:\t85762\nCqMask:\t0x7ff\nCqHead:\t128610\nCqTail:\t128618\n"
+                + "CachedCqTail:\t128618\nSQEs:\t0\nCQEs:\t0\n";
+        assertEquals(new RingCounters(1, 85762, 128618), RingCounters.parse(fdinfo));
+        // An older kernel's fdinfo (or not a ring at all) has no counters: no ring.
+        assertEquals(0, RingCounters.parse("pos:\t0\nflags:\t02\n").rings());
+    }
+
+    @Test
+    void shouldCountRingOpsAcrossTheU32WrapAndPerMessage() {
+        RingCounters start = new RingCounters(1, 0xFFFF_FF00L, 0xFFFF_FFF0L);
+        RingCounters end = new RingCounters(1, 0x100L, 0x210L);
+        assertEquals(0x200, end.sqesSince(start));
+        assertEquals(0x220, end.cqesSince(start));
+        Map<String, Object> run = new java.util.HashMap<>(Map.of("messages", 16L));
+        PointRunner.withRingCounters(run, start, end);
+        assertEquals(512L, run.get("ringSqes"));
+        assertEquals(2.0, (double) run.get("ringExtraCqesPerMsg"), 1e-9); // (544 - 512) / 16
+        Map<String, Object> noRing = new java.util.HashMap<>(Map.of("messages", 16L));
+        PointRunner.withRingCounters(noRing, new RingCounters(0, 0, 0), new RingCounters(0, 0, 0));
+        assertEquals(Map.of("messages", 16L), noRing);
+    }
+
+    @Test
+    void shouldReadTheRingsOfALiveProcessOrNoneWithoutFailing() {
+        // This JVM may or may not hold a ring (other tests in the fork); a pid that cannot exist has none.
+        assertEquals(new RingCounters(0, 0, 0), RingCounters.read(Long.MAX_VALUE));
+    }
+
+    @Test
     void shouldTakeTheMedianOfTheWindows() {
         Scenario scenario = Scenario.all(1000).getFirst();
         ServerSpec spec = ServerCatalog.byId("netty-epoll").orElseThrow();
