@@ -134,8 +134,10 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
-         * io_uring: stream reads through one armed multishot RECV per connection (default on), so a read of
-         * bytes already received costs no SQE and no system call. Off: one RECV per read.
+         * io_uring: stream reads into heap memory ({@code byte[]}, heap {@code ByteBuffer}) go through one armed
+         * multishot RECV per connection (default on), so a read of bytes already received costs no SQE, and
+         * one read takes several received chunks. Off: one RECV per read. Reads into native memory always go
+         * straight into it (measured cheaper); see {@code ringloop-bench/src/main/sh/kernel-waits.sh}.
          */
         public Builder multishotReceive(boolean on) {
             this.loopOptions = loopOptions.withMultishotReceive(on);

@@ -62,12 +62,19 @@ public final class EchoCommand implements Callable<Integer> {
             + "this many operations, 0 = never (default: ${DEFAULT-VALUE})")
     int fixedFilesAfter = 64;
 
+    @Option(names = "--heap", description = "task style: echo through a byte[] instead of native memory "
+            + "(default: ${DEFAULT-VALUE})")
+    boolean heap;
+
+    private static boolean heapBuffers;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
     boolean pin;
 
     @Override
     public Integer call() throws Exception {
         bufferBytes = bufferKib * 1024;
+        heapBuffers = heap;
         String chosen = style.toLowerCase(Locale.ROOT);
         boolean callback = switch (chosen) {
             case "task", "stealing" -> false;
@@ -123,6 +130,15 @@ public final class EchoCommand implements Callable<Integer> {
     // ---- task style: straight-line blocking code, one virtual thread per connection ----
 
     private static void echo(TcpStream s) throws IOException {
+        if (heapBuffers) {
+            s.setNoDelay(true);
+            byte[] buf = new byte[bufferBytes];
+            int n;
+            while ((n = s.read(buf, 0, bufferBytes)) > 0) {
+                s.writeAll(buf, 0, n);
+            }
+            return;
+        }
         try (Arena arena = Arena.ofShared()) {
             s.setNoDelay(true);
             MemorySegment buf = arena.allocate(bufferBytes);

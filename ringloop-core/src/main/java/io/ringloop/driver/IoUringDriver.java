@@ -20,7 +20,7 @@ import java.net.InetSocketAddress;
  * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token. A slot is released only when its
  * CQE is reaped, so the memory the kernel may touch (caller's native buffer, bounce buffer, per-slot
  * sockaddr/msghdr) stays alive and unshared until then, even after a cancel. The driver's own SQEs carry
- * negative user data ({@link #WAKE_TOKEN}, {@link #CANCEL_TOKEN}), which no token ever is.
+ * negative user data ({@link IoUringEngine#WAKE_TOKEN}, {@link IoUringEngine#CANCEL_TOKEN}), which no token ever is.
  *
  * <p><b>Cancel</b> submits IORING_OP_ASYNC_CANCEL for the token; the target's CQE then brings
  * {@code -ECANCELED} or, if it raced, its real result, and the cancel's own CQE is dropped.
@@ -43,20 +43,6 @@ import java.net.InetSocketAddress;
  * <p>Confined to the loop's OS thread (virtual threads mounted on it included), except {@link #wakeup}.
  */
 public final class IoUringDriver implements Driver {
-    private static final int KIND_ACCEPT = 1;
-    private static final int KIND_CONNECT = 2;
-    private static final int KIND_READ = 3;
-    private static final int KIND_WRITE = 4;
-    private static final int KIND_RECVMSG = 5;
-    private static final int KIND_SENDMSG = 6;
-
-    /** user_data of the eventfd READ. */
-    private static final long WAKE_TOKEN = -2L;
-    /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
-    private static final long CANCEL_TOKEN = -3L;
-    /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
-    private static final long TIMEOUT_TOKEN = -4L;
-
     /** Slots of the fixed-file table; sockets with higher fd numbers use their fd as usual. */
     static final int FIXED_FILE_SLOTS = 16384;
 
@@ -85,13 +71,16 @@ public final class IoUringDriver implements Driver {
     private final IoUringAcceptor acceptor;
     /** readv/writev as RECVMSG/SENDMSG with per-slot iovecs. */
     private final IoUringVectors vectors;
+    /** Socket operations as SQEs, over the parts above. */
+    private final IoUringSockets sockOps;
+    /** Cancels, deadlines and CQEs of the operations in flight. */
+    private final IoUringCompletions completions;
 
     private final IoUringWaker waker;
 
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
     private boolean closed;
-    private long linkedTimeouts;
 
     /**
      * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
@@ -145,13 +134,15 @@ public final class IoUringDriver implements Driver {
         zeroCopy = new IoUringZeroCopySends(engine);
         files = new IoUringFiles(engine, r, memory, fds);
         vectors = new IoUringVectors(engine, a);
-        acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, CANCEL_TOKEN) : null;
+        acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, IoUringEngine.CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
                 ? IoUringProvidedReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
-        provided = buffers != null ? new IoUringProvidedReads(engine, buffers, TIMEOUT_TOKEN) : null;
+        provided = buffers != null ? new IoUringProvidedReads(engine, buffers, IoUringEngine.TIMEOUT_TOKEN) : null;
         multishot = buffers != null
-                ? new IoUringMultishotReads(engine, buffers, providedBuffers, CANCEL_TOKEN) : null;
-        waker.arm(engine, WAKE_TOKEN);
+                ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
+        sockOps = new IoUringSockets(engine, sockets, acceptor, provided, multishot, zeroCopy, vectors);
+        completions = new IoUringCompletions(engine, waker, acceptor, provided, multishot, zeroCopy, vectors);
+        waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
 
     /** Null when io_uring can be used here, else the reason; cheap after the first call. */
@@ -224,9 +215,10 @@ public final class IoUringDriver implements Driver {
     }
 
     /**
-     * Whether stream reads go through multishot receive (on by default when the provided-buffer ring was
-     * registered): one armed RECV per connection, reads served from what it received. Off: one RECV per read.
-     * Returns whether it is on now (false without provided buffers, or when the kernel refused multishot).
+     * Whether stream reads into heap memory go through multishot receive (on by default when the
+     * provided-buffer ring was registered): one armed RECV per connection, reads served from what it
+     * received. Off: one RECV per read. Reads into native memory go straight into it either way, unless the
+     * connection's multishot holds bytes. Returns whether it is on now (false without provided buffers).
      */
     public boolean multishotReceive(boolean on) {
         if (multishot == null) {
@@ -317,7 +309,7 @@ public final class IoUringDriver implements Driver {
         }
         if (fds.pending(handle) > 0) {
             engine.ensureSqSpace();
-            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, CANCEL_TOKEN);
+            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, IoUringEngine.CANCEL_TOKEN);
             engine.drainFd(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS);
         }
         return Libc.close(cs, handle);
@@ -375,80 +367,39 @@ public final class IoUringDriver implements Driver {
         return files.close(fd, completion);
     }
 
-    // ---- asynchronous operations ----
+    // ---- asynchronous operations: refused here, turned into SQEs by IoUringSockets ----
 
     @Override
     public int accept(int handle, Completion completion) {
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        if (acceptor != null) {
-            return acceptor.accept(handle, completion);
-        }
-        long token = engine.begin(handle, completion, KIND_ACCEPT, null);
-        ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
-                Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.accept(handle, completion);
     }
 
     @Override
     public int connect(int handle, InetSocketAddress address, Completion completion) {
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        long token = engine.begin(handle, completion, KIND_CONNECT, null);
-        MemorySegment addr = memory.sockaddr(IoUringEngine.slot(token));
-        int len;
-        try {
-            len = sockets.encode(handle, address, addr);
-        } catch (IllegalArgumentException e) {
-            memory.completed(IoUringEngine.slot(token), 0, false, null);
-            engine.finish(token);
-            throw e;
-        }
-        // IORING_OP_CONNECT: addr = sockaddr, off (addr2) = its length.
-        ring.prepare(IoUring.OP_CONNECT, handle, addr, 0, len, 0, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.connect(handle, address, completion);
     }
 
     @Override
     public int read(int handle, MemorySegment buffer, Completion completion) {
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
-            return multishot.read(handle, buffer, 0, IoUringOpMemory.kernelLength(buffer), completion);
-        }
-        if (provided != null && !buffer.isNative()) {
-            // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
-            provided.read(handle, buffer, completion);
-            return PENDING;
-        }
-        long token = engine.begin(handle, completion, KIND_READ, buffer);
-        MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
-        ring.prepare(IoUring.OP_RECV, handle, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.read(handle, buffer, completion);
     }
 
-    /** Native buffers at an offset go straight into the SQE (no slice object); heap ones take the slice path. */
     @Override
     public int read(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
         if (!buffer.isNative()) {
             return read(handle, buffer.asSlice(offset, length), completion);
         }
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
-            return multishot.read(handle, buffer, offset, length, completion);
-        }
-        long token = engine.begin(handle, completion, KIND_READ, buffer);
-        ring.prepareAt(IoUring.OP_RECV, handle, buffer, offset, length, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.read(handle, buffer, offset, length, completion);
+    }
+
+    @Override
+    public int write(int handle, MemorySegment buffer, Completion completion) {
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : sockOps.write(handle, buffer, completion);
     }
 
     @Override
@@ -457,29 +408,7 @@ public final class IoUringDriver implements Driver {
             return write(handle, buffer.asSlice(offset, length), completion);
         }
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
-        ring.prepareAt(IoUring.OP_SEND, handle, buffer, offset, length, Socket.MSG_NOSIGNAL, token);
-        return PENDING;
-    }
-
-    @Override
-    public int write(int handle, MemorySegment buffer, Completion completion) {
-        int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        if (zeroCopy.eligible(buffer)) {
-            zeroCopy.write(handle, buffer, completion);
-            return PENDING;
-        }
-        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
-        MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
-        int len = IoUringOpMemory.kernelLength(buffer);
-        ring.prepare(IoUring.OP_SEND, handle, source, len, 0, Socket.MSG_NOSIGNAL, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.write(handle, buffer, offset, length, completion);
     }
 
     @Override
@@ -489,111 +418,42 @@ public final class IoUringDriver implements Driver {
                     + SockAddr.MAX_SIZE + " bytes");
         }
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
-        int slot = IoUringEngine.slot(token);
-        MemorySegment target = memory.kernelBuffer(slot, buffer, false);
-        MemorySegment msg = memory.msghdr(slot, senderAddress, SockAddr.MAX_SIZE, target, buffer);
-        ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.receiveFrom(handle, buffer, senderAddress, completion);
     }
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
         int refused = refuse(handle, completion);
-        if (refused != 0) {
-            return refused;
-        }
-        long token = engine.begin(handle, completion, KIND_SENDMSG, buffer);
-        int slot = IoUringEngine.slot(token);
-        MemorySegment name = MemorySegment.NULL;
-        int nameLen = 0;
-        if (target != null) {
-            name = memory.sockaddr(slot);
-            try {
-                nameLen = sockets.encode(handle, target, name);
-            } catch (IllegalArgumentException e) {
-                memory.completed(slot, 0, false, null);
-                engine.finish(token);
-                throw e;
-            }
-        }
-        MemorySegment source = memory.kernelBuffer(slot, buffer, true);
-        MemorySegment msg = memory.msghdr(slot, name, nameLen, source, buffer);
-        ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
-        return PENDING;
+        return refused != 0 ? refused : sockOps.sendTo(handle, buffer, target, completion);
     }
 
     @Override
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, true);
         int refused = refuse(handle, completion);
-        if (refused != 0 || total == 0) {
-            return refused;
-        }
-        if (multishot != null && fds.isStream(handle) && multishot.serves(handle)) {
-            return multishot.readv(handle, buffers, completion); // after what the multishot already received
-        }
-        return vectors.readv(handle, buffers, completion);
+        return refused != 0 || total == 0 ? refused : sockOps.readv(handle, buffers, completion);
     }
 
     @Override
     public int writev(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, false);
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : total == 0 ? 0 : vectors.writev(handle, buffers, completion);
+        return refused != 0 || total == 0 ? refused : vectors.writev(handle, buffers, completion);
     }
 
     @Override
     public boolean cancel(Completion completion) {
-        long token = completion.token;
-        if (token == Completion.IDLE || ops.lookup(token) != completion) {
-            return false;
-        }
-        if (ops.kind(token) == IoUringAcceptor.KIND_WAITER) {
-            acceptor.cancelWaiter(token);
-            return true;
-        }
-        if (ops.kind(token) == IoUringMultishotReads.KIND_WAITER) {
-            multishot.cancelWaiter(token);
-            return true;
-        }
-        if (memory.markCancelled(IoUringEngine.slot(token))) {
-            engine.ensureSqSpace();
-            ring.prepareCancel(token, 0, 0, CANCEL_TOKEN);
-        }
-        return true;
+        return completions.cancel(completion);
     }
 
-    /**
-     * A LINK_TIMEOUT on the operation's SQE, when it is still in the SQ. Not for operations without an SQE
-     * of their own (waiting accepts and multishot reads) nor for those the driver may submit again (a
-     * provided-buffer read that found the ring empty, a zero-copy send): the loop's timer serves those.
-     */
     @Override
     public boolean deadline(Completion completion, long timeoutNs) {
-        long token = completion.token;
-        if (timeoutNs <= 0 || token == Completion.IDLE || ops.lookup(token) != completion) {
-            return false;
-        }
-        int kind = ops.kind(token);
-        boolean linkable = kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ || kind == KIND_WRITE
-                || kind == KIND_RECVMSG || kind == KIND_SENDMSG || kind == IoUringProvidedReads.KIND;
-        int slot = IoUringEngine.slot(token);
-        if (!linkable || memory.deadline(slot) != 0
-                || !ring.linkTimeout(token, timeoutNs, memory.timespec(slot), TIMEOUT_TOKEN)) {
-            return false;
-        }
-        memory.deadline(slot, System.nanoTime() + timeoutNs); // a provided read submitted again keeps it
-        linkedTimeouts++;
-        return true;
+        return completions.deadline(completion, timeoutNs);
     }
 
     /** Tests: deadlines the kernel kept (LINK_TIMEOUT SQEs written). */
     long linkedTimeouts() {
-        return linkedTimeouts;
+        return completions.linkedTimeouts();
     }
 
     /** 0 when an operation may start on {@code handle}; else the result to return at once. */
@@ -630,52 +490,9 @@ public final class IoUringDriver implements Driver {
         return ran;
     }
 
-    /** Finishes the operation a CQE names; false for the driver's own CQEs and stale tokens. */
+    /** The engine's CQE handler (bound before {@link #completions} exists, called only after). */
     private boolean dispatch(long ud, int res, int flags) {
-        if (ud == WAKE_TOKEN) {
-            waker.completed();
-            if (!closing) {
-                waker.arm(engine, WAKE_TOKEN);
-            }
-            return false;
-        }
-        if (ud < 0 || !ops.isLive(ud)) {
-            return false; // a cancel's own CQE, a stash entry already delivered, or a stale token
-        }
-        int kind = ops.kind(ud);
-        if (kind == IoUringAcceptor.KIND_MULTISHOT) {
-            return acceptor.onCqe(ud, res, flags, closing);
-        }
-        if (kind == IoUringMultishotReads.KIND_MULTISHOT) {
-            return multishot.onCqe(ud, res, flags, closing);
-        }
-        if (kind == IoUringMultishotReads.KIND_WAITER) {
-            return multishot.onWaiterCqe(ud, res);
-        }
-        boolean serving = !closing && fds.isOpen(ops.handle(ud));
-        if (kind == IoUringZeroCopySends.KIND) {
-            res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
-        } else if (kind == IoUringProvidedReads.KIND) {
-            res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
-        } else if (IoUringVectors.isVectorKind(kind)) {
-            res = vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
-        }
-        if (res == PENDING) {
-            return false;
-        }
-        boolean copyOut = kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND
-                || kind == IoUringFiles.KIND_READ;
-        memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
-        if (kind == KIND_ACCEPT && res >= 0) {
-            fds.openedStream(res);
-        } else if (kind == IoUringFiles.KIND_OPEN && res >= 0) {
-            fds.opened(res);
-        }
-        Completion c = engine.finish(ud);
-        if (c != null) {
-            c.complete(res);
-        }
-        return true;
+        return completions.dispatch(ud, res, flags);
     }
 
     @Override
@@ -699,6 +516,7 @@ public final class IoUringDriver implements Driver {
             return;
         }
         closing = true;
+        completions.closing();
         if (acceptor != null) {
             acceptor.closeAll();
         }
@@ -706,7 +524,7 @@ public final class IoUringDriver implements Driver {
             multishot.closeAll();
         }
         zeroCopy.releaseAwaiting(-1);
-        engine.cancelAllAndDrain(CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
+        engine.cancelAllAndDrain(IoUringEngine.CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
         boolean kernelDone = ops.size() == 0 && !waker.armed();
         // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these
         // operations until it tears the ring down; their callers hear -ECANCELED now.

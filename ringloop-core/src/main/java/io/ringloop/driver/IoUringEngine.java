@@ -15,6 +15,14 @@ import java.util.function.BooleanSupplier;
 final class IoUringEngine {
     private static final int SQ_FULL_ROUNDS = 1000;
 
+    // The driver's own SQEs carry negative user data, which no op-table token ever is.
+    /** user_data of the eventfd READ. */
+    static final long WAKE_TOKEN = -2L;
+    /** user_data of every ASYNC_CANCEL SQE: its CQE is dropped. */
+    static final long CANCEL_TOKEN = -3L;
+    /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
+    static final long TIMEOUT_TOKEN = -4L;
+
     final IoUringRing ring;
     final OpTable ops = new OpTable(64);
     final IoUringOpMemory memory;

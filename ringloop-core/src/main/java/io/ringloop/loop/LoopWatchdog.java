@@ -39,6 +39,9 @@ public final class LoopWatchdog implements AutoCloseable {
         long[] sinceNs = new long[n];
         boolean[] reported = new boolean[n];
         long periodMs = Math.max(1, thresholdNs / 4 / 1_000_000);
+        // A loop not yet seen is measured from now, not from 0: a loop still starting up (turn 0, not
+        // sleeping yet) was reported as blocked for the machine's uptime.
+        java.util.Arrays.fill(sinceNs, System.nanoTime());
         while (!closed) {
             long now = System.nanoTime();
             for (int i = 0; i < n; i++) {
