@@ -31,8 +31,11 @@ import java.net.InetSocketAddress;
  * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
  * an {@code accept} call takes a queued connection at once when there is one.
  *
- * <p><b>Heap buffers</b>: a stream read takes a kernel-picked buffer ({@link IoUringProvidedReads}); writes
- * and datagrams go through pooled bounce buffers ({@link IoUringOpMemory}). Native buffers are used in place.
+ * <p><b>Reads and writes</b> become SQEs in {@link IoUringSockets}: a stream read into heap memory goes
+ * through the connection's multishot receive ({@link IoUringMultishotReads}); writes and datagrams from heap
+ * memory go through pooled bounce buffers ({@link IoUringOpMemory}); native buffers are used in place. A
+ * socket with many operations is registered as a fixed file ({@link io.ringloop.sys.IoUringFileTable}).
+ * {@link IoUringCompletions} cancels, bounds (LINK_TIMEOUT) and finishes operations.
  *
  * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
  * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
