@@ -2,18 +2,13 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.Errno;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The portable backend: the JDK's {@link Selector} (epoll on Linux, kqueue on macOS, wepoll on Windows) over
@@ -43,6 +38,11 @@ import java.util.function.Consumer;
  *
  * <p>No native memory of its own: {@code ByteBuffer} views of the callers' segments ({@link NioBufferView}).
  * A closed channel's file descriptor is released by the JDK at the next select (or when the driver closes).
+ *
+ * <p>This class keeps the operations' life cycle (try, pend with its interest bit, retry on readiness, complete or
+ * cancel) and the handles. The pieces it uses: {@link NioOps} makes the one try of each kind of operation,
+ * {@link NioSelector} drives the JDK selector (select, wake-ups, releasing closed channels' fds),
+ * {@link NioSockets} makes the channels and does the synchronous socket calls, {@link NioHandles} numbers them.
  */
 public final class NioDriver implements Driver {
     private static final int ACCEPT = NioOps.ACCEPT;
@@ -57,13 +57,8 @@ public final class NioDriver implements Driver {
     private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
     private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
-    private final Selector selector;
+    private final NioSelector selector;
     private final OpTable ops = new OpTable(64);
-    /** Captured once: the ready-key callback of every select. */
-    private final Consumer<SelectionKey> onReady = this::dispatch;
-    /** Set while a {@link Selector#wakeup()} is outstanding, so racing wakers make one. */
-    private final AtomicBoolean wakePending = new AtomicBoolean();
-    private final AtomicLong wakeups = new AtomicLong();
 
     private final NioHandles handles = new NioHandles();
     private final NioSockets sockets;
@@ -71,8 +66,8 @@ public final class NioDriver implements Driver {
     private boolean closed;
 
     public NioDriver() throws IOException {
-        selector = Selector.open();
-        sockets = new NioSockets(selector);
+        selector = new NioSelector(this::dispatch); // captured once: the ready-key callback of every select
+        sockets = new NioSockets(selector.jdkSelector());
     }
 
     @Override
@@ -174,11 +169,7 @@ public final class NioDriver implements Driver {
                 if (ch.kind == NioChannel.LISTENER) {
                     // A listener's port must be free when close returns (a new bind or a refused connect
                     // depends on it), so flush the cancelled key now, or right after the select we are in.
-                    if (selecting) {
-                        flushAfterSelect = true;
-                    } else {
-                        flushCancelledKeys();
-                    }
+                    selector.releaseClosedChannels();
                 }
             } catch (IOException e) {
                 r = NioErrors.result(e);
@@ -384,51 +375,9 @@ public final class NioDriver implements Driver {
             throw new IllegalStateException("nio driver is closed");
         }
         completedInPoll = 0;
-        selecting = true;
-        try {
-            if (timeoutNs == 0) {
-                selector.selectNow(onReady);
-            } else if (timeoutNs < 0) {
-                selector.select(onReady);
-            } else {
-                // Round up: a sub-millisecond timeout must not become 0 ("no limit" to select) or spin.
-                long timeoutMs = timeoutNs / 1_000_000 + (timeoutNs % 1_000_000 != 0 ? 1 : 0);
-                selector.select(onReady, timeoutMs);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("select", e);
-        } catch (ClosedSelectorException e) {
-            if (!closed) {
-                throw e;
-            }
-            // A completion closed the driver during this select: what was pending has been cancelled.
-        } finally {
-            selecting = false;
-            wakePending.set(false);
-        }
-        if (flushAfterSelect && !closed) {
-            flushAfterSelect = false;
-            try {
-                flushCancelledKeys();
-            } catch (IOException e) {
-                throw new UncheckedIOException("selectNow", e);
-            }
-        }
+        selector.select(timeoutNs);
         return completedInPoll;
     }
-
-    /**
-     * Makes the JDK release the fds of closed channels now instead of at the next select. The selector is
-     * level-triggered, so the ready keys this extra select finds and we drop are reported again by the next.
-     */
-    private void flushCancelledKeys() throws IOException {
-        selector.selectNow();
-        selector.selectedKeys().clear();
-    }
-
-    /** True inside select (completions run there): a selector cannot be selected re-entrantly. */
-    private boolean selecting;
-    private boolean flushAfterSelect;
 
     /** Runs for each ready key inside select: retries the pending ops of the key's socket. */
     private void dispatch(SelectionKey key) {
@@ -473,15 +422,12 @@ public final class NioDriver implements Driver {
 
     @Override
     public void wakeup() {
-        if (!wakePending.getAndSet(true)) {
-            wakeups.incrementAndGet();
-            selector.wakeup();
-        }
+        selector.wakeup();
     }
 
     @Override
     public long wakeupCount() {
-        return wakeups.get();
+        return selector.wakeupCount();
     }
 
     @Override
@@ -498,11 +444,7 @@ public final class NioDriver implements Driver {
         for (int h = 0; h < handles.limit(); h++) {
             close(h); // EBADF for a number not in use
         }
-        try {
-            selector.close(); // deregisters every key, so the JDK frees the closed channels' fds now
-        } catch (IOException ignore) {
-            // Nothing to recover: the selector's own fds are released regardless.
-        }
+        selector.close();
     }
 
     // ---- handles ----

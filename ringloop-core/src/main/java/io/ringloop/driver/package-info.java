@@ -32,7 +32,10 @@
  *       eventfd.</li>
  *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
  *       {@code io_uring_enter}.</li>
- *   <li>{@link io.ringloop.driver.NioDriver}: the JDK selector, portable to every platform Java runs on.</li>
+ *   <li>{@link io.ringloop.driver.NioDriver}: the JDK selector, portable to every platform Java runs on. The
+ *       driver keeps each operation's life cycle and interest bits; {@code NioOps} makes the one try of each kind
+ *       (scatter/gather in {@code NioVectors}), {@code NioSelector} drives the selector (select, coalesced
+ *       wake-ups, early release of closed channels' fds), {@code NioSockets} makes the channels.</li>
  * </ul>
  *
  * <p>Shared pieces: {@link io.ringloop.driver.OpTable} (operation slots with generations, so a late event
