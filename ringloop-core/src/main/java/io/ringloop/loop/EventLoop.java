@@ -4,8 +4,6 @@ import io.ringloop.driver.Driver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -31,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * A wake while running costs one CAS and no syscall; a sleeping loop is woken once through the driver.
  * After announcing SLEEPING the loop re-checks its inbox and stop flag before it blocks.
+ *
+ * <p><b>Shutdown</b> is requested here from any thread and runs on the loop in phases (stop accepting, drain,
+ * cancel), kept by {@link LoopShutdown}; when it says stop, {@code terminate()} closes the driver under what is
+ * left.
  */
 public final class EventLoop implements Executor, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
@@ -41,12 +43,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     private static final int SLEEPING = 2;
     private static final int WAKING = 3;
     private static final int TERMINATED = 4;
-
-    private static final int RUNNING_PHASE = 0;
-    private static final int DRAINING = 1;
-    private static final int CANCELLING = 2;
-    /** How long cancelled tasks get to unwind before their sockets are closed under them. */
-    private static final long CANCEL_GRACE_NS = Duration.ofMillis(250).toNanos();
 
     /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
     private static final int RUN_BUDGET = 1024;
@@ -68,20 +64,13 @@ public final class EventLoop implements Executor, AutoCloseable {
     };
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final List<Runnable> cancelHooks = new ArrayList<>();
-    /** Closed when shutdown begins ("stop accepting"): listeners register here. Loop thread only. */
-    private final java.util.Set<AutoCloseable> closeOnShutdown = new java.util.LinkedHashSet<>();
+    /** The phases of a graceful shutdown and what they wait for. Loop thread only. */
+    private final LoopShutdown phases = new LoopShutdown(this);
     private final Backend requested;
 
     private Driver driver;
     private Throwable startFailure;
     private String backendReason;
-    /** Things that keep the loop alive during a graceful shutdown (live tasks). Loop thread only. */
-    private int keepAlive;
-    /** RUNNING_PHASE, then DRAINING (tasks may finish), then CANCELLING (tasks were cancelled). */
-    private int stopPhase;
-    /** When the current stop phase ends even if tasks are still alive. */
-    private long phaseDeadlineNs;
     private volatile boolean shutdownRequested;
     /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
     private long turns;
@@ -273,32 +262,32 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /** Loop thread only: one more thing a graceful shutdown waits for. */
     public void retain() {
-        keepAlive++;
+        phases.retain();
     }
 
     /** Loop thread only: that thing is done. */
     public void release() {
-        keepAlive--;
+        phases.release();
     }
 
     /** Loop thread only: runs when a shutdown cancels what is still alive (the task layer cancels tasks). */
     public void onCancel(Runnable hook) {
-        cancelHooks.add(hook);
+        phases.onCancel(hook);
     }
 
     /** Loop thread only: closed as soon as shutdown begins (listeners: stop accepting). */
     public void closeOnShutdown(AutoCloseable resource) {
-        closeOnShutdown.add(resource);
+        phases.closeOnShutdown(resource);
     }
 
     /** Loop thread only: {@code resource} was closed by its owner. */
     public void forgetOnShutdown(AutoCloseable resource) {
-        closeOnShutdown.remove(resource);
+        phases.forgetOnShutdown(resource);
     }
 
     /** Loop thread only: false once a shutdown has started cancelling tasks. */
     public boolean acceptsTasks() {
-        return stopPhase < CANCELLING;
+        return phases.acceptsTasks();
     }
 
     public boolean isShutdown() {
@@ -340,7 +329,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         shutdownRequested = true;
         long drainNs = drain.toNanos();
         try {
-            executeRemote(() -> beginStop(drainNs));
+            executeRemote(() -> phases.begin(drainNs));
         } catch (RejectedExecutionException ignore) {
             // already terminated: nothing to stop
         }
@@ -354,44 +343,6 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void beginStop(long drainNs) {
-        if (stopPhase != RUNNING_PHASE) {
-            return;
-        }
-        stopPhase = DRAINING;
-        phaseDeadlineNs = nanoTime() + drainNs;
-        for (AutoCloseable c : List.copyOf(closeOnShutdown)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, name + ": closing " + c + " at shutdown", e);
-            }
-        }
-        closeOnShutdown.clear();
-    }
-
-    /** True when the loop should stop now; moves DRAINING to CANCELLING at the drain deadline. */
-    private boolean stopNow() {
-        if (stopPhase == RUNNING_PHASE) {
-            return false;
-        }
-        if (keepAlive <= 0) {
-            return true;
-        }
-        if (nanoTime() - phaseDeadlineNs < 0) {
-            return false;
-        }
-        if (stopPhase == DRAINING) {
-            stopPhase = CANCELLING;
-            phaseDeadlineNs = nanoTime() + CANCEL_GRACE_NS;
-            for (Runnable hook : List.copyOf(cancelHooks)) {
-                runSafely(hook);
-            }
-            return false;
-        }
-        return true; // CANCELLING and out of time: close what is left under it
     }
 
     // ---- the loop ----
@@ -433,7 +384,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         try {
             do {
                 turn();
-            } while (!stopNow());
+            } while (!phases.stopNow());
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
         } finally {
@@ -465,10 +416,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             }
             // WAKING: the eventfd write is on its way; poll returns as soon as it lands.
         }
-        long next = timers.nextDeadlineNs();
-        if (stopPhase != RUNNING_PHASE && phaseDeadlineNs - next < 0) {
-            next = phaseDeadlineNs; // wake for the end of the stop phase
-        }
+        long next = phases.wakeBy(timers.nextDeadlineNs()); // the end of a stop phase wakes the loop too
         long timeoutNs = next == Long.MAX_VALUE ? -1 : Math.max(0, next - nanoTime());
         driver.poll(timeoutNs);
         state.set(RUNNING);
@@ -493,7 +441,8 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    private void runSafely(Runnable r) {
+    /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */
+    void runSafely(Runnable r) {
         try {
             r.run();
         } catch (Throwable t) {

@@ -6,7 +6,8 @@
  * {@link io.ringloop.loop.EventLoop#execute}. The wake state machine (RUNNING, RUN_AGAIN, SLEEPING,
  * WAKING, after OpenVMM's pal_async) makes a wake while running cost one CAS and a sleeping loop exactly one
  * eventfd write. A loop turn polls the driver once. Shutdown has phases: stop accepting, drain, cancel,
- * close every handle.
+ * close every handle; {@code LoopShutdown} keeps the first three (what is alive, the phase and its deadline),
+ * {@code EventLoop} the request from any thread and the final close.
  *
  * <p>{@link io.ringloop.loop.Backend} is chosen here ({@code Drivers}): AUTO tries io_uring, then epoll,
  * then NIO, and says why once.
