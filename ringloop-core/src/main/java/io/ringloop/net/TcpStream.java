@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -29,7 +28,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Callback style</b> ({@link #read(MemorySegment, long, int, IoCallback)} ...): on the loop thread
  * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
- * {@link CompletionStage} for convenience (one allocation per operation).
+ * {@link CompletionStage} for convenience (one allocation per operation). Both are implemented in
+ * {@link TcpCallbacks}; this class checks the thread and delegates.
  *
  * <p><b>Scatter/gather</b> ({@link #write(ByteBuffer...)}, {@link #read(ByteBuffer...)},
  * {@link #writeAll(MemorySegment...)} ...): several buffers in one system call or submission, in order, as
@@ -45,8 +45,8 @@ public final class TcpStream implements AutoCloseable {
     private final int handle;
     private final IoWaiter readWaiter;
     private final IoWaiter writeWaiter;
-    private CallbackOp readOp;
-    private CallbackOp writeOp;
+    /** The callback style's state, made at its first use (on the loop thread). */
+    private TcpCallbacks callbacks;
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
@@ -365,73 +365,35 @@ public final class TcpStream implements AutoCloseable {
      * of stream). Loop thread only; one read at a time.
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
-        requireLoopThread();
-        if (readOp == null) {
-            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r);
-        }
-        start(readOp, closed ? -Errno.EBADF : driver.read(handle, buffer, offset, length, readOp), callback);
+        callbacks().read(buffer, offset, length, callback);
     }
 
     /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
-        requireLoopThread();
-        if (writeOp == null) {
-            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r);
-        }
-        start(writeOp, closed ? -Errno.EBADF : driver.write(handle, buffer, offset, length, writeOp), callback);
+        callbacks().write(buffer, offset, length, callback);
     }
 
-    private void start(CallbackOp op, int r, IoCallback callback) {
-        op.started(r, callback);
-    }
-
-    private void requireLoopThread() {
+    /** Checks for the loop thread before the unsynchronised lazy field is touched. */
+    private TcpCallbacks callbacks() {
         if (!loop.inLoopThread()) {
             throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use read/write");
         }
+        TcpCallbacks c = callbacks;
+        if (c == null) {
+            c = new TcpCallbacks(this, loop, handle);
+            callbacks = c;
+        }
+        return c;
     }
 
     /** A read as a stage; completes on the loop thread. Any thread. */
     public CompletionStage<Integer> readAsync(ByteBuffer dst) {
-        return async(dst, true);
+        return TcpCallbacks.stage(this, dst, true);
     }
 
     /** A write of some of {@code src} as a stage; completes on the loop thread. Any thread. */
     public CompletionStage<Integer> writeAsync(ByteBuffer src) {
-        return async(src, false);
-    }
-
-    private CompletionStage<Integer> async(ByteBuffer buf, boolean read) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
-        int len = buf.remaining();
-        IoCallback cb = new IoCallback() {
-            @Override
-            public void completed(int result) {
-                if (result > 0) {
-                    buf.position(buf.position() + result);
-                }
-                f.complete(result);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                f.completeExceptionally(error);
-            }
-        };
-        Runnable go = () -> {
-            if (read) {
-                read(seg, 0, len, cb);
-            } else {
-                write(seg, 0, len, cb);
-            }
-        };
-        if (loop.inLoopThread()) {
-            go.run();
-        } else {
-            loop.execute(go);
-        }
-        return f;
+        return TcpCallbacks.stage(this, src, false);
     }
 
     // ---- options, addresses, shutdown, close ----

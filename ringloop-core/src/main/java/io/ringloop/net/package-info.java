@@ -4,7 +4,9 @@
  *
  * <p>Every socket lives on one loop for its whole life. The blocking style parks the calling task through a
  * reusable {@code IoWaiter} per direction (no allocation per operation); the callback style runs on the loop
- * thread through a reusable {@code CallbackOp}. Interrupting a task cancels its pending operation without
+ * thread through a reusable {@code CallbackOp}. {@code TcpStream} keeps its public API in one place and the
+ * blocking core; its callback style and {@code CompletionStage} adapters live in {@code TcpCallbacks}, its
+ * scatter/gather in {@code TcpVectors}. Interrupting a task cancels its pending operation without
  * losing data. Errors name the call and the errno: {@code connect(127.0.0.1:1): ECONNREFUSED (111) ...}.
  */
 package io.ringloop.net;

@@ -1,0 +1,90 @@
+package io.ringloop.net;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The callback style of one {@link TcpStream}: its {@link IoCallback} reads and writes, which run on the loop
+ * thread and allocate nothing per operation (one reusable {@link CallbackOp} per direction, made at the
+ * direction's first use), and the {@link CompletionStage} adapters over them, which any thread may call at the
+ * price of a future and a callback per operation.
+ *
+ * <p>The stream makes this object at its first callback-style call, after checking it runs on the loop thread,
+ * so a stream used only in the blocking style never pays for it. Loop thread only, except {@link #stage}.
+ */
+final class TcpCallbacks {
+    private final TcpStream stream;
+    private final EventLoop loop;
+    private final Driver driver;
+    private final int handle;
+    private CallbackOp readOp;
+    private CallbackOp writeOp;
+
+    TcpCallbacks(TcpStream stream, EventLoop loop, int handle) {
+        this.stream = stream;
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+    }
+
+    /** {@link TcpStream#read(MemorySegment, long, int, IoCallback)}. */
+    void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        if (readOp == null) {
+            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r);
+        }
+        int r = stream.isOpen() ? driver.read(handle, buffer, offset, length, readOp) : -Errno.EBADF;
+        readOp.started(r, callback);
+    }
+
+    /** {@link TcpStream#write(MemorySegment, long, int, IoCallback)}. */
+    void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        if (writeOp == null) {
+            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r);
+        }
+        int r = stream.isOpen() ? driver.write(handle, buffer, offset, length, writeOp) : -Errno.EBADF;
+        writeOp.started(r, callback);
+    }
+
+    /**
+     * {@link TcpStream#readAsync}/{@link TcpStream#writeAsync}: one callback-style read into (or write from)
+     * {@code buf}'s remaining space, started on the loop thread, as a stage that completes there. Any thread.
+     */
+    static CompletionStage<Integer> stage(TcpStream stream, ByteBuffer buf, boolean read) {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        int len = buf.remaining();
+        IoCallback cb = new IoCallback() {
+            @Override
+            public void completed(int result) {
+                if (result > 0) {
+                    buf.position(buf.position() + result);
+                }
+                f.complete(result);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                f.completeExceptionally(error);
+            }
+        };
+        Runnable go = () -> {
+            if (read) {
+                stream.read(seg, 0, len, cb);
+            } else {
+                stream.write(seg, 0, len, cb);
+            }
+        };
+        EventLoop loop = stream.loop();
+        if (loop.inLoopThread()) {
+            go.run();
+        } else {
+            loop.execute(go);
+        }
+        return f;
+    }
+}
