@@ -2,14 +2,15 @@
 # Usage: kernel-waits.sh BACKEND STYLE CONNS IN_FLIGHT PAYLOAD [LOOPS] [SERVER_CPUS] [GEN_CPUS]
 # (build first: ./ringloop info). Prints msgs/s, p99, generator CPU and kernel waits (io_uring_enter /
 # epoll_wait) per echoed message, from the echo server's own counters printed at SIGTERM, and the server's
-# CPU time per message while the load ran (from /proc/PID/stat, 10 ms ticks). EXTRA adds echo options.
+# CPU time per message while the load ran (from /proc/PID/stat, 10 ms ticks). EXTRA adds echo options,
+# JOPTS options of the echo server's JVM.
 set -u
 cd "$(dirname "$(readlink -f "$0")")/../../../.."
 J="$(./ringloop java-home)/bin/java"
 CP="ringloop-bench/target/ringloop-bench-0.1.0-SNAPSHOT.jar:ringloop-bench/target/lib/*:ringloop-cli/target/ringloop-cli-0.1.0-SNAPSHOT.jar:ringloop-cli/target/lib/*:ringloop-core/target/ringloop-core-0.1.0-SNAPSHOT.jar"
 backend=$1; style=$2; conns=$3; inflight=$4; payload=$5; threads=${6:-1}; srvcpu=${7:-0}; gencpu=${8:-1}
 port=$((7100 + RANDOM % 500))
-taskset -c $srvcpu $J -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -cp "$CP" io.ringloop.cli.Main echo --port $port --backend $backend --style $style --threads $threads ${EXTRA:-} > ${TMPDIR:-/tmp}/ringloop-srv.log 2>&1 &
+taskset -c $srvcpu $J ${JOPTS:-} -Xms256m -Xmx1g --enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -cp "$CP" io.ringloop.cli.Main echo --port $port --backend $backend --style $style --threads $threads ${EXTRA:-} > ${TMPDIR:-/tmp}/ringloop-srv.log 2>&1 &
 P=$!
 sleep 1.5
 # warm up, then a measured window; the server's wait count covers both, so count messages of both
