@@ -23,6 +23,9 @@ import java.nio.file.Path;
 public record RingCounters(int rings, long sqHead, long cqTail) {
     private static final long U32 = 1L << 32;
 
+    /** Reads of one ring's fdinfo before it counts as a ring without counters (each takes microseconds). */
+    private static final int READ_ATTEMPTS = 10_000;
+
     /** Sums the counters of every io_uring fd of {@code pid}; fds that close meanwhile are skipped. */
     public static RingCounters read(long pid) {
         Path fds = Path.of("/proc", Long.toString(pid), "fd");
@@ -35,8 +38,8 @@ public record RingCounters(int rings, long sqHead, long cqTail) {
                     if (!Files.readSymbolicLink(fd).toString().equals("anon_inode:[io_uring]")) {
                         continue;
                     }
-                    RingCounters one = parse(Files.readString(
-                            Path.of("/proc", Long.toString(pid), "fdinfo", fd.getFileName().toString())));
+                    RingCounters one = readRing(Path.of("/proc", Long.toString(pid), "fdinfo",
+                            fd.getFileName().toString()));
                     rings += one.rings;
                     sq += one.sqHead;
                     cq += one.cqTail;
@@ -48,6 +51,20 @@ public record RingCounters(int rings, long sqHead, long cqTail) {
             // the process is gone or /proc is not Linux's: no rings to count
         }
         return new RingCounters(rings, sq, cq);
+    }
+
+    /**
+     * One ring's counters. Since Linux 6.x the kernel prints a ring's fields only when it gets the ring's lock
+     * at once (mutex_trylock in io_uring_show_fdinfo), so under load a read may show none: read again, up to
+     * {@link #READ_ATTEMPTS} times, before taking the ring for one without the fields (a kernel before 5.19).
+     */
+    private static RingCounters readRing(Path fdinfo) throws IOException {
+        RingCounters one = parse(Files.readString(fdinfo));
+        for (int attempt = 1; one.rings == 0 && attempt < READ_ATTEMPTS; attempt++) {
+            Thread.onSpinWait();
+            one = parse(Files.readString(fdinfo));
+        }
+        return one;
     }
 
     /** One fdinfo text; a ring without both fields (a kernel before 5.19) counts as no ring. */
