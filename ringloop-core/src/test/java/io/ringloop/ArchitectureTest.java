@@ -57,7 +57,8 @@ class ArchitectureTest {
                 continue;
             }
             String text = Files.readString(file);
-            if (text.contains("Linker.") || text.contains(".reinterpret(") || text.contains("MemorySegment.ofAddress")) {
+            if (text.contains("Linker.") || text.contains(".reinterpret(")
+                    || text.contains("MemorySegment.ofAddress")) {
                 violations.add(file.toString());
             }
         }

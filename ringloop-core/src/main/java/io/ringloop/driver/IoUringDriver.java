@@ -3,7 +3,6 @@ package io.ringloop.driver;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringBufRing;
-import io.ringloop.sys.IoUringFileTable;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
@@ -86,10 +85,10 @@ public final class IoUringDriver implements Driver {
     private boolean closed;
 
     /**
-     * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel) and twice as many CQEs.
-     * Throws with the reason when io_uring is unusable here.
+     * A ring of {@code entries} SQEs (rounded up to a power of two by the kernel), twice as many CQEs, and
+     * {@code providedBuffers} receive buffers (0 or a power of two). Throws with the reason when io_uring is
+     * unusable here.
      */
-    /** A ring of {@code entries} SQEs with {@code providedBuffers} receive buffers (0 or a power of two). */
     public IoUringDriver(int entries, int providedBuffers) throws IOException {
         this(entries, true, providedBuffers, IoUringSupport.FLAG_CHOICES);
     }
@@ -143,7 +142,7 @@ public final class IoUringDriver implements Driver {
         provided = buffers != null ? new IoUringProvidedReads(engine, buffers, IoUringEngine.TIMEOUT_TOKEN) : null;
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
-        sockOps = new IoUringSockets(engine, sockets, acceptor, provided, multishot, zeroCopy, vectors);
+        sockOps = new IoUringSockets(cs, engine, sockets, acceptor, provided, multishot, zeroCopy, vectors);
         completions = new IoUringCompletions(engine, waker, acceptor, provided, multishot, zeroCopy, vectors);
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
@@ -169,10 +168,6 @@ public final class IoUringDriver implements Driver {
         return ring.enterCount();
     }
 
-    public long enterCount() {
-        return ring.enterCount();
-    }
-
     /**
      * Sends writes of at least {@code minBytes} from native buffers with IORING_OP_SEND_ZC (0: never).
      * Their completion runs once the kernel has released the buffer, which may be later than a plain send's.
@@ -190,16 +185,7 @@ public final class IoUringDriver implements Driver {
      * {@value #FIXED_FILE_SLOTS} slots, fd = slot. Returns false when the kernel refused the table.
      */
     public boolean fixedFilesAfter(int afterOps) {
-        IoUringFileTable table = engine.fixedFiles();
-        if (afterOps > 0 && table == null) {
-            try {
-                table = IoUringFileTable.register(cs, ring.fd(), arena, FIXED_FILE_SLOTS);
-            } catch (IOException e) {
-                return false; // before Linux 5.19, or RLIMIT_NOFILE below the table's size
-            }
-        }
-        engine.useFixedFiles(table, afterOps);
-        return afterOps <= 0 || table != null;
+        return engine.fixedFilesAfter(cs, arena, afterOps, FIXED_FILE_SLOTS);
     }
 
     /** Tests: sockets registered as fixed files now. */
@@ -298,37 +284,12 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public int close(int handle) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        fds.closed(handle); // from here on, new operations on the handle fail with EBADF
-        engine.unfix(handle); // the table's reference would keep the socket open past its close
-        if (acceptor != null) {
-            acceptor.closeListener(handle);
-        }
-        zeroCopy.releaseAwaiting(handle);
-        if (multishot != null) {
-            multishot.close(handle);
-        }
-        if (fds.pending(handle) > 0) {
-            engine.ensureSqSpace();
-            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL, IoUringEngine.CANCEL_TOKEN);
-            engine.drainFd(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS);
-        }
-        return Libc.close(cs, handle);
+        return fds.isOpen(handle) ? sockOps.close(handle, DRAIN_ROUNDS, DRAIN_WAIT_NS) : -Errno.EBADF;
     }
 
     @Override
     public Object detach(int handle) {
-        if (!fds.isOpen(handle) || fds.pending(handle) > 0 || (multishot != null && multishot.busy(handle))) {
-            return null;
-        }
-        if (multishot != null) {
-            multishot.forget(handle);
-        }
-        fds.closed(handle); // forgotten, not closed: another loop's driver adopts it
-        engine.unfix(handle);
-        return handle;
+        return sockOps.detach(handle);
     }
 
     @Override
@@ -416,10 +377,7 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        if (!senderAddress.isNative() || senderAddress.byteSize() < SockAddr.MAX_SIZE) {
-            throw new IllegalArgumentException("senderAddress must be native and at least "
-                    + SockAddr.MAX_SIZE + " bytes");
-        }
+        IoUringSockets.checkSenderAddress(senderAddress);
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : sockOps.receiveFrom(handle, buffer, senderAddress, completion);
     }
@@ -477,20 +435,7 @@ public final class IoUringDriver implements Driver {
         if (closed) {
             throw new IllegalStateException("driver closed");
         }
-        int ran = engine.runStash(MAX_COMPLETIONS_PER_POLL);
-        boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
-        // The one io_uring_enter of this turn: submit what was queued, run completion work, wait.
-        int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
-        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
-            throw IoUringEngine.enterFailed(r);
-        }
-        ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
-        if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < MAX_COMPLETIONS_PER_POLL) {
-            // The CQ overflowed: the kernel holds the excess CQEs (FEAT_NODROP) until we enter again.
-            ring.submitAndWait(0, 0);
-            ran += engine.reap(MAX_COMPLETIONS_PER_POLL - ran);
-        }
-        return ran;
+        return engine.poll(timeoutNs, MAX_COMPLETIONS_PER_POLL);
     }
 
     /** The engine's CQE handler (bound before {@link #completions} exists, called only after). */
@@ -520,13 +465,7 @@ public final class IoUringDriver implements Driver {
         }
         closing = true;
         completions.closing();
-        if (acceptor != null) {
-            acceptor.closeAll();
-        }
-        if (multishot != null) {
-            multishot.closeAll();
-        }
-        zeroCopy.releaseAwaiting(-1);
+        sockOps.closeAll();
         engine.cancelAllAndDrain(IoUringEngine.CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
         boolean kernelDone = ops.size() == 0 && !waker.armed();
         // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these

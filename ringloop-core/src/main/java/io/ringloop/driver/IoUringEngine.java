@@ -55,14 +55,27 @@ final class IoUringEngine {
      * rest of their operations skip the kernel's fd lookup. A connection that lives for a few operations
      * never pays the two registration calls.
      */
-    void useFixedFiles(IoUringFileTable table, int afterOps) {
+    private void useFixedFiles(IoUringFileTable table, int afterOps) {
         fixedFiles = table; // kept once set: fds already in it are still used, and removed at their close
         fixedAfterOps = table == null ? 0 : Math.max(0, afterOps);
         ring.useFixedFiles(table);
     }
 
-    IoUringFileTable fixedFiles() {
-        return fixedFiles;
+    /**
+     * Stream sockets get a fixed-file slot after {@code afterOps} operations (0: no more do); the first call
+     * with {@code afterOps > 0} registers a sparse table of {@code slots}. False when the kernel refused it.
+     */
+    boolean fixedFilesAfter(MemorySegment cs, java.lang.foreign.Arena arena, int afterOps, int slots) {
+        IoUringFileTable table = fixedFiles;
+        if (afterOps > 0 && table == null) {
+            try {
+                table = IoUringFileTable.register(cs, ring.fd(), arena, slots);
+            } catch (java.io.IOException e) {
+                return false; // before Linux 5.19, or RLIMIT_NOFILE below the table's size
+            }
+        }
+        useFixedFiles(table, afterOps);
+        return afterOps <= 0 || table != null;
     }
 
     /** Empties {@code fd}'s fixed-file slot, if it has one: before it closes or leaves this ring. */
@@ -168,6 +181,27 @@ final class IoUringEngine {
             reap(Integer.MAX_VALUE);
         }
         runStash(Integer.MAX_VALUE);
+    }
+
+    /**
+     * One loop turn's kernel work, in one io_uring_enter: runs stashed CQEs, submits what was queued and waits
+     * up to {@code timeoutNs} for a completion (not at all when some ran already), then runs up to {@code limit}
+     * completions in all. A CQ that overflowed costs a second enter to collect what the kernel held back.
+     */
+    int poll(long timeoutNs, int limit) {
+        int ran = runStash(limit);
+        boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
+        int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
+        if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
+            throw enterFailed(r);
+        }
+        ran += reap(limit - ran);
+        if ((ring.sqFlagsAcquire() & IoUring.SQ_CQ_OVERFLOW) != 0 && ran < limit) {
+            // The kernel holds the excess CQEs (FEAT_NODROP) until we enter again.
+            ring.submitAndWait(0, 0);
+            ran += reap(limit - ran);
+        }
+        return ran;
     }
 
     /** Moves every ready CQE to the stash without running it. */

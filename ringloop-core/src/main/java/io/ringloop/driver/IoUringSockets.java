@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringRing;
+import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.MemorySegment;
@@ -44,10 +45,12 @@ final class IoUringSockets {
     private final IoUringMultishotReads multishot;
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
+    private final MemorySegment cs;
 
-    IoUringSockets(IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
+    IoUringSockets(MemorySegment cs, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
                    IoUringProvidedReads provided, IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy,
                    IoUringVectors vectors) {
+        this.cs = cs;
         this.engine = engine;
         this.ring = engine.ring;
         this.memory = engine.memory;
@@ -139,6 +142,14 @@ final class IoUringSockets {
         return Driver.PENDING;
     }
 
+    /** Throws unless {@code senderAddress} can take any sockaddr the kernel writes there. */
+    static void checkSenderAddress(MemorySegment senderAddress) {
+        if (!senderAddress.isNative() || senderAddress.byteSize() < SockAddr.MAX_SIZE) {
+            throw new IllegalArgumentException("senderAddress must be native and at least "
+                    + SockAddr.MAX_SIZE + " bytes");
+        }
+    }
+
     int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
         long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
         int slot = IoUringEngine.slot(token);
@@ -174,6 +185,57 @@ final class IoUringSockets {
             return multishot.readv(handle, buffers, completion);
         }
         return vectors.readv(handle, buffers, completion);
+    }
+
+    /**
+     * Closes open socket {@code handle}: new operations on it are refused from here on; each part lets go of
+     * it (its fixed-file slot, a listener's queued connections, a connection's received bytes, zero-copy
+     * sends waiting for a notification); every operation still in flight is cancelled (ASYNC_CANCEL_FD | ALL)
+     * and reaped, up to {@code rounds} waits of {@code waitNs}; then the fd is closed, so no late CQE can
+     * name it. Returns 0 or -errno.
+     */
+    int close(int handle, int rounds, long waitNs) {
+        engine.fds.closed(handle);
+        engine.unfix(handle); // the table's reference would keep the socket open past its close
+        if (acceptor != null) {
+            acceptor.closeListener(handle);
+        }
+        zeroCopy.releaseAwaiting(handle);
+        if (multishot != null) {
+            multishot.close(handle);
+        }
+        if (engine.fds.pending(handle) > 0) {
+            engine.ensureSqSpace();
+            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL,
+                    IoUringEngine.CANCEL_TOKEN);
+            engine.drainFd(handle, rounds, waitNs);
+        }
+        return Libc.close(cs, handle);
+    }
+
+    /** The driver is closing: listeners' queued connections, received bytes and zero-copy waits are let go. */
+    void closeAll() {
+        if (acceptor != null) {
+            acceptor.closeAll();
+        }
+        if (multishot != null) {
+            multishot.closeAll();
+        }
+        zeroCopy.releaseAwaiting(-1);
+    }
+
+    /** Forgets an idle connection, not closing it, for another loop's driver: the fd, or null when busy. */
+    Object detach(int handle) {
+        if (!engine.fds.isOpen(handle) || engine.fds.pending(handle) > 0
+                || (multishot != null && multishot.busy(handle))) {
+            return null;
+        }
+        if (multishot != null) {
+            multishot.forget(handle);
+        }
+        engine.fds.closed(handle);
+        engine.unfix(handle);
+        return handle;
     }
 
     /**

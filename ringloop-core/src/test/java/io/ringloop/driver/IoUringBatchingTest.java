@@ -34,14 +34,14 @@ class IoUringBatchingTest {
             int n = 5;
             Recorder[] writes = new Recorder[n];
             MemorySegment data = MemorySegment.ofArray(new byte[10]);
-            long before = d.enterCount();
+            long before = d.waitCalls();
             for (int i = 0; i < n; i++) {
                 writes[i] = new Recorder();
                 assertEquals(Driver.PENDING, d.write(p[1], data, writes[i]));
             }
-            assertEquals(before, d.enterCount(), "queuing must not enter the kernel");
+            assertEquals(before, d.waitCalls(), "queuing must not enter the kernel");
             int ran = d.poll(POLL_NS);
-            assertEquals(before + 1, d.enterCount(), "submit + wait must be one io_uring_enter");
+            assertEquals(before + 1, d.waitCalls(), "submit + wait must be one io_uring_enter");
             assertEquals(n, ran);
             for (Recorder w : writes) {
                 assertEquals(1, w.calls);

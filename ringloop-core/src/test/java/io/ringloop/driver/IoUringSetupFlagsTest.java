@@ -45,10 +45,10 @@ class IoUringSetupFlagsTest {
             assertEquals(-Errno.ECANCELED, await(d, r));
 
             Recorder w = new Recorder();
-            long before = d.enterCount();
+            long before = d.waitCalls();
             assertEquals(Driver.PENDING, d.write(p[1], MemorySegment.ofArray(new byte[3]), w));
             assertEquals(1, d.poll(POLL_NS));
-            assertEquals(before + 1, d.enterCount());
+            assertEquals(before + 1, d.waitCalls());
             assertEquals(3, w.result);
         }
     }
