@@ -38,37 +38,37 @@ import java.lang.invoke.MethodHandle;
  * struct __kernel_timespec { __s64 tv_sec; long long tv_nsec; };   // 16 bytes
  * </pre>
  *
- * <p>Calls return a non-negative result or {@code -errno}, like the rest of {@code sys}.
+ * <p>The structs are {@link java.lang.foreign.MemoryLayout}s in {@link IoUringLayouts}; the offsets below are
+ * derived from them. Calls return a non-negative result or {@code -errno}, like the rest of {@code sys}.
  */
 public final class IoUring {
-    // ---- struct io_uring_sqe ----
-    public static final int SQE_SIZE = 64;
-    public static final long SQE_OPCODE = 0;
-    public static final long SQE_FLAGS = 1;
-    public static final long SQE_IOPRIO = 2;
-    public static final long SQE_FD = 4;
-    public static final long SQE_OFF = 8;
-    public static final long SQE_ADDR = 16;
-    public static final long SQE_LEN = 24;
-    public static final long SQE_OP_FLAGS = 28;
-    public static final long SQE_USER_DATA = 32;
-    public static final long SQE_BUF_INDEX = 40;
-    public static final long SQE_PERSONALITY = 42;
-    public static final long SQE_FILE_INDEX = 44;
-    public static final long SQE_ADDR3 = 48;
+    // ---- struct io_uring_sqe / io_uring_cqe / io_uring_getevents_arg: offsets from IoUringLayouts ----
+    public static final int SQE_SIZE = (int) IoUringLayouts.SQE.byteSize();
+    public static final long SQE_OPCODE = IoUringLayouts.offset(IoUringLayouts.SQE, "opcode");
+    public static final long SQE_FLAGS = IoUringLayouts.offset(IoUringLayouts.SQE, "flags");
+    public static final long SQE_IOPRIO = IoUringLayouts.offset(IoUringLayouts.SQE, "ioprio");
+    public static final long SQE_FD = IoUringLayouts.offset(IoUringLayouts.SQE, "fd");
+    public static final long SQE_OFF = IoUringLayouts.offset(IoUringLayouts.SQE, "off");
+    public static final long SQE_ADDR = IoUringLayouts.offset(IoUringLayouts.SQE, "addr");
+    public static final long SQE_LEN = IoUringLayouts.offset(IoUringLayouts.SQE, "len");
+    public static final long SQE_OP_FLAGS = IoUringLayouts.offset(IoUringLayouts.SQE, "op_flags");
+    public static final long SQE_USER_DATA = IoUringLayouts.offset(IoUringLayouts.SQE, "user_data");
+    public static final long SQE_BUF_INDEX = IoUringLayouts.offset(IoUringLayouts.SQE, "buf_index");
+    public static final long SQE_PERSONALITY = IoUringLayouts.offset(IoUringLayouts.SQE, "personality");
+    public static final long SQE_FILE_INDEX = IoUringLayouts.offset(IoUringLayouts.SQE, "file_index");
+    public static final long SQE_ADDR3 = IoUringLayouts.offset(IoUringLayouts.SQE, "addr3");
 
-    // ---- struct io_uring_cqe ----
-    public static final int CQE_SIZE = 16;
-    public static final long CQE_USER_DATA = 0;
-    public static final long CQE_RES = 8;
-    public static final long CQE_FLAGS = 12;
+    public static final int CQE_SIZE = (int) IoUringLayouts.CQE.byteSize();
+    public static final long CQE_USER_DATA = IoUringLayouts.offset(IoUringLayouts.CQE, "user_data");
+    public static final long CQE_RES = IoUringLayouts.offset(IoUringLayouts.CQE, "res");
+    public static final long CQE_FLAGS = IoUringLayouts.offset(IoUringLayouts.CQE, "flags");
 
-    // ---- struct io_uring_getevents_arg / __kernel_timespec ----
-    public static final long GETEVENTS_ARG_SIZE = 24;
-    public static final long GETEVENTS_ARG_SIGMASK = 0;
-    public static final long GETEVENTS_ARG_SIGMASK_SZ = 8;
-    public static final long GETEVENTS_ARG_TS = 16;
-    public static final long TIMESPEC_SIZE = 16;
+    public static final long GETEVENTS_ARG_SIZE = IoUringLayouts.GETEVENTS_ARG.byteSize();
+    public static final long GETEVENTS_ARG_SIGMASK = IoUringLayouts.offset(IoUringLayouts.GETEVENTS_ARG, "sigmask");
+    public static final long GETEVENTS_ARG_SIGMASK_SZ =
+            IoUringLayouts.offset(IoUringLayouts.GETEVENTS_ARG, "sigmask_sz");
+    public static final long GETEVENTS_ARG_TS = IoUringLayouts.offset(IoUringLayouts.GETEVENTS_ARG, "ts");
+    public static final long TIMESPEC_SIZE = IoUringLayouts.TIMESPEC.byteSize();
 
     // ---- opcodes (enum io_uring_op) ----
     public static final int OP_NOP = 0;
@@ -156,13 +156,11 @@ public final class IoUring {
     public static final int REGISTER_PROBE = 8;
     public static final int REGISTER_ENABLE_RINGS = 12;
 
-    /** {@code struct io_uring_probe} header (16 bytes) then {@code struct io_uring_probe_op} (8 bytes each). */
-    public static final long PROBE_HEADER_SIZE = 16;
-    public static final long PROBE_OP_SIZE = 8;
-    /** {@code io_uring_probe.ops_len}: a __u8 at offset 1. */
-    public static final long PROBE_OPS_LEN = 1;
-    /** {@code io_uring_probe_op.flags}: a __u16 at offset 2 of each op. */
-    public static final long PROBE_OP_FLAGS = 2;
+    /** {@code struct io_uring_probe} header, then {@code struct io_uring_probe_op}s. */
+    public static final long PROBE_HEADER_SIZE = IoUringLayouts.PROBE.byteSize();
+    public static final long PROBE_OP_SIZE = IoUringLayouts.PROBE_OP.byteSize();
+    public static final long PROBE_OPS_LEN = IoUringLayouts.offset(IoUringLayouts.PROBE, "ops_len");
+    public static final long PROBE_OP_FLAGS = IoUringLayouts.offset(IoUringLayouts.PROBE_OP, "flags");
     public static final int IO_URING_OP_SUPPORTED = 1;
 
     private static final long SYS_IO_URING_SETUP = 425;

@@ -26,15 +26,16 @@ import java.lang.invoke.VarHandle;
  * upper 16 bits of {@code cqe->flags}); then it is ours until {@link #recycle}. Loop thread only.
  */
 public final class IoUringBufRing {
-    private static final long BUF_SIZE = 16;
-    private static final long BUF_ADDR = 0;
-    private static final long BUF_LEN = 8;
-    private static final long BUF_BID = 12;
-    private static final long RING_TAIL = 14;
-    private static final long REG_SIZE = 40;
-    private static final long REG_RING_ADDR = 0;
-    private static final long REG_RING_ENTRIES = 8;
-    private static final long REG_BGID = 12;
+    private static final long BUF_SIZE = IoUringLayouts.BUF.byteSize();
+    private static final long BUF_ADDR = IoUringLayouts.offset(IoUringLayouts.BUF, "addr");
+    private static final long BUF_LEN = IoUringLayouts.offset(IoUringLayouts.BUF, "len");
+    private static final long BUF_BID = IoUringLayouts.offset(IoUringLayouts.BUF, "bid");
+    /** The ring's tail overlays entry 0's {@code resv}. */
+    private static final long RING_TAIL = IoUringLayouts.offset(IoUringLayouts.BUF, "resv");
+    private static final long REG_SIZE = IoUringLayouts.BUF_REG.byteSize();
+    private static final long REG_RING_ADDR = IoUringLayouts.offset(IoUringLayouts.BUF_REG, "ring_addr");
+    private static final long REG_RING_ENTRIES = IoUringLayouts.offset(IoUringLayouts.BUF_REG, "ring_entries");
+    private static final long REG_BGID = IoUringLayouts.offset(IoUringLayouts.BUF_REG, "bgid");
     private static final int REGISTER_PBUF_RING = 22;
     private static final long PAGE = 4096;
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();

@@ -27,12 +27,12 @@ public final class IoUringFileTable {
     private static final int REGISTER_FILES_UPDATE = 6;
     private static final int REGISTER_FILES2 = 13;
     private static final int RSRC_REGISTER_SPARSE = 1;
-    private static final long RSRC_REGISTER_SIZE = 32;
-    private static final long RSRC_REGISTER_NR = 0;
-    private static final long RSRC_REGISTER_FLAGS = 4;
-    private static final long FILES_UPDATE_SIZE = 16;
-    private static final long FILES_UPDATE_OFFSET = 0;
-    private static final long FILES_UPDATE_FDS = 8;
+    private static final long RSRC_REGISTER_SIZE = IoUringLayouts.RSRC_REGISTER.byteSize();
+    private static final long RSRC_REGISTER_NR = IoUringLayouts.offset(IoUringLayouts.RSRC_REGISTER, "nr");
+    private static final long RSRC_REGISTER_FLAGS = IoUringLayouts.offset(IoUringLayouts.RSRC_REGISTER, "flags");
+    private static final long FILES_UPDATE_SIZE = IoUringLayouts.FILES_UPDATE.byteSize();
+    private static final long FILES_UPDATE_OFFSET = IoUringLayouts.offset(IoUringLayouts.FILES_UPDATE, "offset");
+    private static final long FILES_UPDATE_FDS = IoUringLayouts.offset(IoUringLayouts.FILES_UPDATE, "fds");
 
     private final MemorySegment cs;
     private final int ringFd;

@@ -41,24 +41,25 @@ import java.lang.invoke.VarHandle;
  * <p>Loop thread only: one issuer per ring.
  */
 public final class IoUringRing implements AutoCloseable {
-    private static final long PARAMS_SIZE = 120;
-    private static final long P_SQ_ENTRIES = 0;
-    private static final long P_CQ_ENTRIES = 4;
-    private static final long P_FLAGS = 8;
-    private static final long P_FEATURES = 20;
-    private static final long P_SQ_OFF = 40;
-    private static final long P_CQ_OFF = 80;
+    // struct io_uring_params and the offsets structs in it (IoUringLayouts).
+    private static final long PARAMS_SIZE = IoUringLayouts.PARAMS.byteSize();
+    private static final long P_SQ_ENTRIES = IoUringLayouts.offset(IoUringLayouts.PARAMS, "sq_entries");
+    private static final long P_CQ_ENTRIES = IoUringLayouts.offset(IoUringLayouts.PARAMS, "cq_entries");
+    private static final long P_FLAGS = IoUringLayouts.offset(IoUringLayouts.PARAMS, "flags");
+    private static final long P_FEATURES = IoUringLayouts.offset(IoUringLayouts.PARAMS, "features");
+    private static final long P_SQ_OFF = IoUringLayouts.offset(IoUringLayouts.PARAMS, "sq_off");
+    private static final long P_CQ_OFF = IoUringLayouts.offset(IoUringLayouts.PARAMS, "cq_off");
     // io_sqring_offsets fields, relative to P_SQ_OFF
-    private static final long SQ_OFF_HEAD = 0;
-    private static final long SQ_OFF_TAIL = 4;
-    private static final long SQ_OFF_RING_MASK = 8;
-    private static final long SQ_OFF_FLAGS = 16;
-    private static final long SQ_OFF_ARRAY = 24;
+    private static final long SQ_OFF_HEAD = sqOff("head");
+    private static final long SQ_OFF_TAIL = sqOff("tail");
+    private static final long SQ_OFF_RING_MASK = sqOff("ring_mask");
+    private static final long SQ_OFF_FLAGS = sqOff("flags");
+    private static final long SQ_OFF_ARRAY = sqOff("array");
     // io_cqring_offsets fields, relative to P_CQ_OFF
-    private static final long CQ_OFF_HEAD = 0;
-    private static final long CQ_OFF_TAIL = 4;
-    private static final long CQ_OFF_RING_MASK = 8;
-    private static final long CQ_OFF_CQES = 20;
+    private static final long CQ_OFF_HEAD = cqOff("head");
+    private static final long CQ_OFF_TAIL = cqOff("tail");
+    private static final long CQ_OFF_RING_MASK = cqOff("ring_mask");
+    private static final long CQ_OFF_CQES = cqOff("cqes");
 
     private static final int PROBE_OPS = 256;
     private static final long NS_PER_S = 1_000_000_000L;
@@ -104,6 +105,14 @@ public final class IoUringRing implements AutoCloseable {
                 IoUring.OP_SEND_ZC, IoUring.OP_SENDMSG_ZC}) {
             FIXED_FILE_OPS[op] = true; // 1, 2: READV, WRITEV
         }
+    }
+
+    private static long sqOff(String field) {
+        return IoUringLayouts.offset(IoUringLayouts.SQRING_OFFSETS, field);
+    }
+
+    private static long cqOff(String field) {
+        return IoUringLayouts.offset(IoUringLayouts.CQRING_OFFSETS, field);
     }
 
     private IoUringRing(Arena arena, MemorySegment cs, int fd, MemorySegment params) throws IOException {
