@@ -192,6 +192,24 @@ public interface Driver extends AutoCloseable {
      */
     boolean cancel(Completion completion);
 
+    /** {@link #pollReady} events, as poll(2) numbers them. */
+    int POLLIN = 0x001;
+    int POLLOUT = 0x004;
+    int POLLERR = 0x008;
+    int POLLHUP = 0x010;
+
+    /**
+     * Waits until file descriptor {@code fd}, which this driver does not own (an eventfd, a timerfd, a native
+     * library's socket), is ready for one of {@code events} ({@link #POLLIN}, {@link #POLLOUT}): the ready
+     * set (POLLERR and POLLHUP may come unasked), at once when it is ready already. One wait per fd at a time
+     * (-EBUSY otherwise). The driver never reads, writes or closes {@code fd}; the caller keeps it open until
+     * the completion. -EOPNOTSUPP where the backend cannot wait for arbitrary fds (NIO); -EINVAL for a handle
+     * of this driver, whose own operations wait for readiness already.
+     */
+    default int pollReady(int fd, int events, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
     /**
      * Bounds the operation pending on {@code completion} to {@code timeoutNs} from now, in the kernel: when
      * time runs out it is cancelled and completes with {@code -ECANCELED} (or its raced result). Returns false,

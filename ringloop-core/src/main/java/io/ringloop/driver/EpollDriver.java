@@ -58,6 +58,8 @@ public final class EpollDriver implements Driver {
     private final OpTable ops = new OpTable(256);
     private final int epfd;
     private final EpollWaker waker;
+    /** Waits for fds this driver does not own ({@link #pollReady}). */
+    private final EpollForeignWaits foreign;
 
     /** Per fd, indexed by fd number; grown on demand. */
     private final EpollFdTable fds = new EpollFdTable();
@@ -86,6 +88,7 @@ public final class EpollDriver implements Driver {
         }
         epfd = ep;
         waker = w;
+        foreign = new EpollForeignWaits(cs, ep, ctlScratch, ops);
     }
 
     @Override
@@ -264,6 +267,14 @@ public final class EpollDriver implements Driver {
         return writeSide(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
     }
 
+    @Override
+    public int pollReady(int fd, int events, Completion completion) {
+        if (completion.isPending()) {
+            throw new IllegalStateException("completion already has an operation pending");
+        }
+        return fds.isOpen(fd) ? -Errno.EINVAL : foreign.start(fd, events, completion);
+    }
+
     private int readSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
         if (fds.readOp[fd] != NO_OP) {
             return -Errno.EBUSY;
@@ -339,6 +350,10 @@ public final class EpollDriver implements Driver {
         if (token == NO_OP || !ops.isLive(token)) {
             return;
         }
+        if (ops.kind(token) == EpollOps.POLL) {
+            foreign.end(token, -Errno.ECANCELED);
+            return;
+        }
         int fd = ops.handle(token);
         if (fds.readOp[fd] == token) {
             fds.readOp[fd] = NO_OP;
@@ -381,6 +396,10 @@ public final class EpollDriver implements Driver {
             int ev = Epoll.events(events, i);
             if (data == EpollWaker.DATA) {
                 waker.drain();
+                continue;
+            }
+            if (data < 0) {
+                completed += foreign.onEvent(data, ev);
                 continue;
             }
             completed += dispatch((int) data, (int) (data >>> 32), ev);

@@ -34,6 +34,8 @@ final class EpollOps {
     static final int SEND_TO = 6;
     static final int READV = 7;
     static final int WRITEV = 8;
+    /** A wait for a foreign fd's readiness (EpollDriver.pollReady): never attempted, only reported. */
+    static final int POLL = 9;
 
     private final MemorySegment cs;
     private final EpollFdTable fds;

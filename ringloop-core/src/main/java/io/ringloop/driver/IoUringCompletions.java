@@ -18,17 +18,19 @@ final class IoUringCompletions {
     private final IoUringMultishotReads multishot;
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
+    private final IoUringSockets sockets;
     /** The driver is closing: nothing is armed again, and results for it are not served. */
     private boolean closing;
     private long linkedTimeouts;
 
-    IoUringCompletions(IoUringEngine engine, IoUringWaker waker, IoUringAcceptor acceptor,
+    IoUringCompletions(IoUringEngine engine, IoUringWaker waker, IoUringSockets sockets, IoUringAcceptor acceptor,
                        IoUringProvidedReads provided, IoUringMultishotReads multishot,
                        IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.engine = engine;
         this.ops = engine.ops;
         this.memory = engine.memory;
         this.waker = waker;
+        this.sockets = sockets;
         this.acceptor = acceptor;
         this.provided = provided;
         this.multishot = multishot;
@@ -120,6 +122,9 @@ final class IoUringCompletions {
         }
         if (res == Driver.PENDING) {
             return false;
+        }
+        if (kind == IoUringSockets.KIND_POLL) {
+            sockets.pollEnded(ud);
         }
         boolean copyOut = IoUringSockets.copiesOut(kind) || kind == IoUringFiles.KIND_READ;
         memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));

@@ -143,7 +143,8 @@ public final class IoUringDriver implements Driver {
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
         sockOps = new IoUringSockets(cs, engine, sockets, acceptor, provided, multishot, zeroCopy, vectors);
-        completions = new IoUringCompletions(engine, waker, acceptor, provided, multishot, zeroCopy, vectors);
+        completions = new IoUringCompletions(engine, waker, sockOps, acceptor, provided, multishot, zeroCopy,
+                vectors);
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
 
@@ -386,6 +387,11 @@ public final class IoUringDriver implements Driver {
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : sockOps.sendTo(handle, buffer, target, completion);
+    }
+
+    @Override
+    public int pollReady(int fd, int events, Completion completion) {
+        return sockOps.pollReady(fd, events, completion, closing);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ringloop.driver;
 
+import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringRing;
 import io.ringloop.sys.Libc;
@@ -34,6 +35,8 @@ final class IoUringSockets {
     static final int KIND_WRITE = 4;
     static final int KIND_RECVMSG = 5;
     static final int KIND_SENDMSG = 6;
+    /** IORING_OP_POLL_ADD on a foreign fd (not counted against any handle). */
+    static final int KIND_POLL = 14;
 
     private final IoUringEngine engine;
     private final IoUringRing ring;
@@ -46,6 +49,8 @@ final class IoUringSockets {
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
     private final MemorySegment cs;
+    /** Foreign fds with a wait in flight ({@link #pollReady}). */
+    private final java.util.BitSet polled = new java.util.BitSet();
 
     IoUringSockets(MemorySegment cs, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
                    IoUringProvidedReads provided, IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy,
@@ -64,8 +69,8 @@ final class IoUringSockets {
 
     /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a provided read re-links its own). */
     static boolean linkable(int kind) {
-        return kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ || kind == KIND_WRITE
-                || kind == KIND_RECVMSG || kind == KIND_SENDMSG || kind == IoUringProvidedReads.KIND;
+        return kind == KIND_POLL || kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ
+                || kind == KIND_WRITE                || kind == KIND_RECVMSG || kind == KIND_SENDMSG || kind == IoUringProvidedReads.KIND;
     }
 
     /** Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE. */
@@ -81,6 +86,36 @@ final class IoUringSockets {
         ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
                 Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
         return Driver.PENDING;
+    }
+
+    /**
+     * One-shot IORING_OP_POLL_ADD on foreign fd {@code fd}: the CQE's result is the ready set. The op is
+     * claimed under no handle (-1): the fd is not this driver's, and closing a handle never cancels it.
+     */
+    int pollReady(int fd, int events, Completion completion, boolean closing) {
+        if (completion.isPending()) {
+            throw new IllegalStateException("completion already has an operation pending");
+        }
+        if (engine.fds.isOpen(fd)) {
+            return -Errno.EINVAL; // a handle of this driver: its own operations wait for readiness
+        }
+        if (closing) {
+            return -Errno.ECANCELED;
+        }
+        if (polled.get(fd)) {
+            return -Errno.EBUSY; // one wait per fd, as epoll must
+        }
+        polled.set(fd);
+        long token = engine.begin(-1, completion, KIND_POLL, null);
+        engine.ops.setArg(token, fd);
+        ring.prepare(IoUring.OP_POLL_ADD, fd, MemorySegment.NULL, 0, 0,
+                events & (Driver.POLLIN | Driver.POLLOUT), 0, token);
+        return Driver.PENDING;
+    }
+
+    /** A foreign-fd wait ended (its CQE is being dispatched). */
+    void pollEnded(long token) {
+        polled.clear((int) engine.ops.arg(token));
     }
 
     int connect(int handle, InetSocketAddress address, Completion completion) {

@@ -15,6 +15,10 @@
  *       short, 0 at end of stream for {@code readv}, and no SIGPIPE from {@code writev} (EPIPE instead).
  *       Native buffers go to the kernel in place through driver-owned iovec memory; heap ones through a
  *       native staging copy (see {@code Iovecs}).</li>
+ *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
+ *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
+ *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's
+ *       timer does.</li>
  *   <li>{@code cancel} that never loses data: the completion still comes once, with {@code -ECANCELED} or with
  *       the real result if that raced the cancel.</li>
  *   <li>{@code poll(timeoutNs)} (flush + wait + dispatch in one call) and a thread-safe {@code wakeup()} whose

@@ -30,6 +30,8 @@ public final class Epoll {
     public static final int EPOLLERR = 0x008;
     public static final int EPOLLHUP = 0x010;
     public static final int EPOLLRDHUP = 0x2000;
+    /** Report one event, then disable the fd until it is modified or removed. */
+    public static final int EPOLLONESHOT = 1 << 30;
     public static final int EPOLLET = 1 << 31;
 
     private static final boolean PACKED = "amd64".equals(System.getProperty("os.arch"))
