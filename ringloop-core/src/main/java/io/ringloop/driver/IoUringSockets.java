@@ -70,7 +70,8 @@ final class IoUringSockets {
     /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a provided read re-links its own). */
     static boolean linkable(int kind) {
         return kind == KIND_POLL || kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ
-                || kind == KIND_WRITE                || kind == KIND_RECVMSG || kind == KIND_SENDMSG || kind == IoUringProvidedReads.KIND;
+                || kind == KIND_WRITE || kind == KIND_RECVMSG || kind == KIND_SENDMSG
+                || kind == IoUringProvidedReads.KIND;
     }
 
     /** Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE. */
