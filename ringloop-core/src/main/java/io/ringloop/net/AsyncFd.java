@@ -5,6 +5,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.IoWaiter;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Waits for readiness of a file descriptor that ringloop does not own: an eventfd, a timerfd, an inotify fd,
@@ -38,6 +39,14 @@ public final class AsyncFd {
      * {@link #HANGUP}. Returns at once when the fd is ready already. From a task (or a loop thread).
      */
     public static int await(int fd, int events) throws IOException {
+        return await(fd, events, null);
+    }
+
+    /**
+     * {@link #await(int, int)} for at most {@code timeout} (null: no limit): 0 when the time ran out first, as
+     * poll(2) says it. On io_uring the kernel keeps the time limit (a LINK_TIMEOUT on the POLL_ADD).
+     */
+    public static int await(int fd, int events, Duration timeout) throws IOException {
         if (fd < 0 || (events & (READABLE | WRITABLE)) == 0 || (events & ~(READABLE | WRITABLE)) != 0) {
             throw new IllegalArgumentException("AsyncFd.await(fd=" + fd + ", events=" + events
                     + "): needs fd >= 0 and events READABLE, WRITABLE or both");
@@ -45,7 +54,11 @@ public final class AsyncFd {
         EventLoop loop = LoopCall.requireLoop("AsyncFd.await");
         Driver driver = loop.driver();
         IoWaiter waiter = new IoWaiter(loop);
-        int r = waiter.run(() -> driver.pollReady(fd, events, waiter), "poll(fd=" + fd + ")", 0);
+        long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());
+        int r = waiter.run(() -> driver.pollReady(fd, events, waiter), "poll(fd=" + fd + ")", timeoutNs);
+        if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
+            return 0;
+        }
         if (r == -Errno.EOPNOTSUPP) {
             throw new UnsupportedOperationException("AsyncFd.await: the " + driver.name()
                     + " backend cannot wait for a file descriptor it does not own");

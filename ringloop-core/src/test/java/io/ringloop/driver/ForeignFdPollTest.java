@@ -102,6 +102,19 @@ class ForeignFdPollTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldEndAWaitWhenItsLinkedTimeoutExpiresOnIoUring() throws IOException {
+        try (Driver d = driver("io_uring")) {
+            Recorder r = new Recorder();
+            assertEquals(Driver.PENDING, d.pollReady(efd, Driver.POLLIN, r));
+            assertTrue(d.deadline(r, 20_000_000L), "the POLL_ADD's SQE takes a LINK_TIMEOUT");
+            assertEquals(-Errno.ECANCELED, await(d, r));
+            assertEquals(Driver.PENDING, d.pollReady(efd, Driver.POLLIN, r), "the ended wait left nothing behind");
+            assertTrue(d.cancel(r));
+            assertEquals(-Errno.ECANCELED, await(d, r));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"nio"})
     void shouldSayNoOnNio(String backend) throws IOException {

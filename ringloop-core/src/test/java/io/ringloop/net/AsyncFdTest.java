@@ -13,6 +13,7 @@ import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,13 @@ class AsyncFdTest {
                 assertEquals(AsyncFd.READABLE, rt.blockOn(() -> AsyncFd.await(efd, AsyncFd.READABLE))
                         & AsyncFd.READABLE);
                 assertThrows(IllegalArgumentException.class, () -> rt.blockOn(() -> AsyncFd.await(efd, 0)));
+
+                // A time limit: 0 when it runs out, as poll(2) says it; the fd can be waited for again.
+                assertEquals(8, EventFd.read(cs, efd, scratch));
+                assertEquals(0, rt.blockOn(() -> AsyncFd.await(efd, AsyncFd.READABLE, Duration.ofMillis(30))));
+                assertEquals(8, EventFd.write(cs, efd, 1, scratch));
+                assertEquals(AsyncFd.READABLE, rt.blockOn(() -> AsyncFd.await(efd, AsyncFd.READABLE,
+                        Duration.ofSeconds(30))) & AsyncFd.READABLE);
             } finally {
                 assertEquals(0, Libc.close(cs, efd), "ringloop closed an fd it does not own");
             }
