@@ -1,7 +1,9 @@
 package io.ringloop.cli;
 
+import io.ringloop.driver.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.IoUring;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +44,7 @@ public final class InfoCommand implements Callable<Integer> {
         for (Backend b : new Backend[] {Backend.IO_URING, Backend.EPOLL, Backend.NIO, Backend.AUTO}) {
             row(out, "backend " + b.name().toLowerCase(java.util.Locale.ROOT), probe(b));
         }
+        row(out, "io_uring has", ioUringFeatures());
         out.flush();
         return 0;
     }
@@ -50,6 +53,32 @@ public final class InfoCommand implements Callable<Integer> {
     private static String probe(Backend backend) {
         try (EventLoop loop = EventLoop.start(backend, "info-" + backend)) {
             return backend == Backend.AUTO ? loop.backendName() + " (" + loop.backendReason() + ")" : "usable";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unusable: " + e.getMessage();
+        }
+    }
+
+    /** What this kernel's io_uring gives a loop: the setup flags it took and the fast paths it allows. */
+    static String ioUringFeatures() {
+        if (IoUringDriver.unusableReason() != null) {
+            return "-";
+        }
+        try (IoUringDriver d = new IoUringDriver(8)) {
+            java.util.List<String> has = new java.util.ArrayList<>();
+            int flags = d.setupFlags();
+            String[] names = {"SINGLE_ISSUER", "DEFER_TASKRUN", "COOP_TASKRUN", "SUBMIT_ALL", "CQSIZE"};
+            int[] bits = {IoUring.SETUP_SINGLE_ISSUER, IoUring.SETUP_DEFER_TASKRUN, IoUring.SETUP_COOP_TASKRUN,
+                IoUring.SETUP_SUBMIT_ALL, IoUring.SETUP_CQSIZE};
+            for (int i = 0; i < names.length; i++) {
+                if ((flags & bits[i]) != 0) {
+                    has.add(names[i]);
+                }
+            }
+            has.add(d.multishotReceive(true) ? "provided-buffer ring" : "no provided-buffer ring");
+            has.add(d.fixedFilesAfter(64) ? "fixed files" : "no fixed files");
+            has.add(d.supports(IoUring.OP_SEND_ZC) ? "SEND_ZC" : "no SEND_ZC");
+            has.add(d.supports(IoUring.OP_LINK_TIMEOUT) ? "LINK_TIMEOUT" : "no LINK_TIMEOUT");
+            return String.join(", ", has);
         } catch (java.io.IOException | RuntimeException e) {
             return "unusable: " + e.getMessage();
         }
