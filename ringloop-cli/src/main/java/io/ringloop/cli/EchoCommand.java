@@ -54,9 +54,9 @@ public final class EchoCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE} = never)")
     int zeroCopyKib;
 
-    @Option(names = "--multishot-receive", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "io_uring: one armed multishot RECV per connection (default: ${DEFAULT-VALUE})")
-    boolean multishotReceive = true;
+    @Option(names = "--multishot-receive", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "io_uring: heap reads that wait arm a multishot RECV (default: ${DEFAULT-VALUE})")
+    boolean multishotReceive;
 
     @Option(names = "--fixed-files-after", description = "io_uring: register a connection as a fixed file after "
             + "this many operations, 0 = never (default: ${DEFAULT-VALUE})")

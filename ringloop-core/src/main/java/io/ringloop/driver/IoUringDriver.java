@@ -58,9 +58,7 @@ public final class IoUringDriver implements Driver {
     private final MemorySegment cs;
     private final LinuxSockets sockets;
     private final IoUringEngine engine;
-    private final IoUringRing ring; // this and the next four: the engine's parts, under short names
-    private final OpTable ops;
-    private final IoUringOpMemory memory;
+    private final IoUringRing ring; // this and the next: the engine's parts, under short names
     private final IoUringFdTable fds;
     private final IoUringFiles files;
     /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
@@ -130,11 +128,9 @@ public final class IoUringDriver implements Driver {
         sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
         engine = new IoUringEngine(r, new IoUringOpMemory(a), this::dispatch);
         ring = r;
-        ops = engine.ops;
-        memory = engine.memory;
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
-        files = new IoUringFiles(engine, r, memory, fds);
+        files = new IoUringFiles(engine, r, engine.memory, fds);
         vectors = new IoUringVectors(engine, a);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, IoUringEngine.CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
@@ -189,6 +185,11 @@ public final class IoUringDriver implements Driver {
         return engine.fixedFilesAfter(cs, arena, afterOps, FIXED_FILE_SLOTS);
     }
 
+    /** Tests: whether heap reads and writes try a direct recv(2)/send(2) before the ring (default on). */
+    void heapDirect(boolean on) {
+        sockOps.heapDirect(on);
+    }
+
     /** Tests: sockets registered as fixed files now. */
     int fixedFileCount() {
         return engine.fixedFileCount();
@@ -205,10 +206,10 @@ public final class IoUringDriver implements Driver {
     }
 
     /**
-     * Whether stream reads into heap memory go through multishot receive (on by default when the
-     * provided-buffer ring was registered): one armed RECV per connection, reads served from what it
-     * received. Off: one RECV per read. Reads into native memory go straight into it either way, unless the
-     * connection's multishot holds bytes. Returns whether it is on now (false without provided buffers).
+     * Whether stream reads into heap memory that must wait go through multishot receive (off by default):
+     * one armed RECV per connection, later reads served from what it received. Reads into native memory go
+     * straight into it either way, unless the connection's multishot holds bytes. Returns whether it is on
+     * now (false without provided buffers).
      */
     public boolean multishotReceive(boolean on) {
         if (multishot == null) {
@@ -225,7 +226,7 @@ public final class IoUringDriver implements Driver {
 
     /** Native bytes held by bounce buffers for heap transfers and readv/writev staging (reused; freed at close). */
     long bounceAllocatedBytes() {
-        return memory.bounceAllocatedBytes() + vectors.stagingAllocatedBytes();
+        return engine.memory.bounceAllocatedBytes() + vectors.stagingAllocatedBytes();
     }
 
     /** The io_uring_setup flags the kernel accepted. */
@@ -473,7 +474,7 @@ public final class IoUringDriver implements Driver {
         completions.closing();
         sockOps.closeAll();
         engine.cancelAllAndDrain(IoUringEngine.CANCEL_TOKEN, DRAIN_ROUNDS, DRAIN_WAIT_NS, waker::armed);
-        boolean kernelDone = ops.size() == 0 && !waker.armed();
+        boolean kernelDone = engine.ops.size() == 0 && !waker.armed();
         // Only when the ring cannot be reaped (close on a thread that is not its issuer): the kernel keeps these
         // operations until it tears the ring down; their callers hear -ECANCELED now.
         int abandoned = kernelDone ? 0 : engine.abandonAll();

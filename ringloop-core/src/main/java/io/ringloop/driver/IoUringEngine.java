@@ -98,7 +98,7 @@ final class IoUringEngine {
         ensureSqSpace();
         long token = ops.claim(completion, handle, kind, buffer);
         memory.ensureSlot(slot(token));
-        fds.started(handle);
+        fds.started(handle, IoUringSockets.direction(kind));
         return token;
     }
 
@@ -118,7 +118,7 @@ final class IoUringEngine {
 
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
-        fds.finished(ops.handle(token));
+        fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
         return ops.release(token);
     }
 
@@ -155,7 +155,7 @@ final class IoUringEngine {
     int abandonAll() {
         long[] live = ops.liveTokens();
         for (long token : live) {
-            fds.finished(ops.handle(token));
+            fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
             Completion c = ops.release(token);
             if (c != null) {
                 c.complete(-Errno.ECANCELED);

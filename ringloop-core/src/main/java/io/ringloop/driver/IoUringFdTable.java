@@ -17,6 +17,13 @@ final class IoUringFdTable {
     private boolean[] stream = new boolean[256];
     /** Operations started on the fd since it opened (capped): a long-lived connection earns a fixed file. */
     private int[] uses = new int[256];
+    /**
+     * Receives and sends in flight on the fd (SQEs of the reading and the sending kinds, see
+     * {@link IoUringSockets#direction}). A direct send(2)/recv(2) may run only when its side has none: it
+     * would overtake them and reorder the stream.
+     */
+    private int[] reads = new int[256];
+    private int[] sends = new int[256];
     private int openCount;
 
     boolean isOpen(int fd) {
@@ -31,7 +38,11 @@ final class IoUringFdTable {
             pending = Arrays.copyOf(pending, n);
             stream = Arrays.copyOf(stream, n);
             uses = Arrays.copyOf(uses, n);
+            reads = Arrays.copyOf(reads, n);
+            sends = Arrays.copyOf(sends, n);
         }
+        reads[fd] = 0;
+        sends[fd] = 0;
         stream[fd] = false;
         uses[fd] = 0;
         if (!open[fd]) {
@@ -83,16 +94,39 @@ final class IoUringFdTable {
         return pending[fd];
     }
 
-    /** Counts an operation on {@code fd}; a negative fd (an open by path) is not counted. */
-    void started(int fd) {
+    /**
+     * Counts an operation on {@code fd} and, by its {@code direction} (+1 receive, -1 send, 0 other), on that
+     * side; a negative fd (an open by path, a foreign fd's poll) is not counted.
+     */
+    void started(int fd, int direction) {
         if (fd >= 0) {
             pending[fd]++;
+            if (direction > 0) {
+                reads[fd]++;
+            } else if (direction < 0) {
+                sends[fd]++;
+            }
         }
     }
 
-    void finished(int fd) {
+    void finished(int fd, int direction) {
         if (fd >= 0) {
             pending[fd]--;
+            if (direction > 0) {
+                reads[fd]--;
+            } else if (direction < 0) {
+                sends[fd]--;
+            }
         }
+    }
+
+    /** Whether a receive SQE is in flight on {@code fd}. */
+    boolean receiving(int fd) {
+        return reads[fd] != 0;
+    }
+
+    /** Whether a send SQE is in flight on {@code fd}. */
+    boolean sending(int fd) {
+        return sends[fd] != 0;
     }
 }

@@ -86,7 +86,7 @@ final class IoUringMultishotReads {
     private final IoUringBufRing buffers;
     private final long cancelUserData;
     private Stream[] byFd = new Stream[64];
-    private boolean enabled = true;
+    private boolean enabled;
     private int queueLimit;
     /** Reads that found the ring empty and went to the kernel alone. */
     private long fallbacks;

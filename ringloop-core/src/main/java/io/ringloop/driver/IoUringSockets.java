@@ -13,15 +13,16 @@ import java.net.InetSocketAddress;
  * How the io_uring driver turns a socket operation into SQEs, once {@link IoUringDriver} has let it start
  * (handle open, completion idle, driver not closing). Each method picks the path for its buffer and socket:
  * <ul>
- *   <li>stream reads into heap memory: the connection's multishot receive ({@link IoUringMultishotReads}) when
- *       on, else one RECV that takes a kernel-picked buffer ({@link IoUringProvidedReads}). Both copy; the
- *       multishot needs no SQE per read and fills a large buffer from several received chunks at once
- *       (measured: 19% less server CPU per 16 KiB echoed message, the same at 64 B);</li>
+ *   <li>stream reads and writes of heap memory: a direct non-blocking recv(2)/send(2) on the array first
+ *       (no copy, no SQE), when no receive (send) of the stream is in flight; only what must wait goes to the
+ *       ring: a RECV into a kernel-picked buffer ({@link IoUringProvidedReads}) or, if on, the connection's
+ *       multishot receive ({@link IoUringMultishotReads}); a SEND through a bounce buffer. Measured against
+ *       the ring-only paths: 33% less server CPU per 16 KiB echoed message, 8% less at 64 B;</li>
  *   <li>stream reads into native memory: one RECV straight into the buffer, no copy (measured: multishot
  *       receive cost 8% more CPU per 64 B message and 54% more per 16 KiB one, for its extra CQEs and copies),
  *       unless the connection's multishot holds received bytes or is armed, which are read first;</li>
- *   <li>writes: SEND from the buffer (a bounce copy for heap memory), SEND_ZC for large native buffers when
- *       enabled ({@link IoUringZeroCopySends});</li>
+ *   <li>writes of native memory: SEND from the buffer (a direct send(2) first measured no better), SEND_ZC
+ *       for large buffers when enabled ({@link IoUringZeroCopySends});</li>
  *   <li>accept: the listener's multishot accept ({@link IoUringAcceptor}) or one ACCEPT per call;</li>
  *   <li>datagrams: RECVMSG/SENDMSG with the slot's msghdr and sockaddr; scatter/gather: {@link IoUringVectors}.</li>
  * </ul>
@@ -49,6 +50,8 @@ final class IoUringSockets {
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
     private final MemorySegment cs;
+    /** Heap transfers try a direct recv(2)/send(2) first (on unless a test turns it off). */
+    private boolean heapDirect = true;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
     private final java.util.BitSet polled = new java.util.BitSet();
 
@@ -65,6 +68,19 @@ final class IoUringSockets {
         this.multishot = multishot;
         this.zeroCopy = zeroCopy;
         this.vectors = vectors;
+    }
+
+    /**
+     * +1 for the kinds that receive from a stream into memory the caller reads (a RECV, a provided-buffer
+     * RECV, a RECVMSG scatter read), -1 for those that send (SEND, SEND_ZC, a SENDMSG gather write), 0 for the
+     * rest: what {@link IoUringFdTable} counts to keep a direct recv(2)/send(2) behind them.
+     */
+    static int direction(int kind) {
+        return switch (kind) {
+            case KIND_READ, IoUringProvidedReads.KIND, IoUringVectors.KIND_READV -> 1;
+            case KIND_WRITE, IoUringZeroCopySends.KIND, IoUringVectors.KIND_WRITEV -> -1;
+            default -> 0;
+        };
     }
 
     /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a provided read re-links its own). */
@@ -134,7 +150,27 @@ final class IoUringSockets {
         return Driver.PENDING;
     }
 
+    /** Tests: whether heap transfers try a direct recv(2)/send(2) first (see {@link #read}). */
+    void heapDirect(boolean on) {
+        heapDirect = on;
+    }
+
+    /**
+     * A heap buffer cannot be lent to the kernel across a submission (the collector may move it), so an SQE
+     * for it needs a copy through native memory. Instead a heap read first tries a direct non-blocking
+     * recv(2) into the array, when no receive of this stream is in flight or queued (it would be overtaken):
+     * data that is there already costs no copy and no SQE. Only a read that must wait goes to the ring
+     * (multishot receive if on, else a RECV into a kernel-picked buffer). Measured against the ring-only
+     * path: 33% less server CPU per 16 KiB echoed message, 8% less at 64 B.
+     */
     int read(int handle, MemorySegment buffer, Completion completion) {
+        if (heapDirect && !buffer.isNative() && !engine.fds.receiving(handle)
+                && (multishot == null || !multishot.busy(handle))) {
+            int r = Socket.recv(cs, handle, buffer, buffer.byteSize(), Socket.MSG_DONTWAIT);
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
+        }
         if (readsAhead(handle, buffer)) {
             return multishot.read(handle, buffer, 0, IoUringOpMemory.kernelLength(buffer), completion);
         }
@@ -159,10 +195,22 @@ final class IoUringSockets {
         return Driver.PENDING;
     }
 
+    /**
+     * A heap write first tries a direct non-blocking send(2) from the array when no send of this stream is in
+     * flight (see {@link #read}): the bytes the socket takes now cost no bounce copy and no SQE; the rest
+     * (EAGAIN) goes to the ring through a bounce buffer. Native buffers always go to the ring: for them a
+     * direct send measured no better.
+     */
     int write(int handle, MemorySegment buffer, Completion completion) {
         if (zeroCopy.eligible(buffer)) {
             zeroCopy.write(handle, buffer, completion);
             return Driver.PENDING;
+        }
+        if (heapDirect && !buffer.isNative() && engine.fds.isStream(handle) && !engine.fds.sending(handle)) {
+            int r = Socket.send(cs, handle, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL | Socket.MSG_DONTWAIT);
+            if (r != -Errno.EAGAIN) {
+                return r;
+            }
         }
         long token = engine.begin(handle, completion, KIND_WRITE, buffer);
         MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);

@@ -4,15 +4,15 @@ package io.ringloop.loop;
  * Per-loop sizes. {@code ringEntries}: io_uring submission queue entries (a power of two; the completion
  * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for heap reads (a power of
  * two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
- * SEND_ZC (0: never). {@code multishotReceive}: io_uring stream reads into heap memory through one armed
- * multishot RECV per connection into the provided buffers (needs {@code providedBuffers > 0}).
+ * SEND_ZC (0: never). {@code multishotReceive}: io_uring heap-memory reads that must wait arm one multishot
+ * RECV per connection into the provided buffers (needs {@code providedBuffers > 0}; off by default).
  * {@code fixedFilesAfterOps}: an io_uring stream socket that has started this many operations is registered
  * as a fixed file (0: never). {@code maxEvents}-like limits of the other backends are fixed.
  */
 public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMinBytes, boolean multishotReceive,
                           int fixedFilesAfterOps) {
     /** Zero-copy sends off by default: on loopback they measured slower at every size (see the closing note). */
-    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128, 0, true, 64);
+    public static final LoopOptions DEFAULTS = new LoopOptions(1024, 128, 0, false, 64);
 
     public LoopOptions {
         if (Integer.bitCount(ringEntries) != 1 || ringEntries > 32768) {

@@ -29,7 +29,7 @@ class IoUringBatchingTest {
 
     @Test
     void shouldSubmitQueuedOpsAndWaitInOneEnter() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(64)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(64))) {
             int[] p = tcpPair(d);
             int n = 5;
             Recorder[] writes = new Recorder[n];
@@ -53,7 +53,7 @@ class IoUringBatchingTest {
     @Test
     void shouldSubmitMoreOpsThanTheRingHoldsAndSurviveCqOverflow() throws IOException {
         // 8 SQEs and 16 CQEs: 100 writes fill the SQ many times, and completing at once they overflow the CQ.
-        try (IoUringDriver d = new IoUringDriver(8); Arena arena = Arena.ofConfined()) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(8)); Arena arena = Arena.ofConfined()) {
             int[] p = tcpPair(d);
             int n = 100;
             Recorder[] writes = new Recorder[n];
@@ -86,7 +86,7 @@ class IoUringBatchingTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldWakeBlockedPollFromAnotherThread() throws Exception {
-        try (IoUringDriver d = new IoUringDriver(16)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(16))) {
             d.poll(0); // the eventfd read is armed in the kernel
             CountDownLatch polling = new CountDownLatch(1);
             Thread waker = Thread.ofPlatform().start(() -> {
@@ -111,7 +111,7 @@ class IoUringBatchingTest {
     @Test
     void shouldLeaveNoDescriptorsBehindAfterClose() throws IOException {
         long before = openFds();
-        IoUringDriver d = new IoUringDriver(32);
+        IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(32));
         int[] p = tcpPair(d);
         transfer(d, p[1], MemorySegment.ofArray(new byte[100_000]), p[2], MemorySegment.ofArray(new byte[100_000]));
         Recorder pendingRead = new Recorder();
@@ -126,7 +126,7 @@ class IoUringBatchingTest {
     @Test
     void shouldCompletePendingOpsWhenClosedFromAnotherThread() throws Exception {
         long before = openFds();
-        IoUringDriver d = new IoUringDriver(16);
+        IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(16));
         int[] p = tcpPair(d); // the test thread is now the ring's single issuer
         Recorder r = new Recorder();
         assertEquals(Driver.PENDING, d.read(p[2], MemorySegment.ofArray(new byte[8]), r));
@@ -149,7 +149,7 @@ class IoUringBatchingTest {
 
     @Test
     void shouldReuseBounceBuffersInSteadyState() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(32)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(32))) {
             int[] p = tcpPair(d);
             byte[] data = new byte[4096];
             for (int i = 0; i < data.length; i++) {

@@ -31,7 +31,7 @@ class IoUringDriverTest {
     @BeforeEach
     void open() throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
-        driver = new IoUringDriver(64);
+        driver = IoUringTestSupport.ringOnly(new IoUringDriver(64));
     }
 
     @AfterEach

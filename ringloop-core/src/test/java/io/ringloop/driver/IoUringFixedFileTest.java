@@ -27,7 +27,7 @@ class IoUringFixedFileTest {
     }
 
     private static IoUringDriver driver(boolean multishot) throws IOException {
-        IoUringDriver d = new IoUringDriver(64);
+        IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(64));
         if (!d.fixedFilesAfter(4)) {
             d.close();
             assumeTrue(false, "kernel refused a sparse fixed-file table");

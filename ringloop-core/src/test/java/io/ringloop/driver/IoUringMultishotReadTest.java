@@ -27,7 +27,8 @@ class IoUringMultishotReadTest {
     }
 
     private static IoUringDriver driver(int providedBuffers) throws IOException {
-        IoUringDriver d = new IoUringDriver(64, true, providedBuffers, IoUringSupport.FLAG_CHOICES);
+        IoUringDriver d = IoUringTestSupport.ringOnly(
+                new IoUringDriver(64, true, providedBuffers, IoUringSupport.FLAG_CHOICES));
         if (!d.multishotReceive(true)) {
             d.close();
             assumeTrue(false, "no provided-buffer ring here");

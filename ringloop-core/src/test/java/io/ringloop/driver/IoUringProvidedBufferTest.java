@@ -26,7 +26,7 @@ class IoUringProvidedBufferTest {
     @Test
     void shouldServeMoreHeapReadsThanThereAreProvidedBuffers() throws IOException {
         int pairs = 8;
-        try (IoUringDriver d = new IoUringDriver(64, true, 2, IoUringSupport.FLAG_CHOICES);
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(64, true, 2, IoUringSupport.FLAG_CHOICES));
              Arena arena = Arena.ofConfined()) {
             assumeTrue(d.providedFallbacks() >= 0, "kernel refused IORING_REGISTER_PBUF_RING");
             d.multishotReceive(false); // single-shot reads that pick a provided buffer (see IoUringMultishotReadTest)
@@ -62,7 +62,7 @@ class IoUringProvidedBufferTest {
 
     @Test
     void shouldCancelProvidedBufferReadAndKeepTheData() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(64)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(64))) {
             assumeTrue(d.providedFallbacks() >= 0, "kernel refused IORING_REGISTER_PBUF_RING");
             d.multishotReceive(false); // single-shot reads that pick a provided buffer (see IoUringMultishotReadTest)
             int[] p = tcpPair(d);

@@ -34,7 +34,7 @@ class IoUringReentrancyTest {
     void shouldEchoOnManyConnectionsWithSubmissionsFromInsideCompletions() throws IOException {
         int connections = 40;
         int rounds = 20;
-        try (IoUringDriver d = new IoUringDriver(8); Arena arena = Arena.ofConfined()) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(8)); Arena arena = Arena.ofConfined()) {
             int[][] pairs = new int[connections][];
             for (int i = 0; i < connections; i++) {
                 pairs[i] = tcpPair(d);
@@ -128,7 +128,7 @@ class IoUringReentrancyTest {
 
     @Test
     void shouldLetACompletionCloseAnotherFdWithOpsInFlight() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(16)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(16))) {
             int[] a = tcpPair(d);
             int[] b = tcpPair(d);
             Recorder bRead = new Recorder();
@@ -157,7 +157,7 @@ class IoUringReentrancyTest {
 
     @Test
     void shouldEchoOverIpv6Loopback() throws IOException {
-        try (IoUringDriver d = new IoUringDriver(16)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(16))) {
             int l = d.socket(Driver.AF_INET6, Driver.SOCK_STREAM);
             assumeTrue(l >= 0 && d.bind(l, new InetSocketAddress(InetAddress.getByName("::1"), 0)) == 0,
                     "no IPv6 loopback here");

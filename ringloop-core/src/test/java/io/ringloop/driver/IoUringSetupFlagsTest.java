@@ -29,7 +29,8 @@ class IoUringSetupFlagsTest {
     void shouldEchoCancelAndBatchWithEachFlagSet(int choice) throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
         int flags = IoUringSupport.FLAG_CHOICES[choice];
-        try (IoUringDriver d = new IoUringDriver(16, choice % 2 == 0, choice < 2 ? 8 : 0, flags)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(
+                new IoUringDriver(16, choice % 2 == 0, choice < 2 ? 8 : 0, flags))) {
             assertEquals(flags & ~IoUring.SETUP_R_DISABLED, d.setupFlags() & ~IoUring.SETUP_R_DISABLED);
             int[] p = tcpPair(d);
             byte[] data = new byte[200_000];
@@ -56,7 +57,7 @@ class IoUringSetupFlagsTest {
     @Test
     void shouldPreferDeferTaskrunOnThisKernel() throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
-        try (IoUringDriver d = new IoUringDriver(8)) {
+        try (IoUringDriver d = IoUringTestSupport.ringOnly(new IoUringDriver(8))) {
             // Informational: which set this kernel took.
             System.out.println("io_uring setup flags: 0x" + Integer.toHexString(d.setupFlags()));
             assertTrue((d.setupFlags() & IoUring.SETUP_CQSIZE) != 0);

@@ -22,6 +22,15 @@ final class IoUringTestSupport {
     private IoUringTestSupport() {
     }
 
+    /**
+     * {@code d} with heap reads and writes always going through the ring (no direct recv(2)/send(2) first):
+     * for tests of the ring's own paths (bounce buffers, provided buffers, cancels of SQEs in flight).
+     */
+    static IoUringDriver ringOnly(IoUringDriver d) {
+        d.heapDirect(false);
+        return d;
+    }
+
     /** Counts its calls and keeps the last result. */
     static final class Recorder extends Completion {
         int calls;

@@ -101,57 +101,68 @@ class TcpVectoredIoTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldKeepOrderWhenPlainAndScatterReadsTakeTurns(Backend backend) throws Exception {
-        run(backend, () -> {
-            try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
-                 TcpStream s = l.accept()) {
-                int total = 200_000;
-                var writer = io.ringloop.task.Tasks.spawn(() -> {
-                    byte[] chunk = new byte[997];
-                    for (int sent = 0; sent < total; sent += chunk.length) {
-                        for (int i = 0; i < chunk.length; i++) {
-                            chunk[i] = (byte) ((sent + i) % 251);
-                        }
-                        s.writeAll(chunk, 0, Math.min(chunk.length, total - sent));
+        run(backend, TcpVectoredIoTest::plainAndScatterReadsTakeTurns);
+    }
+
+    /** The same with io_uring's multishot receive on, armed by the plain reads that wait. */
+    @org.junit.jupiter.api.Test
+    void shouldKeepOrderWhenPlainAndScatterReadsTakeTurnsOverMultishotReceive() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.IoUringDriver.unusableReason() == null);
+        try (Runtime rt = Runtime.builder().backend(Backend.IO_URING).multishotReceive(true).threads(1).start()) {
+            rt.blockOn(TcpVectoredIoTest::plainAndScatterReadsTakeTurns);
+        }
+    }
+
+    private static Void plainAndScatterReadsTakeTurns() throws Exception {
+        try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
+             TcpStream s = l.accept()) {
+            int total = 200_000;
+            var writer = io.ringloop.task.Tasks.spawn(() -> {
+                byte[] chunk = new byte[997];
+                for (int sent = 0; sent < total; sent += chunk.length) {
+                    for (int i = 0; i < chunk.length; i++) {
+                        chunk[i] = (byte) ((sent + i) % 251);
                     }
-                    s.shutdownOutput();
-                    return null;
-                });
-                int got = 0;
-                byte[] plain = new byte[300];
-                ByteBuffer a = ByteBuffer.allocate(100);
-                ByteBuffer b = ByteBuffer.allocateDirect(700);
-                for (int round = 0; ; round++) {
-                    if (round % 2 == 0) {
-                        int n = c.read(plain);
-                        if (n < 0) {
-                            break;
-                        }
-                        for (int i = 0; i < n; i++) {
-                            assertEquals((byte) ((got + i) % 251), plain[i], "byte " + (got + i));
-                        }
-                        got += n;
-                    } else {
-                        a.clear();
-                        b.clear();
-                        long n = c.read(a, b);
-                        if (n < 0) {
-                            break;
-                        }
-                        a.flip();
-                        b.flip();
-                        for (ByteBuffer part : new ByteBuffer[] {a, b}) {
-                            while (part.hasRemaining()) {
-                                assertEquals((byte) (got % 251), part.get(), "byte " + got);
-                                got++;
-                            }
+                    s.writeAll(chunk, 0, Math.min(chunk.length, total - sent));
+                }
+                s.shutdownOutput();
+                return null;
+            });
+            int got = 0;
+            byte[] plain = new byte[300];
+            ByteBuffer a = ByteBuffer.allocate(100);
+            ByteBuffer b = ByteBuffer.allocateDirect(700);
+            for (int round = 0; ; round++) {
+                if (round % 2 == 0) {
+                    int n = c.read(plain);
+                    if (n < 0) {
+                        break;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        assertEquals((byte) ((got + i) % 251), plain[i], "byte " + (got + i));
+                    }
+                    got += n;
+                } else {
+                    a.clear();
+                    b.clear();
+                    long n = c.read(a, b);
+                    if (n < 0) {
+                        break;
+                    }
+                    a.flip();
+                    b.flip();
+                    for (ByteBuffer part : new ByteBuffer[] {a, b}) {
+                        while (part.hasRemaining()) {
+                            assertEquals((byte) (got % 251), part.get(), "byte " + got);
+                            got++;
                         }
                     }
                 }
-                writer.join();
-                assertEquals(total, got);
             }
-            return null;
-        });
+            writer.join();
+            assertEquals(total, got);
+        }
+        return null;
     }
 
     /** More buffers than one call takes, heap and direct, megabytes in all: writeAll loops, bytes stay in order. */
