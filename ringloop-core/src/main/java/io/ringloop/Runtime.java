@@ -121,7 +121,10 @@ public final class Runtime implements AutoCloseable {
             return this;
         }
 
-        /** io_uring provided receive buffers (16 KiB each) per loop (power of two, 0: none; default 128). */
+        /**
+         * io_uring provided receive buffers (16 KiB each) per loop for {@link #multishotReceive} (power of two;
+         * default 128); registered only when multishot receive is on.
+         */
         public Builder receiveBuffers(int count) {
             this.loopOptions = loopOptions.withProvidedBuffers(count);
             return this;

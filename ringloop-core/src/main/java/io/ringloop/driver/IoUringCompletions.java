@@ -115,6 +115,8 @@ final class IoUringCompletions {
         boolean serving = !closing && engine.fds.isOpen(ops.handle(ud));
         if (kind == IoUringZeroCopySends.KIND) {
             res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
+        } else if (kind == IoUringPolledReads.KIND) {
+            res = sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again
         } else if (kind == IoUringProvidedReads.KIND) {
             res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
         } else if (IoUringVectors.isVectorKind(kind)) {

@@ -14,10 +14,12 @@ import java.net.InetSocketAddress;
  * (handle open, completion idle, driver not closing). Each method picks the path for its buffer and socket:
  * <ul>
  *   <li>stream reads and writes of heap memory: a direct non-blocking recv(2)/send(2) on the array first
- *       (no copy, no SQE), when no receive (send) of the stream is in flight; only what must wait goes to the
- *       ring: a RECV into a kernel-picked buffer ({@link IoUringProvidedReads}) or, if on, the connection's
- *       multishot receive ({@link IoUringMultishotReads}); a SEND through a bounce buffer. Measured against
- *       the ring-only paths: 33% less server CPU per 16 KiB echoed message, 8% less at 64 B;</li>
+ *       (no copy, no SQE), when no receive (send) of the stream is in flight. A read that must wait polls
+ *       (POLL_ADD) and then recv(2)s into the array ({@link IoUringPolledReads}), or, if on, arms the
+ *       connection's multishot receive ({@link IoUringMultishotReads}); a write that must wait is a SEND
+ *       through a bounce buffer. Measured with a byte[] echo against RECV into a kernel-picked buffer
+ *       ({@link IoUringProvidedReads}, now only the ring-only path tests use) and a copy: 40% less server CPU
+ *       per 16 KiB message all told, 8% less at 64 B;</li>
  *   <li>stream reads into native memory: one RECV straight into the buffer, no copy (measured: multishot
  *       receive cost 8% more CPU per 64 B message and 54% more per 16 KiB one, for its extra CQEs and copies),
  *       unless the connection's multishot holds received bytes or is armed, which are read first;</li>
@@ -50,6 +52,8 @@ final class IoUringSockets {
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
     private final MemorySegment cs;
+    /** Heap reads that must wait: readiness, then recv(2) into the array. */
+    final IoUringPolledReads polledReads;
     /** Heap transfers try a direct recv(2)/send(2) first (on unless a test turns it off). */
     private boolean heapDirect = true;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
@@ -59,6 +63,7 @@ final class IoUringSockets {
                    IoUringProvidedReads provided, IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy,
                    IoUringVectors vectors) {
         this.cs = cs;
+        this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);
         this.engine = engine;
         this.ring = engine.ring;
         this.memory = engine.memory;
@@ -77,7 +82,7 @@ final class IoUringSockets {
      */
     static int direction(int kind) {
         return switch (kind) {
-            case KIND_READ, IoUringProvidedReads.KIND, IoUringVectors.KIND_READV -> 1;
+            case KIND_READ, IoUringProvidedReads.KIND, IoUringVectors.KIND_READV, IoUringPolledReads.KIND -> 1;
             case KIND_WRITE, IoUringZeroCopySends.KIND, IoUringVectors.KIND_WRITEV -> -1;
             default -> 0;
         };
@@ -87,7 +92,7 @@ final class IoUringSockets {
     static boolean linkable(int kind) {
         return kind == KIND_POLL || kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ
                 || kind == KIND_WRITE || kind == KIND_RECVMSG || kind == KIND_SENDMSG
-                || kind == IoUringProvidedReads.KIND;
+                || kind == IoUringProvidedReads.KIND || kind == IoUringPolledReads.KIND;
     }
 
     /** Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE. */
@@ -159,9 +164,8 @@ final class IoUringSockets {
      * A heap buffer cannot be lent to the kernel across a submission (the collector may move it), so an SQE
      * for it needs a copy through native memory. Instead a heap read first tries a direct non-blocking
      * recv(2) into the array, when no receive of this stream is in flight or queued (it would be overtaken):
-     * data that is there already costs no copy and no SQE. Only a read that must wait goes to the ring
-     * (multishot receive if on, else a RECV into a kernel-picked buffer). Measured against the ring-only
-     * path: 33% less server CPU per 16 KiB echoed message, 8% less at 64 B.
+     * data that is there already costs no copy and no SQE. Only a read that must wait goes to the ring:
+     * multishot receive if on, else a poll for readiness and then a recv(2) into the array.
      */
     int read(int handle, MemorySegment buffer, Completion completion) {
         if (heapDirect && !buffer.isNative() && !engine.fds.receiving(handle)
@@ -173,6 +177,9 @@ final class IoUringSockets {
         }
         if (readsAhead(handle, buffer)) {
             return multishot.read(handle, buffer, 0, IoUringOpMemory.kernelLength(buffer), completion);
+        }
+        if (heapDirect && !buffer.isNative()) {
+            return polledReads.read(handle, buffer, completion);
         }
         if (provided != null && !buffer.isNative()) {
             // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.

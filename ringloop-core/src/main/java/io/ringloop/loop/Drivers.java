@@ -101,7 +101,9 @@ final class Drivers {
                 if (why != null) {
                     throw new IOException("backend io_uring was forced but is unusable here: " + why);
                 }
-                IoUringDriver d = new IoUringDriver(options.ringEntries(), options.providedBuffers());
+                // The provided-buffer ring (2 MiB by default) only serves multishot receive: no ring without it.
+                IoUringDriver d = new IoUringDriver(options.ringEntries(),
+                        options.multishotReceive() ? options.providedBuffers() : 0);
                 if (options.zeroCopyMinBytes() > 0) {
                     d.zeroCopyWrites(options.zeroCopyMinBytes());
                 }

@@ -45,6 +45,26 @@ class IoUringHeapDirectTest {
     }
 
     @Test
+    void shouldCancelOrTimeOutAWaitingHeapReadAndKeepTheBytesForTheNext() throws IOException {
+        try (IoUringDriver d = new IoUringDriver(32)) {
+            int[] p = tcpPair(d);
+            MemorySegment in = MemorySegment.ofArray(new byte[4]);
+            Recorder r = new Recorder();
+            assertEquals(Driver.PENDING, d.read(p[2], in, r)); // polls for readiness
+            d.poll(0);
+            assertTrue(d.cancel(r));
+            assertEquals(-Errno.ECANCELED, await(d, r));
+            assertEquals(Driver.PENDING, d.read(p[2], in, r));
+            assertTrue(d.deadline(r, 20_000_000L), "the poll's SQE takes a LINK_TIMEOUT");
+            assertEquals(-Errno.ECANCELED, await(d, r));
+            assertEquals(2, d.write(p[1], MemorySegment.ofArray(new byte[] {5, 6}), new Recorder()));
+            int n = d.read(p[2], in, r);
+            assertEquals(2, n == Driver.PENDING ? await(d, r) : n, "the bytes after two ended waits");
+            assertEquals(6, in.get(ValueLayout.JAVA_BYTE, 1));
+        }
+    }
+
+    @Test
     void shouldKeepAHeapReadBehindAReceiveInFlight() throws IOException {
         try (IoUringDriver d = new IoUringDriver(32); Arena arena = Arena.ofConfined()) {
             int[] p = tcpPair(d);
