@@ -124,6 +124,24 @@ class TcpLifecycleTest {
         });
     }
 
+    /** Read-only heap and direct buffers can be written from (io_uring sends heap bytes straight from the array). */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldWriteFromReadOnlyBuffers(Backend backend) throws Exception {
+        run(backend, () -> {
+            try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
+                 TcpStream s = l.accept()) {
+                c.writeAll(ByteBuffer.wrap("heap".getBytes()).asReadOnlyBuffer());
+                ByteBuffer direct = ByteBuffer.allocateDirect(6).put("direct".getBytes()).flip();
+                c.writeAll(direct.asReadOnlyBuffer());
+                byte[] got = new byte[10];
+                s.readFully(got, 0, 10);
+                assertArrayEquals("heapdirect".getBytes(), got);
+            }
+            return null;
+        });
+    }
+
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldTimeOutAReadAndGiveTheBytesToTheNextRead(Backend backend) throws Exception {
