@@ -3,7 +3,7 @@ package io.ringloop.driver;
 /**
  * What happens to an io_uring operation after its SQE was written: its cancel, its deadline, and the CQE that
  * ends it. {@link #dispatch} routes each CQE by the op table's kind to the part that owns that kind of
- * operation (the multishot acceptor and receiver, zero-copy sends, provided-buffer reads, vectored I/O), then
+ * operation (the multishot acceptor and receiver, zero-copy sends, polled heap reads, vectored I/O), then
  * hands back the slot's memory, records descriptors that opened, releases the slot and calls the completion.
  * A CQE for a released slot, or for a slot whose generation moved on, is dropped. Loop thread only.
  */
@@ -14,7 +14,6 @@ final class IoUringCompletions {
     private final IoUringWaker waker;
     /** Each null when refused by the kernel or disabled. */
     private final IoUringAcceptor acceptor;
-    private final IoUringProvidedReads provided;
     private final IoUringMultishotReads multishot;
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
@@ -24,15 +23,13 @@ final class IoUringCompletions {
     private long linkedTimeouts;
 
     IoUringCompletions(IoUringEngine engine, IoUringWaker waker, IoUringSockets sockets, IoUringAcceptor acceptor,
-                       IoUringProvidedReads provided, IoUringMultishotReads multishot,
-                       IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
+                       IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.engine = engine;
         this.ops = engine.ops;
         this.memory = engine.memory;
         this.waker = waker;
         this.sockets = sockets;
         this.acceptor = acceptor;
-        this.provided = provided;
         this.multishot = multishot;
         this.zeroCopy = zeroCopy;
         this.vectors = vectors;
@@ -69,7 +66,7 @@ final class IoUringCompletions {
     /**
      * A LINK_TIMEOUT on the operation's SQE, when it is still in the SQ. Not for operations without an SQE
      * of their own (waiting accepts and multishot reads) nor for zero-copy sends (two CQEs): the loop's timer
-     * serves those. A provided-buffer read that goes again re-links what is left ({@link IoUringEngine}).
+     * serves those. A polled heap read that polls again re-links what is left ({@link IoUringEngine}).
      */
     boolean deadline(Completion completion, long timeoutNs) {
         long token = completion.token;
@@ -117,8 +114,6 @@ final class IoUringCompletions {
             res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
         } else if (kind == IoUringPolledReads.KIND) {
             res = sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again
-        } else if (kind == IoUringProvidedReads.KIND) {
-            res = provided.onCqe(ud, res, flags, serving); // PENDING: submitted again via a bounce buffer
         } else if (IoUringVectors.isVectorKind(kind)) {
             res = vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
         }

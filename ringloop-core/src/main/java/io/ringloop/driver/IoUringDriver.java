@@ -30,9 +30,11 @@ import java.net.InetSocketAddress;
  * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
  * an {@code accept} call takes a queued connection at once when there is one.
  *
- * <p><b>Reads and writes</b> become SQEs in {@link IoUringSockets}: a stream read into heap memory goes
- * through the connection's multishot receive ({@link IoUringMultishotReads}); writes and datagrams from heap
- * memory go through pooled bounce buffers ({@link IoUringOpMemory}); native buffers are used in place. A
+ * <p><b>Reads and writes</b> become SQEs in {@link IoUringSockets}: a stream read or write of heap memory
+ * tries a direct non-blocking recv(2)/send(2) on the array first; a heap read that must wait polls for
+ * readiness and then recv(2)s into the array ({@link IoUringPolledReads}), or goes through the connection's
+ * multishot receive when that is on ({@link IoUringMultishotReads}); heap writes that must wait and heap
+ * datagrams go through pooled bounce buffers ({@link IoUringOpMemory}); native buffers are used in place. A
  * socket with many operations is registered as a fixed file ({@link io.ringloop.sys.IoUringFileTable}).
  * {@link IoUringCompletions} cancels, bounds (LINK_TIMEOUT) and finishes operations.
  *
@@ -61,9 +63,7 @@ public final class IoUringDriver implements Driver {
     private final IoUringRing ring; // this and the next: the engine's parts, under short names
     private final IoUringFdTable fds;
     private final IoUringFiles files;
-    /** Heap reads into buffers the kernel picks; null when refused or disabled (then bounce buffers). */
-    private final IoUringProvidedReads provided;
-    /** Stream reads through multishot RECV into the same buffers; null when they are refused or disabled. */
+    /** Stream reads through multishot RECV into provided buffers; null when they are refused or disabled. */
     private final IoUringMultishotReads multishot;
     /** Zero-copy sends of large native buffers, off until {@link #zeroCopyWrites} sets a size. */
     private final IoUringZeroCopySends zeroCopy;
@@ -92,13 +92,13 @@ public final class IoUringDriver implements Driver {
     }
 
     public IoUringDriver(int entries) throws IOException {
-        this(entries, true, IoUringProvidedReads.DEFAULT_COUNT, IoUringSupport.FLAG_CHOICES);
+        this(entries, true, IoUringMultishotReads.DEFAULT_COUNT, IoUringSupport.FLAG_CHOICES);
     }
 
     /**
-     * With a choice of accept (multishot, or one SQE per accept), the number of provided buffers for heap
-     * reads (0: bounce buffers only; else a power of two), and io_uring_setup flag sets to try, best first:
-     * tests cover the fallbacks this way.
+     * With a choice of accept (multishot, or one SQE per accept), the number of provided buffers for
+     * multishot receive (0: none, and no multishot receive; else a power of two), and io_uring_setup flag sets
+     * to try, best first: tests cover the fallbacks this way.
      */
     IoUringDriver(int entries, boolean multishotAccept, int providedBuffers, int... flagChoices)
             throws IOException {
@@ -134,13 +134,11 @@ public final class IoUringDriver implements Driver {
         vectors = new IoUringVectors(engine, a);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, IoUringEngine.CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
-                ? IoUringProvidedReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
-        provided = buffers != null ? new IoUringProvidedReads(engine, buffers, IoUringEngine.TIMEOUT_TOKEN) : null;
+                ? IoUringMultishotReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
-        sockOps = new IoUringSockets(cs, engine, sockets, acceptor, provided, multishot, zeroCopy, vectors);
-        completions = new IoUringCompletions(engine, waker, sockOps, acceptor, provided, multishot, zeroCopy,
-                vectors);
+        sockOps = new IoUringSockets(cs, engine, sockets, acceptor, multishot, zeroCopy, vectors);
+        completions = new IoUringCompletions(engine, waker, sockOps, acceptor, multishot, zeroCopy, vectors);
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
 
@@ -185,11 +183,6 @@ public final class IoUringDriver implements Driver {
         return engine.fixedFilesAfter(cs, arena, afterOps, FIXED_FILE_SLOTS);
     }
 
-    /** Tests: whether heap reads and writes try a direct recv(2)/send(2) before the ring (default on). */
-    void heapDirect(boolean on) {
-        sockOps.heapDirect(on);
-    }
-
     /** Tests: sockets registered as fixed files now. */
     int fixedFileCount() {
         return engine.fixedFileCount();
@@ -200,9 +193,9 @@ public final class IoUringDriver implements Driver {
         acceptor.readyLimit(limit);
     }
 
-    /** Tests: reads that found every provided buffer taken (-1: no provided buffers). */
-    long providedFallbacks() {
-        return provided == null ? -1 : provided.fallbacks() + multishot.fallbacks();
+    /** Tests: multishot reads that found every provided buffer taken and went alone (-1: no provided buffers). */
+    long multishotFallbacks() {
+        return multishot == null ? -1 : multishot.fallbacks();
     }
 
     /**

@@ -104,8 +104,8 @@ final class IoUringEngine {
 
     /**
      * Links a LINK_TIMEOUT to the operation's SQE, just written, for what is left of its deadline; false when
-     * it has none. For an operation submitted again under the same token (a provided-buffer read that found
-     * the ring empty): its first SQE's timeout ended with it.
+     * it has none. For an operation submitted again under the same token (a polled heap read whose readiness
+     * found nothing): its first SQE's timeout ended with it.
      */
     boolean relinkDeadline(long token, long timeoutUserData) {
         long deadlineNs = memory.deadline(slot(token));

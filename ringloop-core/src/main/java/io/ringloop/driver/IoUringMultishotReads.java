@@ -3,6 +3,8 @@ package io.ringloop.driver;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.IoUring;
 import io.ringloop.sys.IoUringBufRing;
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -35,6 +37,10 @@ final class IoUringMultishotReads {
     /** Op-table kinds: the multishot RECV itself (no completion), and a read waiting for it. */
     static final int KIND_MULTISHOT = 12;
     static final int KIND_WAITER = 13;
+    /** The loop's provided-buffer ring: its group id, its default size and the bytes of each buffer. */
+    static final int GROUP = 0;
+    static final int DEFAULT_COUNT = 128;
+    static final int BUFFER_BYTES = 16 * 1024;
 
     private static final long NONE = -1L;
     /** {@link Stream#end} while the stream is open and no error is waiting. */
@@ -100,6 +106,18 @@ final class IoUringMultishotReads {
         this.cancelUserData = cancelUserData;
         // One connection may hold an eighth of the ring: a few slow readers cannot starve the rest.
         this.queueLimit = Math.max(2, bufferCount / 8);
+    }
+
+    /**
+     * {@code count} buffers (a power of two) registered with ring {@code ringFd} as group {@link #GROUP}; null
+     * if the kernel refuses (before 5.19), and then there is no multishot receive.
+     */
+    static IoUringBufRing registerRing(MemorySegment cs, int ringFd, Arena arena, int count) {
+        try {
+            return IoUringBufRing.register(cs, ringFd, arena, GROUP, count, BUFFER_BYTES);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     void enabled(boolean on) {

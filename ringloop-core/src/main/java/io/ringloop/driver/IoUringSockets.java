@@ -17,9 +17,8 @@ import java.net.InetSocketAddress;
  *       (no copy, no SQE), when no receive (send) of the stream is in flight. A read that must wait polls
  *       (POLL_ADD) and then recv(2)s into the array ({@link IoUringPolledReads}), or, if on, arms the
  *       connection's multishot receive ({@link IoUringMultishotReads}); a write that must wait is a SEND
- *       through a bounce buffer. Measured with a byte[] echo against RECV into a kernel-picked buffer
- *       ({@link IoUringProvidedReads}, now only the ring-only path tests use) and a copy: 40% less server CPU
- *       per 16 KiB message all told, 8% less at 64 B;</li>
+ *       through a bounce buffer. Measured with a byte[] echo against RECV into a kernel-picked buffer and
+ *       a copy (a path since removed): 40% less server CPU per 16 KiB message all told, 8% less at 64 B;</li>
  *   <li>stream reads into native memory: one RECV straight into the buffer, no copy (measured: multishot
  *       receive cost 8% more CPU per 64 B message and 54% more per 16 KiB one, for its extra CQEs and copies),
  *       unless the connection's multishot holds received bytes or is armed, which are read first;</li>
@@ -47,21 +46,17 @@ final class IoUringSockets {
     private final LinuxSockets sockets;
     /** Each null when refused by the kernel or disabled. */
     private final IoUringAcceptor acceptor;
-    private final IoUringProvidedReads provided;
     private final IoUringMultishotReads multishot;
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
     private final MemorySegment cs;
     /** Heap reads that must wait: readiness, then recv(2) into the array. */
     final IoUringPolledReads polledReads;
-    /** Heap transfers try a direct recv(2)/send(2) first (on unless a test turns it off). */
-    private boolean heapDirect = true;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
     private final java.util.BitSet polled = new java.util.BitSet();
 
     IoUringSockets(MemorySegment cs, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
-                   IoUringProvidedReads provided, IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy,
-                   IoUringVectors vectors) {
+                   IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.cs = cs;
         this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);
         this.engine = engine;
@@ -69,35 +64,37 @@ final class IoUringSockets {
         this.memory = engine.memory;
         this.sockets = sockets;
         this.acceptor = acceptor;
-        this.provided = provided;
         this.multishot = multishot;
         this.zeroCopy = zeroCopy;
         this.vectors = vectors;
     }
 
     /**
-     * +1 for the kinds that receive from a stream into memory the caller reads (a RECV, a provided-buffer
-     * RECV, a RECVMSG scatter read), -1 for those that send (SEND, SEND_ZC, a SENDMSG gather write), 0 for the
+     * +1 for the kinds that receive from a stream into memory the caller reads (a RECV, a polled heap read,
+     * a RECVMSG scatter read), -1 for those that send (SEND, SEND_ZC, a SENDMSG gather write), 0 for the
      * rest: what {@link IoUringFdTable} counts to keep a direct recv(2)/send(2) behind them.
      */
     static int direction(int kind) {
         return switch (kind) {
-            case KIND_READ, IoUringProvidedReads.KIND, IoUringVectors.KIND_READV, IoUringPolledReads.KIND -> 1;
+            case KIND_READ, IoUringVectors.KIND_READV, IoUringPolledReads.KIND -> 1;
             case KIND_WRITE, IoUringZeroCopySends.KIND, IoUringVectors.KIND_WRITEV -> -1;
             default -> 0;
         };
     }
 
-    /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a provided read re-links its own). */
+    /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a polled read re-links its own). */
     static boolean linkable(int kind) {
         return kind == KIND_POLL || kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ
                 || kind == KIND_WRITE || kind == KIND_RECVMSG || kind == KIND_SENDMSG
-                || kind == IoUringProvidedReads.KIND || kind == IoUringPolledReads.KIND;
+                || kind == IoUringPolledReads.KIND;
     }
 
-    /** Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE. */
+    /**
+     * Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE: only a
+     * datagram's RECVMSG (a stream RECV is only ever into native memory, see {@link #read}).
+     */
     static boolean copiesOut(int kind) {
-        return kind == KIND_READ || kind == KIND_RECVMSG || kind == IoUringProvidedReads.KIND;
+        return kind == KIND_RECVMSG;
     }
 
     int accept(int handle, Completion completion) {
@@ -155,21 +152,16 @@ final class IoUringSockets {
         return Driver.PENDING;
     }
 
-    /** Tests: whether heap transfers try a direct recv(2)/send(2) first (see {@link #read}). */
-    void heapDirect(boolean on) {
-        heapDirect = on;
-    }
-
     /**
      * A heap buffer cannot be lent to the kernel across a submission (the collector may move it), so an SQE
      * for it needs a copy through native memory. Instead a heap read first tries a direct non-blocking
      * recv(2) into the array, when no receive of this stream is in flight or queued (it would be overtaken):
      * data that is there already costs no copy and no SQE. Only a read that must wait goes to the ring:
-     * multishot receive if on, else a poll for readiness and then a recv(2) into the array.
+     * multishot receive if on, else a poll for readiness and then a recv(2) into the array. A native buffer
+     * is the target of one RECV, no copy.
      */
     int read(int handle, MemorySegment buffer, Completion completion) {
-        if (heapDirect && !buffer.isNative() && !engine.fds.receiving(handle)
-                && (multishot == null || !multishot.busy(handle))) {
+        if (!buffer.isNative() && !engine.fds.receiving(handle) && (multishot == null || !multishot.busy(handle))) {
             int r = Socket.recv(cs, handle, buffer, buffer.byteSize(), Socket.MSG_DONTWAIT);
             if (r != -Errno.EAGAIN) {
                 return r;
@@ -178,17 +170,11 @@ final class IoUringSockets {
         if (readsAhead(handle, buffer)) {
             return multishot.read(handle, buffer, 0, IoUringOpMemory.kernelLength(buffer), completion);
         }
-        if (heapDirect && !buffer.isNative()) {
+        if (!buffer.isNative()) {
             return polledReads.read(handle, buffer, completion);
         }
-        if (provided != null && !buffer.isNative()) {
-            // A heap read takes a kernel-chosen buffer only when data arrives: an idle read holds no memory.
-            provided.read(handle, buffer, completion);
-            return Driver.PENDING;
-        }
         long token = engine.begin(handle, completion, KIND_READ, buffer);
-        MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), buffer, false);
-        ring.prepare(IoUring.OP_RECV, handle, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
+        ring.prepare(IoUring.OP_RECV, handle, buffer, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
         return Driver.PENDING;
     }
 
@@ -213,7 +199,7 @@ final class IoUringSockets {
             zeroCopy.write(handle, buffer, completion);
             return Driver.PENDING;
         }
-        if (heapDirect && !buffer.isNative() && engine.fds.isStream(handle) && !engine.fds.sending(handle)) {
+        if (!buffer.isNative() && engine.fds.isStream(handle) && !engine.fds.sending(handle)) {
             int r = Socket.send(cs, handle, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL | Socket.MSG_DONTWAIT);
             if (r != -Errno.EAGAIN) {
                 return r;

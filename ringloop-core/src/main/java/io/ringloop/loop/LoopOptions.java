@@ -2,8 +2,8 @@ package io.ringloop.loop;
 
 /**
  * Per-loop sizes. {@code ringEntries}: io_uring submission queue entries (a power of two; the completion
- * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for heap reads (a power of
- * two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
+ * queue gets twice as many). {@code providedBuffers}: io_uring provided buffers for multishot receive (a
+ * power of two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
  * SEND_ZC (0: never). {@code multishotReceive}: io_uring heap-memory reads that must wait arm one multishot
  * RECV per connection into the provided buffers (needs {@code providedBuffers > 0}; off by default).
  * {@code fixedFilesAfterOps}: an io_uring stream socket that has started this many operations is registered

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
@@ -36,8 +37,9 @@ class IoUringCancelTest {
     @BeforeEach
     void open() throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
-        driver = IoUringTestSupport.ringOnly(new IoUringDriver(64));
-        driver.multishotReceive(false); // these tests race cancels against single-shot RECVs in the kernel
+        driver = new IoUringDriver(64);
+        // These tests race cancels against single-shot reads in the kernel: a heap read's POLL_ADD, a RECV.
+        driver.multishotReceive(false);
     }
 
     @AfterEach
@@ -64,10 +66,8 @@ class IoUringCancelTest {
 
         // The stream still works and nothing was lost.
         Recorder w = new Recorder();
-        assertEquals(Driver.PENDING, driver.write(p[1], MemorySegment.ofArray(new byte[] {7, 8}), w));
-        assertEquals(2, await(driver, w));
-        assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
-        assertEquals(2, await(driver, r));
+        assertEquals(2, IoUringTestSupport.write(driver, p[1], MemorySegment.ofArray(new byte[] {7, 8}), w));
+        assertEquals(2, IoUringTestSupport.read(driver, p[2], buf, r));
         assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 0));
     }
 
@@ -75,9 +75,12 @@ class IoUringCancelTest {
     void shouldCancelAReadWhenItsLinkedTimeoutExpiresAndLeaveAFasterOneAlone() throws IOException {
         int[] p = tcpPair(driver);
         Recorder r = new Recorder();
-        MemorySegment buf = MemorySegment.ofArray(new byte[8]);
+        MemorySegment heap = MemorySegment.ofArray(new byte[8]); // a polled read: POLL_ADD, then recv(2)
+        // A native buffer, so the read that finds data is a RECV in the kernel with its timeout linked; a heap
+        // read would take the data at once with a direct recv(2) and never reach the ring.
+        MemorySegment buf = Arena.ofAuto().allocate(8);
         assertFalse(driver.deadline(r, 1_000_000L), "no operation pending on the completion");
-        assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
+        assertEquals(Driver.PENDING, driver.read(p[2], heap, r));
         assertTrue(driver.deadline(r, 20_000_000L));
         assertEquals(1, driver.linkedTimeouts());
         assertFalse(driver.deadline(r, 20_000_000L), "its SQE already carries a timeout");
@@ -86,13 +89,12 @@ class IoUringCancelTest {
 
         // A read that finds data completes with it; its timeout is removed with it and never fires later.
         Recorder w = new Recorder();
-        assertEquals(Driver.PENDING, driver.write(p[1], MemorySegment.ofArray(new byte[] {5, 6, 7}), w));
-        assertEquals(3, await(driver, w));
+        assertEquals(3, IoUringTestSupport.write(driver, p[1], MemorySegment.ofArray(new byte[] {5, 6, 7}), w));
         assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
         assertTrue(driver.deadline(r, 30_000_000L));
         assertEquals(3, await(driver, r));
         assertEquals(7, buf.get(ValueLayout.JAVA_BYTE, 2));
-        assertEquals(Driver.PENDING, driver.read(p[2], buf, r)); // the same completion, waiting again
+        assertEquals(Driver.PENDING, driver.read(p[2], heap, r)); // the same completion, waiting again
         driver.poll(60_000_000L); // past the first read's deadline: its timeout must not touch this read
         assertTrue(r.isPending(), "a stale timeout cancelled the next read");
         assertTrue(driver.cancel(r));
@@ -113,10 +115,10 @@ class IoUringCancelTest {
     void shouldDeliverDataWhenCancelRacesCompletion() throws IOException {
         int[] p = tcpPair(driver);
         Recorder w = new Recorder();
-        assertEquals(Driver.PENDING, driver.write(p[1], MemorySegment.ofArray(new byte[] {1, 2, 3}), w));
-        assertEquals(3, await(driver, w));
+        assertEquals(3, IoUringTestSupport.write(driver, p[1], MemorySegment.ofArray(new byte[] {1, 2, 3}), w));
         Recorder r = new Recorder();
-        MemorySegment buf = MemorySegment.ofArray(new byte[16]);
+        // Native: a RECV goes to the kernel with the cancel behind it (a heap read would take the bytes at once).
+        MemorySegment buf = Arena.ofAuto().allocate(16);
         assertEquals(Driver.PENDING, driver.read(p[2], buf, r));
         assertTrue(driver.cancel(r)); // the read finds data at once, so the cancel finds nothing
         assertEquals(3, await(driver, r));
@@ -153,9 +155,8 @@ class IoUringCancelTest {
         Recorder fresh = new Recorder();
         Recorder w = new Recorder();
         assertEquals(Driver.PENDING, driver.read(q[2], MemorySegment.ofArray(new byte[16]), fresh));
-        assertEquals(Driver.PENDING, driver.write(q[1], MemorySegment.ofArray(new byte[] {5}), w));
+        assertEquals(1, IoUringTestSupport.write(driver, q[1], MemorySegment.ofArray(new byte[] {5}), w));
         assertEquals(1, await(driver, fresh));
-        assertEquals(1, await(driver, w));
         assertEquals(1, old.calls);
     }
 
@@ -178,10 +179,13 @@ class IoUringCancelTest {
     /**
      * A peer writes numbered bytes while the loop submits a read and cancels it at once, round after round.
      * Every byte must arrive exactly once and in order: a read whose result raced the cancel delivers its data.
+     * Three read paths: a RECV into native memory, a heap read (a direct recv(2), else POLL_ADD and recv(2)),
+     * a heap read through multishot receive.
      */
-    @ParameterizedTest(name = "multishot receive {0}")
-    @ValueSource(booleans = {false, true})
-    void shouldNeverLoseOrRepeatBytesWhenCancelRacesReads(boolean multishot) throws Exception {
+    @ParameterizedTest(name = "{0} reads")
+    @ValueSource(strings = {"native", "heap", "multishot"})
+    void shouldNeverLoseOrRepeatBytesWhenCancelRacesReads(String path) throws Exception {
+        boolean multishot = path.equals("multishot");
         driver.multishotReceive(multishot);
         final int total = 64 * 1024;
         final int modulus = 251; // prime: a lost or repeated run of bytes shows as a wrong value
@@ -218,7 +222,8 @@ class IoUringCancelTest {
             assertEquals(0, await(driver, c));
 
             Random random = new Random(2);
-            MemorySegment buf = MemorySegment.ofArray(new byte[128]);
+            MemorySegment buf = path.equals("native") ? Arena.ofAuto().allocate(128)
+                    : MemorySegment.ofArray(new byte[128]);
             Recorder r = new Recorder();
             int received = 0;
             int cancelled = 0;
@@ -236,7 +241,7 @@ class IoUringCancelTest {
                     boolean cancelRequested = false;
                     int res;
                     if (started != Driver.PENDING) {
-                        atOnce++; // multishot: bytes received while no read waited (some after a cancel)
+                        atOnce++; // received while no read waited: a direct recv(2), or the multishot's
                         res = started;
                         assertEquals(before, r.calls, "a read that returned at once also completed");
                     } else {
@@ -274,11 +279,13 @@ class IoUringCancelTest {
             if (multishot) {
                 // A cancelled read leaves the multishot armed: what it receives next is read at once.
                 assertTrue(atOnce > 0, "no read found bytes received while none waited");
-            } else {
+            } else if (path.equals("native")) {
                 assertTrue(raced > 0, "no read ever beat its cancel; the test did not race");
             }
-            System.out.printf("cancel race (multishot %b): %d bytes, %d cancelled reads, %d reads that beat their"
-                    + " cancel, %d served at once%n", multishot, received, cancelled, raced, atOnce);
+            // A heap read races its cancel only when readiness comes between its POLL_ADD and the cancel (rare
+            // here: most bytes are taken by the direct recv(2)), so for it the byte check carries the test.
+            System.out.printf("cancel race (%s reads): %d bytes, %d cancelled reads, %d reads that beat their"
+                    + " cancel, %d served at once%n", path, received, cancelled, raced, atOnce);
         }
     }
 }

@@ -31,7 +31,7 @@ class IoUringDriverTest {
     @BeforeEach
     void open() throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
-        driver = IoUringTestSupport.ringOnly(new IoUringDriver(64));
+        driver = new IoUringDriver(64);
     }
 
     @AfterEach
@@ -149,8 +149,7 @@ class IoUringDriverTest {
         int last = 0;
         for (int i = 0; i < 100 && last >= 0; i++) {
             Recorder w = new Recorder();
-            assertEquals(Driver.PENDING, driver.write(p[1], data, w));
-            last = await(driver, w);
+            last = IoUringTestSupport.write(driver, p[1], data, w); // a direct send(2) too must not raise it
         }
         int result = last;
         assertTrue(result == -Errno.EPIPE || result == -Errno.ECONNRESET, () -> "write: " + Errno.describe(result));

@@ -22,15 +22,6 @@ final class IoUringTestSupport {
     private IoUringTestSupport() {
     }
 
-    /**
-     * {@code d} with heap reads and writes always going through the ring (no direct recv(2)/send(2) first):
-     * for tests of the ring's own paths (bounce buffers, provided buffers, cancels of SQEs in flight).
-     */
-    static IoUringDriver ringOnly(IoUringDriver d) {
-        d.heapDirect(false);
-        return d;
-    }
-
     /** Counts its calls and keeps the last result. */
     static final class Recorder extends Completion {
         int calls;
@@ -58,6 +49,12 @@ final class IoUringTestSupport {
     static int read(Driver d, int fd, MemorySegment into, Recorder r) {
         int res = d.read(fd, into, r);
         return res != Driver.PENDING ? res : await(d, r);
+    }
+
+    /** Starts a write and waits for it: its result whether it came at once or through the completion. */
+    static int write(Driver d, int fd, MemorySegment from, Recorder w) {
+        int res = d.write(fd, from, w);
+        return res != Driver.PENDING ? res : await(d, w);
     }
 
     /** {listener, client, server}: a connected TCP pair on 127.0.0.1 made through the driver. */
