@@ -130,20 +130,24 @@ public final class EchoCommand implements Callable<Integer> {
     // ---- task style: straight-line blocking code, one virtual thread per connection ----
 
     private static void echo(TcpStream s) throws IOException {
-        if (heapBuffers) {
-            s.setNoDelay(true);
-            byte[] buf = new byte[bufferBytes];
+        echo(s, bufferBytes, heapBuffers);
+    }
+
+    /** Echoes until the peer's end of stream through a {@code bytes} buffer: a byte[] when {@code heap}. */
+    static void echo(TcpStream s, int bytes, boolean heap) throws IOException {
+        s.setNoDelay(true);
+        if (heap) {
+            byte[] buf = new byte[bytes];
             int n;
-            while ((n = s.read(buf, 0, bufferBytes)) > 0) {
+            while ((n = s.read(buf, 0, bytes)) > 0) {
                 s.writeAll(buf, 0, n);
             }
             return;
         }
         try (Arena arena = Arena.ofShared()) {
-            s.setNoDelay(true);
-            MemorySegment buf = arena.allocate(bufferBytes);
+            MemorySegment buf = arena.allocate(bytes);
             int n;
-            while ((n = s.read(buf, 0, bufferBytes)) > 0) {
+            while ((n = s.read(buf, 0, bytes)) > 0) {
                 s.writeAll(buf, 0, n);
             }
         }
