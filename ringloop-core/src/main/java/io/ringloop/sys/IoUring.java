@@ -79,7 +79,6 @@ public final class IoUring {
     public static final int OP_SENDMSG = 9;
     public static final int OP_RECVMSG = 10;
     public static final int OP_TIMEOUT = 11;
-    public static final int OP_TIMEOUT_REMOVE = 12;
     public static final int OP_ACCEPT = 13;
     public static final int OP_ASYNC_CANCEL = 14;
     /** A timeout for the SQE before it (which carries IOSQE_IO_LINK): addr = timespec, len = 1. */
