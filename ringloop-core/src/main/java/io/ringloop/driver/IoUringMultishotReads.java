@@ -150,21 +150,48 @@ final class IoUringMultishotReads {
      */
     int read(int fd, MemorySegment buffer, long offset, int length, Completion completion) {
         Stream s = get(fd);
+        int r = atOnce(s);
+        if (r == QUEUED) {
+            return drain(s, buffer, offset, length);
+        }
+        return r != Driver.PENDING ? r : await(fd, s, completion, buffer, (offset << 32) | length, null);
+    }
+
+    /** {@link #atOnce}: bytes are queued, read them. */
+    private static final int QUEUED = Integer.MIN_VALUE + 1;
+
+    /**
+     * What a read gets without waiting: -EBUSY while another read waits, {@link #QUEUED} when bytes are
+     * queued, the end of stream or an error after them, else {@link Driver#PENDING} (it must wait).
+     */
+    private static int atOnce(Stream s) {
         if (s.waiter != NONE) {
             return -Errno.EBUSY;
         }
         if (s.count > 0) {
-            return drain(s, buffer, offset, length);
+            return QUEUED;
         }
-        if (s.end != OPEN) {
-            int r = s.end;
-            if (r < 0) {
-                s.end = OPEN; // an error is reported once; the end of stream stays
-            }
-            return r;
+        int r = s.end;
+        if (r == OPEN) {
+            return Driver.PENDING;
         }
+        if (r < 0) {
+            s.end = OPEN; // an error is reported once; the end of stream stays
+        }
+        return r;
+    }
+
+    /**
+     * Makes {@code completion} the stream's waiting read, into {@code buffer} at {@code offset << 32 | length}
+     * (and scattered over {@code buffers} when not null), and gets data coming: PENDING.
+     */
+    private int await(int fd, Stream s, Completion completion, MemorySegment buffer, long span,
+                      MemorySegment[] buffers) {
         long token = engine.begin(fd, completion, KIND_WAITER, buffer);
-        engine.ops.setArg(token, (offset << 32) | length);
+        engine.ops.setArg(token, span);
+        if (buffers != null) {
+            engine.ops.attach(token, buffers);
+        }
         s.waiter = token;
         if (s.multishot == NONE) {
             receive(fd, s);
@@ -188,31 +215,18 @@ final class IoUringMultishotReads {
      */
     int readv(int fd, MemorySegment[] buffers, Completion completion) {
         Stream s = get(fd);
-        if (s.waiter != NONE) {
-            return -Errno.EBUSY;
-        }
-        if (s.count > 0) {
+        int r = atOnce(s);
+        if (r == QUEUED) {
             return scatter(s, buffers);
         }
-        if (s.end != OPEN) {
-            int r = s.end;
-            if (r < 0) {
-                s.end = OPEN;
-            }
+        if (r != Driver.PENDING) {
             return r;
         }
         MemorySegment first = null;
         for (int i = 0; first == null; i++) {
             first = buffers[i].byteSize() > 0 ? buffers[i] : null;
         }
-        long token = engine.begin(fd, completion, KIND_WAITER, first);
-        engine.ops.setArg(token, IoUringOpMemory.kernelLength(first));
-        engine.ops.attach(token, buffers);
-        s.waiter = token;
-        if (s.multishot == NONE) {
-            receive(fd, s);
-        }
-        return Driver.PENDING;
+        return await(fd, s, completion, first, IoUringOpMemory.kernelLength(first), buffers);
     }
 
     /** Queued bytes into {@code buffers} in order: the count. */
