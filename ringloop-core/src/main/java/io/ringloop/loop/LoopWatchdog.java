@@ -20,12 +20,36 @@ public final class LoopWatchdog implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong episodes = new AtomicLong();
     private volatile boolean closed;
+    // Per loop, touched by the sampling thread only: the turn count last seen, since when it has not moved,
+    // and whether this episode was reported.
+    private final long[] lastTurns;
+    private final long[] sinceNs;
+    private final boolean[] reported;
 
     public LoopWatchdog(List<EventLoop> loops, Duration threshold) {
+        this(loops, threshold, System.nanoTime(), true);
+    }
+
+    /**
+     * Every loop counts as seen at {@code startNs} in the turn it is in then: a loop that is still starting
+     * (turn 0, not sleeping yet) is measured from there, not from time 0, which reported it as blocked for
+     * the machine's uptime. Tests pass {@code startThread} false and call {@link #sample} themselves.
+     */
+    LoopWatchdog(List<EventLoop> loops, Duration threshold, long startNs, boolean startThread) {
         this.loops = List.copyOf(loops);
         this.thresholdNs = threshold.toNanos();
+        int n = this.loops.size();
+        lastTurns = new long[n];
+        sinceNs = new long[n];
+        reported = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            lastTurns[i] = this.loops.get(i).turns();
+            sinceNs[i] = startNs;
+        }
         this.thread = Thread.ofPlatform().daemon(true).name("ringloop-watchdog").unstarted(this::run);
-        thread.start();
+        if (startThread) {
+            thread.start();
+        }
     }
 
     /** How many times some loop was seen blocked so far. */
@@ -34,35 +58,35 @@ public final class LoopWatchdog implements AutoCloseable {
     }
 
     private void run() {
-        int n = loops.size();
-        long[] lastTurns = new long[n];
-        long[] sinceNs = new long[n];
-        boolean[] reported = new boolean[n];
         long periodMs = Math.max(1, thresholdNs / 4 / 1_000_000);
-        // A loop not yet seen is measured from now, not from 0: a loop still starting up (turn 0, not
-        // sleeping yet) was reported as blocked for the machine's uptime.
-        java.util.Arrays.fill(sinceNs, System.nanoTime());
         while (!closed) {
-            long now = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                EventLoop loop = loops.get(i);
-                long t = loop.turns();
-                if (t != lastTurns[i] || loop.isSleeping() || loop.isTerminated()) {
-                    lastTurns[i] = t;
-                    sinceNs[i] = now;
-                    reported[i] = false;
-                } else if (!reported[i] && now - sinceNs[i] > thresholdNs) {
-                    reported[i] = true;
-                    episodes.incrementAndGet();
-                    report(loop, now - sinceNs[i]);
-                }
-            }
+            sample(System.nanoTime());
             try {
                 Thread.sleep(periodMs); // the watchdog's own sampling period, not a test's hope
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /** One look at every loop at {@code nowNs}: reports each newly blocked one; returns how many it reported. */
+    int sample(long nowNs) {
+        int found = 0;
+        for (int i = 0; i < lastTurns.length; i++) {
+            EventLoop loop = loops.get(i);
+            long t = loop.turns();
+            if (t != lastTurns[i] || loop.isSleeping() || loop.isTerminated()) {
+                lastTurns[i] = t;
+                sinceNs[i] = nowNs;
+                reported[i] = false;
+            } else if (!reported[i] && nowNs - sinceNs[i] > thresholdNs) {
+                reported[i] = true;
+                episodes.incrementAndGet();
+                report(loop, nowNs - sinceNs[i]);
+                found++;
+            }
+        }
+        return found;
     }
 
     private static void report(EventLoop loop, long blockedNs) {
