@@ -90,15 +90,20 @@ final class IoUringEngine {
         return fixedFiles == null ? 0 : fixedFiles.count();
     }
 
-    /** Makes room for one SQE, claims a slot and counts the operation against its fd; returns the token. */
+    /**
+     * Makes room for one SQE, claims a slot and counts the operation against its fd; returns the token. Only
+     * transfers (a direction) count toward a fixed-file slot: they are the SQEs that use it, so a listener
+     * that accepts a lot never takes one.
+     */
     long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
-        if (fixedAfterOps > 0 && fds.isStream(handle) && fds.use(handle) == fixedAfterOps) {
+        int direction = IoUringSockets.direction(kind);
+        if (fixedAfterOps > 0 && direction != 0 && fds.isStream(handle) && fds.use(handle) == fixedAfterOps) {
             fixedFiles.add(handle); // a failure (fd beyond the table) leaves it unregistered, which still works
         }
         ensureSqSpace();
         long token = ops.claim(completion, handle, kind, buffer);
         memory.ensureSlot(slot(token));
-        fds.started(handle, IoUringSockets.direction(kind));
+        fds.started(handle, direction);
         return token;
     }
 

@@ -199,7 +199,7 @@ final class IoUringSockets {
             zeroCopy.write(handle, buffer, completion);
             return Driver.PENDING;
         }
-        if (!buffer.isNative() && engine.fds.isStream(handle) && !engine.fds.sending(handle)) {
+        if (!buffer.isNative() && !engine.fds.sending(handle)) {
             int r = Socket.send(cs, handle, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL | Socket.MSG_DONTWAIT);
             if (r != -Errno.EAGAIN) {
                 return r;

@@ -62,11 +62,6 @@ public final class IoUringFileTable {
         return new IoUringFileTable(cs, ringFd, arena, size);
     }
 
-    /** Slots in the table: fds at or above this are never registered. */
-    public int size() {
-        return registered.length;
-    }
-
     /** Whether {@code fd} sits in its slot (SQEs for it may carry IOSQE_FIXED_FILE). */
     public boolean isRegistered(int fd) {
         return fd >= 0 && fd < registered.length && registered[fd];
