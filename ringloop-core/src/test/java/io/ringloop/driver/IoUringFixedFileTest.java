@@ -106,4 +106,24 @@ class IoUringFixedFileTest {
             assertEquals(0, b.close(fd));
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldGiveNoSlotToAListenerHoweverManyItAccepts() throws IOException {
+        try (IoUringDriver d = driver(false)) {
+            int listener = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+            assertEquals(0, d.bind(listener, IoUringTestSupport.LOOPBACK));
+            assertEquals(0, d.listen(listener, 16));
+            for (int i = 0; i < 10; i++) { // ten accepts and ten connects: past the threshold of 4, no transfer
+                int client = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+                Recorder accepted = new Recorder();
+                Recorder connected = new Recorder();
+                int a = d.accept(listener, accepted);
+                assertEquals(Driver.PENDING, d.connect(client, d.localAddress(listener), connected));
+                assertEquals(0, IoUringTestSupport.await(d, connected));
+                int fd = a == Driver.PENDING ? IoUringTestSupport.await(d, accepted) : a;
+                assertTrue(fd >= 0, () -> Errno.describe(fd));
+            }
+            assertEquals(0, d.fixedFileCount(), "only transfers earn a slot: accepts and connects use none");
+        }
+    }
 }
