@@ -149,8 +149,8 @@ public final class Runtime implements AutoCloseable {
         }
 
         /**
-         * io_uring: a connection that has started {@code ops} operations is registered as a fixed file, so
-         * its later operations skip the kernel's fd lookup (0: never). Default 64.
+         * io_uring: a connection that has started {@code ops} transfers (receive or send SQEs) is registered as
+         * a fixed file, so its later operations skip the kernel's fd lookup (0: never). Default 64.
          */
         public Builder fixedFilesAfter(int ops) {
             this.loopOptions = loopOptions.withFixedFilesAfterOps(ops);

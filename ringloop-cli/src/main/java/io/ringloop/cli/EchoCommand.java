@@ -59,7 +59,7 @@ public final class EchoCommand implements Callable<Integer> {
     boolean multishotReceive;
 
     @Option(names = "--fixed-files-after", description = "io_uring: register a connection as a fixed file after "
-            + "this many operations, 0 = never (default: ${DEFAULT-VALUE})")
+            + "this many transfers, 0 = never (default: ${DEFAULT-VALUE})")
     int fixedFilesAfter = 64;
 
     @Option(names = "--heap", description = "task style: echo through a byte[] instead of native memory "

@@ -6,8 +6,8 @@ package io.ringloop.loop;
  * power of two, 0 for none). {@code zeroCopyMinBytes}: io_uring sends of native buffers at least this large use
  * SEND_ZC (0: never). {@code multishotReceive}: io_uring heap-memory reads that must wait arm one multishot
  * RECV per connection into the provided buffers (needs {@code providedBuffers > 0}; off by default).
- * {@code fixedFilesAfterOps}: an io_uring stream socket that has started this many operations is registered
- * as a fixed file (0: never). {@code maxEvents}-like limits of the other backends are fixed.
+ * {@code fixedFilesAfterOps}: an io_uring stream socket that has started this many transfers (receive or send
+ * SQEs) is registered as a fixed file (0: never). {@code maxEvents}-like limits of the other backends are fixed.
  */
 public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMinBytes, boolean multishotReceive,
                           int fixedFilesAfterOps) {
