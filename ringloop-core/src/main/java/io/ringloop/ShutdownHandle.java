@@ -8,9 +8,9 @@ import java.time.Duration;
  * the first call decides the drain time; later calls just wait.
  */
 public final class ShutdownHandle {
-    private final Runtime runtime;
+    private final Ringloop runtime;
 
-    ShutdownHandle(Runtime runtime) {
+    ShutdownHandle(Ringloop runtime) {
         this.runtime = runtime;
     }
 

@@ -17,6 +17,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the floor plan of DESIGN.md: dependencies point one way (sys ← driver ← loop ← task ← the user
  * packages ← the root), and only {@code sys} touches the linker or raw addresses. A plain scan of the sources.
+ *
+ * <p>A subpackage ({@code driver.uring}, {@code sys.uring}, {@code loop.internal}) has its top package's rank and
+ * may use its parents, never its siblings (one backend does not reach into another) and is not used by them
+ * (the shared {@code driver} contract knows no backend).
  */
 class ArchitectureTest {
     private static final Path SOURCES = Path.of("src/main/java/io/ringloop");
@@ -24,24 +28,28 @@ class ArchitectureTest {
     private static final Map<String, Integer> RANK = Map.ofEntries(
             Map.entry("sys", 0), Map.entry("driver", 1), Map.entry("loop", 2), Map.entry("task", 3),
             Map.entry("time", 4), Map.entry("net", 4), Map.entry("fs", 4), Map.entry("sync", 4),
-            Map.entry("signal", 4), Map.entry("", 5));
-    private static final Pattern USE = Pattern.compile("io\\.ringloop\\.([a-z]+)\\.[A-Z]");
+            Map.entry("signal", 4), Map.entry("io", 4), Map.entry("", 5));
+    private static final Pattern USE = Pattern.compile("io\\.ringloop\\.((?:[a-z]+\\.)*[a-z]+)\\.[A-Z]");
 
     @Test
     void shouldPointDependenciesOneWay() throws IOException {
         List<String> violations = new ArrayList<>();
         for (Path file : javaFiles()) {
             String pkg = packageOf(file);
-            Integer rank = RANK.get(pkg);
+            Integer rank = RANK.get(top(pkg));
             assertTrue(rank != null, "package io.ringloop." + pkg + " is not on the floor plan (" + file + ")");
-            Matcher m = USE.matcher(Files.readString(file));
+            Matcher m = USE.matcher(withoutComments(Files.readString(file)));
             while (m.find()) {
                 String used = m.group(1);
-                Integer usedRank = RANK.get(used);
+                Integer usedRank = RANK.get(top(used));
                 if (used.equals(pkg) || usedRank == null) {
                     continue;
                 }
-                if (usedRank >= rank) {
+                if (top(used).equals(top(pkg))) {
+                    if (!isAncestor(used, pkg)) {
+                        violations.add(file + " (" + pkg + ") uses io.ringloop." + used + ", not one of its parents");
+                    }
+                } else if (usedRank >= rank) {
                     violations.add(file + " (" + pkg + ") uses io.ringloop." + used);
                 }
             }
@@ -50,10 +58,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void shouldSeeSubpackages() {
+        assertEquals("driver", top("driver.uring"));
+        assertTrue(isAncestor("driver", "driver.uring"));
+        assertTrue(!isAncestor("driver.epoll", "driver.uring"));
+        assertTrue(!isAncestor("driver.uring", "driver"));
+        assertTrue(USE.matcher("import io.ringloop.driver.uring.IoUringDriver;").find());
+    }
+
+    @Test
     void shouldKeepLinkerAndRawAddressesInSys() throws IOException {
         List<String> violations = new ArrayList<>();
         for (Path file : javaFiles()) {
-            if (packageOf(file).equals("sys")) {
+            if (top(packageOf(file)).equals("sys")) {
                 continue;
             }
             String text = Files.readString(file);
@@ -69,6 +86,22 @@ class ArchitectureTest {
         try (Stream<Path> s = Files.walk(SOURCES)) {
             return s.filter(p -> p.toString().endsWith(".java")).toList();
         }
+    }
+
+    /** The code of a source file: a {@code {@link}} in a comment is documentation, not a dependency. */
+    private static String withoutComments(String source) {
+        return source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+    }
+
+    /** The top package of {@code pkg}: {@code driver} for {@code driver.uring}, {@code ""} for the root. */
+    private static String top(String pkg) {
+        int dot = pkg.indexOf('.');
+        return dot < 0 ? pkg : pkg.substring(0, dot);
+    }
+
+    /** True when {@code parent} is {@code pkg}'s parent, grandparent, ... */
+    private static boolean isAncestor(String parent, String pkg) {
+        return pkg.startsWith(parent + ".");
     }
 
     private static String packageOf(Path file) {

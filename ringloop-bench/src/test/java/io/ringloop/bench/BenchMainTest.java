@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringloop.bench.run.Scenario;
 import io.ringloop.bench.run.ZeroCopySweep;
-import io.ringloop.driver.IoUringDriver;
-import io.ringloop.sys.IoUring;
+import io.ringloop.driver.uring.IoUringDriver;
+import io.ringloop.sys.uring.IoUring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

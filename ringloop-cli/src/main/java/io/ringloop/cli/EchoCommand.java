@@ -1,6 +1,6 @@
 package io.ringloop.cli;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.AcceptCallback;
 import io.ringloop.net.TcpListener;
@@ -83,7 +83,7 @@ public final class EchoCommand implements Callable<Integer> {
         };
         boolean stealing = chosen.equals("stealing");
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
-        try (Runtime rt = Runtime.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
+        try (Ringloop rt = Ringloop.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
                 .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);

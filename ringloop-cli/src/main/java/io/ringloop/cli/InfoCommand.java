@@ -1,9 +1,9 @@
 package io.ringloop.cli;
 
-import io.ringloop.driver.IoUringDriver;
+import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
-import io.ringloop.sys.IoUring;
+import io.ringloop.sys.uring.IoUring;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.ringloop.cli;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import io.ringloop.time.Time;
@@ -34,7 +34,7 @@ public final class TimersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Runtime rt = Runtime.builder().backend(EchoCommand.parseBackend(backend)).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(EchoCommand.parseBackend(backend)).threads(1).start()) {
             Duration delay = Duration.ofMillis(delayMs);
             long[] idle = rt.blockOn(() -> {
                 long[] late = new long[count];

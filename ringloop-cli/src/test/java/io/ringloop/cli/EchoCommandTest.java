@@ -3,7 +3,7 @@ package io.ringloop.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpServer;
 import java.io.DataInputStream;
@@ -21,8 +21,8 @@ class EchoCommandTest {
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "EPOLL, true", "NIO, false", "NIO, true"})
     void shouldEchoEveryByteInOrder(Backend backend, boolean heap) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.IoUringDriver.unusableReason() == null);
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             TcpServer server = rt.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     s -> EchoCommand.echo(s, 4096, heap));
             byte[] sent = new byte[300_000]; // many buffers' worth: reads and writes that wait and that do not

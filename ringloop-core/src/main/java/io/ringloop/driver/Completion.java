@@ -18,7 +18,13 @@ public abstract class Completion {
     /** Slot and generation of the pending operation, {@link #IDLE} when none; loop thread only. */
     long token = IDLE;
 
-    static final long IDLE = -1L;
+    /** The token of a completion with nothing pending. */
+    public static final long IDLE = -1L;
+
+    /** The pending operation's token ({@link OpTable}), {@link #IDLE} when none: for backends, loop thread only. */
+    public final long token() {
+        return token;
+    }
 
     /** Called once per pending operation on the loop thread; must not throw. */
     public abstract void complete(int result);

@@ -23,14 +23,14 @@ import java.util.Objects;
  * the bytes a call moves are always a prefix of the stream the buffers describe. A read or write may move fewer
  * bytes than asked, so a cut list is a correct, shorter call.
  */
-final class Iovecs {
+public final class Iovecs {
     /** Bytes of an iovec array of {@link Driver#MAX_IOVECS} entries. */
-    static final long ARRAY_BYTES = Driver.MAX_IOVECS * Libc.IOVEC_SIZE;
+    public static final long ARRAY_BYTES = Driver.MAX_IOVECS * Libc.IOVEC_SIZE;
     /**
-     * Heap bytes one call stages at most: the io_uring bounce pool's largest class, so both fd backends move
+     * Heap bytes one call stages at most; also the io_uring bounce pool's largest class, so every backend moves
      * the same amount from heap memory per call.
      */
-    static final long STAGING_BYTES = IoUringBouncePool.MAX_BYTES;
+    public static final long STAGING_BYTES = 64 * 1024;
 
     private Iovecs() {
     }
@@ -39,7 +39,7 @@ final class Iovecs {
      * Checks a readv/writev argument; returns the total bytes the buffers hold (saturated at
      * {@code Long.MAX_VALUE}). A read may not target read-only memory: the kernel would write it all the same.
      */
-    static long check(MemorySegment[] buffers, boolean forRead) {
+    public static long check(MemorySegment[] buffers, boolean forRead) {
         Objects.requireNonNull(buffers, "buffers");
         int n = buffers.length;
         if (n > Driver.MAX_IOVECS) {
@@ -62,7 +62,7 @@ final class Iovecs {
     }
 
     /** Heap bytes in {@code buffers}, up to {@link #STAGING_BYTES}: how much staging a call needs (0: none). */
-    static long heapBytes(MemorySegment[] buffers) {
+    public static long heapBytes(MemorySegment[] buffers) {
         long heap = 0;
         for (MemorySegment b : buffers) {
             if (!b.isNative()) {
@@ -82,7 +82,7 @@ final class Iovecs {
      *
      * @throws IllegalStateException when a native buffer's arena is closed: the kernel must never see freed memory
      */
-    static int gather(MemorySegment iov, MemorySegment[] buffers, MemorySegment staging, boolean copyIn) {
+    public static int gather(MemorySegment iov, MemorySegment[] buffers, MemorySegment staging, boolean copyIn) {
         long stagingBytes = staging.byteSize();
         long total = 0;
         long staged = 0;
@@ -115,7 +115,7 @@ final class Iovecs {
     }
 
     /** Bytes the first {@code count} iovecs of {@code iov} describe: what one call offered the kernel. */
-    static long offeredBytes(MemorySegment iov, int count) {
+    public static long offeredBytes(MemorySegment iov, int count) {
         long total = 0;
         for (int i = 0; i < count; i++) {
             total += Libc.iovecLength(iov, i);
@@ -127,7 +127,7 @@ final class Iovecs {
      * After a read of {@code bytes} through {@code iov} (from {@link #gather}): copies what the kernel put in
      * {@code staging} into the heap buffers it stands for. Native buffers already hold their bytes.
      */
-    static void scatter(MemorySegment iov, MemorySegment[] buffers, MemorySegment staging, int bytes) {
+    public static void scatter(MemorySegment iov, MemorySegment[] buffers, MemorySegment staging, int bytes) {
         long left = bytes;
         long staged = 0;
         for (int i = 0; left > 0; i++) {

@@ -13,17 +13,17 @@ import java.net.InetSocketAddress;
  * listen, options, addresses, shutdown. Confined to the owning loop thread: it reuses that loop's call-state
  * and address scratch segments.
  */
-final class LinuxSockets {
+public final class LinuxSockets {
     private final MemorySegment callState;
     private final MemorySegment addressScratch;
 
     /** {@code callState} from {@link Libc#allocateCallState}; {@code addressScratch} ≥ SockAddr.MAX_SIZE. */
-    LinuxSockets(MemorySegment callState, MemorySegment addressScratch) {
+    public LinuxSockets(MemorySegment callState, MemorySegment addressScratch) {
         this.callState = callState;
         this.addressScratch = addressScratch;
     }
 
-    int socket(int family, int type) {
+    public int socket(int family, int type) {
         int fd = Socket.socket(callState, family, type);
         if (fd >= 0 && family == Driver.AF_INET6) {
             // Dual-stack, like the JDK's sockets: an IPv6 socket also serves IPv4-mapped peers.
@@ -32,30 +32,30 @@ final class LinuxSockets {
         return fd;
     }
 
-    int bind(int fd, InetSocketAddress address) {
+    public int bind(int fd, InetSocketAddress address) {
         int len = SockAddr.encode(address, family(fd, address), addressScratch);
         return Socket.bind(callState, fd, addressScratch, len);
     }
 
-    int listen(int fd, int backlog) {
+    public int listen(int fd, int backlog) {
         return Socket.listen(callState, fd, backlog);
     }
 
     /** Encodes {@code address} for {@code fd}'s family into {@code dst}; returns its length. */
-    int encode(int fd, InetSocketAddress address, MemorySegment dst) {
+    public int encode(int fd, InetSocketAddress address, MemorySegment dst) {
         return SockAddr.encode(address, family(fd, address), dst);
     }
 
-    int setOption(int fd, SocketOpt option, int value) {
+    public int setOption(int fd, SocketOpt option, int value) {
         return Socket.setsockopt(callState, fd, level(option), name(option), value);
     }
 
-    int getOption(int fd, SocketOpt option) {
+    public int getOption(int fd, SocketOpt option) {
         int r = Socket.getsockopt(callState, fd, level(option), name(option));
         return r < 0 || isSize(option) ? r : (r != 0 ? 1 : 0);
     }
 
-    InetSocketAddress localAddress(int fd) throws IOException {
+    public InetSocketAddress localAddress(int fd) throws IOException {
         InetSocketAddress a = Socket.getsockname(callState, fd);
         if (a == null) {
             throw Errno.exception("getsockname(fd=" + fd + ")", Socket.lastErrno(callState));
@@ -63,7 +63,7 @@ final class LinuxSockets {
         return a;
     }
 
-    InetSocketAddress peerAddress(int fd) throws IOException {
+    public InetSocketAddress peerAddress(int fd) throws IOException {
         InetSocketAddress a = Socket.getpeername(callState, fd);
         if (a == null) {
             throw Errno.exception("getpeername(fd=" + fd + ")", Socket.lastErrno(callState));
@@ -71,12 +71,12 @@ final class LinuxSockets {
         return a;
     }
 
-    int shutdown(int fd, int how) {
+    public int shutdown(int fd, int how) {
         return Socket.shutdown(callState, fd, how);
     }
 
     /** The pending error of a non-blocking connect ({@code SO_ERROR}) as {@code -errno}, or 0. */
-    int connectError(int fd) {
+    public int connectError(int fd) {
         int r = Socket.getsockopt(callState, fd, Socket.SOL_SOCKET, Socket.SO_ERROR);
         return r < 0 ? r : -r;
     }

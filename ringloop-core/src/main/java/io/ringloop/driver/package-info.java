@@ -29,14 +29,14 @@
  *
  * <h2>The backends</h2>
  * <ul>
- *   <li>{@link io.ringloop.driver.EpollDriver}: edge-triggered readiness, each fd registered once and lazily,
+ *   <li>{@link io.ringloop.driver.epoll.EpollDriver}: edge-triggered readiness, each fd registered once and lazily,
  *       try-the-syscall-first, readiness cache, generation in the epoll data. The driver keeps each operation's
  *       life cycle; {@code EpollOps} makes the one try of each kind (scatter/gather in {@code EpollVectors}),
  *       {@code EpollFdTable} holds the per-fd state and readiness bits, {@code EpollWaker} owns the wake-up
  *       eventfd.</li>
  *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
  *       {@code io_uring_enter}.</li>
- *   <li>{@link io.ringloop.driver.NioDriver}: the JDK selector, portable to every platform Java runs on. The
+ *   <li>{@link io.ringloop.driver.nio.NioDriver}: the JDK selector, portable to every platform Java runs on. The
  *       driver keeps each operation's life cycle and interest bits; {@code NioOps} makes the one try of each kind
  *       (scatter/gather in {@code NioVectors}), {@code NioSelector} drives the selector (select, coalesced
  *       wake-ups, early release of closed channels' fds), {@code NioSockets} makes the channels.</li>

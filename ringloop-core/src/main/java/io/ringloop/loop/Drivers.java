@@ -1,9 +1,9 @@
 package io.ringloop.loop;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.driver.EpollDriver;
-import io.ringloop.driver.IoUringDriver;
-import io.ringloop.driver.NioDriver;
+import io.ringloop.driver.epoll.EpollDriver;
+import io.ringloop.driver.uring.IoUringDriver;
+import io.ringloop.driver.nio.NioDriver;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -25,7 +25,7 @@ import java.lang.invoke.MethodHandle;
  * move an array while a critical call runs.
  */
 public final class Libc {
-    static final Linker LINKER = Linker.nativeLinker();
+    public static final Linker LINKER = Linker.nativeLinker();
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET =
             CALL_STATE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
@@ -70,7 +70,7 @@ public final class Libc {
         return -callState.get(JAVA_INT, ERRNO_OFFSET);
     }
 
-    static int result(long r, MemorySegment callState) {
+    public static int result(long r, MemorySegment callState) {
         return r >= 0 ? (int) r : errno(callState);
     }
 
@@ -150,7 +150,7 @@ public final class Libc {
         return iov.get(JAVA_LONG, index * IOVEC_SIZE + 8);
     }
 
-    static RuntimeException rethrow(Throwable t) {
+    public static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }

@@ -1,8 +1,11 @@
 package io.ringloop.driver;
 
-import static io.ringloop.driver.IoUringTestSupport.Recorder;
-import static io.ringloop.driver.IoUringTestSupport.await;
-import static io.ringloop.driver.IoUringTestSupport.tcpPair;
+import io.ringloop.driver.epoll.EpollDriver;
+import io.ringloop.driver.nio.NioDriver;
+import io.ringloop.driver.uring.IoUringDriver;
+import static io.ringloop.driver.uring.IoUringTestSupport.Recorder;
+import static io.ringloop.driver.uring.IoUringTestSupport.await;
+import static io.ringloop.driver.uring.IoUringTestSupport.tcpPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

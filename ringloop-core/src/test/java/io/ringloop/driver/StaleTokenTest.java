@@ -1,5 +1,6 @@
 package io.ringloop.driver;
 
+import io.ringloop.driver.epoll.EpollDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,11 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A completion or event that arrives after its operation ended never reaches whoever reused the slot or fd. */
-class StaleTokenTest {
+public class StaleTokenTest {
 
-    static final class Counting extends Completion {
-        final AtomicInteger calls = new AtomicInteger();
-        volatile int last = Integer.MIN_VALUE;
+    public static final class Counting extends Completion {
+        public final AtomicInteger calls = new AtomicInteger();
+        public volatile int last = Integer.MIN_VALUE;
 
         @Override
         public void complete(int result) {

@@ -1,11 +1,14 @@
 package io.ringloop.driver;
 
-import static io.ringloop.driver.NioDriverTest.Pair;
-import static io.ringloop.driver.NioDriverTest.Recorder;
-import static io.ringloop.driver.NioDriverTest.await;
-import static io.ringloop.driver.NioDriverTest.connectPair;
-import static io.ringloop.driver.NioDriverTest.listen;
-import static io.ringloop.driver.NioDriverTest.pollUntil;
+import io.ringloop.driver.epoll.EpollDriver;
+import io.ringloop.driver.nio.NioDriver;
+import io.ringloop.driver.uring.IoUringDriver;
+import static io.ringloop.driver.nio.NioDriverTest.Pair;
+import static io.ringloop.driver.nio.NioDriverTest.Recorder;
+import static io.ringloop.driver.nio.NioDriverTest.await;
+import static io.ringloop.driver.nio.NioDriverTest.connectPair;
+import static io.ringloop.driver.nio.NioDriverTest.listen;
+import static io.ringloop.driver.nio.NioDriverTest.pollUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Leaks;
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -30,7 +30,7 @@ class AsyncFileTest {
     Path dir;
 
     private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.EventFd;
@@ -24,7 +24,7 @@ class AsyncFdTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldParkATaskUntilAForeignFdIsReadyAndLeaveTheFdAlone(Backend backend) throws Exception {
-        try (Arena arena = Arena.ofShared(); Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Arena arena = Arena.ofShared(); Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             MemorySegment cs = Libc.allocateCallState(arena);
             MemorySegment scratch = arena.allocate(8);
             int efd = EventFd.create(cs, 0, EventFd.EFD_NONBLOCK | EventFd.EFD_CLOEXEC);

@@ -3,7 +3,7 @@ package io.ringloop.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +24,7 @@ class CallbackStyleTest {
         int size = 256 * 1024;
         byte[] msg = new byte[size];
         new Random(7).nextBytes(msg);
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start(); Arena arena = Arena.ofShared()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start(); Arena arena = Arena.ofShared()) {
             CompletableFuture<TcpListener> bound = new CompletableFuture<>();
             CompletableFuture<byte[]> echoed = new CompletableFuture<>();
             MemorySegment serverBuf = arena.allocate(4096);

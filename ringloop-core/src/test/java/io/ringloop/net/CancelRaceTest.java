@@ -4,7 +4,7 @@ import static io.ringloop.net.TcpEchoTest.ANY_LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -26,7 +26,7 @@ class CancelRaceTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldDeliverEveryByteOnceWhileReadsTimeOut(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             int[] outcome = rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
                      TcpStream s = l.accept()) {

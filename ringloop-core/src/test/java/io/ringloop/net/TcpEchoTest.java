@@ -3,7 +3,7 @@ package io.ringloop.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -54,7 +54,7 @@ class TcpEchoTest {
     @ParameterizedTest(name = "{0} {1} bytes")
     @MethodSource("backendsAndSizes")
     void shouldEchoEveryByteInOrder(Backend backend, int size) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
                     echoServer(l);
@@ -90,7 +90,7 @@ class TcpEchoTest {
     @MethodSource("backendsAndLoops")
     void shouldServeThousandConcurrentConnections(Backend backend, int loops) throws Exception {
         int connections = 1000;
-        try (Runtime rt = Runtime.builder().backend(backend).threads(loops).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(loops).start()) {
             // The server spreads connections over every loop (SO_REUSEPORT); clients run round robin on all
             // loops, so with two loops connects, accepts and echoes cross loops.
             TcpServer server = rt.serve(ANY_LOCAL, s -> {

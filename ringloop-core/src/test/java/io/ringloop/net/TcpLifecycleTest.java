@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TcpLifecycleTest {
 
     private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
     }
@@ -145,7 +145,7 @@ class TcpLifecycleTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldTimeOutAReadAndGiveTheBytesToTheNextRead(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(TcpLifecycleTest::timeOutAReadThenReadOn);
         }
     }
@@ -153,8 +153,8 @@ class TcpLifecycleTest {
     /** On io_uring without multishot receive each read has its own SQE: the kernel keeps the deadline. */
     @org.junit.jupiter.api.Test
     void shouldTimeOutAReadThroughALinkedTimeoutOnIoUring() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.IoUringDriver.unusableReason() == null);
-        try (Runtime rt = Runtime.builder().backend(Backend.IO_URING).multishotReceive(false).threads(1).start()) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        try (Ringloop rt = Ringloop.builder().backend(Backend.IO_URING).multishotReceive(false).threads(1).start()) {
             rt.blockOn(TcpLifecycleTest::timeOutAReadThenReadOn);
         }
     }

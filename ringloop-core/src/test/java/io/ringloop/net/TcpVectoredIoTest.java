@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TcpVectoredIoTest {
 
     private static <T> T run(Backend backend, Callable<T> body) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
     }
@@ -111,8 +111,8 @@ class TcpVectoredIoTest {
     /** The same with io_uring's multishot receive on, armed by the plain reads that wait. */
     @org.junit.jupiter.api.Test
     void shouldKeepOrderWhenPlainAndScatterReadsTakeTurnsOverMultishotReceive() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.IoUringDriver.unusableReason() == null);
-        try (Runtime rt = Runtime.builder().backend(Backend.IO_URING).multishotReceive(true).threads(1).start()) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        try (Ringloop rt = Ringloop.builder().backend(Backend.IO_URING).multishotReceive(true).threads(1).start()) {
             rt.blockOn(TcpVectoredIoTest::plainAndScatterReadsTakeTurns);
         }
     }
@@ -249,7 +249,7 @@ class TcpVectoredIoTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldScatterAndGatherFromAThreadOffTheLoop(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start();
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start();
              TcpListener l = rt.blockOn(() -> TcpListener.bind(ANY_LOCAL));
              TcpStream c = rt.blockOn(() -> TcpStream.connect(l.localAddress()));
              TcpStream s = rt.blockOn(l::accept)) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ class UdpTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldSendAndReceiveWithAddresses(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (UdpSocket a = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
                      UdpSocket b = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -44,7 +44,7 @@ class UdpTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldTruncateLongDatagramAndRejectUseAfterClose(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 UdpSocket a = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
                 try (UdpSocket b = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
@@ -28,7 +28,7 @@ class FallbackModeTest {
     void shouldEchoAndCancelWithDefaultScheduler(Backend backend) throws Exception {
         assertFalse(Tasks.loopScheduled(), "this JVM must not open java.lang");
         assertTrue(Tasks.mode().contains("default virtual-thread scheduler"), Tasks.mode());
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
                      TcpStream s = l.accept()) {

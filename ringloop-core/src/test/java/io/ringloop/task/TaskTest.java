@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Leaks;
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.net.TcpListener;
@@ -29,7 +29,7 @@ class TaskTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldCarryResultAndExceptionAcrossJoin(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             assertEquals(42, rt.spawn(() -> 42).join());
             JoinHandle<Object> failing = rt.spawn(() -> {
                 throw new IllegalArgumentException("expected by the test");
@@ -44,7 +44,7 @@ class TaskTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldRunTasksOnTheLoopThread(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             EventLoop loop = rt.loop(0);
             boolean[] seen = rt.blockOn(() -> new boolean[] {
                 Thread.currentThread().isVirtual(),
@@ -61,7 +61,7 @@ class TaskTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldCancelPendingReadWithoutLosingLaterData(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
                      TcpStream s = l.accept()) {
@@ -99,7 +99,7 @@ class TaskTest {
     }
 
     private static void liveConnectionsThenShutdown(Backend backend, int connections) throws Exception {
-        Runtime rt = Runtime.builder().backend(backend).threads(1).start();
+        Ringloop rt = Ringloop.builder().backend(backend).threads(1).start();
         CountDownLatch allConnected = new CountDownLatch(connections);
         rt.spawn(() -> {
             TcpListener l = TcpListener.bind(ANY_LOCAL);
@@ -122,7 +122,7 @@ class TaskTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldSpawnFromTaskOnSameLoop(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             EventLoop[] loops = rt.blockOn(() -> {
                 EventLoop mine = Tasks.currentLoop();
                 EventLoop child = Tasks.spawn(Tasks::currentLoop).join();

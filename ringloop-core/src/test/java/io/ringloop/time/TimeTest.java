@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
@@ -30,7 +30,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldNeverWakeBeforeDeadline(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 for (int ms : new int[] {0, 1, 3, 7, 20}) {
                     long start = System.nanoTime();
@@ -48,7 +48,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldWakeSleepersInDeadlineOrder(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             ConcurrentLinkedQueue<Integer> order = new ConcurrentLinkedQueue<>();
             rt.blockOn(() -> {
                 List<JoinHandle<Void>> sleepers = new ArrayList<>();
@@ -73,7 +73,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldCancelSleepingTask(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             CountDownLatch sleeping = new CountDownLatch(1);
             JoinHandle<Void> h = rt.spawn(() -> {
                 sleeping.countDown();
@@ -89,7 +89,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldTimeOutReadAndKeepLaterData(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
                      TcpStream s = l.accept()) {
@@ -113,7 +113,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldTickIntervalAtPeriodNeverEarly(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
                 Interval iv = Time.interval(Duration.ofMillis(4));
                 long first = iv.tick();
@@ -152,7 +152,7 @@ class TimeTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
     void shouldSleepInWorkStealingTask(Backend backend) throws Exception {
-        try (Runtime rt = Runtime.builder().backend(backend).threads(1).workStealing(true).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).workStealing(true).start()) {
             long elapsed = rt.blockOn(() -> {
                 long start = System.nanoTime();
                 Time.sleep(Duration.ofMillis(5));

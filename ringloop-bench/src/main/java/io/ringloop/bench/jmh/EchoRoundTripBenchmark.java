@@ -1,6 +1,6 @@
 package io.ringloop.bench.jmh;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.cli.CallbackEcho;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
@@ -46,7 +46,7 @@ public class EchoRoundTripBenchmark {
     @Param({"task", "callback"})
     String style;
 
-    private Runtime runtime;
+    private Ringloop runtime;
     private SocketChannel client;
     private final ByteBuffer out = ByteBuffer.allocateDirect(64);
     private final ByteBuffer in = ByteBuffer.allocateDirect(64);
@@ -63,7 +63,7 @@ public class EchoRoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        runtime = Runtime.builder().backend(Backend.valueOf(backend)).threads(1).name("echo-bench").start();
+        runtime = Ringloop.builder().backend(Backend.valueOf(backend)).threads(1).name("echo-bench").start();
         EventLoop loop = runtime.loop(0);
         InetSocketAddress at;
         if (style.equals("task")) {

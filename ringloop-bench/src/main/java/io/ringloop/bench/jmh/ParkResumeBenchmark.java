@@ -1,6 +1,6 @@
 package io.ringloop.bench.jmh;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.task.JoinHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -32,7 +32,7 @@ public class ParkResumeBenchmark {
     @Param({"loop", "default"})
     String scheduler;
 
-    private Runtime runtime;
+    private Ringloop runtime;
     private Thread ping;
     private Thread pong;
     private volatile Thread caller;
@@ -44,7 +44,7 @@ public class ParkResumeBenchmark {
     @Setup(Level.Trial)
     public void start() throws Exception {
         if (scheduler.equals("loop")) {
-            runtime = Runtime.builder().threads(1).name("bench").start();
+            runtime = Ringloop.builder().threads(1).name("bench").start();
             JoinHandle<Thread> a = runtime.spawn(() -> {
                 pingLoop();
                 return null;

@@ -1,7 +1,7 @@
 package io.ringloop.bench.jmh;
 
-import io.ringloop.sys.IoUring;
-import io.ringloop.sys.IoUringRing;
+import io.ringloop.sys.uring.IoUring;
+import io.ringloop.sys.uring.IoUringRing;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

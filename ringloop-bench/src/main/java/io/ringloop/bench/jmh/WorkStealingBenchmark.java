@@ -1,6 +1,6 @@
 package io.ringloop.bench.jmh;
 
-import io.ringloop.Runtime;
+import io.ringloop.Ringloop;
 import io.ringloop.task.JoinHandle;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +32,11 @@ public class WorkStealingBenchmark {
     @Param({"8"})
     int tasks;
 
-    private Runtime runtime;
+    private Ringloop runtime;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        runtime = Runtime.builder().threads(1).workStealing(workStealing).name("ws-bench").start();
+        runtime = Ringloop.builder().threads(1).workStealing(workStealing).name("ws-bench").start();
     }
 
     @Benchmark

@@ -1,0 +1,325 @@
+package io.ringloop;
+
+import io.ringloop.loop.Backend;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.LoopWatchdog;
+import io.ringloop.net.TcpServer;
+import io.ringloop.task.BlockingPool;
+import io.ringloop.task.JoinHandle;
+import io.ringloop.task.Tasks;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The way in: a set of event loops, one thread each, and tasks spawned on them.
+ *
+ * <pre>{@code
+ * try (var rt = Ringloop.start()) {
+ *     rt.blockOn(() -> {
+ *         try (var listener = TcpListener.bind(7000)) { ... }
+ *         return null;
+ *     });
+ * }
+ * }</pre>
+ */
+public final class Ringloop implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.ringloop");
+
+    private final List<EventLoop> loops;
+    private final boolean workStealing;
+    private final BlockingPool blocking;
+    private final LoopWatchdog watchdog;
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile boolean closed;
+
+    private Ringloop(List<EventLoop> loops, boolean workStealing, BlockingPool blocking, Duration blockedThreshold) {
+        this.loops = List.copyOf(loops);
+        this.workStealing = workStealing;
+        this.blocking = blocking;
+        this.watchdog = blockedThreshold.isZero() ? null : new LoopWatchdog(loops, blockedThreshold);
+    }
+
+    /** One loop per available processor on the AUTO backend. */
+    public static Ringloop start() throws IOException {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Ringloop options. */
+    public static final class Builder {
+        private Backend backend = Backend.AUTO;
+        private int threads = java.lang.Runtime.getRuntime().availableProcessors();
+        private String name = "ringloop";
+        private boolean pinCpus;
+        private boolean workStealing;
+        private int blockingThreads = 64;
+        private Duration blockedThreshold = Duration.ofSeconds(1);
+        private LoopOptions loopOptions = LoopOptions.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** Which kernel interface the loops drive; default AUTO (see {@link Backend}). */
+        public Builder backend(Backend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** Number of loops (threads); default: available processors. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Thread name prefix; loops are named {@code name-0}, {@code name-1}, ... */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Pin loop {@code i} to CPU {@code i % cpus} (sched_setaffinity); default off. */
+        public Builder pinCpus(boolean on) {
+            this.pinCpus = on;
+            return this;
+        }
+
+        /**
+         * Spawn tasks in work-stealing mode: virtual threads on the JDK's ForkJoinPool with their I/O still on
+         * the loops. Pays a thread hop per I/O operation; buys spreading CPU-heavy tasks over all cores.
+         */
+        public Builder workStealing(boolean on) {
+            this.workStealing = on;
+            return this;
+        }
+
+        /** Size of the {@link #spawnBlocking} pool; default 64. */
+        public Builder blockingThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("blockingThreads must be >= 1: " + n);
+            }
+            this.blockingThreads = n;
+            return this;
+        }
+
+        /** io_uring ring entries per loop (power of two; default 1024). */
+        public Builder ringEntries(int entries) {
+            this.loopOptions = loopOptions.withRingEntries(entries);
+            return this;
+        }
+
+        /**
+         * io_uring provided receive buffers (16 KiB each) per loop for {@link #multishotReceive} (power of two;
+         * default 128); registered only when multishot receive is on.
+         */
+        public Builder receiveBuffers(int count) {
+            this.loopOptions = loopOptions.withProvidedBuffers(count);
+            return this;
+        }
+
+        /** io_uring: sends of native buffers of at least {@code bytes} use zero-copy SEND_ZC (0: never, default). */
+        public Builder zeroCopyWritesAbove(long bytes) {
+            this.loopOptions = loopOptions.withZeroCopyMinBytes(bytes);
+            return this;
+        }
+
+        /**
+         * io_uring: a heap-memory read ({@code byte[]}, heap {@code ByteBuffer}) that has to wait arms one
+         * multishot RECV for its connection, whose later reads take what it received without an SQE (default
+         * off). Measured with a byte[] echo: 7% less CPU per 64 B message, but 21% more per 16 KiB message than
+         * the default (a direct recv(2) into the array first, a RECV when it must wait). Reads into native
+         * memory go straight into it either way; see {@code ringloop-bench/src/main/sh/kernel-waits.sh}.
+         */
+        public Builder multishotReceive(boolean on) {
+            this.loopOptions = loopOptions.withMultishotReceive(on);
+            return this;
+        }
+
+        /**
+         * io_uring: a connection that has started {@code ops} transfers (receive or send SQEs) is registered as
+         * a fixed file, so its later operations skip the kernel's fd lookup (0: never). Default 64.
+         */
+        public Builder fixedFilesAfter(int ops) {
+            this.loopOptions = loopOptions.withFixedFilesAfterOps(ops);
+            return this;
+        }
+
+        /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
+        public Builder blockedLoopThreshold(Duration threshold) {
+            this.blockedThreshold = threshold;
+            return this;
+        }
+
+        public Ringloop start() throws IOException {
+            List<EventLoop> loops = new ArrayList<>(threads);
+            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            try {
+                for (int i = 0; i < threads; i++) {
+                    loops.add(EventLoop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
+                }
+            } catch (IOException | RuntimeException e) {
+                for (EventLoop l : loops) {
+                    l.close();
+                }
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "ringloop: " + threads + " loop(s), " + Tasks.mode());
+            return new Ringloop(loops, workStealing, new BlockingPool(name, blockingThreads, Duration.ofSeconds(10)),
+                    blockedThreshold);
+        }
+    }
+
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    public EventLoop loop(int index) {
+        return loops.get(index);
+    }
+
+    /** {@code "epoll"}, {@code "io_uring"} or {@code "nio"}. */
+    public String backendName() {
+        return loops.get(0).backendName();
+    }
+
+    /** Spawns a task on the next loop (round robin). */
+    public <T> JoinHandle<T> spawn(Callable<T> task) {
+        return spawnOn(nextLoop(), task);
+    }
+
+    /** Spawns a task on loop {@code index}. */
+    public <T> JoinHandle<T> spawnOn(int index, Callable<T> task) {
+        return spawnOn(loops.get(index), task);
+    }
+
+    /** Spawns a task on the loop with the fewest live tasks. */
+    public <T> JoinHandle<T> spawnLeastLoaded(Callable<T> task) {
+        EventLoop best = loops.get(0);
+        int bestLoad = Integer.MAX_VALUE;
+        for (EventLoop l : loops) {
+            int load = Tasks.liveTasks(l);
+            if (load < bestLoad) {
+                best = l;
+                bestLoad = load;
+            }
+        }
+        return spawnOn(best, task);
+    }
+
+    private <T> JoinHandle<T> spawnOn(EventLoop loop, Callable<T> task) {
+        ensureOpen();
+        return workStealing ? Tasks.spawnStealing(loop, task) : Tasks.spawn(loop, task);
+    }
+
+    /**
+     * Runs {@code work} on the bounded pool of platform threads, for what would stall a loop (blocking file
+     * I/O, CPU-heavy hashing, blocking libraries). Join it from a task: the task parks, its loop serves on.
+     */
+    public <T> JoinHandle<T> spawnBlocking(Callable<T> work) {
+        ensureOpen();
+        return blocking.spawn(work);
+    }
+
+    /** Serves TCP on every loop (SO_REUSEPORT, one listener per loop); each connection in its own task. */
+    public TcpServer serve(InetSocketAddress address, TcpServer.Handler handler) throws IOException {
+        return serve(address, TcpServer.Spread.REUSE_PORT, handler);
+    }
+
+    public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, TcpServer.Handler handler)
+            throws IOException {
+        ensureOpen();
+        return TcpServer.start(loops, address, spread, handler);
+    }
+
+    /**
+     * Runs {@code task} on a loop and waits for it: the bridge from ordinary code into the runtime. Its
+     * exception is rethrown as is.
+     */
+    public <T> T blockOn(Callable<T> task) throws Exception {
+        JoinHandle<T> h = spawn(task);
+        try {
+            return h.join();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            h.cancel();
+            throw e;
+        } catch (CancellationException e) {
+            throw e;
+        }
+    }
+
+    /** Runs {@code callbackCode} on a loop thread (not in a virtual thread): the entry for callback style. */
+    public void execute(Runnable callbackCode) {
+        nextLoop().execute(callbackCode);
+    }
+
+    private EventLoop nextLoop() {
+        ensureOpen();
+        return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("runtime is shut down");
+        }
+    }
+
+    /** A handle that shuts this runtime down from any thread. */
+    public ShutdownHandle shutdownHandle() {
+        return new ShutdownHandle(this);
+    }
+
+    public boolean isShutdown() {
+        return closed;
+    }
+
+    /**
+     * Graceful shutdown: every listener stops accepting, live tasks get up to {@code drain} to finish, then
+     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent.
+     */
+    public void shutdown(Duration drain) {
+        closed = true;
+        for (EventLoop l : loops) {
+            l.requestShutdown(drain);
+        }
+        for (EventLoop l : loops) {
+            l.shutdown(drain);
+        }
+        blocking.close();
+        if (watchdog != null) {
+            watchdog.close();
+        }
+    }
+
+    /** Times the blocked-loop detector fired (0 when it is off). */
+    public long blockedLoopEpisodes() {
+        return watchdog == null ? 0 : watchdog.blockedEpisodes();
+    }
+
+    /** Shutdown without a drain: live tasks are cancelled at once (as when a tokio runtime is dropped). */
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

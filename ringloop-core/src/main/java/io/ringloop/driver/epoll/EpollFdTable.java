@@ -1,0 +1,77 @@
+package io.ringloop.driver.epoll;
+
+import java.util.Arrays;
+
+/**
+ * The epoll driver's per-fd state, indexed by fd number and grown on demand: the readiness/registration bits,
+ * the registration generation carried in the epoll data, and the pending read-side and write-side operation
+ * tokens; plus the count of fds the driver owns. Loop thread only. The driver reads the arrays through this
+ * object on every use, because {@link #ensureCapacity} (called by {@link #adopt}, so by any accept) replaces them.
+ */
+final class EpollFdTable {
+    static final long NO_OP = -1;
+
+    /** The last edge said the fd is readable; cleared by EAGAIN or by a short stream read (drained). */
+    static final int READABLE = 1;
+    /** The last edge said the fd is writable; cleared by EAGAIN. */
+    static final int WRITABLE = 2;
+    /** Peer closed its side (RDHUP/HUP/ERR): reads return without waiting, so never clear READABLE. */
+    static final int HANGUP = 4;
+    /** In the epoll set (added at the first operation that had to wait). */
+    static final int REGISTERED = 8;
+    /** Owned by the driver: between {@link #adopt} and {@link #forget}. */
+    static final int OPEN = 16;
+
+    /** The bits above ({@link #READABLE}, {@link #WRITABLE}, {@link #HANGUP}, ...); 0: not the driver's fd. */
+    int[] state = new int[1024];
+    /** Bumped when the fd is forgotten, so an event queued for the old fd cannot reach whoever reuses the number. */
+    int[] generation = new int[1024];
+    long[] readOp = filled(1024);
+    long[] writeOp = filled(1024);
+    private int open;
+
+    private static long[] filled(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, NO_OP);
+        return a;
+    }
+
+    void ensureCapacity(int fd) {
+        if (fd < state.length) {
+            return;
+        }
+        int n = Math.max(fd + 1, state.length * 2);
+        state = Arrays.copyOf(state, n);
+        generation = Arrays.copyOf(generation, n);
+        int old = readOp.length;
+        readOp = Arrays.copyOf(readOp, n);
+        writeOp = Arrays.copyOf(writeOp, n);
+        Arrays.fill(readOp, old, n, NO_OP);
+        Arrays.fill(writeOp, old, n, NO_OP);
+    }
+
+    /** A new fd the driver owns: readiness unknown, so both directions are tried first. */
+    void adopt(int fd) {
+        ensureCapacity(fd);
+        state[fd] = OPEN | READABLE | WRITABLE;
+        readOp[fd] = NO_OP;
+        writeOp[fd] = NO_OP;
+        open++;
+    }
+
+    boolean isOpen(int fd) {
+        return fd >= 0 && fd < state.length && (state[fd] & OPEN) != 0;
+    }
+
+    /** The driver no longer owns {@code fd} (closed or detached); its pending tokens are the caller's to end. */
+    void forget(int fd) {
+        state[fd] = 0;
+        generation[fd]++;
+        open--;
+    }
+
+    /** Fds the driver owns. */
+    int open() {
+        return open;
+    }
+}

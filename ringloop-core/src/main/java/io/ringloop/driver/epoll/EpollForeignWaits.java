@@ -1,0 +1,63 @@
+package io.ringloop.driver.epoll;
+
+import io.ringloop.driver.Completion;
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.OpTable;
+import io.ringloop.sys.Epoll;
+import io.ringloop.sys.Errno;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The epoll driver's waits for fds it does not own ({@link Driver#pollReady}). Such an fd joins the epoll set
+ * one-shot and level-triggered for the wait, under its op's token with the top bit set ({@link #FOREIGN}):
+ * handles are registered under {@code generation << 32 | fd} and the waker under -1, so neither ever looks
+ * like one. It leaves the set when the wait ends, whichever way, so the caller may close it at once; a second
+ * wait on the same fd meanwhile is refused (EEXIST from epoll_ctl, reported as EBUSY). Loop thread only.
+ */
+final class EpollForeignWaits {
+    /** Top bit of a foreign wait's epoll data; the rest is its op token. */
+    static final long FOREIGN = 1L << 63;
+
+    private final MemorySegment cs;
+    private final int epfd;
+    private final MemorySegment ctlScratch;
+    private final OpTable ops;
+
+    EpollForeignWaits(MemorySegment cs, int epfd, MemorySegment ctlScratch, OpTable ops) {
+        this.cs = cs;
+        this.epfd = epfd;
+        this.ctlScratch = ctlScratch;
+        this.ops = ops;
+    }
+
+    /** Starts waiting for {@code events} on foreign {@code fd}: PENDING or -errno. */
+    int start(int fd, int events, Completion completion) {
+        long token = ops.claim(completion, fd, EpollOps.POLL, null);
+        int mask = (events & (Driver.POLLIN | Driver.POLLOUT)) | Epoll.EPOLLONESHOT;
+        int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, mask, token | FOREIGN, ctlScratch);
+        if (r < 0) {
+            ops.release(token);
+            return r == -Errno.EEXIST ? -Errno.EBUSY : r;
+        }
+        return Driver.PENDING;
+    }
+
+    /** An epoll event whose data has the top bit set: completes that wait with the ready set; 1 if it ran. */
+    int onEvent(long data, int ev) {
+        long token = data & ~FOREIGN;
+        if (!ops.isLive(token)) {
+            return 0;
+        }
+        end(token, ev & (Driver.POLLIN | Driver.POLLOUT | Driver.POLLERR | Driver.POLLHUP));
+        return 1;
+    }
+
+    /** Ends a wait with {@code result}: out of the epoll set first, so the fd may close right after. */
+    void end(long token, int result) {
+        Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_DEL, ops.handle(token), 0, 0, ctlScratch);
+        Completion c = ops.release(token);
+        if (c != null) {
+            c.complete(result);
+        }
+    }
+}

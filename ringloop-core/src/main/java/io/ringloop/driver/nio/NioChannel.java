@@ -1,0 +1,109 @@
+package io.ringloop.driver.nio;
+
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * The NIO driver's state for one handle. A new object is made for every socket and is the attachment of its
+ * {@link SelectionKey}, so a readiness event always names the socket it was meant for: once {@link #closed} is
+ * set, events that still arrive for the key are ignored, whoever holds the handle number now. (The object is
+ * the generation: the driver's handle slot holds a different one after reuse.)
+ *
+ * <p>Loop thread only.
+ */
+final class NioChannel {
+    /** A stream socket before {@code listen} or {@code connect}: no JDK channel yet, options are recorded. */
+    static final int UNBOUND_STREAM = 0;
+    /** A {@code ServerSocketChannel}. */
+    static final int LISTENER = 1;
+    /** A {@code SocketChannel}, connecting or connected. */
+    static final int STREAM = 2;
+    /** A {@code DatagramChannel}. */
+    static final int DATAGRAM = 3;
+
+    static final long NO_OP = -1L;
+
+    final int handle;
+    final ProtocolFamily family;
+    /** {@link #UNBOUND_STREAM}, {@link #LISTENER}, {@link #STREAM} or {@link #DATAGRAM}. */
+    int kind;
+    /** Null while {@link #UNBOUND_STREAM}. */
+    SelectableChannel channel;
+    SelectionKey key;
+    /** The interest set last given to {@link #key} (the JDK applies it at the next select). */
+    int interestOps;
+    boolean closed;
+
+    /** Options and local address of an {@link #UNBOUND_STREAM}; a listener keeps the inheritable options. */
+    final NioOptions options = new NioOptions();
+    InetSocketAddress bindAddress;
+
+    /** Token of the pending read-side op (read, accept, receiveFrom) or {@link #NO_OP}. */
+    long readToken = NO_OP;
+    /** Token of the pending write-side op (write, connect, sendTo) or {@link #NO_OP}. */
+    long writeToken = NO_OP;
+    /** Where the pending receiveFrom writes the sender's sockaddr. */
+    MemorySegment senderAddress;
+    /** Target of the pending sendTo; null for the connected peer. */
+    InetSocketAddress sendTarget;
+    /** Buffers of the pending readv / writev. */
+    MemorySegment[] readBuffers;
+    MemorySegment[] writeBuffers;
+
+    /**
+     * Readiness cache, as an edge-triggered reactor keeps one: false after an attempt would have blocked or a
+     * stream read/write came back short (the socket is drained/full), true after the selector reported the
+     * direction ready. When false, an operation skips the attempt and waits at once; that is safe because the
+     * selector is level-triggered: a socket that became ready in between is reported by the next select.
+     */
+    boolean readReady = true;
+    boolean writeReady = true;
+
+    final NioBufferView readView = new NioBufferView();
+    final NioBufferView writeView = new NioBufferView();
+    /** Made at the direction's first readv / writev. */
+    private NioVectors readVectors;
+    private NioVectors writeVectors;
+
+    NioChannel(int handle, ProtocolFamily family, int kind) {
+        this.handle = handle;
+        this.family = family;
+        this.kind = kind;
+    }
+
+    NioVectors readVectors() {
+        if (readVectors == null) {
+            readVectors = new NioVectors();
+        }
+        return readVectors;
+    }
+
+    NioVectors writeVectors() {
+        if (writeVectors == null) {
+            writeVectors = new NioVectors();
+        }
+        return writeVectors;
+    }
+
+    /** Forgets the callers' memory this channel still references (on close). */
+    void clearBuffers() {
+        readView.clear();
+        writeView.clear();
+        readBuffers = null;
+        writeBuffers = null;
+        if (readVectors != null) {
+            readVectors.clear();
+        }
+        if (writeVectors != null) {
+            writeVectors.clear();
+        }
+    }
+
+    /** The interest bit of the read side: {@code OP_ACCEPT} for a listener, else {@code OP_READ}. */
+    int readInterest() {
+        return kind == LISTENER ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+    }
+}

@@ -1,0 +1,104 @@
+package io.ringloop.driver.uring;
+
+import io.ringloop.driver.Completion;
+import io.ringloop.driver.Driver;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.Files;
+import io.ringloop.sys.uring.IoUring;
+import io.ringloop.sys.uring.IoUringRing;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * File operations as io_uring submissions: openat, pread, pwrite, fsync/fdatasync, close. A file fd is a
+ * handle of the driver like a socket (counted, closed by {@code close()}), so nothing leaks when a task forgets
+ * a file. Heap buffers go through the same bounce memory as socket reads and writes. Loop thread only.
+ */
+final class IoUringFiles {
+    /** Operation kinds in the op table, beside the driver's own. */
+    static final int KIND_OPEN = 20;
+    static final int KIND_READ = 21;
+    static final int KIND_OTHER = 22;
+
+    private final IoUringEngine engine;
+    private final IoUringRing ring;
+    private final IoUringOpMemory memory;
+    private final IoUringFdTable fds;
+    private final boolean supported;
+
+    IoUringFiles(IoUringEngine engine, IoUringRing ring, IoUringOpMemory memory, IoUringFdTable fds) {
+        this.engine = engine;
+        this.ring = ring;
+        this.memory = memory;
+        this.fds = fds;
+        this.supported = ring.supports(IoUring.OP_OPENAT) && ring.supports(IoUring.OP_READ)
+                && ring.supports(IoUring.OP_WRITE) && ring.supports(IoUring.OP_FSYNC)
+                && ring.supports(IoUring.OP_CLOSE);
+    }
+
+    boolean supported() {
+        return supported;
+    }
+
+    int open(MemorySegment path, int flags, int mode, Completion completion) {
+        if (!supported) {
+            return -Errno.EOPNOTSUPP;
+        }
+        long token = engine.begin(-1, completion, KIND_OPEN, path);
+        // IORING_OP_OPENAT: fd = dirfd, addr = path, len = mode, op_flags = open flags.
+        ring.prepare(IoUring.OP_OPENAT, Files.AT_FDCWD, path, mode, 0, flags, 0, token);
+        return Driver.PENDING;
+    }
+
+    int read(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
+        int refused = refuse(fd);
+        if (refused != 0) {
+            return refused;
+        }
+        MemorySegment user = buffer.asSlice(offset, length);
+        long token = engine.begin(fd, completion, KIND_READ, user);
+        MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), user, false);
+        ring.prepare(IoUring.OP_READ, fd, target, IoUringOpMemory.kernelLength(user), position, 0, 0, token);
+        return Driver.PENDING;
+    }
+
+    int write(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
+        int refused = refuse(fd);
+        if (refused != 0) {
+            return refused;
+        }
+        MemorySegment user = buffer.asSlice(offset, length);
+        long token = engine.begin(fd, completion, KIND_OTHER, user);
+        MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), user, true);
+        ring.prepare(IoUring.OP_WRITE, fd, source, IoUringOpMemory.kernelLength(user), position, 0, 0, token);
+        return Driver.PENDING;
+    }
+
+    int sync(int fd, boolean dataOnly, Completion completion) {
+        int refused = refuse(fd);
+        if (refused != 0) {
+            return refused;
+        }
+        long token = engine.begin(fd, completion, KIND_OTHER, null);
+        ring.prepare(IoUring.OP_FSYNC, fd, MemorySegment.NULL, 0, 0, dataOnly ? IoUring.FSYNC_DATASYNC : 0, 0,
+                token);
+        return Driver.PENDING;
+    }
+
+    int close(int fd, Completion completion) {
+        int refused = refuse(fd);
+        if (refused != 0) {
+            return refused;
+        }
+        fds.closed(fd); // new operations on it are refused from now on
+        long token = engine.begin(-1, completion, KIND_OTHER, null);
+        ring.prepare(IoUring.OP_CLOSE, fd, MemorySegment.NULL, 0, 0, 0, 0, token);
+        return Driver.PENDING;
+    }
+
+    private int refuse(int fd) {
+        if (!supported) {
+            return -Errno.EOPNOTSUPP;
+        }
+        return fds.isOpen(fd) ? 0 : -Errno.EBADF;
+    }
+}
