@@ -2,8 +2,9 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
-import io.ringloop.loop.LoopWatchdog;
+import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
@@ -33,14 +34,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Ringloop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
 
-    private final List<EventLoop> loops;
+    private final List<Loop> loops;
     private final boolean workStealing;
     private final BlockingPool blocking;
     private final LoopWatchdog watchdog;
     private final AtomicInteger next = new AtomicInteger();
     private volatile boolean closed;
 
-    private Ringloop(List<EventLoop> loops, boolean workStealing, BlockingPool blocking, Duration blockedThreshold) {
+    private Ringloop(List<Loop> loops, boolean workStealing, BlockingPool blocking, Duration blockedThreshold) {
         this.loops = List.copyOf(loops);
         this.workStealing = workStealing;
         this.blocking = blocking;
@@ -164,14 +165,14 @@ public final class Ringloop implements AutoCloseable {
         }
 
         public Ringloop start() throws IOException {
-            List<EventLoop> loops = new ArrayList<>(threads);
+            List<Loop> loops = new ArrayList<>(threads);
             int cpus = java.lang.Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(EventLoop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
+                    loops.add(Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
                 }
             } catch (IOException | RuntimeException e) {
-                for (EventLoop l : loops) {
+                for (Loop l : loops) {
                     l.close();
                 }
                 throw e;
@@ -183,7 +184,7 @@ public final class Ringloop implements AutoCloseable {
     }
 
     public List<EventLoop> loops() {
-        return loops;
+        return List.copyOf(loops);
     }
 
     public EventLoop loop(int index) {
@@ -207,9 +208,9 @@ public final class Ringloop implements AutoCloseable {
 
     /** Spawns a task on the loop with the fewest live tasks. */
     public <T> JoinHandle<T> spawnLeastLoaded(Callable<T> task) {
-        EventLoop best = loops.get(0);
+        Loop best = loops.get(0);
         int bestLoad = Integer.MAX_VALUE;
-        for (EventLoop l : loops) {
+        for (Loop l : loops) {
             int load = Tasks.liveTasks(l);
             if (load < bestLoad) {
                 best = l;
@@ -219,7 +220,7 @@ public final class Ringloop implements AutoCloseable {
         return spawnOn(best, task);
     }
 
-    private <T> JoinHandle<T> spawnOn(EventLoop loop, Callable<T> task) {
+    private <T> JoinHandle<T> spawnOn(Loop loop, Callable<T> task) {
         ensureOpen();
         return workStealing ? Tasks.spawnStealing(loop, task) : Tasks.spawn(loop, task);
     }
@@ -274,7 +275,7 @@ public final class Ringloop implements AutoCloseable {
         nextLoop().execute(callbackCode);
     }
 
-    private EventLoop nextLoop() {
+    private Loop nextLoop() {
         ensureOpen();
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
@@ -300,10 +301,10 @@ public final class Ringloop implements AutoCloseable {
      */
     public void shutdown(Duration drain) {
         closed = true;
-        for (EventLoop l : loops) {
+        for (Loop l : loops) {
             l.requestShutdown(drain);
         }
-        for (EventLoop l : loops) {
+        for (Loop l : loops) {
             l.shutdown(drain);
         }
         blocking.close();

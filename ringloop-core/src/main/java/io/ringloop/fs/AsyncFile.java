@@ -1,6 +1,6 @@
 package io.ringloop.fs;
 
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.BlockingPool;
 import io.ringloop.task.Tasks;
@@ -44,7 +44,7 @@ public final class AsyncFile implements AutoCloseable {
      * READ. From a task on a loop, or from any thread.
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
-        EventLoop loop = Tasks.currentLoop();
+        Loop loop = (Loop) Tasks.currentLoop();
         Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
         if (loop != null && Tasks.onCarrier(loop) && loop.driver().supportsFiles()) {
             return new AsyncFile(path, RingFileIo.open(loop, path, set));

@@ -1,10 +1,10 @@
 package io.ringloop.fs;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Files;
 import io.ringloop.sys.Libc;
-import io.ringloop.task.IoWaiter;
+import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -19,17 +19,17 @@ import java.util.Set;
 final class RingFileIo implements AsyncFile.FileIo {
     private static final int MODE_0644 = 0644;
 
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private final int fd;
 
-    private RingFileIo(EventLoop loop, int fd) {
+    private RingFileIo(Loop loop, int fd) {
         this.loop = loop;
         this.driver = loop.driver();
         this.fd = fd;
     }
 
-    static RingFileIo open(EventLoop loop, Path path, Set<OpenOption> options) throws IOException {
+    static RingFileIo open(Loop loop, Path path, Set<OpenOption> options) throws IOException {
         int flags = flags(options);
         IoWaiter w = new IoWaiter(loop);
         String what = "open(" + path + ")";

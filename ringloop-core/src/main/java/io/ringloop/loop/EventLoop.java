@@ -1,476 +1,103 @@
 package io.ringloop.loop;
 
-import io.ringloop.driver.Driver;
+import io.ringloop.loop.internal.Loop;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
- * threads, and timers. Everything the loop owns is touched only by its thread (and by code running on it,
- * such as virtual threads whose carrier it is); other threads reach it through {@link #execute}.
+ * One event loop: one platform thread that owns an I/O backend, a run queue and timers. Tasks spawned on it run
+ * as virtual threads whose carrier is this thread; callback code runs on it directly. Other threads reach it
+ * through {@link #execute}.
  *
- * <p><b>A turn</b>: run queued runnables (bounded), move the inbox to the run queue, fire due timers; then,
- * if nothing is runnable, sleep in {@link Driver#poll} until I/O, the next timer deadline or a wake-up;
- * otherwise poll without waiting. One poll per turn: with io_uring that is one {@code io_uring_enter}.
- *
- * <p><b>Wake state</b> (after OpenVMM's pal_async), in {@link #state}:
- * <ul>
- *   <li>{@code RUNNING}: the loop is working and will look at its inbox before it sleeps;</li>
- *   <li>{@code RUN_AGAIN}: a wake arrived while running; the loop must not sleep this turn;</li>
- *   <li>{@code SLEEPING}: the loop announced it is about to block (or is blocked) in poll;</li>
- *   <li>{@code WAKING}: a waker saw SLEEPING and is writing the loop's eventfd (exactly one does).</li>
- * </ul>
- * A wake while running costs one CAS and no syscall; a sleeping loop is woken once through the driver.
- * After announcing SLEEPING the loop re-checks its inbox and stop flag before it blocks.
- *
- * <p><b>Shutdown</b> is requested here from any thread and runs on the loop in phases (stop accepting, drain,
- * cancel), kept by {@link LoopShutdown}; when it says stop, {@code terminate()} closes the driver under what is
- * left.
+ * <p>This is the loop's public face. The runtime's own plumbing (the driver, shutdown bookkeeping, local
+ * queues) lives in a non-exported package; the only implementation is the runtime's.
  */
-public final class EventLoop implements Executor, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
-    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
-
-    private static final int RUNNING = 0;
-    private static final int RUN_AGAIN = 1;
-    private static final int SLEEPING = 2;
-    private static final int WAKING = 3;
-    private static final int TERMINATED = 4;
-
-    /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
-    private static final int RUN_BUDGET = 1024;
-    private static final int TIMER_BUDGET = 1024;
-
-    private final String name;
-    private final Thread thread;
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
-    private final TimerWheel timers = new TimerWheel(System.nanoTime());
-    /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
-    private final TimerWheel.Handler fireTimer = (id, payload) -> {
-        if (payload instanceof Thread t) {
-            java.util.concurrent.locks.LockSupport.unpark(t);
-        } else {
-            runSafely((Runnable) payload);
-        }
-    };
-    private final CountDownLatch started = new CountDownLatch(1);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    /** The phases of a graceful shutdown and what they wait for. Loop thread only. */
-    private final LoopShutdown phases = new LoopShutdown(this);
-    private final Backend requested;
-
-    private Driver driver;
-    private Throwable startFailure;
-    private String backendReason;
-    private volatile boolean shutdownRequested;
-    /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
-    private long turns;
-    private static final java.lang.invoke.VarHandle TURNS;
-
-    static {
-        try {
-            TURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "turns", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** CPU to pin the loop thread to, or -1. */
-    private final int pinCpu;
-    private volatile int pinnedCpu = -1;
-
-    private final LoopOptions options;
-
-    private EventLoop(String name, Backend backend, int pinCpu, LoopOptions options) {
-        this.options = options;
-        this.name = name;
-        this.requested = backend;
-        this.pinCpu = pinCpu;
-        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
-    }
+public sealed interface EventLoop extends Executor, AutoCloseable permits Loop {
 
     /** Starts a loop thread on {@code backend}; throws if that backend cannot be opened. */
-    public static EventLoop start(Backend backend, String name) throws IOException {
-        return start(backend, name, -1);
+    static EventLoop start(Backend backend, String name) throws IOException {
+        return Loop.start(backend, name);
     }
 
     /**
      * Starts a loop thread on {@code backend}, pinned to CPU {@code pinCpu} (sched_setaffinity) unless it is
      * negative. A pin the kernel refuses is logged and the loop runs unpinned.
      */
-    public static EventLoop start(Backend backend, String name, int pinCpu) throws IOException {
-        return start(backend, name, pinCpu, LoopOptions.DEFAULTS);
+    static EventLoop start(Backend backend, String name, int pinCpu) throws IOException {
+        return Loop.start(backend, name, pinCpu);
     }
 
     /** {@link #start(Backend, String, int)} with ring and buffer sizes. */
-    public static EventLoop start(Backend backend, String name, int pinCpu, LoopOptions options) throws IOException {
-        EventLoop loop = new EventLoop(name, backend, pinCpu, options);
-        loop.thread.start();
-        try {
-            loop.started.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting " + name, e);
-        }
-        if (loop.startFailure != null) {
-            if (loop.startFailure instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("cannot start " + name + ": " + loop.startFailure, loop.startFailure);
-        }
-        return loop;
+    static EventLoop start(Backend backend, String name, int pinCpu, LoopOptions options) throws IOException {
+        return Loop.start(backend, name, pinCpu, options);
     }
 
-    /** The loop whose thread calls this (callback code on the loop thread), else null. */
-    public static EventLoop current() {
-        return CURRENT.get();
+    /** The loop whose thread calls this (callback code on the loop thread, or a task it carries), else null. */
+    static EventLoop current() {
+        return Loop.current();
     }
 
-    public String name() {
-        return name;
-    }
+    String name();
 
     /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
-    public String backendName() {
-        return driver.name();
-    }
+    String backendName();
 
     /** Why the backend was chosen, e.g. {@code "AUTO: io_uring unusable (EPERM), epoll"}. */
-    public String backendReason() {
-        return backendReason;
-    }
+    String backendReason();
 
     /** The loop's platform thread (the carrier of its tasks). */
-    public Thread thread() {
-        return thread;
-    }
+    Thread thread();
 
     /** True on the loop's own platform thread (not on a virtual thread it carries). */
-    public boolean inLoopThread() {
-        return Thread.currentThread() == thread;
-    }
-
-    /**
-     * The driver. Only code running on the loop's OS thread may use it: the loop thread itself or a virtual
-     * thread it carries.
-     */
-    public Driver driver() {
-        return driver;
-    }
-
-    /** Eventfd writes (or selector wake-ups) this loop has cost so far. */
-    public long wakeupCount() {
-        return driver.wakeupCount();
-    }
-
-    /** The driver's kernel waits so far (io_uring_enter, epoll_wait); loop thread, or approximate elsewhere. */
-    public long waitCalls() {
-        return driver.waitCalls();
-    }
-
-    /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
-    public long turns() {
-        return (long) TURNS.getOpaque(this);
-    }
-
-    // ---- submitting work ----
+    boolean inLoopThread();
 
     /** Any thread: runs {@code task} on the loop thread soon. */
     @Override
-    public void execute(Runnable task) {
-        if (Thread.currentThread() == thread) {
-            local.add(task);
-            return;
-        }
-        executeRemote(task);
-    }
+    void execute(Runnable task);
 
-    /**
-     * Queues {@code task} without any check: the caller guarantees it runs on this loop's OS thread (the loop
-     * thread, or a virtual thread this loop carries). The cheap path for local wake-ups.
-     */
-    public void executeLocal(Runnable task) {
-        local.add(task);
-    }
-
-    /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
-    public void executeRemote(Runnable task) {
-        if (state.get() == TERMINATED) {
-            throw new RejectedExecutionException(name + " is shut down");
-        }
-        inbox.add(task);
-        wake();
-    }
-
-    private void wake() {
-        for (;;) {
-            int s = state.get();
-            switch (s) {
-                case RUNNING -> {
-                    if (state.compareAndSet(RUNNING, RUN_AGAIN)) {
-                        return;
-                    }
-                }
-                case SLEEPING -> {
-                    if (state.compareAndSet(SLEEPING, WAKING)) {
-                        driver.wakeup();
-                        return;
-                    }
-                }
-                default -> {
-                    return; // RUN_AGAIN, WAKING: someone already made sure; TERMINATED: nobody to wake
-                }
-            }
-        }
-    }
-
-    // ---- timers (loop thread only) ----
-
-    /** Monotonic time the loop's timers use. */
-    public long nanoTime() {
-        return System.nanoTime();
-    }
+    /** Monotonic time the loop's timers use (nanoseconds, as {@link System#nanoTime()}). */
+    long nanoTime();
 
     /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
-    public long schedule(long delayNs, Runnable task) {
-        return timers.schedule(nanoTime() + Math.max(0, delayNs), task);
-    }
-
-    /**
-     * Loop thread only: at {@code deadlineNs} (of {@link #nanoTime()}) unparks {@code thread}, or runs
-     * {@code payload} if it is a Runnable. Never before the deadline; under no load within one tick (1 ms).
-     */
-    public long scheduleAt(long deadlineNs, Object payload) {
-        return timers.schedule(deadlineNs, payload);
-    }
+    long schedule(long delayNs, Runnable task);
 
     /** Loop thread only: false if the timer already fired or was cancelled. */
-    public boolean cancelTimer(long timerId) {
-        return timers.cancel(timerId);
-    }
+    boolean cancelTimer(long timerId);
 
-    // ---- lifetime ----
+    /** Eventfd writes (or selector wake-ups) this loop has cost so far. */
+    long wakeupCount();
 
-    /** Loop thread only: one more thing a graceful shutdown waits for. */
-    public void retain() {
-        phases.retain();
-    }
+    /** The backend's kernel waits so far (io_uring_enter, epoll_wait); loop thread, or approximate elsewhere. */
+    long waitCalls();
 
-    /** Loop thread only: that thing is done. */
-    public void release() {
-        phases.release();
-    }
+    /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
+    long turns();
 
-    /** Loop thread only: runs when a shutdown cancels what is still alive (the task layer cancels tasks). */
-    public void onCancel(Runnable hook) {
-        phases.onCancel(hook);
-    }
+    /** The CPU this loop's thread is pinned to, or -1. */
+    int pinnedCpu();
 
-    /** Loop thread only: closed as soon as shutdown begins (listeners: stop accepting). */
-    public void closeOnShutdown(AutoCloseable resource) {
-        phases.closeOnShutdown(resource);
-    }
+    boolean isShutdown();
 
-    /** Loop thread only: {@code resource} was closed by its owner. */
-    public void forgetOnShutdown(AutoCloseable resource) {
-        phases.forgetOnShutdown(resource);
-    }
+    /** True while the loop has announced that it sleeps (or is about to) in its kernel wait. */
+    boolean isSleeping();
 
-    /** Loop thread only: false once a shutdown has started cancelling tasks. */
-    public boolean acceptsTasks() {
-        return phases.acceptsTasks();
-    }
-
-    public boolean isShutdown() {
-        return shutdownRequested;
-    }
-
-    /** True while the loop has announced that it sleeps (or is about to) in poll. For tests and metrics. */
-    public boolean isSleeping() {
-        return state.get() == SLEEPING;
-    }
-
-    public boolean isTerminated() {
-        return state.get() == TERMINATED;
-    }
+    boolean isTerminated();
 
     /**
      * Graceful shutdown, from any thread: stop accepting (listeners close), let live tasks finish for up to
      * {@code drain}, then cancel what is left and give it a moment to unwind, then complete every pending
-     * operation with ECANCELED, close every handle and the driver, and wait for the thread to end.
+     * operation with ECANCELED, close every handle and the backend, and wait for the thread to end.
      * Idempotent; from the loop's own thread it only begins the shutdown.
      */
-    public void shutdown(Duration drain) {
-        requestShutdown(drain);
-        if (Thread.currentThread() == thread) {
-            return;
-        }
-        try {
-            terminated.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    void shutdown(Duration drain);
 
     /** Any thread: begins {@link #shutdown(Duration)} without waiting for it. Idempotent. */
-    public void requestShutdown(Duration drain) {
-        if (shutdownRequested) {
-            return;
-        }
-        shutdownRequested = true;
-        long drainNs = drain.toNanos();
-        try {
-            executeRemote(() -> phases.begin(drainNs));
-        } catch (RejectedExecutionException ignore) {
-            // already terminated: nothing to stop
-        }
-    }
+    void requestShutdown(Duration drain);
 
     /** Shutdown without a drain: live tasks are cancelled at once. */
     @Override
-    public void close() {
-        shutdown(Duration.ZERO);
-    }
+    void close();
 
-    public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    // ---- the loop ----
-
-    /** The CPU this loop's thread is pinned to, or -1. */
-    public int pinnedCpu() {
-        return pinnedCpu;
-    }
-
-    private void pin() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            int r = io.ringloop.sys.Affinity.pinCurrentThread(io.ringloop.sys.Libc.allocateCallState(arena), pinCpu);
-            if (r == 0) {
-                pinnedCpu = pinCpu;
-            } else {
-                LOG.log(System.Logger.Level.WARNING, name + ": sched_setaffinity(cpu=" + pinCpu + "): "
-                        + io.ringloop.sys.Errno.describe(r) + "; running unpinned");
-            }
-        }
-    }
-
-    private void run() {
-        CURRENT.set(this);
-        if (pinCpu >= 0) {
-            pin();
-        }
-        try {
-            Drivers.Opened opened = Drivers.open(requested, options);
-            driver = opened.driver();
-            backendReason = opened.reason();
-        } catch (Throwable t) {
-            startFailure = t;
-            state.set(TERMINATED);
-            started.countDown();
-            terminated.countDown();
-            return;
-        }
-        started.countDown();
-        try {
-            do {
-                turn();
-            } while (!phases.stopNow());
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
-        } finally {
-            terminate();
-        }
-    }
-
-    private void turn() {
-        TURNS.setOpaque(this, turns + 1);
-        runLocal();
-        drainInbox();
-        if (timers.size() > 0) {
-            timers.poll(nanoTime(), fireTimer, TIMER_BUDGET);
-        }
-        if (!local.isEmpty()) {
-            driver.poll(0);
-            return;
-        }
-        if (!state.compareAndSet(RUNNING, SLEEPING)) {
-            state.set(RUNNING); // RUN_AGAIN: a wake came in while we ran; look again without sleeping
-            driver.poll(0);
-            return;
-        }
-        // Announced: from here a waker writes the eventfd. Re-check what may have arrived meanwhile.
-        if (!inbox.isEmpty()) {
-            if (state.compareAndSet(SLEEPING, RUNNING)) {
-                driver.poll(0);
-                return;
-            }
-            // WAKING: the eventfd write is on its way; poll returns as soon as it lands.
-        }
-        long next = phases.wakeBy(timers.nextDeadlineNs()); // the end of a stop phase wakes the loop too
-        long timeoutNs = next == Long.MAX_VALUE ? -1 : Math.max(0, next - nanoTime());
-        driver.poll(timeoutNs);
-        state.set(RUNNING);
-    }
-
-    private void runLocal() {
-        ArrayDeque<Runnable> queue = local;
-        for (int i = 0; i < RUN_BUDGET; i++) {
-            Runnable r = queue.poll();
-            if (r == null) {
-                return;
-            }
-            runSafely(r);
-        }
-    }
-
-    private void drainInbox() {
-        Runnable r;
-        int n = 0;
-        while (n++ < RUN_BUDGET && (r = inbox.poll()) != null) {
-            local.add(r);
-        }
-    }
-
-    /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */
-    void runSafely(Runnable r) {
-        try {
-            r.run();
-        } catch (Throwable t) {
-            // A runnable that throws must not stop the loop; tasks capture their own failures.
-            LOG.log(System.Logger.Level.WARNING, name + ": a runnable threw", t);
-        }
-    }
-
-    private void terminate() {
-        try {
-            // Completes every pending operation (-ECANCELED): parked tasks are unparked and run once more.
-            driver.close();
-            for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
-                drainInbox();
-                runLocal();
-            }
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, name + ": error while closing", t);
-        } finally {
-            state.set(TERMINATED);
-            CURRENT.remove();
-            terminated.countDown();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return name + "[" + (driver == null ? requested : driver.name()) + "]";
-    }
-
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
 }

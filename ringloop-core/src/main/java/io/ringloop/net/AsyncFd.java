@@ -1,9 +1,9 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.IoWaiter;
+import io.ringloop.task.internal.IoWaiter;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -51,7 +51,7 @@ public final class AsyncFd {
             throw new IllegalArgumentException("AsyncFd.await(fd=" + fd + ", events=" + events
                     + "): needs fd >= 0 and events READABLE, WRITABLE or both");
         }
-        EventLoop loop = LoopCall.requireLoop("AsyncFd.await");
+        Loop loop = LoopCall.requireLoop("AsyncFd.await");
         Driver driver = loop.driver();
         IoWaiter waiter = new IoWaiter(loop);
         long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());

@@ -2,7 +2,7 @@ package io.ringloop.net;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import java.util.function.IntUnaryOperator;
 
@@ -12,14 +12,14 @@ import java.util.function.IntUnaryOperator;
  * started its operation.
  */
 final class CallbackOp extends Completion implements Runnable {
-    private final EventLoop loop;
+    private final Loop loop;
     private final String call;
     /** Maps a raw non-negative result to what the user sees (read: 0 → -1 at EOF). */
     private final IntUnaryOperator mapResult;
     private IoCallback callback;
     private int deferred;
 
-    CallbackOp(EventLoop loop, String call, IntUnaryOperator mapResult) {
+    CallbackOp(Loop loop, String call, IntUnaryOperator mapResult) {
         this.loop = loop;
         this.call = call;
         this.mapResult = mapResult;

@@ -1,7 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
@@ -23,7 +23,7 @@ final class LoopCall {
     private LoopCall() {
     }
 
-    static <T> T call(EventLoop loop, DriverCall<T> c) throws IOException {
+    static <T> T call(Loop loop, DriverCall<T> c) throws IOException {
         if (Tasks.onCarrier(loop)) {
             return c.call(loop.driver());
         }
@@ -57,7 +57,7 @@ final class LoopCall {
     }
 
     /** A call that returns a result or -errno; throws for -errno with {@code what} in the message. */
-    static int check(EventLoop loop, String what, java.util.function.ToIntFunction<Driver> c) throws IOException {
+    static int check(Loop loop, String what, java.util.function.ToIntFunction<Driver> c) throws IOException {
         int r = call(loop, c::applyAsInt);
         if (r < 0) {
             throw Errno.exception(what, r);
@@ -66,8 +66,8 @@ final class LoopCall {
     }
 
     /** The caller's loop, or a clear error naming the call. */
-    static EventLoop requireLoop(String call) {
-        EventLoop loop = Tasks.currentLoop();
+    static Loop requireLoop(String call) {
+        Loop loop = (Loop) Tasks.currentLoop();
         if (loop == null) {
             throw new IllegalStateException(call + ": not on a ringloop loop (run it in a task, e.g. "
                     + "Runtime.blockOn, or on a loop thread)");

@@ -1,7 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -19,13 +19,13 @@ import java.util.concurrent.CompletionStage;
  */
 final class TcpCallbacks {
     private final TcpStream stream;
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private final int handle;
     private CallbackOp readOp;
     private CallbackOp writeOp;
 
-    TcpCallbacks(TcpStream stream, EventLoop loop, int handle) {
+    TcpCallbacks(TcpStream stream, Loop loop, int handle) {
         this.stream = stream;
         this.loop = loop;
         this.driver = loop.driver();
@@ -79,7 +79,7 @@ final class TcpCallbacks {
                 stream.write(seg, 0, len, cb);
             }
         };
-        EventLoop loop = stream.loop();
+        Loop loop = Loop.of(stream.loop());
         if (loop.inLoopThread()) {
             go.run();
         } else {

@@ -3,9 +3,10 @@ package io.ringloop.net;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
-import io.ringloop.task.IoWaiter;
+import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,7 @@ import java.nio.channels.ClosedChannelException;
  * connections between them.
  */
 public final class TcpListener implements AutoCloseable {
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private final int handle;
     private final InetSocketAddress localAddress;
@@ -27,7 +28,7 @@ public final class TcpListener implements AutoCloseable {
     private CallbackOp acceptOp;
     private volatile boolean closed;
 
-    private TcpListener(EventLoop loop, int handle, InetSocketAddress localAddress) {
+    private TcpListener(Loop loop, int handle, InetSocketAddress localAddress) {
         this.loop = loop;
         this.driver = loop.driver();
         this.handle = handle;
@@ -54,7 +55,7 @@ public final class TcpListener implements AutoCloseable {
         private int backlog = 1024;
         private boolean reuseAddress = true;
         private boolean reusePort;
-        private EventLoop loop;
+        private Loop loop;
 
         private Builder() {
         }
@@ -76,7 +77,7 @@ public final class TcpListener implements AutoCloseable {
 
         /** The loop to listen on; default: the caller's. */
         public Builder loop(EventLoop loop) {
-            this.loop = loop;
+            this.loop = Loop.of(loop);
             return this;
         }
 
@@ -84,12 +85,12 @@ public final class TcpListener implements AutoCloseable {
             if (address.isUnresolved()) {
                 throw new UnknownHostException("bind(" + address + "): unresolved address");
             }
-            EventLoop l = loop != null ? loop : LoopCall.requireLoop("bind");
+            Loop l = loop != null ? loop : LoopCall.requireLoop("bind");
             String where = SockAddr.text(address);
             return LoopCall.call(l, d -> open(l, d, address, where));
         }
 
-        private TcpListener open(EventLoop l, Driver d, InetSocketAddress address, String where) throws IOException {
+        private TcpListener open(Loop l, Driver d, InetSocketAddress address, String where) throws IOException {
             int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
             int fd = d.socket(family, Driver.SOCK_STREAM);
             if (fd < 0) {

@@ -1,6 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,12 +37,12 @@ public final class TcpServer implements AutoCloseable {
         void handle(TcpStream stream) throws Exception;
     }
 
-    private final List<EventLoop> loops;
+    private final List<Loop> loops;
     private final List<TcpListener> listeners;
     private final AtomicIntegerArray accepted;
     private final InetSocketAddress localAddress;
 
-    private TcpServer(List<EventLoop> loops, List<TcpListener> listeners, AtomicIntegerArray accepted) {
+    private TcpServer(List<Loop> loops, List<TcpListener> listeners, AtomicIntegerArray accepted) {
         this.loops = loops;
         this.listeners = listeners;
         this.accepted = accepted;
@@ -49,9 +50,9 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /** Binds and starts accepting on {@code loops}; any thread. */
-    public static TcpServer start(List<EventLoop> loops, InetSocketAddress address, Spread spread, Handler handler)
-            throws IOException {
-        List<EventLoop> all = List.copyOf(loops);
+    public static TcpServer start(List<? extends EventLoop> loops, InetSocketAddress address, Spread spread,
+                                  Handler handler) throws IOException {
+        List<Loop> all = loops.stream().map(Loop::of).toList();
         AtomicIntegerArray accepted = new AtomicIntegerArray(all.size());
         List<TcpListener> listeners = new ArrayList<>();
         try {
@@ -96,10 +97,10 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
-    private static Void acceptAndHandOff(TcpListener l, List<EventLoop> loops, Handler handler,
+    private static Void acceptAndHandOff(TcpListener l, List<Loop> loops, Handler handler,
                                          AtomicIntegerArray accepted) {
         AtomicInteger next = new AtomicInteger();
-        EventLoop here = l.loop();
+        Loop here = Loop.of(l.loop());
         while (true) {
             TcpStream s;
             try {
@@ -113,7 +114,7 @@ public final class TcpServer implements AutoCloseable {
                 continue;
             }
             int index = Math.floorMod(next.getAndIncrement(), loops.size());
-            EventLoop target = loops.get(index);
+            Loop target = loops.get(index);
             accepted.incrementAndGet(index);
             if (target == here) {
                 Tasks.spawn(() -> serve(s, handler));
@@ -169,7 +170,7 @@ public final class TcpServer implements AutoCloseable {
     }
 
     public List<EventLoop> loops() {
-        return loops;
+        return List.copyOf(loops);
     }
 
     /** Stops accepting; connections already accepted keep being served. */

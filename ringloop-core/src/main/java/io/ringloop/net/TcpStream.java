@@ -3,9 +3,10 @@ package io.ringloop.net;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
-import io.ringloop.task.IoWaiter;
+import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.Tasks;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.concurrent.CompletionStage;
  * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
  */
 public final class TcpStream implements AutoCloseable {
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private final int handle;
     private final IoWaiter readWaiter;
@@ -51,7 +52,7 @@ public final class TcpStream implements AutoCloseable {
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
 
-    TcpStream(EventLoop loop, int handle) {
+    TcpStream(Loop loop, int handle) {
         this.loop = loop;
         this.driver = loop.driver();
         this.handle = handle;
@@ -70,7 +71,9 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Connects on {@code loop}; the stream lives there. */
-    public static TcpStream connect(EventLoop loop, InetSocketAddress address, Duration timeout) throws IOException {
+    public static TcpStream connect(EventLoop eventLoop, InetSocketAddress address, Duration timeout)
+            throws IOException {
+        Loop loop = Loop.of(eventLoop);
         if (address.isUnresolved()) {
             throw new UnknownHostException("connect(" + address + "): unresolved address");
         }
@@ -106,7 +109,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** On {@code loop}'s carrier: a stream for a socket {@link #detach detached} from another loop. */
-    static TcpStream adopt(EventLoop loop, Object detached) {
+    static TcpStream adopt(Loop loop, Object detached) {
         return new TcpStream(loop, loop.driver().adopt(detached));
     }
 

@@ -3,9 +3,10 @@ package io.ringloop.net;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
-import io.ringloop.task.IoWaiter;
+import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,7 +21,7 @@ import java.nio.channels.ClosedChannelException;
  * (from a task, or any thread). The socket owns a small native block for the sender's address, freed on close.
  */
 public final class UdpSocket implements AutoCloseable {
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private final int handle;
     private final IoWaiter receiveWaiter;
@@ -29,7 +30,7 @@ public final class UdpSocket implements AutoCloseable {
     private final MemorySegment sender = arena.allocate(SockAddr.MAX_SIZE, 8);
     private volatile boolean closed;
 
-    private UdpSocket(EventLoop loop, int handle) {
+    private UdpSocket(Loop loop, int handle) {
         this.loop = loop;
         this.driver = loop.driver();
         this.handle = handle;
@@ -42,7 +43,8 @@ public final class UdpSocket implements AutoCloseable {
         return bind(LoopCall.requireLoop("bind"), address);
     }
 
-    public static UdpSocket bind(EventLoop loop, InetSocketAddress address) throws IOException {
+    public static UdpSocket bind(EventLoop eventLoop, InetSocketAddress address) throws IOException {
+        Loop loop = Loop.of(eventLoop);
         String where = SockAddr.text(address);
         int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
         int fd = LoopCall.check(loop, "socket(udp " + where + ")", d -> d.socket(family, Driver.SOCK_DGRAM));

@@ -1,6 +1,6 @@
 package io.ringloop.task;
 
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import java.util.concurrent.Executor;
 
 /**
@@ -12,9 +12,9 @@ import java.util.concurrent.Executor;
  * current virtual thread's scheduler is this one) so a local wake costs a queue add, not an eventfd write.
  */
 final class LoopScheduler implements Executor {
-    final EventLoop loop;
+    final Loop loop;
 
-    LoopScheduler(EventLoop loop) {
+    LoopScheduler(Loop loop) {
         this.loop = loop;
     }
 

@@ -1,6 +1,7 @@
 package io.ringloop.task;
 
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Map;
@@ -20,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Tasks {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
     private static final AtomicBoolean MODE_LOGGED = new AtomicBoolean();
-    private static final ScopedValue<EventLoop> LOOP = ScopedValue.newInstance();
-    private static final ConcurrentHashMap<EventLoop, PerLoop> LOOPS = new ConcurrentHashMap<>();
+    private static final ScopedValue<Loop> LOOP = ScopedValue.newInstance();
+    private static final ConcurrentHashMap<Loop, PerLoop> LOOPS = new ConcurrentHashMap<>();
 
     /** What the task layer keeps per loop. {@code live} is touched only on the loop thread. */
     private static final class PerLoop {
@@ -29,7 +30,7 @@ public final class Tasks {
         final ThreadFactory factory;
         final Set<JoinHandle<?>> live = ConcurrentHashMap.newKeySet();
 
-        PerLoop(EventLoop loop) {
+        PerLoop(Loop loop) {
             scheduler = new LoopScheduler(loop);
             ThreadFactory f = VirtualThreads.factory(scheduler, "ringloop-task-");
             factory = f != null ? f : Thread.ofVirtual().name("ringloop-task-", 0).factory();
@@ -61,7 +62,7 @@ public final class Tasks {
 
     /** Spawns {@code body} as a task on {@code loop}. Any thread. */
     public static <T> JoinHandle<T> spawn(EventLoop loop, Callable<T> body) {
-        return spawn(loop, body, null, false);
+        return spawn(Loop.of(loop), body, null, false);
     }
 
     /**
@@ -70,10 +71,10 @@ public final class Tasks {
      * by {@code loop} (each operation hops to the loop and back, which costs a wake-up per operation).
      */
     public static <T> JoinHandle<T> spawnStealing(EventLoop loop, Callable<T> body) {
-        return spawn(loop, body, null, true);
+        return spawn(Loop.of(loop), body, null, true);
     }
 
-    static <T> JoinHandle<T> spawn(EventLoop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
+    static <T> JoinHandle<T> spawn(Loop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
                                    boolean stealing) {
         PerLoop per = perLoop(loop);
         JoinHandle<T> handle = new JoinHandle<>();
@@ -94,15 +95,15 @@ public final class Tasks {
 
     private static final ThreadFactory STEALING = Thread.ofVirtual().name("ringloop-stealing-", 0).factory();
 
-    private static EventLoop requireLoop() {
-        EventLoop loop = currentLoop();
+    private static Loop requireLoop() {
+        Loop loop = (Loop) currentLoop();
         if (loop == null) {
             throw new IllegalStateException("spawn: not on a loop; use Runtime.spawn or Tasks.spawn(loop, body)");
         }
         return loop;
     }
 
-    private static <T> void runTask(EventLoop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body,
+    private static <T> void runTask(Loop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body,
                                     Map<TaskLocal<?>, Object> locals) {
         try {
             ScopedValue.Carrier carrier = ScopedValue.where(LOOP, loop);
@@ -128,7 +129,7 @@ public final class Tasks {
         return per == null ? 0 : per.live.size();
     }
 
-    private static PerLoop perLoop(EventLoop loop) {
+    private static PerLoop perLoop(Loop loop) {
         PerLoop per = LOOPS.get(loop);
         if (per != null) {
             return per;
@@ -153,7 +154,7 @@ public final class Tasks {
         if (LOOP.isBound()) {
             return LOOP.get();
         }
-        return EventLoop.current();
+        return Loop.current();
     }
 
     /**
@@ -172,7 +173,7 @@ public final class Tasks {
     /** Runs {@code r} on {@code loop}: queued locally when on its carrier, else through its inbox. */
     public static void post(EventLoop loop, Runnable r) {
         if (onCarrier(loop)) {
-            loop.executeLocal(r);
+            Loop.of(loop).executeLocal(r);
         } else {
             loop.execute(r);
         }

@@ -1,6 +1,6 @@
 package io.ringloop.time;
 
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.task.Tasks;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public final class Time {
             }
             return;
         }
-        EventLoop loop = Tasks.currentLoop();
+        Loop loop = (Loop) Tasks.currentLoop();
         Thread me = Thread.currentThread();
         long timer;
         if (loop == null) {
@@ -84,7 +84,7 @@ public final class Time {
      * read) and {@link TimeoutException} is thrown. The operation's own exceptions pass through.
      */
     public static <T> T timeout(Duration limit, Callable<T> operation) throws Exception {
-        EventLoop loop = Tasks.currentLoop();
+        Loop loop = (Loop) Tasks.currentLoop();
         if (loop == null) {
             throw new IllegalStateException("timeout: not in a task on a loop");
         }

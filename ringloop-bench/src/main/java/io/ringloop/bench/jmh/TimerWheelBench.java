@@ -3,7 +3,7 @@ package io.ringloop.bench.jmh;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
-import io.ringloop.loop.TimerWheel;
+import io.ringloop.loop.internal.TimerWheel;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;

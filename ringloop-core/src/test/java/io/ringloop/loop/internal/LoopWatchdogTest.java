@@ -1,7 +1,8 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ringloop.loop.Backend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +14,7 @@ class LoopWatchdogTest {
 
     @Test
     void shouldMeasureABlockedLoopFromWhenItWasFirstSeenAndReportItOncePerEpisode() throws Exception {
-        try (EventLoop loop = EventLoop.start(Backend.EPOLL, "watched")) {
+        try (Loop loop = Loop.start(Backend.EPOLL, "watched")) {
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             loop.execute(() -> {
@@ -40,7 +41,7 @@ class LoopWatchdogTest {
 
     @Test
     void shouldNotReportAnIdleLoop() throws Exception {
-        try (EventLoop loop = EventLoop.start(Backend.EPOLL, "idle")) {
+        try (Loop loop = Loop.start(Backend.EPOLL, "idle")) {
             LoopWatchdog w = new LoopWatchdog(List.of(loop), Duration.ofSeconds(1), 0, false);
             // An idle loop sleeps in its poll; a loop that just ran a turn has moved on. Either way: not blocked.
             CountDownLatch ran = new CountDownLatch(1);

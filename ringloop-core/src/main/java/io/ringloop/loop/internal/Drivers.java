@@ -1,5 +1,7 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
+import io.ringloop.loop.Backend;
+import io.ringloop.loop.LoopOptions;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.epoll.EpollDriver;
 import io.ringloop.driver.uring.IoUringDriver;

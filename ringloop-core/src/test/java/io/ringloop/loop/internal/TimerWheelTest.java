@@ -1,4 +1,4 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

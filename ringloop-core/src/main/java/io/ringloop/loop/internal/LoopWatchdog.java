@@ -1,4 +1,4 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LoopWatchdog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
 
-    private final List<EventLoop> loops;
+    private final List<Loop> loops;
     private final long thresholdNs;
     private final Thread thread;
     private final AtomicLong episodes = new AtomicLong();
@@ -26,7 +26,7 @@ public final class LoopWatchdog implements AutoCloseable {
     private final long[] sinceNs;
     private final boolean[] reported;
 
-    public LoopWatchdog(List<EventLoop> loops, Duration threshold) {
+    public LoopWatchdog(List<Loop> loops, Duration threshold) {
         this(loops, threshold, System.nanoTime(), true);
     }
 
@@ -35,7 +35,7 @@ public final class LoopWatchdog implements AutoCloseable {
      * (turn 0, not sleeping yet) is measured from there, not from time 0, which reported it as blocked for
      * the machine's uptime. Tests pass {@code startThread} false and call {@link #sample} themselves.
      */
-    LoopWatchdog(List<EventLoop> loops, Duration threshold, long startNs, boolean startThread) {
+    LoopWatchdog(List<Loop> loops, Duration threshold, long startNs, boolean startThread) {
         this.loops = List.copyOf(loops);
         this.thresholdNs = threshold.toNanos();
         int n = this.loops.size();
@@ -73,7 +73,7 @@ public final class LoopWatchdog implements AutoCloseable {
     int sample(long nowNs) {
         int found = 0;
         for (int i = 0; i < lastTurns.length; i++) {
-            EventLoop loop = loops.get(i);
+            Loop loop = loops.get(i);
             long t = loop.turns();
             if (t != lastTurns[i] || loop.isSleeping() || loop.isTerminated()) {
                 lastTurns[i] = t;
@@ -89,7 +89,7 @@ public final class LoopWatchdog implements AutoCloseable {
         return found;
     }
 
-    private static void report(EventLoop loop, long blockedNs) {
+    private static void report(Loop loop, long blockedNs) {
         StringBuilder sb = new StringBuilder();
         sb.append(loop.name()).append(" has been inside one turn for ").append(blockedNs / 1_000_000)
                 .append(" ms: something on it blocks (use spawnBlocking for blocking work). Loop thread:");

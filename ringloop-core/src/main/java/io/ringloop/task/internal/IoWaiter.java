@@ -1,8 +1,9 @@
-package io.ringloop.task;
+package io.ringloop.task.internal;
 
+import io.ringloop.task.Tasks;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
-import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
@@ -18,7 +19,7 @@ import java.util.function.IntSupplier;
  * {@link java.util.concurrent.CancellationException}. The interrupt status is restored either way.
  */
 public final class IoWaiter extends Completion {
-    private final EventLoop loop;
+    private final Loop loop;
     private final Driver driver;
     private volatile Thread waiter;
     private volatile boolean done;
@@ -30,7 +31,7 @@ public final class IoWaiter extends Completion {
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
 
-    public IoWaiter(EventLoop loop) {
+    public IoWaiter(Loop loop) {
         this.loop = loop;
         this.driver = loop.driver();
     }

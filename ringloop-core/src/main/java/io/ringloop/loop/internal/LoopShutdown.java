@@ -1,4 +1,4 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,17 +7,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The graceful shutdown of one {@link EventLoop}, phase by phase: stop accepting (close what registered with
+ * The graceful shutdown of one {@link Loop}, phase by phase: stop accepting (close what registered with
  * {@link #closeOnShutdown}), drain (live tasks may finish until the drain deadline), cancel (run the cancel hooks,
  * then give the cancelled tasks {@link #CANCEL_GRACE_NS} to unwind). The loop asks {@link #stopNow()} after every
- * turn and, once it says yes, closes the driver under whatever is left (see {@code EventLoop.terminate}).
+ * turn and, once it says yes, closes the driver under whatever is left (see {@code Loop.terminate}).
  *
  * <p>"Live" is counted by {@link #retain}/{@link #release}: the task layer retains once per task. Loop thread
- * only; the request to shut down comes from any thread through {@link EventLoop#requestShutdown}, which posts
+ * only; the request to shut down comes from any thread through {@link Loop#requestShutdown}, which posts
  * {@link #begin} to the loop.
  */
 final class LoopShutdown {
-    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+    private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
     private static final int RUNNING_PHASE = 0;
     private static final int DRAINING = 1;
@@ -25,7 +25,7 @@ final class LoopShutdown {
     /** How long cancelled tasks get to unwind before their sockets are closed under them. */
     private static final long CANCEL_GRACE_NS = Duration.ofMillis(250).toNanos();
 
-    private final EventLoop loop;
+    private final Loop loop;
     private final List<Runnable> cancelHooks = new ArrayList<>();
     /** Closed when shutdown begins ("stop accepting"): listeners register here. */
     private final Set<AutoCloseable> closeOnShutdown = new LinkedHashSet<>();
@@ -36,7 +36,7 @@ final class LoopShutdown {
     /** When the current stop phase ends even if tasks are still alive. */
     private long phaseDeadlineNs;
 
-    LoopShutdown(EventLoop loop) {
+    LoopShutdown(Loop loop) {
         this.loop = loop;
     }
 

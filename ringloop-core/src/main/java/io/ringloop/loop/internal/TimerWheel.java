@@ -1,4 +1,4 @@
-package io.ringloop.loop;
+package io.ringloop.loop.internal;
 
 import java.util.Arrays;
 
