@@ -203,6 +203,7 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
+        requireIdle(completion);
         int r = syscalls.connect(handle, address);
         if (r != -Errno.EINPROGRESS) {
             return r;
@@ -282,6 +283,7 @@ public final class EpollDriver implements Driver {
     }
 
     private int readSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
+        requireIdle(completion);
         if (fds.readOp[fd] != NO_OP) {
             return -Errno.EBUSY;
         }
@@ -295,6 +297,7 @@ public final class EpollDriver implements Driver {
     }
 
     private int writeSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
+        requireIdle(completion);
         if (fds.writeOp[fd] != NO_OP) {
             return -Errno.EBUSY;
         }
@@ -305,6 +308,12 @@ public final class EpollDriver implements Driver {
             }
         }
         return pend(fd, kind, buffer, span, extra, completion, false);
+    }
+
+    private static void requireIdle(Completion completion) {
+        if (completion.isPending()) {
+            throw new IllegalStateException("completion already has an operation pending");
+        }
     }
 
     private int pend(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion,

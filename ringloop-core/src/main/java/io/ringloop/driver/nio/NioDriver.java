@@ -203,6 +203,7 @@ public final class NioDriver implements Driver {
         if (ch == null) {
             return -Errno.EBADF;
         }
+        requireIdle(completion);
         if (ch.writeToken != NioChannel.NO_OP) {
             return -Errno.EALREADY;
         }
@@ -290,6 +291,7 @@ public final class NioDriver implements Driver {
     }
 
     private int readSide(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
+        requireIdle(completion);
         if (ch.readToken != NioChannel.NO_OP) {
             return -Errno.EBUSY;
         }
@@ -303,6 +305,7 @@ public final class NioDriver implements Driver {
     }
 
     private int writeSide(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
+        requireIdle(completion);
         if (ch.writeToken != NioChannel.NO_OP) {
             return -Errno.EBUSY;
         }
@@ -315,10 +318,13 @@ public final class NioDriver implements Driver {
         return pend(ch, kind, buffer, completion);
     }
 
-    private int pend(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
+    private static void requireIdle(Completion completion) {
         if (completion.isPending()) {
             throw new IllegalStateException("completion already has an operation pending");
         }
+    }
+
+    private int pend(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
         if (ch.key == null) {
             return -Errno.ENOTCONN; // an unconnected stream has nothing to wait for
         }
