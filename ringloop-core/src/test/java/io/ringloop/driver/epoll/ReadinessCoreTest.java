@@ -1,6 +1,7 @@
 package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.ReadinessOp;
 import io.ringloop.driver.nio.NioDriver;
 import static io.ringloop.driver.nio.NioDriverTest.await;
 import static io.ringloop.driver.nio.NioDriverTest.connectPair;
@@ -18,19 +19,29 @@ import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The two readiness backends refuse a second operation the same way: another read on a handle whose read is
- * pending gets {@code -EBUSY}, and a completion that already has an operation pending is refused with an
+ * The shared {@code ReadinessCore} through both of its backends, epoll and NIO. (It lives beside epoll, the backend
+ * whose copy of the life cycle had drifted; the cross-backend driver contract suite is in {@code driver}.)
+ *
+ * <p>Both refuse a second operation the same way: another read on a handle whose read is pending gets
+ * {@code -EBUSY}, and a completion that already has an operation pending is refused with an
  * {@link IllegalStateException} (as io_uring does), whichever handle or direction it is offered to. Epoll once
  * lacked the second check: it took the busy completion, overwrote its token, and the first operation could then
  * never be cancelled and completed twice. The first operation is untouched by a refusal.
  */
-final class ReadinessGuardTest {
+final class ReadinessCoreTest {
+    /** The read-side kinds, which wait for "readable"; every other kind waits for "writable". */
+    private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL");
+
     interface DriverFactory {
         Driver open() throws IOException;
     }
@@ -96,5 +107,35 @@ final class ReadinessGuardTest {
             assertEquals(List.of(-Errno.ECANCELED), busy.results);
             assertFalse(driver.cancel(busy), "nothing pending any more");
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void shouldNameThePendingOperationsWhenPrinted(DriverFactory factory) throws IOException {
+        try (Driver driver = factory.open(); Arena arena = Arena.ofConfined()) {
+            Pair p = connectPair(driver, listen(driver));
+            Recorder read = new Recorder();
+            assertEquals(Driver.PENDING, driver.read(p.server(), arena.allocate(64), read));
+            String printed = driver.toString();
+            assertTrue(printed.contains("1 pending, READ on " + p.server() + " (slot "), printed);
+            assertTrue(driver.cancel(read));
+            assertTrue(driver.toString().contains("0 pending"), driver.toString());
+        }
+    }
+
+    @Test
+    void shouldNameEveryKindAfterItsConstant() throws IllegalAccessException {
+        int kinds = 0;
+        for (Field f : ReadinessOp.class.getFields()) {
+            if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
+                int kind = f.getInt(null);
+                assertEquals(f.getName(), ReadinessOp.name(kind));
+                assertEquals(READ_SIDE.contains(f.getName()), ReadinessOp.isReadSide(kind), f.getName());
+                kinds++;
+            }
+        }
+        assertEquals(9, kinds);
+        assertEquals("FREE", ReadinessOp.name(0));
+        assertEquals("UNKNOWN(42)", ReadinessOp.name(42));
     }
 }
