@@ -209,11 +209,6 @@ public final class ReadinessCore {
         }
     }
 
-    /** Operations pending. */
-    public int size() {
-        return ops.size();
-    }
-
     /** One pending operation for a log or a debugger: {@code "READ on 7 (slot 3, generation 1)"}. */
     public String describe(long token) {
         if (!ops.isLive(token)) {
