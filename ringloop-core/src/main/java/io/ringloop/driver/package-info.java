@@ -30,21 +30,36 @@
  * <h2>The backends</h2>
  * <ul>
  *   <li>{@link io.ringloop.driver.epoll.EpollDriver}: edge-triggered readiness, each fd registered once and lazily,
- *       try-the-syscall-first, readiness cache, generation in the epoll data. The driver keeps each operation's
- *       life cycle; {@code EpollOps} makes the one try of each kind (scatter/gather in {@code EpollVectors}),
- *       {@code EpollFdTable} holds the per-fd state and readiness bits, {@code EpollWaker} owns the wake-up
- *       eventfd.</li>
+ *       try-the-syscall-first, readiness cache, generation in the epoll data. The operations' life cycle is the
+ *       shared {@code ReadinessCore}'s (below); {@code EpollOps} is its backend (the one try of each kind,
+ *       scatter/gather in {@code EpollVectors}, the readiness-cache check and the short-read drain, the lazy
+ *       registration), {@code EpollFdTable} holds the per-fd state and readiness bits, {@code EpollForeignWaits}
+ *       the {@code pollReady} waits, {@code EpollWaker} owns the wake-up eventfd; the driver turns edges into
+ *       retries.</li>
  *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
  *       {@code io_uring_enter}.</li>
  *   <li>{@link io.ringloop.driver.nio.NioDriver}: the JDK selector, portable to every platform Java runs on. The
- *       driver keeps each operation's life cycle and interest bits; {@code NioOps} makes the one try of each kind
- *       (scatter/gather in {@code NioVectors}), {@code NioSelector} drives the selector (select, coalesced
- *       wake-ups, early release of closed channels' fds), {@code NioSockets} makes the channels.</li>
+ *       operations' life cycle is the shared {@code ReadinessCore}'s; {@code NioOps} is its backend (the one try
+ *       of each kind, scatter/gather in {@code NioVectors}, the readiness cache, the interest bit an operation
+ *       that waits needs), the driver keeps the handles and when interest is dropped, {@code NioSelector} drives
+ *       the selector (select, coalesced wake-ups, early release of closed channels' fds), {@code NioSockets}
+ *       makes the channels.</li>
  * </ul>
  *
  * <p>Shared pieces: {@link io.ringloop.driver.OpTable} (operation slots with generations, so a late event
  * never reaches a stranger) and {@code LinuxSockets} (the synchronous calls of the fd-based drivers).
  * Drivers allocate native memory from shared arenas: their callers are virtual threads mounted on the loop's
  * OS thread, which a confined arena would reject.
+ *
+ * <p><b>The readiness core</b> ({@link io.ringloop.driver.ReadinessCore}): epoll and NIO share one operation life
+ * cycle. An operation is tried at once; only on EAGAIN does it claim an OpTable slot, ask its backend to
+ * {@code arm} the handle's direction and return PENDING; each readiness report of that direction
+ * ({@code onReady}) tries it once more, and a result other than EAGAIN completes it exactly once, after its
+ * slot and the handle's pending token are cleared. One read-side and one write-side op per handle (another
+ * gets -EBUSY); a completion that already has an operation pending is refused with IllegalStateException
+ * before anything is tried (as io_uring does); cancel, handle close and driver close complete what waits with
+ * -ECANCELED. A backend implements {@link io.ringloop.driver.ReadinessBackend} ({@code attempt}, {@code arm},
+ * {@code disarm}) and keeps the rest: handles, readiness cache, event source. The op kinds of both are
+ * {@link io.ringloop.driver.ReadinessOp} (read side = odd kinds; {@code name(kind)} for logs).
  */
 package io.ringloop.driver;

@@ -5,21 +5,21 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
+import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.SocketOpt;
+import static io.ringloop.driver.ReadinessOp.ACCEPT;
+import static io.ringloop.driver.ReadinessOp.CONNECT;
+import static io.ringloop.driver.ReadinessOp.READ;
+import static io.ringloop.driver.ReadinessOp.READV;
+import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.WRITE;
+import static io.ringloop.driver.ReadinessOp.WRITEV;
 import static io.ringloop.driver.epoll.EpollFdTable.HANGUP;
-import static io.ringloop.driver.epoll.EpollFdTable.NO_OP;
 import static io.ringloop.driver.epoll.EpollFdTable.OPEN;
 import static io.ringloop.driver.epoll.EpollFdTable.READABLE;
 import static io.ringloop.driver.epoll.EpollFdTable.REGISTERED;
 import static io.ringloop.driver.epoll.EpollFdTable.WRITABLE;
-import static io.ringloop.driver.epoll.EpollOps.ACCEPT;
-import static io.ringloop.driver.epoll.EpollOps.CONNECT;
-import static io.ringloop.driver.epoll.EpollOps.READ;
-import static io.ringloop.driver.epoll.EpollOps.READV;
-import static io.ringloop.driver.epoll.EpollOps.RECV_FROM;
-import static io.ringloop.driver.epoll.EpollOps.SEND_TO;
-import static io.ringloop.driver.epoll.EpollOps.WRITE;
-import static io.ringloop.driver.epoll.EpollOps.WRITEV;
 import static io.ringloop.driver.epoll.EpollOps.span;
 
 import io.ringloop.sys.Epoll;
@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 /**
  * The epoll backend: readiness in place of completion. An operation first tries its syscall; only on EAGAIN
@@ -44,13 +45,13 @@ import java.net.InetSocketAddress;
  * the receive queue is drained. An operation on an fd known not to be ready skips the syscall that would only
  * return EAGAIN.
  *
- * <p>One pending read-side op (read, readv, accept, receiveFrom) and one write-side op (write, writev, connect,
- * sendTo) per fd at a time, as with any stream.
- *
- * <p>This class keeps the operations' life cycle: try, pend (register and claim an {@link OpTable} slot), retry on
- * an edge, complete or cancel. The pieces it uses: {@link EpollOps} makes the one try of each kind of operation
- * (scatter/gather through {@link EpollVectors}), {@link EpollFdTable} holds the per-fd state and its bits,
- * {@link EpollWaker} is the eventfd behind {@link #wakeup()}, {@link LinuxSockets} the synchronous socket calls.
+ * <p>The operations' life cycle (try, wait in an {@link OpTable} slot, retry on an edge, complete or cancel,
+ * one pending read-side and one write-side op per fd) is the shared {@link ReadinessCore}'s; this class turns
+ * edges into {@link ReadinessCore#onReady} calls. The pieces it uses: {@link EpollOps} is the core's backend (the
+ * one try of each kind of operation, scatter/gather through {@link EpollVectors}, and the registration),
+ * {@link EpollFdTable} holds the per-fd state and its bits, {@link EpollForeignWaits} the waits for fds the driver
+ * does not own, {@link EpollWaker} is the eventfd behind {@link #wakeup()}, {@link LinuxSockets} the synchronous
+ * socket calls.
  */
 public final class EpollDriver implements Driver {
     private static final int MAX_EVENTS = 256;
@@ -61,7 +62,8 @@ public final class EpollDriver implements Driver {
     private final MemorySegment ctlScratch;
     private final LinuxSockets sockets;
     private final EpollOps syscalls;
-    private final OpTable ops = new OpTable(256);
+    /** The operations pending on this driver's fds, and their life cycle. */
+    private final ReadinessCore core;
     private final int epfd;
     private final EpollWaker waker;
     /** Waits for fds this driver does not own ({@link #pollReady}). */
@@ -69,6 +71,8 @@ public final class EpollDriver implements Driver {
 
     /** Per fd, indexed by fd number; grown on demand. */
     private final EpollFdTable fds = new EpollFdTable();
+    /** epoll_wait calls so far ({@link #waitCalls}). */
+    private long waits;
     private boolean closed;
 
     public EpollDriver() throws IOException {
@@ -77,7 +81,6 @@ public final class EpollDriver implements Driver {
         events = arena.allocate(Epoll.EVENT_SIZE * MAX_EVENTS, 8);
         ctlScratch = arena.allocate(16, 8);
         sockets = new LinuxSockets(cs, arena.allocate(SockAddr.MAX_SIZE, 8));
-        syscalls = new EpollOps(arena, cs, fds, sockets);
         int ep = Epoll.create1(cs, Epoll.EPOLL_CLOEXEC);
         if (ep < 0) {
             arena.close();
@@ -94,7 +97,9 @@ public final class EpollDriver implements Driver {
         }
         epfd = ep;
         waker = w;
-        foreign = new EpollForeignWaits(cs, ep, ctlScratch, ops);
+        syscalls = new EpollOps(arena, cs, ep, ctlScratch, fds, sockets);
+        core = new ReadinessCore(syscalls, 1024, 256);
+        foreign = new EpollForeignWaits(cs, ep, ctlScratch);
     }
 
     @Override
@@ -159,19 +164,16 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        long pendingRead = fds.readOp[handle];
-        long pendingWrite = fds.writeOp[handle];
         fds.forget(handle);
         // Completions run after the handle is marked closed, so one that submits again gets EBADF.
-        cancelOp(pendingRead);
-        cancelOp(pendingWrite);
+        core.cancelAll(handle);
         // Closing the last reference removes the fd from the epoll set; no EPOLL_CTL_DEL needed.
         return Libc.close(cs, handle);
     }
 
     @Override
     public Object detach(int handle) {
-        if (!fds.isOpen(handle) || fds.readOp[handle] != NO_OP || fds.writeOp[handle] != NO_OP) {
+        if (!fds.isOpen(handle) || !core.isIdle(handle)) {
             return null;
         }
         if ((fds.state[handle] & REGISTERED) != 0) {
@@ -195,7 +197,7 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        return readSide(handle, ACCEPT, null, 0, null, completion);
+        return core.start(handle, ACCEPT, null, 0, null, completion);
     }
 
     @Override
@@ -203,12 +205,13 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
+        ReadinessCore.requireIdle(completion);
         int r = syscalls.connect(handle, address);
         if (r != -Errno.EINPROGRESS) {
             return r;
         }
-        fds.state[handle] &= ~WRITABLE;
-        return pend(handle, CONNECT, null, 0, null, completion, false);
+        fds.state[handle] &= ~WRITABLE; // so the core waits for the edge at once
+        return core.start(handle, CONNECT, null, 0, null, completion);
     }
 
     @Override
@@ -221,8 +224,8 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        return readSide(handle, READ, buffer, span(offset, length), null, completion);
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return core.start(handle, READ, buffer, span(offset, length), null, completion);
     }
 
     @Override
@@ -230,7 +233,7 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        return readSide(handle, RECV_FROM, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
+        return core.start(handle, RECV_FROM, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
     }
 
     @Override
@@ -243,8 +246,8 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        return writeSide(handle, WRITE, buffer, span(offset, length), null, completion);
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        return core.start(handle, WRITE, buffer, span(offset, length), null, completion);
     }
 
     @Override
@@ -253,7 +256,7 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        return total == 0 ? 0 : readSide(handle, READV, null, 0, buffers, completion);
+        return total == 0 ? 0 : core.start(handle, READV, null, 0, buffers, completion);
     }
 
     @Override
@@ -262,7 +265,7 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        return total == 0 ? 0 : writeSide(handle, WRITEV, null, 0, buffers, completion);
+        return total == 0 ? 0 : core.start(handle, WRITEV, null, 0, buffers, completion);
     }
 
     @Override
@@ -270,107 +273,18 @@ public final class EpollDriver implements Driver {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
-        return writeSide(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
+        return core.start(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
     }
 
     @Override
     public int pollReady(int fd, int events, Completion completion) {
-        if (completion.isPending()) {
-            throw new IllegalStateException("completion already has an operation pending");
-        }
+        ReadinessCore.requireIdle(completion);
         return fds.isOpen(fd) ? -Errno.EINVAL : foreign.start(fd, events, completion);
-    }
-
-    private int readSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
-        if (fds.readOp[fd] != NO_OP) {
-            return -Errno.EBUSY;
-        }
-        if ((fds.state[fd] & READABLE) != 0) {
-            int r = syscalls.attempt(fd, kind, buffer, span, extra);
-            if (r != -Errno.EAGAIN) {
-                return r;
-            }
-        }
-        return pend(fd, kind, buffer, span, extra, completion, true);
-    }
-
-    private int writeSide(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
-        if (fds.writeOp[fd] != NO_OP) {
-            return -Errno.EBUSY;
-        }
-        if ((fds.state[fd] & WRITABLE) != 0) {
-            int r = syscalls.attempt(fd, kind, buffer, span, extra);
-            if (r != -Errno.EAGAIN) {
-                return r;
-            }
-        }
-        return pend(fd, kind, buffer, span, extra, completion, false);
-    }
-
-    private int pend(int fd, int kind, MemorySegment buffer, long span, Object extra, Completion completion,
-                     boolean readSide) {
-        int r = register(fd);
-        if (r < 0) {
-            return r;
-        }
-        long token = ops.claim(completion, fd, kind, buffer);
-        ops.attach(token, extra);
-        ops.setArg(token, span);
-        setPending(fd, readSide, token);
-        return PENDING;
-    }
-
-    private void setPending(int fd, boolean readSide, long token) {
-        if (readSide) {
-            fds.readOp[fd] = token;
-        } else {
-            fds.writeOp[fd] = token;
-        }
-    }
-
-    private int register(int fd) {
-        if ((fds.state[fd] & REGISTERED) != 0) {
-            return 0;
-        }
-        int events = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
-        long data = ((long) fds.generation[fd] << 32) | fd;
-        int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, events, data, ctlScratch);
-        if (r == 0) {
-            fds.state[fd] |= REGISTERED;
-        }
-        return r;
     }
 
     @Override
     public boolean cancel(Completion completion) {
-        long token = completion.token();
-        if (!ops.isLive(token) || ops.lookup(token) != completion) {
-            return false;
-        }
-        cancelOp(token);
-        return true;
-    }
-
-    /** Ends a pending op with -ECANCELED. Nothing was read for it yet, so no data can be lost. */
-    private void cancelOp(long token) {
-        if (token == NO_OP || !ops.isLive(token)) {
-            return;
-        }
-        if (ops.kind(token) == EpollOps.POLL) {
-            foreign.end(token, -Errno.ECANCELED);
-            return;
-        }
-        int fd = ops.handle(token);
-        if (fds.readOp[fd] == token) {
-            fds.readOp[fd] = NO_OP;
-        }
-        if (fds.writeOp[fd] == token) {
-            fds.writeOp[fd] = NO_OP;
-        }
-        Completion c = ops.release(token);
-        if (c != null) {
-            c.complete(-Errno.ECANCELED);
-        }
+        return core.cancel(completion) || foreign.cancel(completion);
     }
 
     // ---- the loop's side ----
@@ -379,8 +293,6 @@ public final class EpollDriver implements Driver {
     public long waitCalls() {
         return waits;
     }
-
-    private long waits;
 
     @Override
     public int poll(long timeoutNs) {
@@ -423,39 +335,14 @@ public final class EpollDriver implements Driver {
         }
         if ((ev & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0) {
             fds.state[fd] |= READABLE;
-            completed += retry(fd, true);
+            completed += core.onReady(fd, true);
         }
         if ((ev & (Epoll.EPOLLOUT | Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0
                 && fds.isOpen(fd) && fds.generation[fd] == gen) {
             fds.state[fd] |= WRITABLE;
-            completed += retry(fd, false);
+            completed += core.onReady(fd, false);
         }
         return completed;
-    }
-
-    /**
-     * Retries the pending op of one side of {@code fd}. The per-fd arrays are read again after the attempt,
-     * never held across it: an accept adopts a new fd, which may grow (replace) the arrays.
-     */
-    private int retry(int fd, boolean readSide) {
-        long token = readSide ? fds.readOp[fd] : fds.writeOp[fd];
-        if (token == NO_OP || !ops.isLive(token)) {
-            return 0;
-        }
-        int r;
-        try {
-            r = syscalls.attempt(fd, ops.kind(token), ops.buffer(token), ops.arg(token), ops.attachment(token));
-        } catch (RuntimeException e) {
-            // One operation's bad buffer (freed, or confined to another thread) fails that operation only.
-            r = -Errno.EFAULT;
-        }
-        if (r == -Errno.EAGAIN) {
-            return 0;
-        }
-        setPending(fd, readSide, NO_OP);
-        Completion c = ops.release(token);
-        c.complete(r);
-        return 1;
     }
 
     @Override
@@ -479,9 +366,8 @@ public final class EpollDriver implements Driver {
             return;
         }
         closed = true;
-        for (long token : ops.liveTokens()) {
-            cancelOp(token);
-        }
+        core.close();
+        foreign.close();
         for (int fd = 0; fd < fds.state.length; fd++) {
             if ((fds.state[fd] & OPEN) != 0) {
                 close(fd);
@@ -490,5 +376,10 @@ public final class EpollDriver implements Driver {
         waker.close();
         Libc.close(cs, epfd);
         arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "EpollDriver[epfd=" + epfd + ", " + fds.open() + " fds, " + core + ", " + foreign + "]";
     }
 }

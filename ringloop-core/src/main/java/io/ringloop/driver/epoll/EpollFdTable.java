@@ -1,16 +1,16 @@
 package io.ringloop.driver.epoll;
 
+import io.ringloop.driver.ReadinessCore;
 import java.util.Arrays;
 
 /**
- * The epoll driver's per-fd state, indexed by fd number and grown on demand: the readiness/registration bits,
- * the registration generation carried in the epoll data, and the pending read-side and write-side operation
- * tokens; plus the count of fds the driver owns. Loop thread only. The driver reads the arrays through this
- * object on every use, because {@link #ensureCapacity} (called by {@link #adopt}, so by any accept) replaces them.
+ * The epoll driver's per-fd state, indexed by fd number and grown on demand: the readiness/registration bits and
+ * the registration generation carried in the epoll data; plus the count of fds the driver owns. (The pending
+ * operations of each fd are the {@link ReadinessCore}'s.) Loop thread only. The driver reads
+ * the arrays through this object on every use, because {@link #ensureCapacity} (called by {@link #adopt}, so by
+ * any accept) replaces them.
  */
 final class EpollFdTable {
-    static final long NO_OP = -1;
-
     /** The last edge said the fd is readable; cleared by EAGAIN or by a short stream read (drained). */
     static final int READABLE = 1;
     /** The last edge said the fd is writable; cleared by EAGAIN. */
@@ -26,15 +26,7 @@ final class EpollFdTable {
     int[] state = new int[1024];
     /** Bumped when the fd is forgotten, so an event queued for the old fd cannot reach whoever reuses the number. */
     int[] generation = new int[1024];
-    long[] readOp = filled(1024);
-    long[] writeOp = filled(1024);
     private int open;
-
-    private static long[] filled(int n) {
-        long[] a = new long[n];
-        Arrays.fill(a, NO_OP);
-        return a;
-    }
 
     void ensureCapacity(int fd) {
         if (fd < state.length) {
@@ -43,19 +35,12 @@ final class EpollFdTable {
         int n = Math.max(fd + 1, state.length * 2);
         state = Arrays.copyOf(state, n);
         generation = Arrays.copyOf(generation, n);
-        int old = readOp.length;
-        readOp = Arrays.copyOf(readOp, n);
-        writeOp = Arrays.copyOf(writeOp, n);
-        Arrays.fill(readOp, old, n, NO_OP);
-        Arrays.fill(writeOp, old, n, NO_OP);
     }
 
     /** A new fd the driver owns: readiness unknown, so both directions are tried first. */
     void adopt(int fd) {
         ensureCapacity(fd);
         state[fd] = OPEN | READABLE | WRITABLE;
-        readOp[fd] = NO_OP;
-        writeOp[fd] = NO_OP;
         open++;
     }
 
@@ -63,7 +48,7 @@ final class EpollFdTable {
         return fd >= 0 && fd < state.length && (state[fd] & OPEN) != 0;
     }
 
-    /** The driver no longer owns {@code fd} (closed or detached); its pending tokens are the caller's to end. */
+    /** The driver no longer owns {@code fd} (closed or detached); its pending operations are the caller's to end. */
     void forget(int fd) {
         state[fd] = 0;
         generation[fd]++;

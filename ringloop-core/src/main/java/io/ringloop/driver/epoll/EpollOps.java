@@ -1,10 +1,24 @@
 package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.LinuxSockets;
+import io.ringloop.driver.OpTable;
+import io.ringloop.driver.ReadinessBackend;
+import io.ringloop.driver.ReadinessCore;
+import io.ringloop.driver.ReadinessOp;
+import static io.ringloop.driver.ReadinessOp.ACCEPT;
+import static io.ringloop.driver.ReadinessOp.CONNECT;
+import static io.ringloop.driver.ReadinessOp.READ;
+import static io.ringloop.driver.ReadinessOp.READV;
+import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.WRITE;
+import static io.ringloop.driver.ReadinessOp.WRITEV;
 import static io.ringloop.driver.epoll.EpollFdTable.HANGUP;
 import static io.ringloop.driver.epoll.EpollFdTable.READABLE;
+import static io.ringloop.driver.epoll.EpollFdTable.REGISTERED;
 import static io.ringloop.driver.epoll.EpollFdTable.WRITABLE;
 
+import io.ringloop.sys.Epoll;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
@@ -15,39 +29,40 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 
 /**
- * One try of the syscall behind each operation the {@link EpollDriver} runs, made the first time inside the
- * driver's call and again inside {@link EpollDriver#poll} after each edge. A try returns the syscall's result
- * or {@code -errno}, EAGAIN included; it keeps the readiness cache in {@link EpollFdTable} up to date (EAGAIN
- * clears the direction's bit, a short stream read clears {@code READABLE}) and adopts the fd an accept returns.
+ * The epoll side of the {@link ReadinessCore}: one try of the syscall behind each kind of operation
+ * ({@link ReadinessOp}), made the first time inside the driver's call and again inside {@link EpollDriver#poll}
+ * after each edge, and the fd's registration in the epoll set when an operation has to wait.
+ *
+ * <p>A try returns the syscall's result or {@code -errno}, EAGAIN included. It keeps the readiness cache in
+ * {@link EpollFdTable} up to date (EAGAIN clears the direction's bit, a short stream read clears
+ * {@code READABLE}), skips the syscall when the cache says it would only return EAGAIN, and adopts the fd an
+ * accept returns.
  *
  * <p>An operation's arguments live in its {@link OpTable} slot until it completes: the buffer, a
- * {@link #span} (offset and length in one {@code long}) and an extra object whose type depends on the kind
+ * {@link #span} (offset and length in one {@code long}) and an attachment whose type depends on the kind
  * (the buffers of readv/writev, the sender-address segment of receiveFrom, the target of sendTo). So a retry
  * allocates nothing. The scratch memory here serves every fd: a try is synchronous, the kernel is done with it
  * when the call returns. Scatter/gather tries are {@link EpollVectors}'. Loop thread only.
  */
-final class EpollOps {
-    static final int ACCEPT = 1;
-    static final int CONNECT = 2;
-    static final int READ = 3;
-    static final int WRITE = 4;
-    static final int RECV_FROM = 5;
-    static final int SEND_TO = 6;
-    static final int READV = 7;
-    static final int WRITEV = 8;
-    /** A wait for a foreign fd's readiness (EpollDriver.pollReady): never attempted, only reported. */
-    static final int POLL = 9;
-
+final class EpollOps implements ReadinessBackend {
     private final MemorySegment cs;
+    private final int epfd;
+    private final MemorySegment ctlScratch;
     private final EpollFdTable fds;
     private final LinuxSockets sockets;
     private final EpollVectors vectors;
     private final MemorySegment addrScratch;
     private final MemorySegment addrLenScratch;
 
-    /** {@code cs}: the driver's call state; memory from the driver's {@code arena}, freed with it. */
-    EpollOps(Arena arena, MemorySegment cs, EpollFdTable fds, LinuxSockets sockets) {
+    /**
+     * {@code cs}: the driver's call state; memory from the driver's {@code arena}, freed with it. {@code epfd}:
+     * the epoll set operations register in, through {@code ctlScratch}.
+     */
+    EpollOps(Arena arena, MemorySegment cs, int epfd, MemorySegment ctlScratch, EpollFdTable fds,
+             LinuxSockets sockets) {
         this.cs = cs;
+        this.epfd = epfd;
+        this.ctlScratch = ctlScratch;
         this.fds = fds;
         this.sockets = sockets;
         this.vectors = new EpollVectors(arena, cs);
@@ -70,10 +85,15 @@ final class EpollOps {
     }
 
     /**
-     * One try of the syscall behind an operation. Returns its result, or -EAGAIN after clearing the
-     * readiness bit it disproved.
+     * One try of the syscall behind an operation. Returns its result, or -EAGAIN: at once when the fd's readiness
+     * bit for the direction is clear, else after clearing the bit the syscall disproved.
      */
-    int attempt(int fd, int kind, MemorySegment buffer, long span, Object extra) {
+    @Override
+    public int attempt(int fd, int kind, MemorySegment buffer, long span, Object extra) {
+        int readiness = ReadinessOp.isReadSide(kind) ? READABLE : WRITABLE;
+        if ((fds.state[fd] & readiness) == 0) {
+            return -Errno.EAGAIN; // known not ready: wait for the edge instead of a syscall that would say so
+        }
         int r;
         switch (kind) {
             case READ -> {
@@ -102,10 +122,32 @@ final class EpollOps {
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
         if (r == -Errno.EAGAIN) {
-            fds.state[fd] &= (kind == WRITE || kind == WRITEV || kind == SEND_TO || kind == CONNECT)
-                    ? ~WRITABLE : ~READABLE;
+            fds.state[fd] &= ~readiness;
         }
         return r;
+    }
+
+    /**
+     * Registers {@code fd} in the epoll set the first time an operation on it has to wait: edge-triggered, for
+     * in, out and rdhup at once, so it is never modified afterwards. The data is {@code generation << 32 | fd}.
+     */
+    @Override
+    public int arm(int fd, int kind) {
+        if ((fds.state[fd] & REGISTERED) != 0) {
+            return 0;
+        }
+        int events = Epoll.EPOLLIN | Epoll.EPOLLOUT | Epoll.EPOLLRDHUP | Epoll.EPOLLET;
+        long data = ((long) fds.generation[fd] << 32) | fd;
+        int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, events, data, ctlScratch);
+        if (r == 0) {
+            fds.state[fd] |= REGISTERED;
+        }
+        return r;
+    }
+
+    /** Nothing to undo: an edge-triggered registration costs nothing while nobody waits. */
+    @Override
+    public void disarm(int fd, int kind) {
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.ringloop.driver.nio;
 
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.nio.channels.SelectableChannel;
@@ -12,7 +11,8 @@ import java.nio.channels.SelectionKey;
  * set, events that still arrive for the key are ignored, whoever holds the handle number now. (The object is
  * the generation: the driver's handle slot holds a different one after reuse.)
  *
- * <p>Loop thread only.
+ * <p>The operations pending on the handle are the driver's {@code ReadinessCore}'s, keyed by {@link #handle}; what
+ * they need on retry (buffers, addresses) lives in their op slots. Loop thread only.
  */
 final class NioChannel {
     /** A stream socket before {@code listen} or {@code connect}: no JDK channel yet, options are recorded. */
@@ -24,7 +24,9 @@ final class NioChannel {
     /** A {@code DatagramChannel}. */
     static final int DATAGRAM = 3;
 
-    static final long NO_OP = -1L;
+    /** The interest bits of the read side and of the write side. */
+    static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
     final int handle;
     final ProtocolFamily family;
@@ -40,18 +42,6 @@ final class NioChannel {
     /** Options and local address of an {@link #UNBOUND_STREAM}; a listener keeps the inheritable options. */
     final NioOptions options = new NioOptions();
     InetSocketAddress bindAddress;
-
-    /** Token of the pending read-side op (read, accept, receiveFrom) or {@link #NO_OP}. */
-    long readToken = NO_OP;
-    /** Token of the pending write-side op (write, connect, sendTo) or {@link #NO_OP}. */
-    long writeToken = NO_OP;
-    /** Where the pending receiveFrom writes the sender's sockaddr. */
-    MemorySegment senderAddress;
-    /** Target of the pending sendTo; null for the connected peer. */
-    InetSocketAddress sendTarget;
-    /** Buffers of the pending readv / writev. */
-    MemorySegment[] readBuffers;
-    MemorySegment[] writeBuffers;
 
     /**
      * Readiness cache, as an edge-triggered reactor keeps one: false after an attempt would have blocked or a
@@ -92,8 +82,6 @@ final class NioChannel {
     void clearBuffers() {
         readView.clear();
         writeView.clear();
-        readBuffers = null;
-        writeBuffers = null;
         if (readVectors != null) {
             readVectors.clear();
         }
@@ -105,5 +93,16 @@ final class NioChannel {
     /** The interest bit of the read side: {@code OP_ACCEPT} for a listener, else {@code OP_READ}. */
     int readInterest() {
         return kind == LISTENER ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+    }
+
+    /**
+     * Sets the key's interest set, only when it changes: each change costs an {@code epoll_ctl} at the next
+     * select. Nothing once the key is cancelled (the channel closed).
+     */
+    void interest(int ops) {
+        if (ops != interestOps && key.isValid()) {
+            key.interestOps(ops);
+            interestOps = ops;
+        }
     }
 }

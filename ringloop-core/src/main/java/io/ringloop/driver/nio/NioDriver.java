@@ -4,7 +4,19 @@ import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.OpTable;
+import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.SocketOpt;
+import static io.ringloop.driver.ReadinessOp.ACCEPT;
+import static io.ringloop.driver.ReadinessOp.CONNECT;
+import static io.ringloop.driver.ReadinessOp.READ;
+import static io.ringloop.driver.ReadinessOp.READV;
+import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.WRITE;
+import static io.ringloop.driver.ReadinessOp.WRITEV;
+import static io.ringloop.driver.nio.NioChannel.READ_OPS;
+import static io.ringloop.driver.nio.NioChannel.WRITE_OPS;
+
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -23,11 +35,12 @@ import java.nio.channels.SocketChannel;
  * fresh {@link NioChannel}, attached to its selection key, so an event for a closed socket reaches only the closed
  * object and is dropped even when its number was handed out again.
  *
- * <p><b>Readiness.</b> Like the epoll driver: an operation first tries the channel call (unless the readiness
- * cache says it would block), and only when that would block does it take an {@link OpTable} slot, add its
- * interest bit and return {@link #PENDING}; {@link #poll} retries it when the selector reports the direction
- * ready. One read-side op (read, readv, accept, receiveFrom) and one write-side op (write, writev, connect,
- * sendTo) may be pending per handle; another gets {@code -EBUSY}. Scatter/gather: {@link NioVectors}.
+ * <p><b>Readiness.</b> The operations' life cycle is the shared {@link ReadinessCore}'s, as for the epoll driver:
+ * an operation first tries the channel call (unless the readiness cache says it would block), and only when that
+ * would block does it take an {@link OpTable} slot, add its interest bit and return {@link #PENDING};
+ * {@link #poll} retries it when the selector reports the direction ready. One read-side op (read, readv, accept,
+ * receiveFrom) and one write-side op (write, writev, connect, sendTo) may be pending per handle; another gets
+ * {@code -EBUSY}. Scatter/gather: {@link NioVectors}.
  *
  * <p><b>Interest</b> changes cost an {@code epoll_ctl} at the next select, so they are made only when needed.
  * Read interest is dropped lazily, when the selector reports a socket readable that has no read pending: a
@@ -44,35 +57,26 @@ import java.nio.channels.SocketChannel;
  * <p>No native memory of its own: {@code ByteBuffer} views of the callers' segments ({@link NioBufferView}).
  * A closed channel's file descriptor is released by the JDK at the next select (or when the driver closes).
  *
- * <p>This class keeps the operations' life cycle (try, pend with its interest bit, retry on readiness, complete or
- * cancel) and the handles. The pieces it uses: {@link NioOps} makes the one try of each kind of operation,
- * {@link NioSelector} drives the JDK selector (select, wake-ups, releasing closed channels' fds),
- * {@link NioSockets} makes the channels and does the synchronous socket calls, {@link NioHandles} numbers them.
+ * <p>This class keeps the handles and turns ready keys into {@link ReadinessCore#onReady} calls and interest
+ * changes. The pieces it uses: {@link NioOps} is the core's backend (the one try of each kind of operation and the
+ * interest bits an operation that waits needs), {@link NioSelector} drives the JDK selector (select, wake-ups,
+ * releasing closed channels' fds), {@link NioSockets} makes the channels and does the synchronous socket calls,
+ * {@link NioHandles} numbers them.
  */
 public final class NioDriver implements Driver {
-    private static final int ACCEPT = NioOps.ACCEPT;
-    private static final int CONNECT = NioOps.CONNECT;
-    private static final int READ = NioOps.READ;
-    private static final int WRITE = NioOps.WRITE;
-    private static final int RECV_FROM = NioOps.RECV_FROM;
-    private static final int SEND_TO = NioOps.SEND_TO;
-    private static final int READV = NioOps.READV;
-    private static final int WRITEV = NioOps.WRITEV;
-    private static final int AGAIN = NioOps.AGAIN;
-    private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
-    private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
-
     private final NioSelector selector;
-    private final OpTable ops = new OpTable(64);
-
     private final NioHandles handles = new NioHandles();
+    /** The operations pending on this driver's handles, and their life cycle. */
+    private final ReadinessCore core;
     private final NioSockets sockets;
+    /** Completions run by the select in progress ({@link #poll}'s result). */
     private int completedInPoll;
     private boolean closed;
 
     public NioDriver() throws IOException {
         selector = new NioSelector(this::dispatch); // captured once: the ready-key callback of every select
         sockets = new NioSockets(selector.jdkSelector());
+        core = new ReadinessCore(new NioOps(this, handles), 64, 64);
     }
 
     @Override
@@ -162,10 +166,6 @@ public final class NioDriver implements Driver {
         }
         handles.remove(handle);
         ch.closed = true;
-        long pendingRead = ch.readToken;
-        long pendingWrite = ch.writeToken;
-        ch.readToken = NioChannel.NO_OP;
-        ch.writeToken = NioChannel.NO_OP;
         ch.clearBuffers();
         int r = 0;
         if (ch.channel != null) {
@@ -181,8 +181,7 @@ public final class NioDriver implements Driver {
             }
         }
         // Completions run after the handle is gone, so one that submits again gets EBADF.
-        cancelOp(pendingRead);
-        cancelOp(pendingWrite);
+        core.cancelAll(handle);
         return r;
     }
 
@@ -194,7 +193,7 @@ public final class NioDriver implements Driver {
         if (ch == null) {
             return -Errno.EBADF;
         }
-        return ch.kind == NioChannel.LISTENER ? readSide(ch, ACCEPT, null, completion) : -Errno.EINVAL;
+        return ch.kind == NioChannel.LISTENER ? core.start(handle, ACCEPT, null, 0, null, completion) : -Errno.EINVAL;
     }
 
     @Override
@@ -203,7 +202,8 @@ public final class NioDriver implements Driver {
         if (ch == null) {
             return -Errno.EBADF;
         }
-        if (ch.writeToken != NioChannel.NO_OP) {
+        ReadinessCore.requireIdle(completion);
+        if (core.isPending(handle, false)) {
             return -Errno.EALREADY;
         }
         try {
@@ -225,151 +225,55 @@ public final class NioDriver implements Driver {
         } catch (IOException | RuntimeException e) {
             return NioErrors.result(e);
         }
-        ch.writeReady = false;
-        return pend(ch, CONNECT, null, completion);
+        ch.writeReady = false; // so the core waits for OP_CONNECT at once
+        return core.start(handle, CONNECT, null, 0, null, completion);
     }
 
     @Override
     public int read(int handle, MemorySegment buffer, Completion completion) {
         NioChannel ch = handles.get(handle);
-        return ch == null ? -Errno.EBADF : readSide(ch, READ, buffer, completion);
+        return ch == null ? -Errno.EBADF : core.start(handle, READ, buffer, 0, null, completion);
     }
 
     @Override
     public int write(int handle, MemorySegment buffer, Completion completion) {
         NioChannel ch = handles.get(handle);
-        return ch == null ? -Errno.EBADF : writeSide(ch, WRITE, buffer, completion);
+        return ch == null ? -Errno.EBADF : core.start(handle, WRITE, buffer, 0, null, completion);
     }
 
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
         NioChannel ch = handles.get(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (ch.readToken != NioChannel.NO_OP) {
-            return -Errno.EBUSY;
-        }
-        ch.senderAddress = senderAddress;
-        return readSide(ch, RECV_FROM, buffer, completion);
+        return ch == null ? -Errno.EBADF : core.start(handle, RECV_FROM, buffer, 0, senderAddress, completion);
     }
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
         NioChannel ch = handles.get(handle);
-        if (ch == null) {
-            return -Errno.EBADF;
-        }
-        if (ch.writeToken != NioChannel.NO_OP) {
-            return -Errno.EBUSY;
-        }
-        ch.sendTarget = target;
-        return writeSide(ch, SEND_TO, buffer, completion);
+        return ch == null ? -Errno.EBADF : core.start(handle, SEND_TO, buffer, 0, target, completion);
     }
 
     @Override
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, true);
-        NioChannel ch = handles.get(handle);
-        if (ch == null || ch.readToken != NioChannel.NO_OP) {
-            return ch == null ? -Errno.EBADF : -Errno.EBUSY;
+        if (handles.get(handle) == null) {
+            return -Errno.EBADF;
         }
-        ch.readBuffers = buffers;
-        return total == 0 ? 0 : readSide(ch, READV, null, completion);
+        return total == 0 ? 0 : core.start(handle, READV, null, 0, buffers, completion);
     }
 
     @Override
     public int writev(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, false);
-        NioChannel ch = handles.get(handle);
-        if (ch == null || ch.writeToken != NioChannel.NO_OP) {
-            return ch == null ? -Errno.EBADF : -Errno.EBUSY;
+        if (handles.get(handle) == null) {
+            return -Errno.EBADF;
         }
-        ch.writeBuffers = buffers;
-        return total == 0 ? 0 : writeSide(ch, WRITEV, null, completion);
-    }
-
-    private int readSide(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
-        if (ch.readToken != NioChannel.NO_OP) {
-            return -Errno.EBUSY;
-        }
-        if (ch.readReady) {
-            int r = NioOps.attempt(this, ch, kind, buffer);
-            if (r != AGAIN) {
-                return r;
-            }
-        }
-        return pend(ch, kind, buffer, completion);
-    }
-
-    private int writeSide(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
-        if (ch.writeToken != NioChannel.NO_OP) {
-            return -Errno.EBUSY;
-        }
-        if (ch.writeReady) {
-            int r = NioOps.attempt(this, ch, kind, buffer);
-            if (r != AGAIN) {
-                return r;
-            }
-        }
-        return pend(ch, kind, buffer, completion);
-    }
-
-    private int pend(NioChannel ch, int kind, MemorySegment buffer, Completion completion) {
-        if (completion.isPending()) {
-            throw new IllegalStateException("completion already has an operation pending");
-        }
-        if (ch.key == null) {
-            return -Errno.ENOTCONN; // an unconnected stream has nothing to wait for
-        }
-        long token = ops.claim(completion, ch.handle, kind, buffer);
-        boolean readSide = kind == READ || kind == READV || kind == ACCEPT || kind == RECV_FROM;
-        if (readSide) {
-            ch.readToken = token;
-            setInterest(ch, ch.interestOps | ch.readInterest());
-        } else {
-            ch.writeToken = token;
-            setInterest(ch, ch.interestOps | (kind == CONNECT ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE));
-        }
-        return PENDING;
-    }
-
-    private static void setInterest(NioChannel ch, int interest) {
-        if (interest != ch.interestOps && ch.key.isValid()) {
-            ch.key.interestOps(interest);
-            ch.interestOps = interest;
-        }
+        return total == 0 ? 0 : core.start(handle, WRITEV, null, 0, buffers, completion);
     }
 
     @Override
     public boolean cancel(Completion completion) {
-        long token = completion.token();
-        if (!ops.isLive(token) || ops.lookup(token) != completion) {
-            return false;
-        }
-        NioChannel ch = handles.get(ops.handle(token));
-        if (ch != null && ch.writeToken == token) {
-            ch.writeToken = NioChannel.NO_OP;
-            setInterest(ch, ch.interestOps & ~WRITE_OPS);
-        } else if (ch != null && ch.readToken == token) {
-            ch.readToken = NioChannel.NO_OP; // read interest is dropped lazily, see the class comment
-        }
-        cancelOp(token);
-        return true;
-    }
-
-    /**
-     * Ends a pending op with -ECANCELED. An attempt and its completion happen together inside {@link #poll},
-     * so a pending op has consumed nothing yet: the data stays in the socket for the next read.
-     */
-    private void cancelOp(long token) {
-        if (token == NioChannel.NO_OP) {
-            return;
-        }
-        Completion c = ops.release(token);
-        if (c != null) {
-            c.complete(-Errno.ECANCELED);
-        }
+        return core.cancel(completion);
     }
 
     // ---- the loop's side ----
@@ -390,39 +294,25 @@ public final class NioDriver implements Driver {
         if (ch.closed || closed || !key.isValid()) {
             return; // stale: the socket was closed after the event was queued
         }
+        int h = ch.handle;
         int ready = key.readyOps();
         if ((ready & READ_OPS) != 0) {
             ch.readReady = true;
-            if (ch.readToken != NioChannel.NO_OP) {
-                retry(ch, ch.readToken);
+            if (core.isPending(h, true)) {
+                int completed = core.onReady(h, true); // runs the completion: count it apart from the field
+                completedInPoll += completed;
             } else {
-                setInterest(ch, ch.interestOps & ~READ_OPS); // nobody reads: stop the level-triggered reports
+                ch.interest(ch.interestOps & ~READ_OPS); // nobody reads: stop the level-triggered reports
             }
         }
         if ((ready & WRITE_OPS) != 0 && !ch.closed) {
             ch.writeReady = true;
-            if (ch.writeToken != NioChannel.NO_OP) {
-                retry(ch, ch.writeToken);
+            int completed = core.onReady(h, false);
+            completedInPoll += completed;
+            if (!ch.closed && !core.isPending(h, false)) {
+                ch.interest(ch.interestOps & ~WRITE_OPS);
             }
-            if (!ch.closed && ch.writeToken == NioChannel.NO_OP) {
-                setInterest(ch, ch.interestOps & ~WRITE_OPS);
-            }
         }
-    }
-
-    private void retry(NioChannel ch, long token) {
-        int r = NioOps.attempt(this, ch, ops.kind(token), ops.buffer(token));
-        if (r == AGAIN) {
-            return;
-        }
-        if (ch.readToken == token) {
-            ch.readToken = NioChannel.NO_OP;
-        } else {
-            ch.writeToken = NioChannel.NO_OP;
-        }
-        Completion c = ops.release(token);
-        completedInPoll++;
-        c.complete(r);
     }
 
     @Override
@@ -449,6 +339,7 @@ public final class NioDriver implements Driver {
         for (int h = 0; h < handles.limit(); h++) {
             close(h); // EBADF for a number not in use
         }
+        core.close(); // every pending op was on a handle, so nothing is left; kept as the one rule for both drivers
         selector.close();
     }
 
@@ -457,8 +348,7 @@ public final class NioDriver implements Driver {
     @Override
     public Object detach(int handle) {
         NioChannel ch = handles.get(handle);
-        if (ch == null || ch.kind != NioChannel.STREAM || ch.readToken != NioChannel.NO_OP
-                || ch.writeToken != NioChannel.NO_OP) {
+        if (ch == null || ch.kind != NioChannel.STREAM || !core.isIdle(handle)) {
             return null;
         }
         handles.remove(handle);
@@ -481,7 +371,7 @@ public final class NioDriver implements Driver {
     }
 
     /** A connected socket in transit between two NIO drivers. */
-    private record Detached(SocketChannel channel, java.net.ProtocolFamily family) {
+    private record Detached(SocketChannel channel, ProtocolFamily family) {
     }
 
     /** Adopts a connection accepted by a listener: a new handle, or -errno (the channel is then closed). */
@@ -495,5 +385,10 @@ public final class NioDriver implements Driver {
             return NioErrors.result(e);
         }
         return handles.add(ch);
+    }
+
+    @Override
+    public String toString() {
+        return "NioDriver[" + handles.open() + " handles, " + core + "]";
     }
 }

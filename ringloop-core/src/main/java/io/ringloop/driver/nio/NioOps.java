@@ -1,5 +1,18 @@
 package io.ringloop.driver.nio;
 
+import io.ringloop.driver.ReadinessBackend;
+import io.ringloop.driver.ReadinessCore;
+import io.ringloop.driver.ReadinessOp;
+import static io.ringloop.driver.ReadinessOp.ACCEPT;
+import static io.ringloop.driver.ReadinessOp.CONNECT;
+import static io.ringloop.driver.ReadinessOp.READ;
+import static io.ringloop.driver.ReadinessOp.READV;
+import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.WRITE;
+import static io.ringloop.driver.ReadinessOp.WRITEV;
+import static io.ringloop.driver.nio.NioChannel.WRITE_OPS;
+
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import java.io.IOException;
@@ -9,49 +22,84 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * One non-blocking try of each operation the {@link NioDriver} runs, on the operation's JDK channel. A try
- * returns the operation's result, {@code -errno}, or {@link #AGAIN} when it would block; it keeps the channel's
- * readiness cache up to date ({@link NioChannel#readReady}, {@link NioChannel#writeReady}).
+ * The NIO side of the {@link ReadinessCore}: one non-blocking try of each kind of operation ({@link ReadinessOp})
+ * on the handle's JDK channel, and the key's interest bits that make the selector report a direction.
  *
- * <p>"Would block" has no exception in NIO: it is a read or write of 0 bytes into/from a non-empty buffer, or a
- * null from {@code accept}/{@code receive}, or false from {@code finishConnect}. End of stream (-1) is 0.
+ * <p>A try returns the operation's result, {@code -errno}, or {@link #AGAIN} when it would block; it keeps the
+ * channel's readiness cache up to date ({@link NioChannel#readReady}, {@link NioChannel#writeReady}) and makes no
+ * call when the cache says it would block. "Would block" has no exception in NIO: it is a read or write of 0
+ * bytes into/from a non-empty buffer, or a null from {@code accept}/{@code receive}, or false from
+ * {@code finishConnect}. End of stream (-1) is 0.
+ *
+ * <p>An operation's attachment (the core keeps it in the op's slot) is the sender-address segment of a
+ * receiveFrom, the target of a sendTo (null: the connected peer), the buffers of a readv/writev.
+ *
+ * <p>Interest: see {@link NioDriver} for when each bit is dropped. Loop thread only.
  */
-final class NioOps {
-    static final int ACCEPT = 1;
-    static final int CONNECT = 2;
-    static final int READ = 3;
-    static final int WRITE = 4;
-    static final int RECV_FROM = 5;
-    static final int SEND_TO = 6;
-    static final int READV = 7;
-    static final int WRITEV = 8;
-
+final class NioOps implements ReadinessBackend {
     /** The try would block; internal to the driver, never returned to a caller. */
     static final int AGAIN = -Errno.EAGAIN;
 
-    private NioOps() {
+    private final NioDriver driver;
+    private final NioHandles handles;
+
+    /** {@code driver} adopts what an accept returns; {@code handles} names the channels. */
+    NioOps(NioDriver driver, NioHandles handles) {
+        this.driver = driver;
+        this.handles = handles;
     }
 
-    /** One try of the op of {@code kind} on {@code ch}; JDK failures come back as {@code -errno}. */
-    static int attempt(NioDriver driver, NioChannel ch, int kind, MemorySegment buffer) {
+    /** One try of the op of {@code kind} on {@code handle}; JDK failures come back as {@code -errno}. */
+    @Override
+    public int attempt(int handle, int kind, MemorySegment buffer, long arg, Object attachment) {
+        NioChannel ch = handles.get(handle);
+        if (ch == null) {
+            return -Errno.EBADF;
+        }
+        if (!(ReadinessOp.isReadSide(kind) ? ch.readReady : ch.writeReady)) {
+            return AGAIN; // known not ready: the level-triggered selector reports it when it is
+        }
         try {
             return switch (kind) {
                 case READ -> read(ch, buffer);
                 case WRITE -> write(ch, buffer);
                 case ACCEPT -> accept(driver, ch);
                 case CONNECT -> ((SocketChannel) ch.channel).finishConnect() ? 0 : AGAIN;
-                case RECV_FROM -> receive(ch, buffer);
-                case SEND_TO -> send(ch, buffer);
-                case READV -> NioVectors.read(ch, ch.readBuffers);
-                case WRITEV -> NioVectors.write(ch, ch.writeBuffers);
+                case RECV_FROM -> receive(ch, buffer, (MemorySegment) attachment);
+                case SEND_TO -> send(ch, buffer, (InetSocketAddress) attachment);
+                case READV -> NioVectors.read(ch, (MemorySegment[]) attachment);
+                case WRITEV -> NioVectors.write(ch, (MemorySegment[]) attachment);
                 default -> -Errno.EINVAL;
             };
         } catch (IOException | RuntimeException e) {
             return NioErrors.result(e);
+        }
+    }
+
+    /** Adds the direction's interest bit; {@code -ENOTCONN} for a stream not connecting (nothing to wait for). */
+    @Override
+    public int arm(int handle, int kind) {
+        NioChannel ch = handles.get(handle);
+        if (ch.key == null) {
+            return -Errno.ENOTCONN;
+        }
+        int bit = ReadinessOp.isReadSide(kind) ? ch.readInterest()
+                : kind == CONNECT ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        ch.interest(ch.interestOps | bit);
+        return 0;
+    }
+
+    /** A cancelled write drops write interest at once; read interest is dropped lazily (see {@link NioDriver}). */
+    @Override
+    public void disarm(int handle, int kind) {
+        NioChannel ch = handles.get(handle);
+        if (ch != null && !ReadinessOp.isReadSide(kind)) {
+            ch.interest(ch.interestOps & ~WRITE_OPS);
         }
     }
 
@@ -105,7 +153,7 @@ final class NioOps {
         return driver.adopt(ch, sc);
     }
 
-    private static int receive(NioChannel ch, MemorySegment buffer) throws IOException {
+    private static int receive(NioChannel ch, MemorySegment buffer, MemorySegment dst) throws IOException {
         if (!(ch.channel instanceof DatagramChannel dc)) {
             return -Errno.EOPNOTSUPP;
         }
@@ -116,15 +164,13 @@ final class NioOps {
             ch.readReady = false;
             return AGAIN;
         }
-        MemorySegment dst = ch.senderAddress;
         if (dst != null && from instanceof InetSocketAddress sender) {
             SockAddr.encode(sender, SockAddr.family(sender), dst);
         }
         return b.position() - start;
     }
 
-    private static int send(NioChannel ch, MemorySegment buffer) throws IOException {
-        InetSocketAddress target = ch.sendTarget;
+    private static int send(NioChannel ch, MemorySegment buffer, InetSocketAddress target) throws IOException {
         if (!(ch.channel instanceof DatagramChannel dc)) {
             return write(ch, buffer); // a stream has one peer; like Linux, the target is not looked at
         }

@@ -1,11 +1,14 @@
 package io.ringloop.driver.nio;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.Iovecs;
+import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ScatteringByteChannel;
+import java.util.Arrays;
 
 /**
  * Scatter/gather for the {@link NioDriver}: one direction of one channel, through the JDK's
@@ -28,7 +31,7 @@ final class NioVectors {
     /** One scattering read into {@code buffers} (checked by the driver, not all empty). */
     static int read(NioChannel ch, MemorySegment[] buffers) throws IOException {
         if (!(ch.channel instanceof ScatteringByteChannel sc)) {
-            return -io.ringloop.sys.Errno.ENOTCONN; // a listener, or a stream not connected yet
+            return -Errno.ENOTCONN; // a listener, or a stream not connected yet
         }
         NioVectors v = ch.readVectors();
         int n = v.wrap(buffers);
@@ -49,7 +52,7 @@ final class NioVectors {
     /** One gathering write of {@code buffers} (checked by the driver, not all empty). */
     static int write(NioChannel ch, MemorySegment[] buffers) throws IOException {
         if (!(ch.channel instanceof GatheringByteChannel gc)) {
-            return -io.ringloop.sys.Errno.ENOTCONN;
+            return -Errno.ENOTCONN;
         }
         NioVectors v = ch.writeVectors();
         int n = v.wrap(buffers);
@@ -92,7 +95,7 @@ final class NioVectors {
 
     /** Forgets every view (on close, so the callers' memory is not kept reachable). */
     void clear() {
-        java.util.Arrays.fill(array, null);
+        Arrays.fill(array, null);
         for (NioBufferView v : views) {
             if (v != null) {
                 v.clear();

@@ -13,6 +13,7 @@ import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -132,7 +133,7 @@ public final class NioDriverTest {
     }
 
     public static String text(MemorySegment buffer, int length) {
-        return new String(buffer.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+        return new String(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE),
                 StandardCharsets.UTF_8);
     }
 
@@ -312,7 +313,7 @@ public final class NioDriverTest {
         assertEquals(0, driver.setOption(p.server(), SocketOpt.SO_RCVBUF, 64 * 1024));
         MemorySegment data = arena.allocate(4 << 20);
         for (long i = 0; i < data.byteSize(); i += 8) {
-            data.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+            data.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
         }
         // Nobody reads yet, so the pump's writes soon have to wait: the socket buffers are far below 4 MiB.
         List<String> errors = new ArrayList<>();
