@@ -6,13 +6,17 @@ import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringFileTable;
 import io.ringloop.sys.uring.IoUringRing;
+import io.ringloop.sys.uring.IoUringSubmissionQueue;
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.BooleanSupplier;
 
 /**
- * The state one io_uring driver's operations share, and the few moves on it that both the driver and the
- * multishot acceptor make: start an operation (SQ room, op-table slot, per-slot memory, per-fd count),
- * finish one, and keep the SQ from overflowing. Loop thread only.
+ * The state one io_uring driver's operations share, and the few moves on it that every part makes: start an
+ * operation (SQ room, op-table slot, per-slot memory, per-fd count), finish one, keep the SQ from
+ * overflowing, and reap. It knows no part: a reaped CQE goes to the {@link CqeHandler} it was given (the
+ * driver's {@link IoUringCompletions#dispatch}). Loop thread only.
  */
 final class IoUringEngine {
     private static final int SQ_FULL_ROUNDS = 1000;
@@ -26,30 +30,37 @@ final class IoUringEngine {
     static final long TIMEOUT_TOKEN = -4L;
 
     final IoUringRing ring;
+    /** The ring's submission queue, where every SQE is written. */
+    final IoUringSubmissionQueue sq;
     final OpTable ops = new OpTable(64);
     final IoUringOpMemory memory;
     final IoUringFdTable fds = new IoUringFdTable();
     /** CQEs reaped but not yet run; poll runs them first. */
     final IoUringCqeStash stash = new IoUringCqeStash();
+    private final CqeHandler handler;
+    /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
+    private IoUringFileTable fixedFiles;
+    private int fixedAfterOps;
 
     /** What runs a CQE: the driver's dispatch. Returns whether a completion was called. */
     interface CqeHandler {
         boolean dispatch(long userData, int res, int cqeFlags);
     }
 
-    private final CqeHandler handler;
-    /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
-    private IoUringFileTable fixedFiles;
-    private int fixedAfterOps;
-
     IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
         this.ring = ring;
+        this.sq = ring.sq();
         this.memory = memory;
         this.handler = handler;
     }
 
     static int slot(long token) {
         return (int) token;
+    }
+
+    /** The kind of live {@code token}. */
+    IoUringOpKind kind(long token) {
+        return IoUringOpKind.of(ops.kind(token));
     }
 
     /**
@@ -60,19 +71,19 @@ final class IoUringEngine {
     private void useFixedFiles(IoUringFileTable table, int afterOps) {
         fixedFiles = table; // kept once set: fds already in it are still used, and removed at their close
         fixedAfterOps = table == null ? 0 : Math.max(0, afterOps);
-        ring.useFixedFiles(table);
+        sq.useFixedFiles(table);
     }
 
     /**
      * Stream sockets get a fixed-file slot after {@code afterOps} operations (0: no more do); the first call
      * with {@code afterOps > 0} registers a sparse table of {@code slots}. False when the kernel refused it.
      */
-    boolean fixedFilesAfter(MemorySegment cs, java.lang.foreign.Arena arena, int afterOps, int slots) {
+    boolean fixedFilesAfter(MemorySegment cs, Arena arena, int afterOps, int slots) {
         IoUringFileTable table = fixedFiles;
         if (afterOps > 0 && table == null) {
             try {
                 table = IoUringFileTable.register(cs, ring.fd(), arena, slots);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false; // before Linux 5.19, or RLIMIT_NOFILE below the table's size
             }
         }
@@ -97,13 +108,13 @@ final class IoUringEngine {
      * transfers (a direction) count toward a fixed-file slot: they are the SQEs that use it, so a listener
      * that accepts a lot never takes one.
      */
-    long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
-        int direction = IoUringSockets.direction(kind);
+    long begin(int handle, Completion completion, IoUringOpKind kind, MemorySegment buffer) {
+        int direction = kind.direction();
         if (fixedAfterOps > 0 && direction != 0 && fds.isStream(handle) && fds.use(handle) == fixedAfterOps) {
             fixedFiles.add(handle); // a failure (fd beyond the table) leaves it unregistered, which still works
         }
         ensureSqSpace();
-        long token = ops.claim(completion, handle, kind, buffer);
+        long token = ops.claim(completion, handle, kind.code(), buffer);
         memory.ensureSlot(slot(token));
         fds.started(handle, direction);
         return token;
@@ -120,12 +131,12 @@ final class IoUringEngine {
             return false;
         }
         long leftNs = Math.max(1, deadlineNs - System.nanoTime());
-        return ring.linkTimeout(token, leftNs, memory.timespec(slot(token)), timeoutUserData);
+        return sq.linkTimeout(token, leftNs, memory.timespec(slot(token)), timeoutUserData);
     }
 
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
-        fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
+        fds.finished(ops.handle(token), kind(token).direction());
         return ops.release(token);
     }
 
@@ -140,7 +151,7 @@ final class IoUringEngine {
 
     /** {@link #ensureSqSpace} for {@code n} SQEs written back to back (an operation and its linked timeout). */
     void ensureSqRoom(int n) {
-        for (int round = 0; ring.sqPending() > ring.sqEntries() - n; round++) {
+        for (int round = 0; sq.pending() > sq.entries() - n; round++) {
             if (round == SQ_FULL_ROUNDS) {
                 throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
             }
@@ -162,7 +173,7 @@ final class IoUringEngine {
     int abandonAll() {
         long[] live = ops.liveTokens();
         for (long token : live) {
-            fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
+            fds.finished(ops.handle(token), kind(token).direction());
             Completion c = ops.release(token);
             if (c != null) {
                 c.complete(-Errno.ECANCELED);
@@ -178,7 +189,7 @@ final class IoUringEngine {
      */
     void cancelAllAndDrain(long cancelUserData, int rounds, long waitNs, BooleanSupplier alsoPending) {
         ensureSqSpace();
-        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
+        sq.prepCancel(0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
         for (int round = 0; round < rounds && (ops.size() > 0 || alsoPending.getAsBoolean() || !stash.isEmpty());
              round++) {
             runStash(Integer.MAX_VALUE);

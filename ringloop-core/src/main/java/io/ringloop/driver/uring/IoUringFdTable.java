@@ -19,7 +19,7 @@ final class IoUringFdTable {
     private int[] uses = new int[256];
     /**
      * Receives and sends in flight on the fd (SQEs of the reading and the sending kinds, see
-     * {@link IoUringSockets#direction}). A direct send(2)/recv(2) may run only when its side has none: it
+     * {@link IoUringOpKind#direction()}). A direct send(2)/recv(2) may run only when its side has none: it
      * would overtake them and reorder the stream.
      */
     private int[] reads = new int[256];

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * The native memory each in-flight io_uring operation lends the kernel, by {@link OpTable} slot: a scratch
+ * The native memory each in-flight io_uring operation lends the kernel, by {@code OpTable} slot: a scratch
  * block for the structs an SQE points at (msghdr, iovec, sockaddr), made on the slot's first use and kept,
  * and the bounce buffer that stands in for a heap buffer. A slot is reused only after its CQE has been
  * reaped, so the kernel never sees this memory change under an operation it still runs. Loop thread only.
