@@ -105,6 +105,12 @@ final class IoUringAcceptor {
             return false;
         }
 
+        @Override
+        public String toString() {
+            return "Listener[multishot=" + (multishot == NONE ? "none" : IoUringEngine.tokenName(multishot))
+                    + (cancelling ? ", cancelling" : "") + ", ready=" + readyCount + ", waiters=" + waitCount + "]";
+        }
+
         private static int[] unroll(int[] a, int head, int count) {
             int[] n = new int[a.length * 2];
             for (int i = 0; i < count; i++) {
@@ -255,5 +261,18 @@ final class IoUringAcceptor {
     /** The highest fd number that may have state, for close-all. */
     int limit() {
         return byFd.length;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringAcceptor[");
+        String separator = "";
+        for (int fd = 0; fd < byFd.length; fd++) {
+            if (byFd[fd] != null) {
+                b.append(separator).append("fd ").append(fd).append(": ").append(byFd[fd]);
+                separator = ", ";
+            }
+        }
+        return b.append(']').toString();
     }
 }

@@ -25,7 +25,8 @@ import java.net.InetSocketAddress;
  *
  * <p>This class checks that an operation may start (handle open, completion idle, driver not closing) and
  * hands it to its part; the parts, the token and cancel rules and the one-way structure among them are in
- * the package documentation.
+ * the package documentation. {@link #toString} shows the ring, the operations in flight by kind and the
+ * parts' state, to chase a lost completion without a debugger.
  *
  * <p><b>System calls</b>: one io_uring_enter per {@link #poll} (a second only after a CQ overflow); one more
  * whenever the SQ fills between polls, and per {@code close(fd)} with operations still in flight.
@@ -442,6 +443,14 @@ public final class IoUringDriver implements Driver {
     @Override
     public int openHandles() {
         return fds.openCount();
+    }
+
+    /** The ring, the handles, every operation in flight (kind, token, fd, memory) and each part's state. */
+    @Override
+    public String toString() {
+        return "IoUringDriver[" + engine.state() + (closing ? ", closing" : "") + ", " + fds + ", " + waker
+                + (acceptor != null ? ", " + acceptor : "") + (multishot != null ? ", " + multishot : "") + ", "
+                + zeroCopy + "]";
     }
 
     @Override

@@ -28,6 +28,8 @@ final class IoUringEngine {
     static final long CANCEL_TOKEN = -3L;
     /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
     static final long TIMEOUT_TOKEN = -4L;
+    /** Live operations {@link #toString} lists. */
+    private static final int DESCRIBED_OPS = 32;
 
     final IoUringRing ring;
     /** The ring's submission queue, where every SQE is written. */
@@ -293,5 +295,59 @@ final class IoUringEngine {
                 }
             }
         }
+    }
+
+    // ---- debugging: allocates, never called on the hot path ----
+
+    /** A user_data for messages: the driver's own by name, an op-table token as {@code slot.generation}. */
+    static String tokenName(long userData) {
+        if (userData == WAKE_TOKEN) {
+            return "WAKE";
+        } else if (userData == CANCEL_TOKEN) {
+            return "CANCEL";
+        } else if (userData == TIMEOUT_TOKEN) {
+            return "TIMEOUT";
+        } else if (userData == IoUringCqeStash.TAKEN) {
+            return "TAKEN";
+        }
+        return userData < 0 ? Long.toString(userData) : slot(userData) + "." + (userData >>> 32);
+    }
+
+    /**
+     * One operation for messages: its kind, token, handle, the SQE's opcode and the slot's memory state, e.g.
+     * {@code RECV#3.1(fd=9, RECV, cancelled)}; a token no longer live says so.
+     */
+    String describe(long token) {
+        if (!ops.isLive(token)) {
+            return tokenName(token) + "(not live)";
+        }
+        IoUringOpKind kind = kind(token);
+        String sqe = kind.opcode() == IoUringOpKind.NO_SQE ? "no SQE" : IoUring.opcodeName(kind.opcode());
+        return kind + "#" + tokenName(token) + "(fd=" + ops.handle(token) + ", " + sqe
+                + (ops.lookup(token) == null ? ", no completion" : "") + memory.describe(slot(token)) + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringEngine[" + state() + "]";
+    }
+
+    /** The ring, the counts and up to {@value #DESCRIBED_OPS} live operations, for the driver's toString. */
+    String state() {
+        StringBuilder b = new StringBuilder().append(ring).append(", inflight=").append(ops.size())
+                .append(", fixedFiles=").append(fixedFileCount()).append(", stash=[");
+        for (int i = stash.start(); i < stash.end(); i++) {
+            b.append(i == stash.start() ? "" : ", ").append(tokenName(stash.userDataAt(i))).append(" res=")
+                    .append(stash.resultAt(i)).append(" flags=0x").append(Integer.toHexString(stash.flagsAt(i)));
+        }
+        b.append("], ops=[");
+        long[] live = ops.liveTokens();
+        for (int i = 0; i < Math.min(live.length, DESCRIBED_OPS); i++) {
+            b.append(i == 0 ? "" : ", ").append(describe(live[i]));
+        }
+        if (live.length > DESCRIBED_OPS) {
+            b.append(", ... ").append(live.length - DESCRIBED_OPS).append(" more");
+        }
+        return b.append(']').toString();
     }
 }

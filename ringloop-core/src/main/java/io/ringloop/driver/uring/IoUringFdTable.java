@@ -129,4 +129,16 @@ final class IoUringFdTable {
     boolean sending(int fd) {
         return sends[fd] != 0;
     }
+
+    /** The open fds with their counts, e.g. {@code fd 7 (stream, 2 pending: 1 receiving, 1 sending)}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringFdTable[open=").append(openCount);
+        for (int fd = nextOpen(0); fd >= 0; fd = nextOpen(fd + 1)) {
+            b.append(", fd ").append(fd).append(stream[fd] ? " (stream, " : " (").append(pending[fd])
+                    .append(" pending: ").append(reads[fd]).append(" receiving, ").append(sends[fd])
+                    .append(" sending)");
+        }
+        return b.append(']').toString();
+    }
 }

@@ -91,6 +91,14 @@ final class IoUringMultishotReads {
             count++;
         }
 
+        @Override
+        public String toString() {
+            return "Stream[multishot=" + (multishot == NONE ? "none" : IoUringEngine.tokenName(multishot))
+                    + (cancelling ? ", cancelling" : "") + ", waiter=" + (waiter == NONE ? "none"
+                    : IoUringEngine.tokenName(waiter) + (waiterInKernel ? " (in kernel)" : "")) + ", chunks=" + count
+                    + ", end=" + (end == OPEN ? "open" : end) + "]";
+        }
+
         private int[] unroll(int[] a) {
             int[] n = new int[a.length * 2];
             for (int i = 0; i < count; i++) {
@@ -475,5 +483,17 @@ final class IoUringMultishotReads {
 
     private Stream find(int fd) {
         return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringMultishotReads[enabled=").append(enabled).append(", arms=")
+                .append(arms).append(", fallbacks=").append(fallbacks);
+        for (int fd = 0; fd < byFd.length; fd++) {
+            if (byFd[fd] != null) {
+                b.append(", fd ").append(fd).append(": ").append(byFd[fd]);
+            }
+        }
+        return b.append(']').toString();
     }
 }

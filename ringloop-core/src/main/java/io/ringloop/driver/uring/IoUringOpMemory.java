@@ -146,4 +146,37 @@ final class IoUringOpMemory {
     long bounceAllocatedBytes() {
         return bounce.allocatedBytes();
     }
+
+    /**
+     * What the slot holds for its operation, for messages: {@code ""}, or a list starting with ", " (the
+     * bounce buffer's size, whether a cancel was submitted, the time left to its deadline).
+     */
+    String describe(int slot) {
+        if (slot < 0 || slot >= bounceBySlot.length) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        if (bounceBySlot[slot] != null) {
+            b.append(", bounce ").append(bounceBySlot[slot].byteSize()).append('B');
+        }
+        if (cancelledBySlot[slot]) {
+            b.append(", cancelled");
+        }
+        if (deadlineBySlot[slot] != 0) {
+            b.append(", deadline in ").append((deadlineBySlot[slot] - System.nanoTime()) / 1_000_000).append("ms");
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        int bounced = 0;
+        int cancelled = 0;
+        for (int slot = 0; slot < bounceBySlot.length; slot++) {
+            bounced += bounceBySlot[slot] != null ? 1 : 0;
+            cancelled += cancelledBySlot[slot] ? 1 : 0;
+        }
+        return "IoUringOpMemory[slots=" + bounceBySlot.length + ", bouncing=" + bounced + ", cancelled=" + cancelled
+                + ", bounceBytes=" + bounce.allocatedBytes() + "]";
+    }
 }

@@ -65,6 +65,11 @@ final class IoUringWaker {
         }
     }
 
+    @Override
+    public String toString() {
+        return "IoUringWaker[eventfd=" + fd + ", armed=" + armed + ", writes=" + writes.get() + "]";
+    }
+
     /** eventfd writes that succeeded. */
     long count() {
         return writes.get();

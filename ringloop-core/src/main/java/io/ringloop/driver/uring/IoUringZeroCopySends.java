@@ -92,6 +92,15 @@ final class IoUringZeroCopySends {
         }
     }
 
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringZeroCopySends[minBytes=").append(minBytes).append(", awaiting=[");
+        for (int i = 0; i < awaitingCount; i++) {
+            b.append(i == 0 ? "" : ", ").append(IoUringEngine.tokenName(awaiting[i]));
+        }
+        return b.append("]]").toString();
+    }
+
     private void forget(long token) {
         for (int i = 0; i < awaitingCount; i++) {
             if (awaiting[i] == token) {

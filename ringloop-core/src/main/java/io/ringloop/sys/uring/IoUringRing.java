@@ -341,6 +341,13 @@ public final class IoUringRing implements AutoCloseable {
         cqHeadRelease(cqHead);
     }
 
+    @Override
+    public String toString() {
+        return "IoUringRing[fd=" + fd + ", flags=0x" + Integer.toHexString(setupFlags) + ", sq=" + sq.pending()
+                + "/" + sqEntries + ", cq=" + cqReady() + "/" + cqEntries + ", sqFlags=0x"
+                + Integer.toHexString(sqFlagsAcquire()) + ", enters=" + enterCount + "]";
+    }
+
     /** Closes the ring fd and unmaps the rings. Everything the kernel held must have been reaped first. */
     @Override
     public void close() {

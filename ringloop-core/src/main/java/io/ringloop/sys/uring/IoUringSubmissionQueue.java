@@ -313,6 +313,19 @@ public final class IoUringSubmissionQueue {
         ts.set(JAVA_LONG, 8, ns % NS_PER_S);
     }
 
+    /** Tests and debugging: the opcode of the SQE written {@code back} entries ago (1: the last one). */
+    int opcodeBack(int back) {
+        return Byte.toUnsignedInt(sqes.get(JAVA_BYTE, offsetOf(tail - back) + IoUring.SQE_OPCODE));
+    }
+
+    @Override
+    public String toString() {
+        int pending = pending();
+        String last = tail == 0 ? "none" : IoUring.opcodeName(opcodeBack(1));
+        return "IoUringSubmissionQueue[pending=" + pending + "/" + entries + ", tail=" + tail + ", last=" + last
+                + ", fixedFiles=" + (fixedFiles == null ? 0 : fixedFiles.count()) + "]";
+    }
+
     // ---- field writers ----
 
     private long offsetOf(int position) {

@@ -164,6 +164,7 @@ class IoUringSubmissionQueueTest {
         consumed();
         sq.prepClose(10, 80);
         assertEquals(new Sqe(IoUring.OP_CLOSE, 0, 0, 10, 0, 0, 0, 0, 80, 0), last());
+        assertTrue(sq.toString().contains("pending=1/8, tail=9, last=CLOSE"), sq::toString);
     }
 
     @Test
