@@ -35,7 +35,8 @@
  *       {@code EpollFdTable} holds the per-fd state and readiness bits, {@code EpollWaker} owns the wake-up
  *       eventfd.</li>
  *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
- *       {@code io_uring_enter}.</li>
+ *       {@code io_uring_enter}. Each operation has an {@code IoUringOpKind} that routes its CQE; its parts and
+ *       their one-way order are described in {@code driver.uring}'s package documentation.</li>
  *   <li>{@link io.ringloop.driver.nio.NioDriver}: the JDK selector, portable to every platform Java runs on. The
  *       driver keeps each operation's life cycle and interest bits; {@code NioOps} makes the one try of each kind
  *       (scatter/gather in {@code NioVectors}), {@code NioSelector} drives the selector (select, coalesced
