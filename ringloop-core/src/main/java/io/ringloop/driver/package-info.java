@@ -37,7 +37,8 @@
  *       the {@code pollReady} waits, {@code EpollWaker} owns the wake-up eventfd; the driver turns edges into
  *       retries.</li>
  *   <li>{@code IoUringDriver}: completions; SQEs queued without a syscall and flushed with the wait in one
- *       {@code io_uring_enter}.</li>
+ *       {@code io_uring_enter}. Each operation has an {@code IoUringOpKind} that routes its CQE; its parts and
+ *       their one-way order are described in {@code driver.uring}'s package documentation.</li>
  *   <li>{@link io.ringloop.driver.nio.NioDriver}: the JDK selector, portable to every platform Java runs on. The
  *       operations' life cycle is the shared {@code ReadinessCore}'s; {@code NioOps} is its backend (the one try
  *       of each kind, scatter/gather in {@code NioVectors}, the readiness cache, the interest bit an operation

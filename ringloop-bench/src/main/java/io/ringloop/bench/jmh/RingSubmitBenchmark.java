@@ -2,7 +2,6 @@ package io.ringloop.bench.jmh;
 
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringRing;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,7 +43,7 @@ public class RingSubmitBenchmark {
         int reaped = 0;
         for (int done = 0; done < 64; done += batch) {
             for (int i = 0; i < batch; i++) {
-                ring.prepare(IoUring.OP_NOP, -1, MemorySegment.NULL, 0, 0, 0, 0, i);
+                ring.sq().prepNop(i);
             }
             ring.submitAndWait(batch, -1);
             while (ring.cqReady() > 0) {

@@ -24,13 +24,16 @@ import java.util.Arrays;
  * never handed out. Loop thread only.
  */
 final class IoUringAcceptor {
-    /** Op-table kinds: the multishot ACCEPT itself (no completion), and an accept call waiting for it. */
-    static final int KIND_MULTISHOT = 7;
-    static final int KIND_WAITER = 8;
-
     /** Connections queued per listener before the multishot is cancelled (re-armed when someone waits). */
     static final int READY_LIMIT = 128;
     static final long NONE = -1L;
+    private static final int ACCEPT_FLAGS = Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC;
+
+    private final IoUringEngine engine;
+    private final MemorySegment cs;
+    private final long cancelUserData;
+    private Listener[] byFd = new Listener[64];
+    private int readyLimit = READY_LIMIT;
 
     /** One listening fd's state. */
     static final class Listener {
@@ -102,6 +105,12 @@ final class IoUringAcceptor {
             return false;
         }
 
+        @Override
+        public String toString() {
+            return "Listener[multishot=" + (multishot == NONE ? "none" : IoUringEngine.tokenName(multishot))
+                    + (cancelling ? ", cancelling" : "") + ", ready=" + readyCount + ", waiters=" + waitCount + "]";
+        }
+
         private static int[] unroll(int[] a, int head, int count) {
             int[] n = new int[a.length * 2];
             for (int i = 0; i < count; i++) {
@@ -110,12 +119,6 @@ final class IoUringAcceptor {
             return n;
         }
     }
-
-    private final IoUringEngine engine;
-    private final MemorySegment cs;
-    private final long cancelUserData;
-    private Listener[] byFd = new Listener[64];
-    private int readyLimit = READY_LIMIT;
 
     /** {@code cancelUserData}: the user_data whose CQEs the driver drops (for ASYNC_CANCEL SQEs). */
     IoUringAcceptor(IoUringEngine engine, MemorySegment cs, long cancelUserData) {
@@ -137,7 +140,7 @@ final class IoUringAcceptor {
             engine.fds.openedStream(fd);
             return fd;
         }
-        l.pushWaiter(engine.begin(listener, completion, KIND_WAITER, null));
+        l.pushWaiter(engine.begin(listener, completion, IoUringOpKind.ACCEPT_WAITER, null));
         if (l.multishot == NONE) {
             arm(listener, l);
         }
@@ -145,9 +148,8 @@ final class IoUringAcceptor {
     }
 
     private void arm(int listener, Listener l) {
-        long token = engine.begin(listener, null, KIND_MULTISHOT, null);
-        engine.ring.prepare(IoUring.OP_ACCEPT, listener, MemorySegment.NULL, 0, 0,
-                Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, IoUring.ACCEPT_MULTISHOT, token);
+        long token = engine.begin(listener, null, IoUringOpKind.MULTISHOT_ACCEPT, null);
+        engine.sq.prepMultishotAccept(listener, ACCEPT_FLAGS, token);
         l.multishot = token;
         l.cancelling = false;
     }
@@ -187,7 +189,7 @@ final class IoUringAcceptor {
                 if (l.readyCount() >= readyLimit && l.multishot != NONE && !l.cancelling) {
                     l.cancelling = true;
                     engine.ensureSqSpace();
-                    engine.ring.prepareCancel(l.multishot, 0, 0, cancelUserData);
+                    engine.sq.prepCancel(l.multishot, 0, cancelUserData);
                 }
             }
         } else if (serving && res != -Errno.ECANCELED) {
@@ -259,5 +261,18 @@ final class IoUringAcceptor {
     /** The highest fd number that may have state, for close-all. */
     int limit() {
         return byFd.length;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringAcceptor[");
+        String separator = "";
+        for (int fd = 0; fd < byFd.length; fd++) {
+            if (byFd[fd] != null) {
+                b.append(separator).append("fd ").append(fd).append(": ").append(byFd[fd]);
+                separator = ", ";
+            }
+        }
+        return b.append(']').toString();
     }
 }

@@ -6,7 +6,7 @@ import io.ringloop.driver.OpTable;
 
 /**
  * What happens to an io_uring operation after its SQE was written: its cancel, its deadline, and the CQE that
- * ends it. {@link #dispatch} routes each CQE by the op table's kind to the part that owns that kind of
+ * ends it. {@link #dispatch} routes each CQE by its {@link IoUringOpKind} to the part that owns that kind of
  * operation (the multishot acceptor and receiver, zero-copy sends, polled heap reads, vectored I/O), then
  * hands back the slot's memory, records descriptors that opened, releases the slot and calls the completion.
  * A CQE for a released slot, or for a slot whose generation moved on, is dropped. Loop thread only.
@@ -52,17 +52,18 @@ final class IoUringCompletions {
         if (token == Completion.IDLE || ops.lookup(token) != completion) {
             return false;
         }
-        if (ops.kind(token) == IoUringAcceptor.KIND_WAITER) {
+        IoUringOpKind kind = engine.kind(token);
+        if (kind == IoUringOpKind.ACCEPT_WAITER) {
             acceptor.cancelWaiter(token);
             return true;
         }
-        if (ops.kind(token) == IoUringMultishotReads.KIND_WAITER) {
+        if (kind == IoUringOpKind.RECV_WAITER) {
             multishot.cancelWaiter(token);
             return true;
         }
         if (memory.markCancelled(IoUringEngine.slot(token))) {
             engine.ensureSqSpace();
-            engine.ring.prepareCancel(token, 0, 0, IoUringEngine.CANCEL_TOKEN);
+            engine.sq.prepCancel(token, 0, IoUringEngine.CANCEL_TOKEN);
         }
         return true;
     }
@@ -78,8 +79,8 @@ final class IoUringCompletions {
             return false;
         }
         int slot = IoUringEngine.slot(token);
-        if (!IoUringSockets.linkable(ops.kind(token)) || memory.deadline(slot) != 0
-                || !engine.ring.linkTimeout(token, timeoutNs, memory.timespec(slot), IoUringEngine.TIMEOUT_TOKEN)) {
+        if (!engine.kind(token).linkable() || memory.deadline(slot) != 0
+                || !engine.sq.linkTimeout(token, timeoutNs, memory.timespec(slot), IoUringEngine.TIMEOUT_TOKEN)) {
             return false;
         }
         memory.deadline(slot, System.nanoTime() + timeoutNs);
@@ -103,35 +104,37 @@ final class IoUringCompletions {
         if (ud < 0 || !ops.isLive(ud)) {
             return false; // a cancel's or timeout's own CQE, a stash entry already delivered, or a stale token
         }
-        int kind = ops.kind(ud);
-        if (kind == IoUringAcceptor.KIND_MULTISHOT) {
-            return acceptor.onCqe(ud, res, flags, closing);
-        }
-        if (kind == IoUringMultishotReads.KIND_MULTISHOT) {
-            return multishot.onCqe(ud, res, flags, closing);
-        }
-        if (kind == IoUringMultishotReads.KIND_WAITER) {
-            return multishot.onWaiterCqe(ud, res);
+        IoUringOpKind kind = engine.kind(ud);
+        switch (kind) {
+            case MULTISHOT_ACCEPT -> {
+                return acceptor.onCqe(ud, res, flags, closing);
+            }
+            case MULTISHOT_RECV -> {
+                return multishot.onCqe(ud, res, flags, closing);
+            }
+            case RECV_WAITER -> {
+                return multishot.onWaiterCqe(ud, res);
+            }
+            default -> {
+            }
         }
         boolean serving = !closing && engine.fds.isOpen(ops.handle(ud));
-        if (kind == IoUringZeroCopySends.KIND) {
-            res = zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
-        } else if (kind == IoUringPolledReads.KIND) {
-            res = sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again
-        } else if (IoUringVectors.isVectorKind(kind)) {
-            res = vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
-        }
+        res = switch (kind) {
+            case SEND_ZC -> zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
+            case POLLED_READ -> sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again
+            case READV, WRITEV -> vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
+            default -> res;
+        };
         if (res == Driver.PENDING) {
             return false;
         }
-        if (kind == IoUringSockets.KIND_POLL) {
+        if (kind == IoUringOpKind.POLL) {
             sockets.pollEnded(ud);
         }
-        boolean copyOut = IoUringSockets.copiesOut(kind) || kind == IoUringFiles.KIND_READ;
-        memory.completed(IoUringEngine.slot(ud), res, copyOut, ops.buffer(ud));
-        if (kind == IoUringSockets.KIND_ACCEPT && res >= 0) {
+        memory.completed(IoUringEngine.slot(ud), res, kind.copiesOut(), ops.buffer(ud));
+        if (kind == IoUringOpKind.ACCEPT && res >= 0) {
             engine.fds.openedStream(res);
-        } else if (kind == IoUringFiles.KIND_OPEN && res >= 0) {
+        } else if (kind == IoUringOpKind.FILE_OPEN && res >= 0) {
             engine.fds.opened(res);
         }
         Completion c = engine.finish(ud);

@@ -82,4 +82,17 @@ final class IoUringCqeStash {
     void take(int i) {
         userData[i] = TAKEN;
     }
+
+    /** The entries waiting, oldest first, with their raw user data: {@code [4294967299 res=5, -3 res=0]}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringCqeStash[");
+        for (int i = head; i < tail; i++) {
+            b.append(i == head ? "" : ", ").append(userData[i]).append(" res=").append(results[i]);
+            if (flags[i] != 0) {
+                b.append(" flags=0x").append(Integer.toHexString(flags[i]));
+            }
+        }
+        return b.append(']').toString();
+    }
 }

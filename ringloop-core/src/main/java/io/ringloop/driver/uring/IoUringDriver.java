@@ -19,32 +19,14 @@ import java.net.InetSocketAddress;
 
 /**
  * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
- * to the kernel by the next {@link #poll}, which submits, waits and reaps in <b>one</b> io_uring_enter.
+ * to the kernel by the next {@link #poll}, which submits, waits and reaps in <b>one</b> io_uring_enter. An
+ * SQE's {@code user_data} is its {@code OpTable} token, and a slot is released only when its CQE is reaped,
+ * so the memory the kernel may touch stays alive and unshared until then, even after a cancel.
  *
- * <p><b>Tokens.</b> An SQE's {@code user_data} is its {@link OpTable} token. A slot is released only when its
- * CQE is reaped, so the memory the kernel may touch (caller's native buffer, bounce buffer, per-slot
- * sockaddr/msghdr) stays alive and unshared until then, even after a cancel. The driver's own SQEs carry
- * negative user data ({@link IoUringEngine#WAKE_TOKEN}, {@link IoUringEngine#CANCEL_TOKEN}), which no token ever is.
- *
- * <p><b>Cancel</b> submits IORING_OP_ASYNC_CANCEL for the token; the target's CQE then brings
- * {@code -ECANCELED} or, if it raced, its real result, and the cancel's own CQE is dropped.
- * <b>close(fd)</b> cancels every operation on the fd (IORING_ASYNC_CANCEL_FD | ALL) and reaps until they
- * have all completed (running only their completions; other CQEs are stashed for the next poll), then
- * closes the fd: no late CQE can name it. <b>close()</b> does the same for everything.
- *
- * <p><b>Accept</b> is multishot ({@link IoUringAcceptor}): one ACCEPT SQE per listener keeps accepting, and
- * an {@code accept} call takes a queued connection at once when there is one.
- *
- * <p><b>Reads and writes</b> become SQEs in {@link IoUringSockets}: a stream read or write of heap memory
- * tries a direct non-blocking recv(2)/send(2) on the array first; a heap read that must wait polls for
- * readiness and then recv(2)s into the array ({@link IoUringPolledReads}), or goes through the connection's
- * multishot receive when that is on ({@link IoUringMultishotReads}); heap writes that must wait and heap
- * datagrams go through pooled bounce buffers ({@link IoUringOpMemory}); native buffers are used in place. A
- * socket with many operations is registered as a fixed file ({@link io.ringloop.sys.uring.IoUringFileTable}).
- * {@link IoUringCompletions} cancels, bounds (LINK_TIMEOUT) and finishes operations.
- *
- * <p><b>Wakeup</b>: an eventfd on which a READ is always pending; another thread's write completes it and
- * ends a blocked io_uring_enter. The loop coalesces wakeups; this class only counts eventfd writes.
+ * <p>This class checks that an operation may start (handle open, completion idle, driver not closing) and
+ * hands it to its part; the parts, the token and cancel rules and the one-way structure among them are in
+ * the package documentation. {@link #toString} shows the ring, the operations in flight by kind and the
+ * parts' state, to chase a lost completion without a debugger.
  *
  * <p><b>System calls</b>: one io_uring_enter per {@link #poll} (a second only after a CQ overflow); one more
  * whenever the SQ fills between polls, and per {@code close(fd)} with operations still in flight.
@@ -135,7 +117,7 @@ public final class IoUringDriver implements Driver {
         ring = r;
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
-        files = new IoUringFiles(engine, r, engine.memory, fds);
+        files = new IoUringFiles(engine);
         vectors = new IoUringVectors(engine, a);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, IoUringEngine.CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
@@ -461,6 +443,14 @@ public final class IoUringDriver implements Driver {
     @Override
     public int openHandles() {
         return fds.openCount();
+    }
+
+    /** The ring, the handles, every operation in flight (kind, token, fd, memory) and each part's state. */
+    @Override
+    public String toString() {
+        return "IoUringDriver[" + engine.state() + (closing ? ", closing" : "") + ", " + fds + ", " + waker
+                + (acceptor != null ? ", " + acceptor : "") + (multishot != null ? ", " + multishot : "") + ", "
+                + zeroCopy + "]";
     }
 
     @Override

@@ -6,13 +6,17 @@ import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringFileTable;
 import io.ringloop.sys.uring.IoUringRing;
+import io.ringloop.sys.uring.IoUringSubmissionQueue;
+import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.BooleanSupplier;
 
 /**
- * The state one io_uring driver's operations share, and the few moves on it that both the driver and the
- * multishot acceptor make: start an operation (SQ room, op-table slot, per-slot memory, per-fd count),
- * finish one, and keep the SQ from overflowing. Loop thread only.
+ * The state one io_uring driver's operations share, and the few moves on it that every part makes: start an
+ * operation (SQ room, op-table slot, per-slot memory, per-fd count), finish one, keep the SQ from
+ * overflowing, and reap. It knows no part: a reaped CQE goes to the {@link CqeHandler} it was given (the
+ * driver's {@link IoUringCompletions#dispatch}). Loop thread only.
  */
 final class IoUringEngine {
     private static final int SQ_FULL_ROUNDS = 1000;
@@ -24,32 +28,41 @@ final class IoUringEngine {
     static final long CANCEL_TOKEN = -3L;
     /** user_data of every LINK_TIMEOUT SQE: its CQE is dropped (the operation's own CQE tells what happened). */
     static final long TIMEOUT_TOKEN = -4L;
+    /** Live operations {@link #toString} lists. */
+    private static final int DESCRIBED_OPS = 32;
 
     final IoUringRing ring;
+    /** The ring's submission queue, where every SQE is written. */
+    final IoUringSubmissionQueue sq;
     final OpTable ops = new OpTable(64);
     final IoUringOpMemory memory;
     final IoUringFdTable fds = new IoUringFdTable();
     /** CQEs reaped but not yet run; poll runs them first. */
     final IoUringCqeStash stash = new IoUringCqeStash();
+    private final CqeHandler handler;
+    /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
+    private IoUringFileTable fixedFiles;
+    private int fixedAfterOps;
 
     /** What runs a CQE: the driver's dispatch. Returns whether a completion was called. */
     interface CqeHandler {
         boolean dispatch(long userData, int res, int cqeFlags);
     }
 
-    private final CqeHandler handler;
-    /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
-    private IoUringFileTable fixedFiles;
-    private int fixedAfterOps;
-
     IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
         this.ring = ring;
+        this.sq = ring.sq();
         this.memory = memory;
         this.handler = handler;
     }
 
     static int slot(long token) {
         return (int) token;
+    }
+
+    /** The kind of live {@code token}. */
+    IoUringOpKind kind(long token) {
+        return IoUringOpKind.of(ops.kind(token));
     }
 
     /**
@@ -60,19 +73,19 @@ final class IoUringEngine {
     private void useFixedFiles(IoUringFileTable table, int afterOps) {
         fixedFiles = table; // kept once set: fds already in it are still used, and removed at their close
         fixedAfterOps = table == null ? 0 : Math.max(0, afterOps);
-        ring.useFixedFiles(table);
+        sq.useFixedFiles(table);
     }
 
     /**
      * Stream sockets get a fixed-file slot after {@code afterOps} operations (0: no more do); the first call
      * with {@code afterOps > 0} registers a sparse table of {@code slots}. False when the kernel refused it.
      */
-    boolean fixedFilesAfter(MemorySegment cs, java.lang.foreign.Arena arena, int afterOps, int slots) {
+    boolean fixedFilesAfter(MemorySegment cs, Arena arena, int afterOps, int slots) {
         IoUringFileTable table = fixedFiles;
         if (afterOps > 0 && table == null) {
             try {
                 table = IoUringFileTable.register(cs, ring.fd(), arena, slots);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false; // before Linux 5.19, or RLIMIT_NOFILE below the table's size
             }
         }
@@ -97,13 +110,13 @@ final class IoUringEngine {
      * transfers (a direction) count toward a fixed-file slot: they are the SQEs that use it, so a listener
      * that accepts a lot never takes one.
      */
-    long begin(int handle, Completion completion, int kind, MemorySegment buffer) {
-        int direction = IoUringSockets.direction(kind);
+    long begin(int handle, Completion completion, IoUringOpKind kind, MemorySegment buffer) {
+        int direction = kind.direction();
         if (fixedAfterOps > 0 && direction != 0 && fds.isStream(handle) && fds.use(handle) == fixedAfterOps) {
             fixedFiles.add(handle); // a failure (fd beyond the table) leaves it unregistered, which still works
         }
         ensureSqSpace();
-        long token = ops.claim(completion, handle, kind, buffer);
+        long token = ops.claim(completion, handle, kind.code(), buffer);
         memory.ensureSlot(slot(token));
         fds.started(handle, direction);
         return token;
@@ -120,12 +133,12 @@ final class IoUringEngine {
             return false;
         }
         long leftNs = Math.max(1, deadlineNs - System.nanoTime());
-        return ring.linkTimeout(token, leftNs, memory.timespec(slot(token)), timeoutUserData);
+        return sq.linkTimeout(token, leftNs, memory.timespec(slot(token)), timeoutUserData);
     }
 
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
-        fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
+        fds.finished(ops.handle(token), kind(token).direction());
         return ops.release(token);
     }
 
@@ -140,7 +153,7 @@ final class IoUringEngine {
 
     /** {@link #ensureSqSpace} for {@code n} SQEs written back to back (an operation and its linked timeout). */
     void ensureSqRoom(int n) {
-        for (int round = 0; ring.sqPending() > ring.sqEntries() - n; round++) {
+        for (int round = 0; sq.pending() > sq.entries() - n; round++) {
             if (round == SQ_FULL_ROUNDS) {
                 throw new IllegalStateException("io_uring SQ stays full after " + round + " submits");
             }
@@ -162,7 +175,7 @@ final class IoUringEngine {
     int abandonAll() {
         long[] live = ops.liveTokens();
         for (long token : live) {
-            fds.finished(ops.handle(token), IoUringSockets.direction(ops.kind(token)));
+            fds.finished(ops.handle(token), kind(token).direction());
             Completion c = ops.release(token);
             if (c != null) {
                 c.complete(-Errno.ECANCELED);
@@ -178,7 +191,7 @@ final class IoUringEngine {
      */
     void cancelAllAndDrain(long cancelUserData, int rounds, long waitNs, BooleanSupplier alsoPending) {
         ensureSqSpace();
-        ring.prepareCancel(0, 0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
+        sq.prepCancel(0, IoUring.ASYNC_CANCEL_ANY | IoUring.ASYNC_CANCEL_ALL, cancelUserData);
         for (int round = 0; round < rounds && (ops.size() > 0 || alsoPending.getAsBoolean() || !stash.isEmpty());
              round++) {
             runStash(Integer.MAX_VALUE);
@@ -282,5 +295,59 @@ final class IoUringEngine {
                 }
             }
         }
+    }
+
+    // ---- debugging: allocates, never called on the hot path ----
+
+    /** A user_data for messages: the driver's own by name, an op-table token as {@code slot.generation}. */
+    static String tokenName(long userData) {
+        if (userData == WAKE_TOKEN) {
+            return "WAKE";
+        } else if (userData == CANCEL_TOKEN) {
+            return "CANCEL";
+        } else if (userData == TIMEOUT_TOKEN) {
+            return "TIMEOUT";
+        } else if (userData == IoUringCqeStash.TAKEN) {
+            return "TAKEN";
+        }
+        return userData < 0 ? Long.toString(userData) : slot(userData) + "." + (userData >>> 32);
+    }
+
+    /**
+     * One operation for messages: its kind, token, handle, the SQE's opcode and the slot's memory state, e.g.
+     * {@code RECV#3.1(fd=9, RECV, cancelled)}; a token no longer live says so.
+     */
+    String describe(long token) {
+        if (!ops.isLive(token)) {
+            return tokenName(token) + "(not live)";
+        }
+        IoUringOpKind kind = kind(token);
+        String sqe = kind.opcode() == IoUringOpKind.NO_SQE ? "no SQE" : IoUring.opcodeName(kind.opcode());
+        return kind + "#" + tokenName(token) + "(fd=" + ops.handle(token) + ", " + sqe
+                + (ops.lookup(token) == null ? ", no completion" : "") + memory.describe(slot(token)) + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringEngine[" + state() + "]";
+    }
+
+    /** The ring, the counts and up to {@value #DESCRIBED_OPS} live operations, for the driver's toString. */
+    String state() {
+        StringBuilder b = new StringBuilder().append(ring).append(", inflight=").append(ops.size())
+                .append(", fixedFiles=").append(fixedFileCount()).append(", stash=[");
+        for (int i = stash.start(); i < stash.end(); i++) {
+            b.append(i == stash.start() ? "" : ", ").append(tokenName(stash.userDataAt(i))).append(" res=")
+                    .append(stash.resultAt(i)).append(" flags=0x").append(Integer.toHexString(stash.flagsAt(i)));
+        }
+        b.append("], ops=[");
+        long[] live = ops.liveTokens();
+        for (int i = 0; i < Math.min(live.length, DESCRIBED_OPS); i++) {
+            b.append(i == 0 ? "" : ", ").append(describe(live[i]));
+        }
+        if (live.length > DESCRIBED_OPS) {
+            b.append(", ... ").append(live.length - DESCRIBED_OPS).append(" more");
+        }
+        return b.append(']').toString();
     }
 }

@@ -19,7 +19,7 @@ final class IoUringFdTable {
     private int[] uses = new int[256];
     /**
      * Receives and sends in flight on the fd (SQEs of the reading and the sending kinds, see
-     * {@link IoUringSockets#direction}). A direct send(2)/recv(2) may run only when its side has none: it
+     * {@link IoUringOpKind#direction()}). A direct send(2)/recv(2) may run only when its side has none: it
      * would overtake them and reorder the stream.
      */
     private int[] reads = new int[256];
@@ -128,5 +128,17 @@ final class IoUringFdTable {
     /** Whether a send SQE is in flight on {@code fd}. */
     boolean sending(int fd) {
         return sends[fd] != 0;
+    }
+
+    /** The open fds with their counts, e.g. {@code fd 7 (stream, 2 pending: 1 receiving, 1 sending)}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringFdTable[open=").append(openCount);
+        for (int fd = nextOpen(0); fd >= 0; fd = nextOpen(fd + 1)) {
+            b.append(", fd ").append(fd).append(stream[fd] ? " (stream, " : " (").append(pending[fd])
+                    .append(" pending: ").append(reads[fd]).append(" receiving, ").append(sends[fd])
+                    .append(" sending)");
+        }
+        return b.append(']').toString();
     }
 }

@@ -6,6 +6,7 @@ import io.ringloop.sys.Errno;
 import io.ringloop.sys.Files;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringRing;
+import io.ringloop.sys.uring.IoUringSubmissionQueue;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,22 +15,18 @@ import java.lang.foreign.MemorySegment;
  * a file. Heap buffers go through the same bounce memory as socket reads and writes. Loop thread only.
  */
 final class IoUringFiles {
-    /** Operation kinds in the op table, beside the driver's own. */
-    static final int KIND_OPEN = 20;
-    static final int KIND_READ = 21;
-    static final int KIND_OTHER = 22;
-
     private final IoUringEngine engine;
-    private final IoUringRing ring;
+    private final IoUringSubmissionQueue sq;
     private final IoUringOpMemory memory;
     private final IoUringFdTable fds;
     private final boolean supported;
 
-    IoUringFiles(IoUringEngine engine, IoUringRing ring, IoUringOpMemory memory, IoUringFdTable fds) {
+    IoUringFiles(IoUringEngine engine) {
         this.engine = engine;
-        this.ring = ring;
-        this.memory = memory;
-        this.fds = fds;
+        this.sq = engine.sq;
+        this.memory = engine.memory;
+        this.fds = engine.fds;
+        IoUringRing ring = engine.ring;
         this.supported = ring.supports(IoUring.OP_OPENAT) && ring.supports(IoUring.OP_READ)
                 && ring.supports(IoUring.OP_WRITE) && ring.supports(IoUring.OP_FSYNC)
                 && ring.supports(IoUring.OP_CLOSE);
@@ -43,9 +40,8 @@ final class IoUringFiles {
         if (!supported) {
             return -Errno.EOPNOTSUPP;
         }
-        long token = engine.begin(-1, completion, KIND_OPEN, path);
-        // IORING_OP_OPENAT: fd = dirfd, addr = path, len = mode, op_flags = open flags.
-        ring.prepare(IoUring.OP_OPENAT, Files.AT_FDCWD, path, mode, 0, flags, 0, token);
+        long token = engine.begin(-1, completion, IoUringOpKind.FILE_OPEN, path);
+        sq.prepOpenAt(Files.AT_FDCWD, path, flags, mode, token);
         return Driver.PENDING;
     }
 
@@ -55,9 +51,9 @@ final class IoUringFiles {
             return refused;
         }
         MemorySegment user = buffer.asSlice(offset, length);
-        long token = engine.begin(fd, completion, KIND_READ, user);
+        long token = engine.begin(fd, completion, IoUringOpKind.FILE_READ, user);
         MemorySegment target = memory.kernelBuffer(IoUringEngine.slot(token), user, false);
-        ring.prepare(IoUring.OP_READ, fd, target, IoUringOpMemory.kernelLength(user), position, 0, 0, token);
+        sq.prepRead(fd, target, IoUringOpMemory.kernelLength(user), position, token);
         return Driver.PENDING;
     }
 
@@ -67,9 +63,9 @@ final class IoUringFiles {
             return refused;
         }
         MemorySegment user = buffer.asSlice(offset, length);
-        long token = engine.begin(fd, completion, KIND_OTHER, user);
+        long token = engine.begin(fd, completion, IoUringOpKind.FILE_WRITE, user);
         MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), user, true);
-        ring.prepare(IoUring.OP_WRITE, fd, source, IoUringOpMemory.kernelLength(user), position, 0, 0, token);
+        sq.prepWrite(fd, source, IoUringOpMemory.kernelLength(user), position, token);
         return Driver.PENDING;
     }
 
@@ -78,9 +74,8 @@ final class IoUringFiles {
         if (refused != 0) {
             return refused;
         }
-        long token = engine.begin(fd, completion, KIND_OTHER, null);
-        ring.prepare(IoUring.OP_FSYNC, fd, MemorySegment.NULL, 0, 0, dataOnly ? IoUring.FSYNC_DATASYNC : 0, 0,
-                token);
+        long token = engine.begin(fd, completion, IoUringOpKind.FILE_SYNC, null);
+        sq.prepFsync(fd, dataOnly ? IoUring.FSYNC_DATASYNC : 0, token);
         return Driver.PENDING;
     }
 
@@ -90,8 +85,8 @@ final class IoUringFiles {
             return refused;
         }
         fds.closed(fd); // new operations on it are refused from now on
-        long token = engine.begin(-1, completion, KIND_OTHER, null);
-        ring.prepare(IoUring.OP_CLOSE, fd, MemorySegment.NULL, 0, 0, 0, 0, token);
+        long token = engine.begin(-1, completion, IoUringOpKind.FILE_CLOSE, null);
+        sq.prepClose(fd, token);
         return Driver.PENDING;
     }
 

@@ -36,9 +36,6 @@ import java.util.Arrays;
  * the driver and reads go single-shot. Loop thread only.
  */
 final class IoUringMultishotReads {
-    /** Op-table kinds: the multishot RECV itself (no completion), and a read waiting for it. */
-    static final int KIND_MULTISHOT = 12;
-    static final int KIND_WAITER = 13;
     /** The loop's provided-buffer ring: its group id, its default size and the bytes of each buffer. */
     static final int GROUP = 0;
     static final int DEFAULT_COUNT = 128;
@@ -47,6 +44,19 @@ final class IoUringMultishotReads {
     private static final long NONE = -1L;
     /** {@link Stream#end} while the stream is open and no error is waiting. */
     private static final int OPEN = 1;
+    /** {@link #atOnce}: bytes are queued, read them. */
+    private static final int QUEUED = Integer.MIN_VALUE + 1;
+
+    private final IoUringEngine engine;
+    private final IoUringBufRing buffers;
+    private final long cancelUserData;
+    private Stream[] byFd = new Stream[64];
+    private boolean enabled;
+    private int queueLimit;
+    /** Reads that found the ring empty and went to the kernel alone. */
+    private long fallbacks;
+    /** Multishot RECVs armed so far. */
+    private long arms;
 
     /** One connection's receive state. */
     private static final class Stream {
@@ -81,6 +91,14 @@ final class IoUringMultishotReads {
             count++;
         }
 
+        @Override
+        public String toString() {
+            return "Stream[multishot=" + (multishot == NONE ? "none" : IoUringEngine.tokenName(multishot))
+                    + (cancelling ? ", cancelling" : "") + ", waiter=" + (waiter == NONE ? "none"
+                    : IoUringEngine.tokenName(waiter) + (waiterInKernel ? " (in kernel)" : "")) + ", chunks=" + count
+                    + ", end=" + (end == OPEN ? "open" : end) + "]";
+        }
+
         private int[] unroll(int[] a) {
             int[] n = new int[a.length * 2];
             for (int i = 0; i < count; i++) {
@@ -89,17 +107,6 @@ final class IoUringMultishotReads {
             return n;
         }
     }
-
-    private final IoUringEngine engine;
-    private final IoUringBufRing buffers;
-    private final long cancelUserData;
-    private Stream[] byFd = new Stream[64];
-    private boolean enabled;
-    private int queueLimit;
-    /** Reads that found the ring empty and went to the kernel alone. */
-    private long fallbacks;
-    /** Multishot RECVs armed so far. */
-    private long arms;
 
     /** {@code cancelUserData}: the user_data whose CQEs the driver drops (for ASYNC_CANCEL SQEs). */
     IoUringMultishotReads(IoUringEngine engine, IoUringBufRing buffers, int bufferCount, long cancelUserData) {
@@ -159,9 +166,6 @@ final class IoUringMultishotReads {
         return r != Driver.PENDING ? r : await(fd, s, completion, buffer, (offset << 32) | length, null);
     }
 
-    /** {@link #atOnce}: bytes are queued, read them. */
-    private static final int QUEUED = Integer.MIN_VALUE + 1;
-
     /**
      * What a read gets without waiting: -EBUSY while another read waits, {@link #QUEUED} when bytes are
      * queued, the end of stream or an error after them, else {@link Driver#PENDING} (it must wait).
@@ -189,7 +193,7 @@ final class IoUringMultishotReads {
      */
     private int await(int fd, Stream s, Completion completion, MemorySegment buffer, long span,
                       MemorySegment[] buffers) {
-        long token = engine.begin(fd, completion, KIND_WAITER, buffer);
+        long token = engine.begin(fd, completion, IoUringOpKind.RECV_WAITER, buffer);
         engine.ops.setArg(token, span);
         if (buffers != null) {
             engine.ops.attach(token, buffers);
@@ -246,9 +250,8 @@ final class IoUringMultishotReads {
     }
 
     private void arm(int fd, Stream s) {
-        long token = engine.begin(fd, null, KIND_MULTISHOT, null);
-        engine.ring.prepareBufferSelect(IoUring.OP_RECV, fd, 0, 0, IoUring.RECV_MULTISHOT, buffers.groupId(),
-                token);
+        long token = engine.begin(fd, null, IoUringOpKind.MULTISHOT_RECV, null);
+        engine.sq.prepRecvMultishot(fd, buffers.groupId(), 0, token);
         s.multishot = token;
         s.cancelling = false;
         arms++;
@@ -304,7 +307,7 @@ final class IoUringMultishotReads {
             } else if (s.count >= queueLimit && s.multishot != NONE && !s.cancelling) {
                 s.cancelling = true;
                 engine.ensureSqSpace();
-                engine.ring.prepareCancel(s.multishot, 0, 0, cancelUserData);
+                engine.sq.prepCancel(s.multishot, 0, cancelUserData);
             }
         } else {
             if (bid >= 0) {
@@ -375,10 +378,10 @@ final class IoUringMultishotReads {
         long arg = engine.ops.arg(w);
         engine.ensureSqSpace();
         if (buffer.isNative()) {
-            engine.ring.prepareAt(IoUring.OP_RECV, fd, buffer, arg >>> 32, (int) arg, 0, w);
+            engine.sq.prepRecv(fd, buffer, arg >>> 32, (int) arg, 0, w);
         } else {
             MemorySegment target = engine.memory.kernelBuffer(IoUringEngine.slot(w), buffer, false);
-            engine.ring.prepare(IoUring.OP_RECV, fd, target, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, w);
+            engine.sq.prepRecv(fd, target, IoUringOpMemory.kernelLength(buffer), 0, w);
         }
     }
 
@@ -407,7 +410,7 @@ final class IoUringMultishotReads {
         if (s != null && s.waiter == token && s.waiterInKernel) {
             if (engine.memory.markCancelled(IoUringEngine.slot(token))) {
                 engine.ensureSqSpace();
-                engine.ring.prepareCancel(token, 0, 0, cancelUserData);
+                engine.sq.prepCancel(token, 0, cancelUserData);
             }
             return;
         }
@@ -480,5 +483,17 @@ final class IoUringMultishotReads {
 
     private Stream find(int fd) {
         return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringMultishotReads[enabled=").append(enabled).append(", arms=")
+                .append(arms).append(", fallbacks=").append(fallbacks);
+        for (int fd = 0; fd < byFd.length; fd++) {
+            if (byFd[fd] != null) {
+                b.append(", fd ").append(fd).append(": ").append(byFd[fd]);
+            }
+        }
+        return b.append(']').toString();
     }
 }

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
- * The native memory each in-flight io_uring operation lends the kernel, by {@link OpTable} slot: a scratch
+ * The native memory each in-flight io_uring operation lends the kernel, by {@code OpTable} slot: a scratch
  * block for the structs an SQE points at (msghdr, iovec, sockaddr), made on the slot's first use and kept,
  * and the bounce buffer that stands in for a heap buffer. A slot is reused only after its CQE has been
  * reaped, so the kernel never sees this memory change under an operation it still runs. Loop thread only.
@@ -145,5 +145,38 @@ final class IoUringOpMemory {
 
     long bounceAllocatedBytes() {
         return bounce.allocatedBytes();
+    }
+
+    /**
+     * What the slot holds for its operation, for messages: {@code ""}, or a list starting with ", " (the
+     * bounce buffer's size, whether a cancel was submitted, the time left to its deadline).
+     */
+    String describe(int slot) {
+        if (slot < 0 || slot >= bounceBySlot.length) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        if (bounceBySlot[slot] != null) {
+            b.append(", bounce ").append(bounceBySlot[slot].byteSize()).append('B');
+        }
+        if (cancelledBySlot[slot]) {
+            b.append(", cancelled");
+        }
+        if (deadlineBySlot[slot] != 0) {
+            b.append(", deadline in ").append((deadlineBySlot[slot] - System.nanoTime()) / 1_000_000).append("ms");
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        int bounced = 0;
+        int cancelled = 0;
+        for (int slot = 0; slot < bounceBySlot.length; slot++) {
+            bounced += bounceBySlot[slot] != null ? 1 : 0;
+            cancelled += cancelledBySlot[slot] ? 1 : 0;
+        }
+        return "IoUringOpMemory[slots=" + bounceBySlot.length + ", bouncing=" + bounced + ", cancelled=" + cancelled
+                + ", bounceBytes=" + bounce.allocatedBytes() + "]";
     }
 }

@@ -3,7 +3,6 @@ package io.ringloop.driver.uring;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.MemorySegment;
 
@@ -16,9 +15,6 @@ import java.lang.foreign.MemorySegment;
  * of its deadline. Loop thread only.
  */
 final class IoUringPolledReads {
-    /** Op-table kind: a POLL_ADD standing for a heap read. */
-    static final int KIND = 15;
-
     private final IoUringEngine engine;
     private final MemorySegment cs;
     private final long timeoutUserData;
@@ -31,8 +27,8 @@ final class IoUringPolledReads {
 
     /** Waits for {@code handle} to be readable, then reads into heap {@code buffer}: PENDING. */
     int read(int handle, MemorySegment buffer, Completion completion) {
-        long token = engine.begin(handle, completion, KIND, buffer);
-        engine.ring.prepare(IoUring.OP_POLL_ADD, handle, MemorySegment.NULL, 0, 0, Driver.POLLIN, 0, token);
+        long token = engine.begin(handle, completion, IoUringOpKind.POLLED_READ, buffer);
+        engine.sq.prepPollAdd(handle, Driver.POLLIN, token);
         return Driver.PENDING;
     }
 
@@ -53,8 +49,7 @@ final class IoUringPolledReads {
             return -Errno.ECANCELED;
         }
         engine.ensureSqRoom(2);
-        engine.ring.prepare(IoUring.OP_POLL_ADD, engine.ops.handle(token), MemorySegment.NULL, 0, 0,
-                Driver.POLLIN, 0, token);
+        engine.sq.prepPollAdd(engine.ops.handle(token), Driver.POLLIN, token);
         engine.relinkDeadline(token, timeoutUserData);
         return Driver.PENDING;
     }

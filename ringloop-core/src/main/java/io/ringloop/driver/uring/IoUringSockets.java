@@ -4,13 +4,14 @@ import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.uring.IoUring;
-import io.ringloop.sys.uring.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
+import io.ringloop.sys.uring.IoUring;
+import io.ringloop.sys.uring.IoUringSubmissionQueue;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.BitSet;
 
 /**
  * How the io_uring driver turns a socket operation into SQEs, once {@link IoUringDriver} has let it start
@@ -34,17 +35,10 @@ import java.net.InetSocketAddress;
  * until the CQE. Loop thread only.
  */
 final class IoUringSockets {
-    static final int KIND_ACCEPT = 1;
-    static final int KIND_CONNECT = 2;
-    static final int KIND_READ = 3;
-    static final int KIND_WRITE = 4;
-    static final int KIND_RECVMSG = 5;
-    static final int KIND_SENDMSG = 6;
-    /** IORING_OP_POLL_ADD on a foreign fd (not counted against any handle). */
-    static final int KIND_POLL = 14;
+    private static final int ACCEPT_FLAGS = Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC;
 
     private final IoUringEngine engine;
-    private final IoUringRing ring;
+    private final IoUringSubmissionQueue sq;
     private final IoUringOpMemory memory;
     private final LinuxSockets sockets;
     /** Each null when refused by the kernel or disabled. */
@@ -56,14 +50,14 @@ final class IoUringSockets {
     /** Heap reads that must wait: readiness, then recv(2) into the array. */
     final IoUringPolledReads polledReads;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
-    private final java.util.BitSet polled = new java.util.BitSet();
+    private final BitSet polled = new BitSet();
 
     IoUringSockets(MemorySegment cs, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
                    IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.cs = cs;
         this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);
         this.engine = engine;
-        this.ring = engine.ring;
+        this.sq = engine.sq;
         this.memory = engine.memory;
         this.sockets = sockets;
         this.acceptor = acceptor;
@@ -72,41 +66,12 @@ final class IoUringSockets {
         this.vectors = vectors;
     }
 
-    /**
-     * +1 for the kinds that receive from a stream into memory the caller reads (a RECV, a polled heap read,
-     * a RECVMSG scatter read), -1 for those that send (SEND, SEND_ZC, a SENDMSG gather write), 0 for the
-     * rest: what {@link IoUringFdTable} counts to keep a direct recv(2)/send(2) behind them.
-     */
-    static int direction(int kind) {
-        return switch (kind) {
-            case KIND_READ, IoUringVectors.KIND_READV, IoUringPolledReads.KIND -> 1;
-            case KIND_WRITE, IoUringZeroCopySends.KIND, IoUringVectors.KIND_WRITEV -> -1;
-            default -> 0;
-        };
-    }
-
-    /** Kinds whose SQE may carry a LINK_TIMEOUT: one SQE per operation (a polled read re-links its own). */
-    static boolean linkable(int kind) {
-        return kind == KIND_POLL || kind == KIND_ACCEPT || kind == KIND_CONNECT || kind == KIND_READ
-                || kind == KIND_WRITE || kind == KIND_RECVMSG || kind == KIND_SENDMSG
-                || kind == IoUringPolledReads.KIND;
-    }
-
-    /**
-     * Kinds whose received bytes go from a bounce buffer into the caller's heap buffer at the CQE: only a
-     * datagram's RECVMSG (a stream RECV is only ever into native memory, see {@link #read}).
-     */
-    static boolean copiesOut(int kind) {
-        return kind == KIND_RECVMSG;
-    }
-
     int accept(int handle, Completion completion) {
         if (acceptor != null) {
             return acceptor.accept(handle, completion);
         }
-        long token = engine.begin(handle, completion, KIND_ACCEPT, null);
-        ring.prepare(IoUring.OP_ACCEPT, handle, MemorySegment.NULL, 0, 0,
-                Socket.SOCK_NONBLOCK | Socket.SOCK_CLOEXEC, 0, token);
+        long token = engine.begin(handle, completion, IoUringOpKind.ACCEPT, null);
+        sq.prepAccept(handle, ACCEPT_FLAGS, token);
         return Driver.PENDING;
     }
 
@@ -128,10 +93,9 @@ final class IoUringSockets {
             return -Errno.EBUSY; // one wait per fd, as epoll must
         }
         polled.set(fd);
-        long token = engine.begin(-1, completion, KIND_POLL, null);
+        long token = engine.begin(-1, completion, IoUringOpKind.POLL, null);
         engine.ops.setArg(token, fd);
-        ring.prepare(IoUring.OP_POLL_ADD, fd, MemorySegment.NULL, 0, 0,
-                events & (Driver.POLLIN | Driver.POLLOUT), 0, token);
+        sq.prepPollAdd(fd, events & (Driver.POLLIN | Driver.POLLOUT), token);
         return Driver.PENDING;
     }
 
@@ -141,7 +105,7 @@ final class IoUringSockets {
     }
 
     int connect(int handle, InetSocketAddress address, Completion completion) {
-        long token = engine.begin(handle, completion, KIND_CONNECT, null);
+        long token = engine.begin(handle, completion, IoUringOpKind.CONNECT, null);
         MemorySegment addr = memory.sockaddr(IoUringEngine.slot(token));
         int len;
         try {
@@ -150,8 +114,7 @@ final class IoUringSockets {
             abandon(token);
             throw e;
         }
-        // IORING_OP_CONNECT: addr = sockaddr, off (addr2) = its length.
-        ring.prepare(IoUring.OP_CONNECT, handle, addr, 0, len, 0, 0, token);
+        sq.prepConnect(handle, addr, len, token);
         return Driver.PENDING;
     }
 
@@ -176,8 +139,8 @@ final class IoUringSockets {
         if (!buffer.isNative()) {
             return polledReads.read(handle, buffer, completion);
         }
-        long token = engine.begin(handle, completion, KIND_READ, buffer);
-        ring.prepare(IoUring.OP_RECV, handle, buffer, IoUringOpMemory.kernelLength(buffer), 0, 0, 0, token);
+        long token = engine.begin(handle, completion, IoUringOpKind.RECV, buffer);
+        sq.prepRecv(handle, buffer, IoUringOpMemory.kernelLength(buffer), 0, token);
         return Driver.PENDING;
     }
 
@@ -186,8 +149,8 @@ final class IoUringSockets {
         if (readsAhead(handle, buffer)) {
             return multishot.read(handle, buffer, offset, length, completion);
         }
-        long token = engine.begin(handle, completion, KIND_READ, buffer);
-        ring.prepareAt(IoUring.OP_RECV, handle, buffer, offset, length, 0, token);
+        long token = engine.begin(handle, completion, IoUringOpKind.RECV, buffer);
+        sq.prepRecv(handle, buffer, offset, length, 0, token);
         return Driver.PENDING;
     }
 
@@ -208,17 +171,16 @@ final class IoUringSockets {
                 return r;
             }
         }
-        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
+        long token = engine.begin(handle, completion, IoUringOpKind.SEND, buffer);
         MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
-        int len = IoUringOpMemory.kernelLength(buffer);
-        ring.prepare(IoUring.OP_SEND, handle, source, len, 0, Socket.MSG_NOSIGNAL, 0, token);
+        sq.prepSend(handle, source, IoUringOpMemory.kernelLength(buffer), Socket.MSG_NOSIGNAL, token);
         return Driver.PENDING;
     }
 
     /** A native buffer at an offset, below the zero-copy size: no slice object. */
     int write(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
-        long token = engine.begin(handle, completion, KIND_WRITE, buffer);
-        ring.prepareAt(IoUring.OP_SEND, handle, buffer, offset, length, Socket.MSG_NOSIGNAL, token);
+        long token = engine.begin(handle, completion, IoUringOpKind.SEND, buffer);
+        sq.prepSend(handle, buffer, offset, length, Socket.MSG_NOSIGNAL, token);
         return Driver.PENDING;
     }
 
@@ -231,16 +193,16 @@ final class IoUringSockets {
     }
 
     int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        long token = engine.begin(handle, completion, KIND_RECVMSG, buffer);
+        long token = engine.begin(handle, completion, IoUringOpKind.RECVMSG, buffer);
         int slot = IoUringEngine.slot(token);
         MemorySegment target = memory.kernelBuffer(slot, buffer, false);
         MemorySegment msg = memory.msghdr(slot, senderAddress, SockAddr.MAX_SIZE, target, buffer);
-        ring.prepare(IoUring.OP_RECVMSG, handle, msg, 1, 0, 0, 0, token);
+        sq.prepRecvMsg(handle, msg, 0, token);
         return Driver.PENDING;
     }
 
     int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
-        long token = engine.begin(handle, completion, KIND_SENDMSG, buffer);
+        long token = engine.begin(handle, completion, IoUringOpKind.SENDMSG, buffer);
         int slot = IoUringEngine.slot(token);
         MemorySegment name = MemorySegment.NULL;
         int nameLen = 0;
@@ -255,7 +217,7 @@ final class IoUringSockets {
         }
         MemorySegment source = memory.kernelBuffer(slot, buffer, true);
         MemorySegment msg = memory.msghdr(slot, name, nameLen, source, buffer);
-        ring.prepare(IoUring.OP_SENDMSG, handle, msg, 1, 0, Socket.MSG_NOSIGNAL, 0, token);
+        sq.prepSendMsg(handle, msg, Socket.MSG_NOSIGNAL, token);
         return Driver.PENDING;
     }
 
@@ -286,8 +248,7 @@ final class IoUringSockets {
         }
         if (engine.fds.pending(handle) > 0) {
             engine.ensureSqSpace();
-            ring.prepareCancel(0, handle, IoUring.ASYNC_CANCEL_FD | IoUring.ASYNC_CANCEL_ALL,
-                    IoUringEngine.CANCEL_TOKEN);
+            sq.prepCancelFd(handle, IoUring.ASYNC_CANCEL_ALL, IoUringEngine.CANCEL_TOKEN);
             engine.drainFd(handle, rounds, waitNs);
         }
         return Libc.close(cs, handle);

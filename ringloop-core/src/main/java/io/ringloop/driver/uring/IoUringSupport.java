@@ -1,10 +1,13 @@
 package io.ringloop.driver.uring;
 
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SyscallException;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringRing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Whether io_uring can serve as a backend here, and with which setup flags. Answered once per JVM by
@@ -16,8 +19,6 @@ final class IoUringSupport {
     /** Operations the driver submits; all must pass IORING_REGISTER_PROBE. */
     private static final int[] REQUIRED_OPS = {IoUring.OP_ACCEPT, IoUring.OP_CONNECT, IoUring.OP_RECV,
         IoUring.OP_SEND, IoUring.OP_RECVMSG, IoUring.OP_SENDMSG, IoUring.OP_ASYNC_CANCEL, IoUring.OP_READ};
-    private static final String[] REQUIRED_OP_NAMES = {"ACCEPT", "CONNECT", "RECV", "SEND", "RECVMSG",
-        "SENDMSG", "ASYNC_CANCEL", "READ"};
     private static final int BASE = IoUring.SETUP_CQSIZE | IoUring.SETUP_CLAMP;
 
     /**
@@ -48,7 +49,7 @@ final class IoUringSupport {
     }
 
     private static String compute() {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return "io_uring needs Linux (os.name=" + System.getProperty("os.name") + ")";
         }
         String old = kernelTooOld(System.getProperty("os.version", ""));
@@ -91,9 +92,9 @@ final class IoUringSupport {
         if ((features & IoUring.FEAT_NODROP) == 0) {
             return "io_uring lacks IORING_FEAT_NODROP (Linux 5.5)";
         }
-        for (int i = 0; i < REQUIRED_OPS.length; i++) {
-            if (!ring.supports(REQUIRED_OPS[i])) {
-                return "io_uring lacks IORING_OP_" + REQUIRED_OP_NAMES[i] + " (IORING_REGISTER_PROBE)";
+        for (int op : REQUIRED_OPS) {
+            if (!ring.supports(op)) {
+                return "io_uring lacks IORING_OP_" + IoUring.opcodeName(op) + " (IORING_REGISTER_PROBE)";
             }
         }
         return null;
@@ -102,9 +103,9 @@ final class IoUringSupport {
     /** The setup failure, with the sysctl's value when the kernel said EPERM. */
     static String explain(IOException e) {
         String message = "io_uring unusable: " + e.getMessage();
-        if (e instanceof io.ringloop.sys.SyscallException se && se.errno() == io.ringloop.sys.Errno.EPERM) {
+        if (e instanceof SyscallException se && se.errno() == Errno.EPERM) {
             message += " (kernel.io_uring_disabled=" + sysctl() + "; or a seccomp filter forbids io_uring)";
-        } else if (e instanceof io.ringloop.sys.SyscallException se && se.errno() == io.ringloop.sys.Errno.ENOSYS) {
+        } else if (e instanceof SyscallException se && se.errno() == Errno.ENOSYS) {
             message += " (kernel built without CONFIG_IO_URING, or a seccomp filter returns ENOSYS)";
         }
         return message;

@@ -3,7 +3,6 @@ package io.ringloop.driver.uring;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.Iovecs;
-import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.MsgHdr;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.Arena;
@@ -16,7 +15,7 @@ import java.util.Arrays;
  * whose peer has gone raises SIGPIPE unless sent with MSG_NOSIGNAL, which only the send calls take; RECVMSG
  * for symmetry (same msghdr, same socket path; READV on a socket also requires offset 0 or fails ESPIPE).
  *
- * <p><b>Memory the kernel sees</b> belongs to the operation's {@link OpTable} slot until its CQE is reaped, even
+ * <p><b>Memory the kernel sees</b> belongs to the operation's {@code OpTable} slot until its CQE is reaped, even
  * after a cancel: per slot, an iovec array of {@link Driver#MAX_IOVECS} entries and a msghdr (made at the slot's
  * first vectored operation, sliced once and kept), and, when some buffers are on the heap, one staging buffer
  * from this class's own {@link IoUringBouncePool} (copied in before a send; scattered out when a receive's CQE
@@ -26,10 +25,6 @@ import java.util.Arrays;
  * <p>Loop thread only.
  */
 final class IoUringVectors {
-    /** Op-table kinds; numbers no other io_uring op uses (IoUringFiles has 20-22). */
-    static final int KIND_READV = 30;
-    static final int KIND_WRITEV = 31;
-
     private final IoUringEngine engine;
     private final Arena arena;
     private final IoUringBouncePool staging;
@@ -44,22 +39,18 @@ final class IoUringVectors {
         this.staging = new IoUringBouncePool(arena);
     }
 
-    static boolean isVectorKind(int kind) {
-        return kind == KIND_READV || kind == KIND_WRITEV;
-    }
-
     /** Queues a RECVMSG into {@code buffers} (checked, non-empty in total, handle open); returns PENDING. */
     int readv(int handle, MemorySegment[] buffers, Completion completion) {
-        return submit(handle, buffers, completion, KIND_READV);
+        return submit(handle, buffers, completion, IoUringOpKind.READV);
     }
 
     /** Queues a SENDMSG of {@code buffers} with MSG_NOSIGNAL; returns PENDING. */
     int writev(int handle, MemorySegment[] buffers, Completion completion) {
-        return submit(handle, buffers, completion, KIND_WRITEV);
+        return submit(handle, buffers, completion, IoUringOpKind.WRITEV);
     }
 
-    private int submit(int handle, MemorySegment[] buffers, Completion completion, int kind) {
-        boolean write = kind == KIND_WRITEV;
+    private int submit(int handle, MemorySegment[] buffers, Completion completion, IoUringOpKind kind) {
+        boolean write = kind == IoUringOpKind.WRITEV;
         long token = engine.begin(handle, completion, kind, null);
         engine.ops.attach(token, buffers);
         int slot = IoUringEngine.slot(token);
@@ -83,8 +74,11 @@ final class IoUringVectors {
         }
         MemorySegment msg = msgBySlot[slot];
         MsgHdr.set(msg, MemorySegment.NULL, 0, iovBySlot[slot], count);
-        int opcode = write ? IoUring.OP_SENDMSG : IoUring.OP_RECVMSG;
-        engine.ring.prepare(opcode, handle, msg, 1, 0, write ? Socket.MSG_NOSIGNAL : 0, 0, token);
+        if (write) {
+            engine.sq.prepSendMsg(handle, msg, Socket.MSG_NOSIGNAL, token);
+        } else {
+            engine.sq.prepRecvMsg(handle, msg, 0, token);
+        }
         return Driver.PENDING;
     }
 
@@ -96,7 +90,7 @@ final class IoUringVectors {
         int slot = IoUringEngine.slot(token);
         MemorySegment stage = stagingBySlot[slot];
         if (stage != null) {
-            if (res > 0 && engine.ops.kind(token) == KIND_READV) {
+            if (res > 0 && engine.kind(token) == IoUringOpKind.READV) {
                 Iovecs.scatter(iovBySlot[slot], (MemorySegment[]) engine.ops.attachment(token), stage, res);
             }
             stagingBySlot[slot] = null;

@@ -2,7 +2,6 @@ package io.ringloop.driver.uring;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.EventFd;
-import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -43,8 +42,8 @@ final class IoUringWaker {
     /** Loop thread: queues the READ that a wakeup completes. */
     void arm(IoUringEngine engine, long userData) {
         engine.ensureSqSpace();
-        // off = -1: the eventfd has no position; read at the "current" one.
-        engine.ring.prepare(IoUring.OP_READ, fd, readBuffer, 8, -1L, 0, 0, userData);
+        // offset -1: the eventfd has no position; read at the "current" one.
+        engine.sq.prepRead(fd, readBuffer, 8, -1L, userData);
         armed = true;
     }
 
@@ -64,6 +63,11 @@ final class IoUringWaker {
                 writes.incrementAndGet();
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringWaker[eventfd=" + fd + ", armed=" + armed + ", writes=" + writes.get() + "]";
     }
 
     /** eventfd writes that succeeded. */

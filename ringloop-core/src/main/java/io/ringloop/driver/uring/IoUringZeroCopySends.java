@@ -20,9 +20,6 @@ import java.util.Arrays;
  * Pays only on real network devices. Loop thread only.
  */
 final class IoUringZeroCopySends {
-    /** Op-table kind of such a write. */
-    static final int KIND = 10;
-
     private final IoUringEngine engine;
     /** Writes of at least this many bytes go zero-copy; 0: none. */
     private long minBytes;
@@ -47,9 +44,9 @@ final class IoUringZeroCopySends {
     }
 
     void write(int handle, MemorySegment buffer, Completion completion) {
-        long token = engine.begin(handle, completion, KIND, buffer);
+        long token = engine.begin(handle, completion, IoUringOpKind.SEND_ZC, buffer);
         int len = (int) Math.min(buffer.byteSize(), Integer.MAX_VALUE);
-        engine.ring.prepare(IoUring.OP_SEND_ZC, handle, buffer, len, 0, Socket.MSG_NOSIGNAL, 0, token);
+        engine.sq.prepSendZc(handle, buffer, len, Socket.MSG_NOSIGNAL, token);
     }
 
     /**
@@ -93,6 +90,15 @@ final class IoUringZeroCopySends {
                 }
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("IoUringZeroCopySends[minBytes=").append(minBytes).append(", awaiting=[");
+        for (int i = 0; i < awaitingCount; i++) {
+            b.append(i == 0 ? "" : ", ").append(IoUringEngine.tokenName(awaiting[i]));
+        }
+        return b.append("]]").toString();
     }
 
     private void forget(long token) {

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -39,7 +40,7 @@ import java.lang.invoke.MethodHandle;
  * struct __kernel_timespec { __s64 tv_sec; long long tv_nsec; };   // 16 bytes
  * </pre>
  *
- * <p>The structs are {@link java.lang.foreign.MemoryLayout}s in {@link IoUringLayouts}; the offsets below are
+ * <p>The structs are {@link MemoryLayout}s in {@link IoUringLayouts}; the offsets below are
  * derived from them. Calls return a non-negative result or {@code -errno}, like the rest of {@code sys}.
  */
 public final class IoUring {
@@ -71,10 +72,10 @@ public final class IoUring {
     public static final long GETEVENTS_ARG_TS = IoUringLayouts.offset(IoUringLayouts.GETEVENTS_ARG, "ts");
     public static final long TIMESPEC_SIZE = IoUringLayouts.TIMESPEC.byteSize();
 
-    // ---- opcodes (enum io_uring_op) ----
+    // ---- opcodes (enum io_uring_op); every one has a name in opcodeName ----
     public static final int OP_NOP = 0;
-    /** {@code fsync_flags} (the op-flags union) for OP_FSYNC: data only, like fdatasync. */
-    public static final int FSYNC_DATASYNC = 1;
+    public static final int OP_READV = 1;
+    public static final int OP_WRITEV = 2;
     public static final int OP_FSYNC = 3;
     public static final int OP_POLL_ADD = 6;
     public static final int OP_SENDMSG = 9;
@@ -95,6 +96,8 @@ public final class IoUring {
     public static final int OP_SHUTDOWN = 34;
     public static final int OP_SEND_ZC = 47;
     public static final int OP_SENDMSG_ZC = 48;
+    /** {@code fsync_flags} (the op-flags union) for OP_FSYNC: data only, like fdatasync. */
+    public static final int FSYNC_DATASYNC = 1;
 
     // ---- io_uring_setup flags ----
     public static final int SETUP_CQSIZE = 1 << 3;
@@ -163,6 +166,16 @@ public final class IoUring {
     public static final long PROBE_OP_FLAGS = IoUringLayouts.offset(IoUringLayouts.PROBE_OP, "flags");
     public static final int IO_URING_OP_SUPPORTED = 1;
 
+    /** {@code enum io_uring_op} of v6.1 in order, without the IORING_OP_ prefix: index = opcode. */
+    private static final String[] OPCODE_NAMES = {
+        "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD", "POLL_REMOVE",
+        "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE", "ACCEPT", "ASYNC_CANCEL",
+        "LINK_TIMEOUT", "CONNECT", "FALLOCATE", "OPENAT", "CLOSE", "FILES_UPDATE", "STATX", "READ", "WRITE",
+        "FADVISE", "MADVISE", "SEND", "RECV", "OPENAT2", "EPOLL_CTL", "SPLICE", "PROVIDE_BUFFERS",
+        "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING",
+        "FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC", "SENDMSG_ZC",
+    };
+
     private static final long SYS_IO_URING_SETUP = 425;
     private static final long SYS_IO_URING_ENTER = 426;
     private static final long SYS_IO_URING_REGISTER = 427;
@@ -177,8 +190,16 @@ public final class IoUring {
     private IoUring() {
     }
 
-    private static MethodHandle syscall(java.lang.foreign.MemoryLayout... args) {
-        java.lang.foreign.MemoryLayout[] all = new java.lang.foreign.MemoryLayout[args.length + 1];
+    /**
+     * The name of {@code opcode} as the header spells it after {@code IORING_OP_} ({@code "RECV"} for 27), for
+     * messages and debugging; an opcode newer than v6.1 (or not one at all) is {@code "OP_<number>"}.
+     */
+    public static String opcodeName(int opcode) {
+        return opcode >= 0 && opcode < OPCODE_NAMES.length ? OPCODE_NAMES[opcode] : "OP_" + opcode;
+    }
+
+    private static MethodHandle syscall(MemoryLayout... args) {
+        MemoryLayout[] all = new MemoryLayout[args.length + 1];
         all[0] = JAVA_LONG;
         System.arraycopy(args, 0, all, 1, args.length);
         MemorySegment symbol = LINKER.defaultLookup().find("syscall")

@@ -20,9 +20,6 @@ import java.lang.foreign.MemoryLayout;
  * against the header's numbers.
  */
 public final class IoUringLayouts {
-    private IoUringLayouts() {
-    }
-
     /** {@code struct io_uring_sqe}, 64 bytes. */
     public static final GroupLayout SQE = structLayout(
             JAVA_BYTE.withName("opcode"),
@@ -106,6 +103,9 @@ public final class IoUringLayouts {
     public static final GroupLayout PROBE_OP = structLayout(
             JAVA_BYTE.withName("op"), JAVA_BYTE.withName("resv"), JAVA_SHORT.withName("flags"),
             JAVA_INT.withName("resv2")).withName("io_uring_probe_op");
+
+    private IoUringLayouts() {
+    }
 
     /** The byte offset of {@code path} (field names, nested) in {@code layout}. */
     public static long offset(MemoryLayout layout, String... path) {

@@ -20,7 +20,8 @@ import java.lang.invoke.VarHandle;
  * the SQE array, and the head/tail protocol between us and the kernel. Unlike the rest of {@code sys} it
  * (like {@link IoUringBufRing}) has state, because the mapped memory must be read through
  * {@code reinterpret}ed segments, which only this package may create. What to submit is the driver's
- * business; this class only writes and reads entries.
+ * business; the ring's {@link IoUringSubmissionQueue} ({@link #sq()}) writes the entries, with one named
+ * helper per operation, and this class hands them to the kernel and reads the completions.
  *
  * <pre>
  * struct io_uring_params {                 // 120 bytes
@@ -66,7 +67,6 @@ public final class IoUringRing implements AutoCloseable {
     private static final long CQ_OFF_CQES = cqOff("cqes");
 
     private static final int PROBE_OPS = 256;
-    private static final long NS_PER_S = 1_000_000_000L;
     private static final VarHandle INT = JAVA_INT.varHandle();
 
     private final Arena arena;
@@ -76,13 +76,10 @@ public final class IoUringRing implements AutoCloseable {
     private final int features;
     private final int sqEntries;
     private final int cqEntries;
-    private final int sqMask;
     private final int cqMask;
+    private final IoUringSubmissionQueue sq;
     private final MemorySegment sqRing;
     private final MemorySegment cqRing;
-    private final MemorySegment sqes;
-    private final long sqHeadOffset;
-    private final long sqTailOffset;
     private final long sqFlagsOffset;
     private final long cqHeadOffset;
     private final long cqTailOffset;
@@ -92,24 +89,11 @@ public final class IoUringRing implements AutoCloseable {
     private final MemorySegment eventsArg;
     private final MemorySegment timespec;
 
-    /** Our SQ tail: SQEs written so far (published to the kernel at the next enter). */
-    private int sqTail;
     /** Our CQ head: CQEs consumed so far. */
     private int cqHead;
     /** Created with IORING_SETUP_R_DISABLED and not yet enabled (see {@link #enableRings}). */
     private boolean disabled;
     private long enterCount;
-    /** Registered files: SQEs of data operations on them get IOSQE_FIXED_FILE; null when none. */
-    private IoUringFileTable fixedFiles;
-    /** Opcodes that take IOSQE_FIXED_FILE here: socket data transfers, never close or cancel. */
-    private static final boolean[] FIXED_FILE_OPS = new boolean[PROBE_OPS];
-
-    static {
-        for (int op : new int[] {1, 2, IoUring.OP_SENDMSG, IoUring.OP_RECVMSG, IoUring.OP_SEND, IoUring.OP_RECV,
-                IoUring.OP_SEND_ZC, IoUring.OP_SENDMSG_ZC}) {
-            FIXED_FILE_OPS[op] = true; // 1, 2: READV, WRITEV
-        }
-    }
 
     private static long sqOff(String field) {
         return IoUringLayouts.offset(IoUringLayouts.SQRING_OFFSETS, field);
@@ -147,19 +131,17 @@ public final class IoUringRing implements AutoCloseable {
         }
         sqRing = rings;
         cqRing = rings; // IORING_FEAT_SINGLE_MMAP: one mapping serves both rings
-        sqes = sqeArray;
-        sqHeadOffset = params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_HEAD);
-        sqTailOffset = params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_TAIL);
         sqFlagsOffset = params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_FLAGS);
         cqHeadOffset = params.get(JAVA_INT, P_CQ_OFF + CQ_OFF_HEAD);
         cqTailOffset = params.get(JAVA_INT, P_CQ_OFF + CQ_OFF_TAIL);
         cqesOffset = cqes;
-        sqMask = rings.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_RING_MASK));
+        int sqMask = rings.get(JAVA_INT, params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_RING_MASK));
         cqMask = rings.get(JAVA_INT, params.get(JAVA_INT, P_CQ_OFF + CQ_OFF_RING_MASK));
         for (int i = 0; i < sqEntries; i++) {
             rings.set(JAVA_INT, sqArray + 4L * i, i); // SQ slot i always names SQE i
         }
-        sqTail = (int) INT.getAcquire(rings, sqTailOffset);
+        sq = new IoUringSubmissionQueue(rings, params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_HEAD),
+                params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_TAIL), sqeArray, sqEntries, sqMask);
         cqHead = (int) INT.getAcquire(rings, cqHeadOffset);
         eventsArg = arena.allocate(IoUring.GETEVENTS_ARG_SIZE, 8);
         timespec = arena.allocate(IoUring.TIMESPEC_SIZE, 8);
@@ -251,12 +233,9 @@ public final class IoUringRing implements AutoCloseable {
 
     // ---- submission queue ----
 
-    private int sqHeadAcquire() {
-        return (int) INT.getAcquire(sqRing, sqHeadOffset);
-    }
-
-    private void sqTailRelease(int tail) {
-        INT.setRelease(sqRing, sqTailOffset, tail);
+    /** The SQ: where SQEs are written ({@code prep*}), handed to the kernel by the next enter. */
+    public IoUringSubmissionQueue sq() {
+        return sq;
     }
 
     /** {@code sq_ring->flags} (IORING_SQ_CQ_OVERFLOW, IORING_SQ_TASKRUN), written by the kernel. */
@@ -266,120 +245,12 @@ public final class IoUringRing implements AutoCloseable {
 
     /** SQEs written and not yet consumed by the kernel. */
     public int sqPending() {
-        return sqTail - sqHeadAcquire();
+        return sq.pending();
     }
 
     /** True when no SQE can be written before the kernel consumes some ({@link #submit}). */
     public boolean sqFull() {
-        return sqTail - sqHeadAcquire() >= sqEntries;
-    }
-
-    /**
-     * Writes the next SQE; the caller has checked {@link #sqFull()}. {@code addr} is a native segment
-     * (its address goes into {@code sqe->addr}) or {@link MemorySegment#NULL}; {@code opFlags} is the
-     * union at offset 28 (msg_flags, accept_flags, ...); {@code ioprio} carries the RECVSEND/ACCEPT flags.
-     */
-    public void prepare(int opcode, int fd, MemorySegment addr, int len, long off, int opFlags, int ioprio,
-                        long userData) {
-        long base = (long) (sqTail & sqMask) * IoUring.SQE_SIZE;
-        MemorySegment s = sqes;
-        clear(s, base);
-        s.set(JAVA_BYTE, base + IoUring.SQE_OPCODE, (byte) opcode);
-        s.set(JAVA_SHORT, base + IoUring.SQE_IOPRIO, (short) ioprio);
-        s.set(JAVA_INT, base + IoUring.SQE_FD, fd);
-        s.set(JAVA_LONG, base + IoUring.SQE_OFF, off);
-        s.set(ADDRESS, base + IoUring.SQE_ADDR, addr);
-        s.set(JAVA_INT, base + IoUring.SQE_LEN, len);
-        s.set(JAVA_INT, base + IoUring.SQE_OP_FLAGS, opFlags);
-        s.set(JAVA_LONG, base + IoUring.SQE_USER_DATA, userData);
-        if (fixedFiles != null && FIXED_FILE_OPS[opcode] && fixedFiles.isRegistered(fd)) {
-            s.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) IoUring.IOSQE_FIXED_FILE); // slot fd holds fd
-        }
-        sqTail++;
-    }
-
-    /** From now on, data operations on the fds registered in {@code table} go through it. */
-    public void useFixedFiles(IoUringFileTable table) {
-        fixedFiles = table;
-    }
-
-    /**
-     * {@link #prepare} for {@code length} bytes of native {@code buffer} at {@code offset}: writes the address
-     * without making a slice object, so a loop reusing one buffer allocates nothing per operation.
-     */
-    public void prepareAt(int opcode, int fd, MemorySegment buffer, long offset, int length, int opFlags,
-                          long userData) {
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        prepare(opcode, fd, MemorySegment.NULL, length, 0, opFlags, 0, userData);
-        long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
-        // SAFETY: offset + length lies inside buffer (checked above); the caller keeps buffer alive until the
-        // CQE (the op table holds it), so the address stays valid while the kernel uses it.
-        sqes.set(JAVA_LONG, base + IoUring.SQE_ADDR, buffer.address() + offset);
-    }
-
-    /**
-     * Writes a recv-type SQE that takes its buffer from provided-buffer group {@code bufGroup}
-     * (IOSQE_BUFFER_SELECT): at most {@code len} bytes; the CQE names the buffer chosen.
-     */
-    public void prepareBufferSelect(int opcode, int fd, int len, int opFlags, int bufGroup, long userData) {
-        prepareBufferSelect(opcode, fd, len, opFlags, 0, bufGroup, userData);
-    }
-
-    /** {@link #prepareBufferSelect(int, int, int, int, int, long)} with {@code ioprio} (e.g. RECV_MULTISHOT). */
-    public void prepareBufferSelect(int opcode, int fd, int len, int opFlags, int ioprio, int bufGroup,
-                                    long userData) {
-        prepare(opcode, fd, MemorySegment.NULL, len, 0, opFlags, ioprio, userData);
-        long base = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
-        byte flags = sqes.get(JAVA_BYTE, base + IoUring.SQE_FLAGS);
-        sqes.set(JAVA_BYTE, base + IoUring.SQE_FLAGS, (byte) (flags | IoUring.IOSQE_BUFFER_SELECT));
-        sqes.set(JAVA_SHORT, base + IoUring.SQE_BUF_INDEX, (short) bufGroup);
-    }
-
-    /**
-     * Bounds the last SQE written by an IORING_OP_LINK_TIMEOUT of {@code timeoutNs}, if that SQE is still in
-     * the SQ (not yet handed to the kernel), carries {@code userData}, and the SQ has room for one more:
-     * sets IOSQE_IO_LINK on it and writes the timeout after it, with {@code timeoutUserData}. The
-     * kernel copies the timespec when it takes the SQEs, so {@code timespec} (16 native bytes) need only live
-     * until the next submit. When the time runs out the operation completes with -ECANCELED (and the timeout
-     * with -ETIME); when the operation finishes first, the timeout completes with -ECANCELED. Returns false,
-     * writing nothing, when the link cannot be made.
-     */
-    public boolean linkTimeout(long userData, long timeoutNs, MemorySegment timespec, long timeoutUserData) {
-        if (sqPending() == 0 || sqFull()) {
-            return false;
-        }
-        long last = (long) ((sqTail - 1) & sqMask) * IoUring.SQE_SIZE;
-        if (sqes.get(JAVA_LONG, last + IoUring.SQE_USER_DATA) != userData) {
-            return false;
-        }
-        byte flags = sqes.get(JAVA_BYTE, last + IoUring.SQE_FLAGS);
-        sqes.set(JAVA_BYTE, last + IoUring.SQE_FLAGS, (byte) (flags | IoUring.IOSQE_IO_LINK));
-        timespec.set(JAVA_LONG, 0, timeoutNs / NS_PER_S);
-        timespec.set(JAVA_LONG, 8, timeoutNs % NS_PER_S);
-        prepare(IoUring.OP_LINK_TIMEOUT, -1, timespec, 1, 0, 0, 0, timeoutUserData);
-        return true;
-    }
-
-    /**
-     * Writes an IORING_OP_ASYNC_CANCEL SQE: by {@code targetUserData}, or with {@code ASYNC_CANCEL_FD} by
-     * {@code fd}, or with {@code ASYNC_CANCEL_ANY} everything; the caller has checked {@link #sqFull()}.
-     */
-    public void prepareCancel(long targetUserData, int fd, int cancelFlags, long userData) {
-        long base = (long) (sqTail & sqMask) * IoUring.SQE_SIZE;
-        MemorySegment s = sqes;
-        clear(s, base);
-        s.set(JAVA_BYTE, base + IoUring.SQE_OPCODE, (byte) IoUring.OP_ASYNC_CANCEL);
-        s.set(JAVA_INT, base + IoUring.SQE_FD, fd);
-        s.set(JAVA_LONG, base + IoUring.SQE_ADDR, targetUserData);
-        s.set(JAVA_INT, base + IoUring.SQE_OP_FLAGS, cancelFlags);
-        s.set(JAVA_LONG, base + IoUring.SQE_USER_DATA, userData);
-        sqTail++;
-    }
-
-    private static void clear(MemorySegment s, long base) {
-        for (long i = 0; i < IoUring.SQE_SIZE; i += 8) {
-            s.set(JAVA_LONG, base + i, 0L);
-        }
+        return sq.full();
     }
 
     /** Publishes the SQEs and hands them to the kernel without waiting: the count consumed, or -errno. */
@@ -400,8 +271,7 @@ public final class IoUringRing implements AutoCloseable {
         if (disabled) {
             enableRings();
         }
-        sqTailRelease(sqTail);
-        int toSubmit = sqTail - sqHeadAcquire();
+        int toSubmit = sq.publish();
         MemorySegment arg = MemorySegment.NULL;
         long argSize = 0;
         if ((flags & IoUring.ENTER_GETEVENTS) != 0) {
@@ -409,8 +279,7 @@ public final class IoUringRing implements AutoCloseable {
             arg = eventsArg;
             argSize = IoUring.GETEVENTS_ARG_SIZE;
             if (minComplete > 0 && timeoutNs >= 0) {
-                timespec.set(JAVA_LONG, 0, timeoutNs / NS_PER_S);
-                timespec.set(JAVA_LONG, 8, timeoutNs % NS_PER_S);
+                IoUringSubmissionQueue.putTimespec(timespec, timeoutNs);
                 eventsArg.set(ADDRESS, IoUring.GETEVENTS_ARG_TS, timespec);
             } else {
                 eventsArg.set(JAVA_LONG, IoUring.GETEVENTS_ARG_TS, 0L); // NULL: wait without limit
@@ -470,6 +339,13 @@ public final class IoUringRing implements AutoCloseable {
     public void cqAdvance() {
         cqHead++;
         cqHeadRelease(cqHead);
+    }
+
+    @Override
+    public String toString() {
+        return "IoUringRing[fd=" + fd + ", flags=0x" + Integer.toHexString(setupFlags) + ", sq=" + sq.pending()
+                + "/" + sqEntries + ", cq=" + cqReady() + "/" + cqEntries + ", sqFlags=0x"
+                + Integer.toHexString(sqFlagsAcquire()) + ", enters=" + enterCount + "]";
     }
 
     /** Closes the ring fd and unmaps the rings. Everything the kernel held must have been reaped first. */

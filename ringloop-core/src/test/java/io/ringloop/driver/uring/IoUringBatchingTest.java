@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,6 +19,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -133,7 +135,7 @@ class IoUringBatchingTest {
         Recorder r = new Recorder();
         assertEquals(Driver.PENDING, d.read(p[2], MemorySegment.ofArray(new byte[8]), r));
         d.poll(0);
-        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        var failure = new AtomicReference<Throwable>();
         Thread closer = Thread.ofPlatform().start(() -> {
             try {
                 d.close();
@@ -145,7 +147,7 @@ class IoUringBatchingTest {
         // A misuse, reported loudly; still every completion ran once and every descriptor is closed.
         assertTrue(failure.get() instanceof IllegalStateException, () -> String.valueOf(failure.get()));
         assertEquals(1, r.calls);
-        assertEquals(-io.ringloop.sys.Errno.ECANCELED, r.result);
+        assertEquals(-Errno.ECANCELED, r.result);
         assertEquals(before, openFds());
     }
 

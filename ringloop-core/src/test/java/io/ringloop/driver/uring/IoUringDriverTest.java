@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.uring.IoUring;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -46,7 +47,7 @@ class IoUringDriverTest {
     void shouldReportUsableHere() {
         assertNull(IoUringDriver.unusableReason());
         assertEquals("io_uring", driver.name());
-        assertTrue(driver.supports(io.ringloop.sys.uring.IoUring.OP_RECV));
+        assertTrue(driver.supports(IoUring.OP_RECV));
     }
 
     @Test

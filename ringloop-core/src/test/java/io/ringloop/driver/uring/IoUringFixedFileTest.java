@@ -18,6 +18,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -80,7 +81,7 @@ class IoUringFixedFileTest {
     }
 
     /** Single-shot reads: a connection whose multishot receive is armed does not move (see detach). */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldGiveUpTheSlotWhenAConnectionMovesToAnotherRing() throws IOException {
         try (IoUringDriver a = driver(false); IoUringDriver b = driver(false); Arena arena = Arena.ofConfined()) {
             int[] p = tcpPair(a);
@@ -108,7 +109,7 @@ class IoUringFixedFileTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldGiveNoSlotToAListenerHoweverManyItAccepts() throws IOException {
         try (IoUringDriver d = driver(false)) {
             int listener = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);

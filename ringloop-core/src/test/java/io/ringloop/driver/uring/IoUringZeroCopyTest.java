@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -60,7 +61,7 @@ class IoUringZeroCopyTest {
             long enters = d.waitCalls();
             assertEquals(0, d.close(p[1]));
             assertEquals(1, w.calls);
-            assertTrue(w.result > 0, () -> io.ringloop.sys.Errno.describe(w.result));
+            assertTrue(w.result > 0, () -> Errno.describe(w.result));
             assertTrue(d.waitCalls() - enters <= 2, "close waited for the notification");
             d.poll(0);
             assertEquals(1, w.calls);
@@ -79,7 +80,7 @@ class IoUringZeroCopyTest {
             Recorder w = new Recorder();
             assertEquals(Driver.PENDING, d.write(p[1], big, w));
             int n = await(d, w);
-            assertTrue(n > 0, () -> io.ringloop.sys.Errno.describe(n));
+            assertTrue(n > 0, () -> Errno.describe(n));
             for (int i = 0; i < 3; i++) {
                 d.poll(0);
             }

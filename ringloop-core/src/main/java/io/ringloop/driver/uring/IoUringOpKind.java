@@ -1,0 +1,115 @@
+package io.ringloop.driver.uring;
+
+import io.ringloop.sys.uring.IoUring;
+
+/**
+ * What an io_uring operation in the {@code OpTable} is: the one vocabulary by which the driver claims a slot,
+ * routes the slot's CQE ({@code IoUringCompletions.dispatch}) and names the operation in messages. The op table
+ * keeps {@link #code()} ({@code ordinal() + 1}; 0 marks a free slot there), and {@link #of} turns it back with
+ * one array read: routing a CQE allocates nothing. The numbers mean nothing outside this driver.
+ *
+ * <p>Each kind carries what the driver asks of it: the opcode of the SQE it writes ({@link #NO_SQE} for an
+ * accept waiting on the listener's multishot); its {@link #direction()}, which {@link IoUringFdTable} counts
+ * so that a direct recv(2)/send(2) never overtakes a receive or send in flight; whether its SQE may carry a
+ * LINK_TIMEOUT ({@link #linkable()}); whether its received bytes go from a bounce buffer into the caller's
+ * heap buffer at the CQE ({@link #copiesOut()}).
+ */
+enum IoUringOpKind {
+    // (opcode of its SQE, direction, linkable, copiesOut)
+    /** One-shot IORING_OP_ACCEPT (multishot accept off). */
+    ACCEPT(IoUring.OP_ACCEPT, 0, true, false),
+    CONNECT(IoUring.OP_CONNECT, 0, true, false),
+    /** A stream read into native memory. */
+    RECV(IoUring.OP_RECV, 1, true, false),
+    /** A stream write: native memory or a bounce buffer. */
+    SEND(IoUring.OP_SEND, -1, true, false),
+    /** A datagram's receiveFrom, through the slot's msghdr and a bounce buffer for heap memory. */
+    RECVMSG(IoUring.OP_RECVMSG, 0, true, true),
+    /** A datagram's sendTo. */
+    SENDMSG(IoUring.OP_SENDMSG, 0, true, false),
+    /** A listener's armed multishot ACCEPT ({@link IoUringAcceptor}); it has no completion of its own. */
+    MULTISHOT_ACCEPT(IoUring.OP_ACCEPT, 0, false, false),
+    /** An accept call waiting for the multishot's next connection: no SQE. */
+    ACCEPT_WAITER(-1, 0, false, false),
+    /** A zero-copy write ({@link IoUringZeroCopySends}): two CQEs, the send's and the notification. */
+    SEND_ZC(IoUring.OP_SEND_ZC, -1, false, false),
+    /** A connection's armed multishot RECV ({@link IoUringMultishotReads}); no completion of its own. */
+    MULTISHOT_RECV(IoUring.OP_RECV, 0, false, false),
+    /** A read waiting for the multishot's data: no SQE, unless it goes to the kernel alone (a RECV). */
+    RECV_WAITER(IoUring.OP_RECV, 0, false, false),
+    /** A wait for readiness of a foreign fd ({@code pollReady}), under no handle. */
+    POLL(IoUring.OP_POLL_ADD, 0, true, false),
+    /** A heap read that waits for readiness, then recv(2)s into the array ({@link IoUringPolledReads}). */
+    POLLED_READ(IoUring.OP_POLL_ADD, 1, true, false),
+    FILE_OPEN(IoUring.OP_OPENAT, 0, false, false),
+    FILE_READ(IoUring.OP_READ, 0, false, true),
+    FILE_WRITE(IoUring.OP_WRITE, 0, false, false),
+    FILE_SYNC(IoUring.OP_FSYNC, 0, false, false),
+    FILE_CLOSE(IoUring.OP_CLOSE, 0, false, false),
+    /** Scatter read as RECVMSG over the slot's iovecs ({@link IoUringVectors}). */
+    READV(IoUring.OP_RECVMSG, 1, false, false),
+    /** Gather write as SENDMSG over the slot's iovecs. */
+    WRITEV(IoUring.OP_SENDMSG, -1, false, false);
+
+    /** {@link #opcode()} of a kind that writes no SQE. */
+    static final int NO_SQE = -1;
+
+    private static final IoUringOpKind[] BY_CODE = values();
+
+    private final int opcode;
+    private final int direction;
+    private final boolean linkable;
+    private final boolean copiesOut;
+
+    IoUringOpKind(int opcode, int direction, boolean linkable, boolean copiesOut) {
+        this.opcode = opcode;
+        this.direction = direction;
+        this.linkable = linkable;
+        this.copiesOut = copiesOut;
+    }
+
+    /** The number the op table keeps: never 0. */
+    int code() {
+        return ordinal() + 1;
+    }
+
+    /** The kind of a live slot's {@code code}. */
+    static IoUringOpKind of(int code) {
+        return BY_CODE[code - 1];
+    }
+
+    /** The name of {@code code} for messages: a kind's name, {@code "FREE"} for 0, else {@code "KIND_<n>"}. */
+    static String nameOf(int code) {
+        if (code == 0) {
+            return "FREE";
+        }
+        return code > 0 && code <= BY_CODE.length ? BY_CODE[code - 1].name() : "KIND_" + code;
+    }
+
+    /** The opcode of the SQE this kind writes, or {@link #NO_SQE}. */
+    int opcode() {
+        return opcode;
+    }
+
+    /**
+     * +1 for the kinds that receive from a stream into memory the caller reads (a RECV, a polled heap read,
+     * a RECVMSG scatter read), -1 for those that send (SEND, SEND_ZC, a SENDMSG gather write), 0 for the
+     * rest.
+     */
+    int direction() {
+        return direction;
+    }
+
+    /** Whether the SQE may carry a LINK_TIMEOUT: one SQE per operation (a polled read re-links its own). */
+    boolean linkable() {
+        return linkable;
+    }
+
+    /**
+     * Whether received bytes go from a bounce buffer into the caller's heap buffer at the CQE: a datagram's
+     * RECVMSG and a file read (a stream RECV is only ever into native memory).
+     */
+    boolean copiesOut() {
+        return copiesOut;
+    }
+}
