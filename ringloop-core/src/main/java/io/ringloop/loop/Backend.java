@@ -15,8 +15,8 @@ public enum Backend {
     EPOLL,
     NIO;
 
-    /** The names {@link #parse} accepts, for messages and help texts. */
-    public static final String VALID_NAMES = "io_uring (or iouring, uring), epoll, nio, auto";
+    /** The names {@link #parse} accepts, for its message. */
+    private static final String VALID_NAMES = "auto, io_uring, iouring, uring, epoll, nio";
 
     /**
      * The backend a user named, in any case: {@code io_uring}, {@code iouring} or {@code uring}, {@code epoll},
@@ -34,7 +34,7 @@ public enum Backend {
             case "nio" -> NIO;
             case "auto" -> AUTO;
             default -> throw new IllegalArgumentException(
-                    "unknown backend '" + name + "': expected " + VALID_NAMES + ", in any case");
+                    "unknown backend '" + name + "': expected one of " + VALID_NAMES + " (any case)");
         };
     }
 }
