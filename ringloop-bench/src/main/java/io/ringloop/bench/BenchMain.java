@@ -18,6 +18,7 @@ import io.ringloop.bench.run.Scenario;
 import io.ringloop.bench.run.ServerCatalog;
 import io.ringloop.bench.run.ServerSpec;
 import io.ringloop.bench.run.ZeroCopySweep;
+import io.ringloop.cli.OneLineUsageErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ringloop bench}: ringloop side by side with Netty 4.2 and the JDK on TCP echo.
@@ -44,7 +48,7 @@ import picocli.CommandLine.Option;
  * x 4 scenarios + the zero-copy sweep's 2 servers x 4 sizes) x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 45 minutes.
  * The sweep ({@code --scenarios zerocopy}) stays out of the quick run: its 8 points alone would double it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ringloop bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Echo benchmark: ringloop vs Netty 4.2 vs the JDK, each server in its own JVM on its own "
                 + "core; writes bench-results/<timestamp>/ (results.json, report.html, charts).")
 public final class BenchMain implements Callable<Integer> {
@@ -57,6 +61,9 @@ public final class BenchMain implements Callable<Integer> {
     /** Exit code of a command line that asks for something that cannot run (picocli's usage code). */
     static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     private static final DateTimeFormatter STAMP_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--full", description = "Every server and scenario, longer warm-up, 3 repeats.")
     boolean full;
@@ -98,11 +105,18 @@ public final class BenchMain implements Callable<Integer> {
     int microForks;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: a command line it cannot use is one line on stderr and exit code 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new OneLineUsageErrors());
     }
 
     @Override
     public Integer call() throws Exception {
+        checkNumbers();
         if (micro != null) {
             return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);
         }
@@ -137,6 +151,16 @@ public final class BenchMain implements Callable<Integer> {
         writeReport(dir, stamp, MachineInfo.collect(cpus, pin), config(stamp, timing, plan), points, rows, zeroCopy);
         printResults(rows, zeroCopy, plan.ringloopMissing(), dir);
         return points.stream().anyMatch(p -> p.status().equals("failed")) ? 1 : 0;
+    }
+
+    /** Numbers no run can use are usage errors (the timing is checked with its defaults, in {@link #timing}). */
+    private void checkNumbers() {
+        if (microForks < 0) {
+            throw new ParameterException(spec.commandLine(), "--micro-forks must be >= 0, got " + microForks);
+        }
+        if (fixedRate < 1) {
+            throw new ParameterException(spec.commandLine(), "--fixed-rate must be >= 1, got " + fixedRate);
+        }
     }
 
     /** The servers, scenarios and zero-copy sweep asked for, or null once it has said why they cannot run. */

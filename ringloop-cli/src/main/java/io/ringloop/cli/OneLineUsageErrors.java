@@ -11,8 +11,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * A command line that could not be understood (unknown option, a value that is no number, out of range or no
  * backend name) is reported on one line of stderr, {@code ringloop echo: --port must be 0..65535, got 70000},
  * and the exit code is picocli's usage code, 2. No stack trace and no usage page: {@code --help} has that.
+ * {@code ringloop bench} (module ringloop-bench) uses it too.
  */
-final class OneLineUsageErrors implements IParameterExceptionHandler {
+public final class OneLineUsageErrors implements IParameterExceptionHandler {
     @Override
     public int handleParseException(ParameterException failure, String[] args) {
         CommandLine commandLine = failure.getCommandLine();
