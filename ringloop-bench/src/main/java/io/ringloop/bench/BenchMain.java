@@ -18,6 +18,8 @@ import io.ringloop.bench.run.Scenario;
 import io.ringloop.bench.run.ServerCatalog;
 import io.ringloop.bench.run.ServerSpec;
 import io.ringloop.bench.run.ZeroCopySweep;
+import io.ringloop.cli.OneLineUsageErrors;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -30,7 +32,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ringloop bench}: ringloop side by side with Netty 4.2 and the JDK on TCP echo.
@@ -43,7 +48,7 @@ import picocli.CommandLine.Option;
  * x 4 scenarios + the zero-copy sweep's 2 servers x 4 sizes) x (10 s warm-up + 3 x 10 s + 1.8 s) ~ 45 minutes.
  * The sweep ({@code --scenarios zerocopy}) stays out of the quick run: its 8 points alone would double it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ringloop bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Echo benchmark: ringloop vs Netty 4.2 vs the JDK, each server in its own JVM on its own "
                 + "core; writes bench-results/<timestamp>/ (results.json, report.html, charts).")
 public final class BenchMain implements Callable<Integer> {
@@ -53,6 +58,12 @@ public final class BenchMain implements Callable<Integer> {
     static final long FULL_WARMUP_SEC = 10;
     static final long FULL_DURATION_SEC = 10;
     static final int FULL_REPEATS = 3;
+    /** Exit code of a command line that asks for something that cannot run (picocli's usage code). */
+    static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    private static final DateTimeFormatter STAMP_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--full", description = "Every server and scenario, longer warm-up, 3 repeats.")
     boolean full;
@@ -94,11 +105,18 @@ public final class BenchMain implements Callable<Integer> {
     int microForks;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: a command line it cannot use is one line on stderr and exit code 2. */
+    static CommandLine commandLine() {
+        return new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new OneLineUsageErrors());
     }
 
     @Override
     public Integer call() throws Exception {
+        checkNumbers();
         if (micro != null) {
             return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);
         }
@@ -107,66 +125,116 @@ public final class BenchMain implements Callable<Integer> {
             printList(allScenarios);
             return 0;
         }
+        Selection selection = select(allScenarios);
+        if (selection == null) {
+            return EXIT_USAGE;
+        }
+        Timing timing = timing();
+        if (timing == null) {
+            return EXIT_USAGE;
+        }
+        Cpus cpus = Cpus.current();
+        boolean pin = !noPin && cpus.canPin();
+        String stamp = LocalDateTime.now().format(STAMP_FORMAT);
+        Path dir = out.resolve(stamp);
+        Files.createDirectories(dir.resolve("logs"));
+        PointRunner runner = new PointRunner(new JvmLauncher(pin), cpus, timing.warmupMs(), timing.durationMs(),
+                timing.windows(), dir.resolve("logs"));
+        Plan plan = plan(selection);
+        if (plan == null) {
+            return EXIT_USAGE;
+        }
+        printPlan(plan, timing, cpus, pin);
+        List<PointResult> points = runAll(runner, plan.points());
+        List<Row> rows = Row.of(points);
+        ZeroCopySummary zeroCopy = ZeroCopySummary.of(rows);
+        writeReport(dir, stamp, MachineInfo.collect(cpus, pin), config(stamp, timing, plan), points, rows, zeroCopy);
+        printResults(rows, zeroCopy, plan.ringloopMissing(), dir);
+        return points.stream().anyMatch(p -> p.status().equals("failed")) ? 1 : 0;
+    }
+
+    /** Numbers no run can use are usage errors (the timing is checked with its defaults, in {@link #timing}). */
+    private void checkNumbers() {
+        if (microForks < 0) {
+            throw new ParameterException(spec.commandLine(), "--micro-forks must be >= 0, got " + microForks);
+        }
+        if (fixedRate < 1) {
+            throw new ParameterException(spec.commandLine(), "--fixed-rate must be >= 1, got " + fixedRate);
+        }
+    }
+
+    /** The servers, scenarios and zero-copy sweep asked for, or null once it has said why they cannot run. */
+    private Selection select(List<Scenario> allScenarios) {
         List<String> scenarioNames = scenarioNames(allScenarios);
         boolean sweep = scenarioNames.contains(ZeroCopySweep.NAME);
         List<Integer> sizesKib = zeroCopySizesKib != null ? zeroCopySizesKib : ZeroCopySweep.DEFAULT_SIZES_KIB;
         String sizesError = ZeroCopySweep.sizesError(sizesKib);
         if (sweep && sizesError != null) {
             System.err.println(sizesError);
-            return 2;
+            return null;
         }
         List<ServerSpec> chosenServers = chooseServers();
         List<Scenario> chosenScenarios = chooseScenarios(allScenarios,
                 scenarioNames.stream().filter(n -> !n.equals(ZeroCopySweep.NAME)).toList());
         if (chosenServers == null || chosenScenarios == null) {
-            return 2;
+            return null;
         }
-        if (chosenScenarios.isEmpty()) {
-            chosenServers = List.of(); // the sweep alone: it brings its own servers
-        }
+        // The sweep alone runs no server of the matrix: it brings its own servers.
+        return new Selection(chosenScenarios.isEmpty() ? List.of() : chosenServers, chosenScenarios, sweep, sizesKib);
+    }
+
+    /** Warm-up, window length and window count, from the options or the mode; null once it said why not. */
+    private Timing timing() {
         long warmupMs = Math.round(1000 * (warmupSec != null ? warmupSec : full ? FULL_WARMUP_SEC : QUICK_WARMUP_SEC));
         long durationMs = Math.round(1000 * (durationSec != null ? durationSec
                 : full ? FULL_DURATION_SEC : QUICK_DURATION_SEC));
         int windows = repeats != null ? repeats : full ? FULL_REPEATS : QUICK_REPEATS;
         if (durationMs <= 0 || warmupMs < 0 || windows < 1) {
             System.err.println("--duration must be > 0, --warmup >= 0, --repeat >= 1");
-            return 2;
+            return null;
         }
+        return new Timing(warmupMs, durationMs, windows);
+    }
 
-        Cpus cpus = Cpus.current();
-        boolean pin = !noPin && cpus.canPin();
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path dir = out.resolve(stamp);
-        Files.createDirectories(dir.resolve("logs"));
-        PointRunner runner = new PointRunner(new JvmLauncher(pin), cpus, warmupMs, durationMs, windows,
-                dir.resolve("logs"));
-        List<PointPlan> plan = new ArrayList<>();
-        for (Scenario scenario : chosenScenarios) {
-            for (ServerSpec server : chosenServers) {
-                plan.add(new PointPlan(server, scenario));
+    /**
+     * Every point to run: each scenario with each server, then the sweep's own pairs. Without ringloop on the
+     * class path its servers (and so the sweep) are left out with a note; null when nothing is left.
+     */
+    private static Plan plan(Selection selection) {
+        List<PointPlan> points = new ArrayList<>();
+        for (Scenario scenario : selection.scenarios()) {
+            for (ServerSpec server : selection.servers()) {
+                points.add(new PointPlan(server, scenario));
             }
         }
-        if (sweep) {
-            plan.addAll(ZeroCopySweep.plan(sizesKib));
+        if (selection.sweep()) {
+            points.addAll(ZeroCopySweep.plan(selection.sizesKib()));
         }
-        String ringloopMissing = plan.stream().anyMatch(p -> p.server().isRingloop())
+        String ringloopMissing = points.stream().anyMatch(p -> p.server().isRingloop())
                 ? ServerCatalog.ringloopUnavailableReason() : null;
-        if (ringloopMissing != null) {
-            System.err.println("note: ringloop servers skipped: " + ringloopMissing);
-            chosenServers = chosenServers.stream().filter(s -> !s.isRingloop()).toList();
-            plan = plan.stream().filter(p -> !p.server().isRingloop()).toList();
-            sweep = false; // its servers are ringloop's
-            if (plan.isEmpty()) {
-                System.err.println("nothing left to run");
-                return 2;
-            }
+        if (ringloopMissing == null) {
+            return new Plan(points, selection, null);
         }
+        System.err.println("note: ringloop servers skipped: " + ringloopMissing);
+        List<PointPlan> left = points.stream().filter(p -> !p.server().isRingloop()).toList();
+        if (left.isEmpty()) {
+            System.err.println("nothing left to run");
+            return null;
+        }
+        return new Plan(left, selection.withoutRingloop(), ringloopMissing);
+    }
+
+    private static void printPlan(Plan plan, Timing timing, Cpus cpus, boolean pin) {
+        Selection s = plan.selection();
         System.err.printf(Locale.ROOT, "%d points (%d servers x %d scenarios%s), warm-up %.1f s, %d x %.1f s "
-                        + "measured, %s%n", plan.size(), chosenServers.size(), chosenScenarios.size(),
-                sweep ? " + zero-copy sweep over " + sizesKib + " KiB" : "", warmupMs / 1e3, windows, durationMs / 1e3,
+                        + "measured, %s%n", plan.points().size(), s.servers().size(), s.scenarios().size(),
+                s.sweep() ? " + zero-copy sweep over " + s.sizesKib() + " KiB" : "", timing.warmupMs() / 1e3,
+                timing.windows(), timing.durationMs() / 1e3,
                 pin ? "server on CPU " + cpus.serverList() + ", generator on CPU " + cpus.generatorList()
                         : "not pinned");
+    }
 
+    private static List<PointResult> runAll(PointRunner runner, List<PointPlan> plan) throws InterruptedException {
         // Ctrl-C must not leave a server or generator JVM behind: they are all this JVM's children.
         Runtime.getRuntime().addShutdownHook(new Thread(
                 () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
@@ -177,26 +245,35 @@ public final class BenchMain implements Callable<Integer> {
                 points.add(runner.run(point.server(), point.scenario(), progress));
             }
         }
+        return points;
+    }
 
-        Map<String, Object> machine = MachineInfo.collect(cpus, pin);
+    /** The run's settings as results.json and report.html record them. */
+    private Map<String, Object> config(String stamp, Timing timing, Plan plan) {
+        Selection s = plan.selection();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("timestamp", stamp);
         config.put("mode", full ? "full" : "quick");
-        config.put("warmupMs", warmupMs);
-        config.put("durationMs", durationMs);
-        config.put("repeats", windows);
-        config.put("servers", chosenServers.stream().map(ServerSpec::id).toList());
-        List<String> runScenarios = new ArrayList<>(chosenScenarios.stream().map(Scenario::name).toList());
-        if (sweep) {
+        config.put("warmupMs", timing.warmupMs());
+        config.put("durationMs", timing.durationMs());
+        config.put("repeats", timing.windows());
+        config.put("servers", s.servers().stream().map(ServerSpec::id).toList());
+        List<String> runScenarios = new ArrayList<>(s.scenarios().stream().map(Scenario::name).toList());
+        if (s.sweep()) {
             runScenarios.add(ZeroCopySweep.NAME);
-            config.put("zeroCopySizesKib", sizesKib);
+            config.put("zeroCopySizesKib", s.sizesKib());
         }
         config.put("scenarios", runScenarios);
-        if (ringloopMissing != null) {
-            config.put("ringloopSkipped", ringloopMissing);
+        if (plan.ringloopMissing() != null) {
+            config.put("ringloopSkipped", plan.ringloopMissing());
         }
-        List<Row> rows = Row.of(points);
-        ZeroCopySummary zeroCopy = ZeroCopySummary.of(rows);
+        return config;
+    }
+
+    /** results.json, the charts (a failure to draw them is reported, not fatal) and report.html. */
+    private static void writeReport(Path dir, String stamp, Map<String, Object> machine, Map<String, Object> config,
+                                    List<PointResult> points, List<Row> rows, ZeroCopySummary zeroCopy)
+            throws IOException {
         Files.writeString(dir.resolve("results.json"), Json.write(results(machine, config, points, zeroCopy)));
         List<Charts.Chart> charts = List.of();
         try {
@@ -206,6 +283,9 @@ public final class BenchMain implements Callable<Integer> {
         }
         HtmlReport.write(dir.resolve("report.html"), "ringloop echo benchmark " + stamp, machine, config, rows,
                 charts);
+    }
+
+    private static void printResults(List<Row> rows, ZeroCopySummary zeroCopy, String ringloopMissing, Path dir) {
         System.out.println();
         System.out.print(TerminalTable.render(rows));
         System.out.println();
@@ -220,7 +300,6 @@ public final class BenchMain implements Callable<Integer> {
             System.out.println("\nnote: ringloop servers were skipped: " + ringloopMissing);
         }
         System.out.println("\nresults: " + dir.resolve("report.html").toAbsolutePath());
-        return points.stream().anyMatch(p -> p.status().equals("failed")) ? 1 : 0;
     }
 
     private static Map<String, Object> results(Map<String, Object> machine, Map<String, Object> config,
@@ -314,5 +393,21 @@ public final class BenchMain implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-26s %s%n", s.name(), s.description());
         }
         System.out.printf(Locale.ROOT, "  %-26s %s%n", ZeroCopySweep.NAME, ZeroCopySweep.description());
+    }
+
+    /** What the command line asked for: servers by scenarios, plus the zero-copy sweep over its sizes. */
+    private record Selection(List<ServerSpec> servers, List<Scenario> scenarios, boolean sweep,
+                             List<Integer> sizesKib) {
+        /** The same without ringloop's servers, and so without the sweep (its servers are ringloop's). */
+        Selection withoutRingloop() {
+            return new Selection(servers.stream().filter(s -> !s.isRingloop()).toList(), scenarios, false, sizesKib);
+        }
+    }
+
+    private record Timing(long warmupMs, long durationMs, int windows) {
+    }
+
+    /** The points to run, what they were chosen from, and why ringloop's were left out (null if they were not). */
+    private record Plan(List<PointPlan> points, Selection selection, String ringloopMissing) {
     }
 }

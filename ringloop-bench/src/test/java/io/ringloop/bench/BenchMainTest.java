@@ -9,14 +9,19 @@ import io.ringloop.bench.run.ZeroCopySweep;
 import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.sys.uring.IoUring;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -27,7 +32,7 @@ final class BenchMainTest {
 
     @Test
     void shouldRunOnePointEndToEndAndWriteTheReport(@TempDir Path out) throws Exception {
-        int status = new CommandLine(new BenchMain()).execute("--servers", "jdk-nio", "--scenarios", "latency",
+        int status = BenchMain.commandLine().execute("--servers", "jdk-nio", "--scenarios", "latency",
                 "--warmup", "0.2", "--duration", "0.5", "--out", out.toString());
         assertEquals(0, status);
         Path dir;
@@ -46,8 +51,29 @@ final class BenchMainTest {
 
     @Test
     void shouldRejectUnknownServers(@TempDir Path out) {
-        int status = new CommandLine(new BenchMain()).execute("--servers", "nope", "--out", out.toString());
+        int status = BenchMain.commandLine().execute("--servers", "nope", "--out", out.toString());
         assertEquals(2, status);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --micro-forks -1   | ringloop bench: --micro-forks must be >= 0, got -1
+            --fixed-rate 0     | ringloop bench: --fixed-rate must be >= 1, got 0
+            --duration soon    | ringloop bench: Invalid value for option '--duration': 'soon' is not a double
+            --repeat x         | ringloop bench: Invalid value for option '--repeat': 'x' is not an int
+            --nope             | ringloop bench: Unknown option: '--nope' (did you mean --no-pin?)
+            """)
+    void shouldRefuseUnusableCommandLineOnOneLine(String args, String expected, @TempDir Path out) {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = BenchMain.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args.split(" ")));
+        all.addAll(List.of("--out", out.toString()));
+
+        int status = commandLine.execute(all.toArray(String[]::new));
+
+        assertEquals(List.of(expected), err.toString().lines().toList());
+        assertEquals(BenchMain.EXIT_USAGE, status);
     }
 
     @Test
@@ -67,9 +93,9 @@ final class BenchMainTest {
 
     @Test
     void shouldRejectZeroCopySizesThatAreNotAscendingKib(@TempDir Path out) {
-        assertEquals(2, new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy",
+        assertEquals(2, BenchMain.commandLine().execute("--scenarios", "zerocopy",
                 "--zero-copy-sizes", "64,16", "--out", out.toString()));
-        assertEquals(2, new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy",
+        assertEquals(2, BenchMain.commandLine().execute("--scenarios", "zerocopy",
                 "--zero-copy-sizes", "64k", "--out", out.toString()));
     }
 
@@ -80,7 +106,7 @@ final class BenchMainTest {
         try (IoUringDriver probe = new IoUringDriver(8)) {
             assumeTrue(probe.supports(IoUring.OP_SEND_ZC), "kernel lacks IORING_OP_SEND_ZC");
         }
-        int status = new CommandLine(new BenchMain()).execute("--scenarios", "zerocopy", "--zero-copy-sizes", "64",
+        int status = BenchMain.commandLine().execute("--scenarios", "zerocopy", "--zero-copy-sizes", "64",
                 "--warmup", "0.2", "--duration", "0.5", "--out", out.toString());
         assertEquals(0, status);
         Path dir;

@@ -12,126 +12,151 @@ import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code ringloop echo}: a TCP echo server, in either task style (a virtual thread per connection, plain
- * blocking code) or callback style (no virtual threads, nothing allocated per message). Serves until SIGINT
- * or SIGTERM, then closes every connection and exits 0.
+ * {@code ringloop echo}: a TCP echo server, in task style (a virtual thread per connection, plain blocking code,
+ * on the loop or on the JDK's work-stealing pool) or callback style (no virtual threads, nothing allocated per
+ * message). Serves until SIGINT or SIGTERM, then closes every connection and exits 0.
+ *
+ * <p>Each option is checked while the command line is parsed (setters below): a value out of range is a usage
+ * error of one line before any loop starts. The settings are this object's fields, one object per run.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run a TCP echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
-    /** Per-connection buffer; set from --buffer-kib before any connection is served. */
-    private static int bufferBytes = 64 * 1024;
+    /** How connections are served. */
+    enum Style {
+        /** A virtual thread per connection, on the loop's own thread. */
+        TASK,
+        /** A virtual thread per connection on the JDK's work-stealing pool; its I/O still runs on the loop. */
+        STEALING,
+        /** Callbacks on the loop thread, no virtual threads. */
+        CALLBACK
+    }
 
-    @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0 = any free port)")
-    int port = 7000;
+    /** Largest --buffer-kib: 1 GiB per connection, far beyond use, and its byte count still fits an int. */
+    static final int MAX_BUFFER_KIB = 1024 * 1024;
 
-    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE})")
-    String host = "0.0.0.0";
+    @Spec
+    private CommandSpec spec;
+    int port; // port, backend and threads: read by the tests of the command line
+    private InetAddress host;
+    Backend backend;
+    int threads;
+    private int bufferKib;
+    private int zeroCopyKib;
+    private int fixedFilesAfter;
 
-    @Option(names = "--backend", description = "auto, io_uring, epoll or nio (default: ${DEFAULT-VALUE})")
-    String backend = "auto";
-
-    @Option(names = "--threads", description = "event loops; >1 binds one SO_REUSEPORT listener per loop "
-            + "(default: ${DEFAULT-VALUE})")
-    int threads = 1;
-
-    @Option(names = "--style", description = "task (virtual thread per connection on the loop), stealing "
-            + "(virtual threads on the JDK's work-stealing pool, I/O on the loop) or callback "
-            + "(default: ${DEFAULT-VALUE})")
-    String style = "task";
-
-    @Option(names = "--buffer-kib", description = "per-connection buffer in KiB (default: ${DEFAULT-VALUE})")
-    int bufferKib = 64;
-
-    @Option(names = "--zero-copy-kib", description = "io_uring: SEND_ZC for writes of at least this many KiB "
-            + "(default: ${DEFAULT-VALUE} = never)")
-    int zeroCopyKib;
+    @Option(names = "--style", paramLabel = "STYLE", defaultValue = "task",
+            description = "task (a virtual thread per connection on the loop), stealing (virtual threads on the "
+                    + "JDK's work-stealing pool, I/O on the loop) or callback (default: ${DEFAULT-VALUE})")
+    Style style;
 
     @Option(names = "--multishot-receive", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "io_uring: heap reads that wait arm a multishot RECV (default: ${DEFAULT-VALUE})")
     boolean multishotReceive;
 
-    @Option(names = "--fixed-files-after", description = "io_uring: register a connection as a fixed file after "
-            + "this many transfers, 0 = never (default: ${DEFAULT-VALUE})")
-    int fixedFilesAfter = 64;
-
-    @Option(names = "--heap", description = "task style: echo through a byte[] instead of native memory "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--heap", description = "task and stealing styles: echo through a byte[] instead of native "
+            + "memory (default: ${DEFAULT-VALUE})")
     boolean heap;
 
-    private static boolean heapBuffers;
-
-    @Option(names = "--pin", description = "pin loop i to CPU i (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7000",
+            description = "TCP port, 0..65535; 0 = any free port (default: ${DEFAULT-VALUE})")
+    void port(int value) {
+        port = OptionRange.between(spec, "--port", value, 0, 65535);
+    }
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+            description = "address or host name to bind (default: ${DEFAULT-VALUE})")
+    void host(String value) {
+        try {
+            host = InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--host: cannot resolve '" + value + "'");
+        }
+    }
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", converter = BackendConverter.class,
+            description = "auto, io_uring, epoll or nio, in any case; auto honours RINGLOOP_BACKEND "
+                    + "(default: ${DEFAULT-VALUE})")
+    void backend(Backend value) {
+        backend = value;
+    }
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "event loops, >= 1; more "
+            + "than one binds one SO_REUSEPORT listener per loop (default: ${DEFAULT-VALUE})")
+    void threads(int value) {
+        threads = OptionRange.atLeast(spec, "--threads", value, 1);
+    }
+
+    @Option(names = "--buffer-kib", paramLabel = "KIB", defaultValue = "64",
+            description = "per-connection buffer in KiB, 1.." + MAX_BUFFER_KIB + " (default: ${DEFAULT-VALUE})")
+    void bufferKib(int value) {
+        bufferKib = OptionRange.between(spec, "--buffer-kib", value, 1, MAX_BUFFER_KIB);
+    }
+
+    @Option(names = "--zero-copy-kib", paramLabel = "KIB", defaultValue = "0", description = "io_uring: "
+            + "SEND_ZC for writes from native memory of at least this many KiB, >= 0 (default: ${DEFAULT-VALUE} "
+            + "= never)")
+    void zeroCopyKib(int value) {
+        zeroCopyKib = OptionRange.atLeast(spec, "--zero-copy-kib", value, 0);
+    }
+
+    @Option(names = "--fixed-files-after", paramLabel = "N", defaultValue = "64", description = "io_uring: "
+            + "register a connection as a fixed file after this many transfers, >= 0; 0 = never "
+            + "(default: ${DEFAULT-VALUE})")
+    void fixedFilesAfter(int value) {
+        fixedFilesAfter = OptionRange.atLeast(spec, "--fixed-files-after", value, 0);
+    }
 
     @Override
     public Integer call() throws Exception {
-        bufferBytes = bufferKib * 1024;
-        heapBuffers = heap;
-        String chosen = style.toLowerCase(Locale.ROOT);
-        boolean callback = switch (chosen) {
-            case "task", "stealing" -> false;
-            case "callback" -> true;
-            default -> throw new IllegalArgumentException("--style must be task, stealing or callback: " + style);
-        };
-        boolean stealing = chosen.equals("stealing");
+        int bufferBytes = bufferKib * 1024;
+        String styleName = style.name().toLowerCase(Locale.ROOT);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
-        try (Ringloop rt = Ringloop.builder().backend(parseBackend(backend)).threads(threads).pinCpus(pin)
-                .workStealing(stealing).zeroCopyWritesAbove(zeroCopyKib * 1024L)
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
+                .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
-            InetSocketAddress bound;
-            if (callback) {
-                bound = null;
-                for (int i = 0; i < threads; i++) {
-                    TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(address);
-                    rt.loop(i).execute(() -> acceptLoop(l));
-                    address = l.localAddress(); // port 0: the other loops share the port the first one got
-                    bound = bound == null ? address : bound;
-                }
-            } else {
-                bound = rt.serve(address, TcpServer.Spread.REUSE_PORT, EchoCommand::echo).localAddress();
-            }
+            InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
+                    : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> echo(s, bufferBytes, heap)).localAddress();
             System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
-                    bound, rt.backendName(), threads, chosen);
-            if (!callback) {
+                    bound, rt.backendName(), threads, styleName);
+            if (style != Style.CALLBACK) {
                 System.out.println("  " + Tasks.mode());
             }
             System.out.flush();
             Signal s = stop.await();
-            StringBuilder stats = new StringBuilder();
-            for (int i = 0; i < threads; i++) {
-                stats.append(String.format(" loop %d: %d turns, %d %s calls, %d wake-ups;", i,
-                        rt.loop(i).turns(), rt.loop(i).waitCalls(),
-                        rt.backendName().equals("io_uring") ? "io_uring_enter" : "wait", rt.loop(i).wakeupCount()));
-            }
-            System.out.println("ringloop echo: SIG" + s + ", closing every connection." + stats);
+            System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
         }
         return 0;
     }
 
-    static Backend parseBackend(String name) {
-        return switch (name.toLowerCase(Locale.ROOT).replace('-', '_')) {
-            case "auto" -> Backend.AUTO;
-            case "io_uring", "iouring", "uring" -> Backend.IO_URING;
-            case "epoll" -> Backend.EPOLL;
-            case "nio" -> Backend.NIO;
-            default -> throw new IllegalArgumentException("--backend must be auto, io_uring, epoll or nio: " + name);
-        };
+    /** One line per loop's counters, for the closing message. */
+    private String loopStats(Ringloop rt) {
+        String waitCall = rt.backendName().equals("io_uring") ? "io_uring_enter" : "wait";
+        StringBuilder stats = new StringBuilder();
+        for (int i = 0; i < threads; i++) {
+            stats.append(String.format(" loop %d: %d turns, %d %s calls, %d wake-ups;", i,
+                    rt.loop(i).turns(), rt.loop(i).waitCalls(), waitCall, rt.loop(i).wakeupCount()));
+        }
+        return stats.toString();
     }
 
     // ---- task style: straight-line blocking code, one virtual thread per connection ----
-
-    private static void echo(TcpStream s) throws IOException {
-        echo(s, bufferBytes, heapBuffers);
-    }
 
     /** Echoes until the peer's end of stream through a {@code bytes} buffer: a byte[] when {@code heap}. */
     static void echo(TcpStream s, int bytes, boolean heap) throws IOException {
@@ -155,7 +180,19 @@ public final class EchoCommand implements Callable<Integer> {
 
     // ---- callback style: on the loop thread, no virtual threads ----
 
-    private static void acceptLoop(TcpListener listener) {
+    /** One listener per loop (SO_REUSEPORT when several), each accepting on its own loop; the bound address. */
+    private InetSocketAddress serveCallbacks(Ringloop rt, InetSocketAddress address, int bufferBytes)
+            throws IOException {
+        InetSocketAddress at = address;
+        for (int i = 0; i < threads; i++) {
+            TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(at);
+            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes));
+            at = l.localAddress(); // port 0: the other loops share the port the first one got
+        }
+        return at;
+    }
+
+    private static void acceptLoop(TcpListener listener, int bufferBytes) {
         listener.accept(new AcceptCallback() {
             @Override
             public void accepted(TcpStream stream) {

@@ -4,7 +4,11 @@ import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.sys.uring.IoUring;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,13 +16,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ringloop info}: what this machine and JVM offer the runtime. The first thing to paste into a bug
- * report. Backend probing (which of io_uring / epoll / NIO would AUTO pick, and why) is added with the drivers.
+ * report: the JDK, kernel and OS, whether the JVM flags the runtime wants are there, which backends open here
+ * (and which one AUTO picks, and why), and what this kernel's io_uring gives a loop.
  */
 @Command(
         name = "info",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Print the JDK, kernel and OS ringloop runs on.")
+        description = "Print the JDK, kernel and OS ringloop runs on, the backends usable here (and AUTO's "
+                + "choice) and the io_uring features a loop would use.")
 public final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -34,15 +40,17 @@ public final class InfoCommand implements Callable<Integer> {
         row(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         row(out, "kernel", System.getProperty("os.version"));
         row(out, "cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        Module runtime = Backend.class.getModule();
-        row(out, "native access", runtime.isNativeAccessEnabled()
+        Module ringloop = Backend.class.getModule();
+        // The flags name the module on the module path and ALL-UNNAMED on the class path (as ./ringloop runs it).
+        String target = ringloop.isNamed() ? ringloop.getName() : "ALL-UNNAMED";
+        row(out, "native access", ringloop.isNativeAccessEnabled()
                 ? "enabled"
-                : "DISABLED (run with --enable-native-access=ALL-UNNAMED, as ./ringloop does)");
-        row(out, "loop threads", Thread.class.getModule().isOpen("java.lang", runtime)
+                : "DISABLED (run with --enable-native-access=" + target + ", as ./ringloop does)");
+        row(out, "loop threads", Thread.class.getModule().isOpen("java.lang", ringloop)
                 ? "virtual threads can run on the loop thread (java.lang is open)"
-                : "tasks use the JDK's default scheduler (run with --add-opens java.base/java.lang=ALL-UNNAMED)");
+                : "tasks use the JDK's default scheduler (run with --add-opens java.base/java.lang=" + target + ")");
         for (Backend b : new Backend[] {Backend.IO_URING, Backend.EPOLL, Backend.NIO, Backend.AUTO}) {
-            row(out, "backend " + b.name().toLowerCase(java.util.Locale.ROOT), probe(b));
+            row(out, "backend " + b.name().toLowerCase(Locale.ROOT), probe(b));
         }
         row(out, "io_uring has", ioUringFeatures());
         out.flush();
@@ -53,7 +61,7 @@ public final class InfoCommand implements Callable<Integer> {
     private static String probe(Backend backend) {
         try (EventLoop loop = EventLoop.start(backend, "info-" + backend)) {
             return backend == Backend.AUTO ? loop.backendName() + " (" + loop.backendReason() + ")" : "usable";
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "unusable: " + e.getMessage();
         }
     }
@@ -64,7 +72,7 @@ public final class InfoCommand implements Callable<Integer> {
             return "-";
         }
         try (IoUringDriver d = new IoUringDriver(8)) {
-            java.util.List<String> has = new java.util.ArrayList<>();
+            List<String> has = new ArrayList<>();
             int flags = d.setupFlags();
             String[] names = {"SINGLE_ISSUER", "DEFER_TASKRUN", "COOP_TASKRUN", "SUBMIT_ALL", "CQSIZE"};
             int[] bits = {IoUring.SETUP_SINGLE_ISSUER, IoUring.SETUP_DEFER_TASKRUN, IoUring.SETUP_COOP_TASKRUN,
@@ -79,7 +87,7 @@ public final class InfoCommand implements Callable<Integer> {
             has.add(d.supports(IoUring.OP_SEND_ZC) ? "SEND_ZC" : "no SEND_ZC");
             has.add(d.supports(IoUring.OP_LINK_TIMEOUT) ? "LINK_TIMEOUT" : "no LINK_TIMEOUT");
             return String.join(", ", has);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "unusable: " + e.getMessage();
         }
     }

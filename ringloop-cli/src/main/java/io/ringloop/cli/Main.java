@@ -9,20 +9,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ringloop} command. The {@code ./ringloop} launcher at the repository root starts this class with
- * the JVM flags the runtime needs; the launcher itself handles {@code test} and {@code bench} and passes every
- * other command here. The process exit code is the subcommand's.
+ * the JVM flags the runtime needs; the launcher itself handles {@code test}, {@code bench} and {@code java-home}
+ * and passes every other command here. The process exit code is the subcommand's; a command line that cannot
+ * be understood is one line on stderr and exit code 2 ({@link OneLineUsageErrors}).
  */
 @Command(
         name = "ringloop",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
-                + "selector, with user code running as virtual threads on the loop's own thread.",
+                + "selector, with user code as tasks (virtual threads on the loop's own thread) or as callbacks.",
         subcommands = {EchoCommand.class, TimersCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
-            "  test    Run the whole test suite (mvn test); extra arguments go to Maven.",
-            "  bench   Run the benchmarks (module ringloop-bench)."
+            "  test       Run the whole test suite (mvn test); extra arguments go to Maven.",
+            "  bench      Run the benchmarks (module ringloop-bench).",
+            "  java-home  Print the home of the JDK the launcher would use; builds nothing."
         })
 public final class Main implements Callable<Integer> {
 
@@ -47,8 +49,9 @@ public final class Main implements Callable<Integer> {
     /** The configured command line; tests use it with their own writers. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
-        // --backend io_uring / EPOLL / nio all name the same enum constants.
+        // --style task / TASK / Task all name the same enum constant (--backend has its own converter).
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler(new OneLineUsageErrors());
         commandLine.setExecutionExceptionHandler(Main::handleFailure);
         return commandLine;
     }

@@ -1,6 +1,7 @@
 package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
+import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import io.ringloop.time.Time;
@@ -10,7 +11,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ringloop timers}: how late timers fire. A timer never fires before its deadline; this measures how
@@ -20,21 +23,46 @@ import picocli.CommandLine.Option;
 @Command(name = "timers", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Measure timer lateness (fire time minus deadline) on the loop's timer wheel.")
 public final class TimersCommand implements Callable<Integer> {
-    @Option(names = "--count", description = "sleeps per run (default: ${DEFAULT-VALUE})")
-    int count = 500;
+    /** Largest --count and --concurrent: a million sleeps or sleepers already take minutes or much memory. */
+    static final int MAX_TIMERS = 1_000_000;
+    /** Largest --delay-ms: one minute per sleep. */
+    static final int MAX_DELAY_MS = 60_000;
 
-    @Option(names = "--delay-ms", description = "each sleep (default: ${DEFAULT-VALUE})")
-    int delayMs = 3;
+    @Spec
+    private CommandSpec spec;
+    private int count;
+    private int delayMs;
+    private int concurrent;
+    private Backend backend;
 
-    @Option(names = "--concurrent", description = "timers in flight for the second run (default: ${DEFAULT-VALUE})")
-    int concurrent = 1000;
+    @Option(names = "--count", paramLabel = "N", defaultValue = "500", description = "sleeps per run, 1.." + MAX_TIMERS
+            + " (default: ${DEFAULT-VALUE})")
+    void count(int value) {
+        count = OptionRange.between(spec, "--count", value, 1, MAX_TIMERS);
+    }
 
-    @Option(names = "--backend", description = "auto, io_uring, epoll or nio (default: ${DEFAULT-VALUE})")
-    String backend = "auto";
+    @Option(names = "--delay-ms", paramLabel = "MS", defaultValue = "3", description = "each sleep, 0.." + MAX_DELAY_MS
+            + " ms (default: ${DEFAULT-VALUE})")
+    void delayMs(int value) {
+        delayMs = OptionRange.between(spec, "--delay-ms", value, 0, MAX_DELAY_MS);
+    }
+
+    @Option(names = "--concurrent", paramLabel = "N", defaultValue = "1000",
+            description = "timers in flight for the second run, 1.." + MAX_TIMERS + " (default: ${DEFAULT-VALUE})")
+    void concurrent(int value) {
+        concurrent = OptionRange.between(spec, "--concurrent", value, 1, MAX_TIMERS);
+    }
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", converter = BackendConverter.class,
+            description = "auto, io_uring, epoll or nio, in any case; auto honours RINGLOOP_BACKEND "
+                    + "(default: ${DEFAULT-VALUE})")
+    void backend(Backend value) {
+        backend = value;
+    }
 
     @Override
     public Integer call() throws Exception {
-        try (Ringloop rt = Ringloop.builder().backend(EchoCommand.parseBackend(backend)).threads(1).start()) {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             Duration delay = Duration.ofMillis(delayMs);
             long[] idle = rt.blockOn(() -> {
                 long[] late = new long[count];

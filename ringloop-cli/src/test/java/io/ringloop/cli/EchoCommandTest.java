@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ringloop.Ringloop;
+import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpServer;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,8 +24,7 @@ class EchoCommandTest {
     @ParameterizedTest(name = "{0}, heap {1}")
     @CsvSource({"IO_URING, false", "IO_URING, true", "EPOLL, false", "EPOLL, true", "NIO, false", "NIO, true"})
     void shouldEchoEveryByteInOrder(Backend backend, boolean heap) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        Assumptions.assumeTrue(backend != Backend.IO_URING || IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             TcpServer server = rt.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     s -> EchoCommand.echo(s, 4096, heap));
@@ -34,8 +37,8 @@ class EchoCommandTest {
                         OutputStream out = c.getOutputStream(); // closing it would close the socket
                         out.write(sent);
                         c.shutdownOutput();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 });
                 new DataInputStream(c.getInputStream()).readFully(back);

@@ -3,6 +3,7 @@ package io.ringloop.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.driver.uring.IoUringDriver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,8 +33,7 @@ final class MainTest {
         assertTrue(info.contains("kernel         " + System.getProperty("os.version")), info);
         assertTrue(info.contains("os             " + System.getProperty("os.name")), info);
         // The io_uring row names what the ring took, or "-" where io_uring is unusable.
-        String want = io.ringloop.driver.uring.IoUringDriver.unusableReason() == null ? "io_uring has   SINGLE_ISSUER"
-                : "io_uring has   -";
+        String want = IoUringDriver.unusableReason() == null ? "io_uring has   SINGLE_ISSUER" : "io_uring has   -";
         assertTrue(info.contains("io_uring has   ") && (info.contains(want) || info.contains("COOP_TASKRUN")), info);
     }
 

@@ -63,7 +63,7 @@ public class EchoRoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        runtime = Ringloop.builder().backend(Backend.valueOf(backend)).threads(1).name("echo-bench").start();
+        runtime = Ringloop.builder().backend(Backend.parse(backend)).threads(1).name("echo-bench").start();
         EventLoop loop = runtime.loop(0);
         InetSocketAddress at;
         if (style.equals("task")) {

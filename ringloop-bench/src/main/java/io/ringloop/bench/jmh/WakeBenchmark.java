@@ -40,7 +40,7 @@ public class WakeBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-        loop = EventLoop.start(Backend.valueOf(backend), "wake-bench");
+        loop = EventLoop.start(Backend.parse(backend), "wake-bench");
     }
 
     @Benchmark

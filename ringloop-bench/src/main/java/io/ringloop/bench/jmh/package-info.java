@@ -4,6 +4,6 @@
  * {@code ./ringloop bench --micro [regex]} runs them through {@link io.ringloop.bench.jmh.MicroRunner} with
  * JMH's GC profiler, so {@code gc.alloc.rate.norm} shows the bytes allocated per operation (the hot path's
  * target is 0). Benchmarks run on the class path with the ringloop JVM flags, so they may call the
- * internal {@code io.ringloop.sys} and {@code driver} packages directly.
+ * internal packages ({@code io.ringloop.sys}, {@code driver}, {@code loop.internal}) directly.
  */
 package io.ringloop.bench.jmh;

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class LoadGenerator implements AutoCloseable {
         Payload payload = new Payload(config.payloadBytes());
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         int[] firstIndex = new int[threads.size()];
-        java.util.Arrays.fill(firstIndex, -1);
+        Arrays.fill(firstIndex, -1);
         for (int i = 0; i < config.connections(); i++) {
             SocketChannel channel = SocketChannel.open();
             try {

@@ -1,6 +1,7 @@
 package io.ringloop.bench.load;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -188,7 +189,7 @@ final class LoadThread implements Runnable {
                 throw new IOException("server closed the connection after " + conn.received() + " echoes");
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,8 +4,10 @@ import io.ringloop.bench.run.PointResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** report.html: a static page (no scripts, nothing fetched) with the table and the charts beside it. */
 public final class HtmlReport {
@@ -102,7 +104,7 @@ public final class HtmlReport {
     private static void servers(StringBuilder h, List<Row> rows) {
         h.append("<h3>Servers</h3>\n<table><tr><th>server</th><th>what</th><th>arguments</th><th>JVM flags</th>")
                 .append("<th>first output</th></tr>\n");
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (Row r : rows) {
             var s = r.point().server();
             // The sweep runs one id with different arguments per size: list each variant once.

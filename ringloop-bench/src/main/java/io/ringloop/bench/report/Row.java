@@ -3,6 +3,7 @@ package io.ringloop.bench.report;
 import io.ringloop.bench.run.PointResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One line of the summary (terminal table, HTML table, charts): medians over the windows of a point, and
@@ -45,7 +46,7 @@ public record Row(PointResult point, double msgsPerSec, double msgsMin, double m
                 flags.add("ERRORS=" + p.errors());
             }
             if (!p.ok()) {
-                flags.add(p.status().toUpperCase(java.util.Locale.ROOT));
+                flags.add(p.status().toUpperCase(Locale.ROOT));
             }
             double msgs = p.median("msgsPerSec");
             double cpu = p.median("serverCpuUsPerMsg");

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * @param thresholdBytes the verdict, or -1 when no size qualifies
  */
 public record ZeroCopySummary(List<Size> sizes, int thresholdBytes) {
+    /** The columns of {@link #cells}. */
+    static final String[] HEADERS = {"size", "msgs/s copy", "msgs/s zc", "MB/s copy", "MB/s zc", "us/msg copy",
+        "us/msg zc", "zc/copy msgs", "zc/copy CPU", "zc sends/msg", "zero-copy"};
 
     /** The two rows of one payload size; either may be null when its point is missing. */
     public record Size(int payloadBytes, Row copy, Row zeroCopy) {
@@ -112,9 +115,6 @@ public record ZeroCopySummary(List<Size> sizes, int thresholdBytes) {
         return paid.isEmpty() ? "none (zero-copy never paid here)"
                 : "none (zero-copy paid at " + String.join(", ", paid) + " but not at every larger size)";
     }
-
-    static final String[] HEADERS = {"size", "msgs/s copy", "msgs/s zc", "MB/s copy", "MB/s zc", "us/msg copy",
-        "us/msg zc", "zc/copy msgs", "zc/copy CPU", "zc sends/msg", "zero-copy"};
 
     /** One table row per size, for the terminal and the HTML page alike. */
     String[][] cells() {

@@ -1,5 +1,6 @@
 package io.ringloop.bench.run;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -24,7 +25,7 @@ public final class Progress implements AutoCloseable {
 
     public Progress(double plannedSec) {
         this.plannedSec = Math.max(1, plannedSec);
-        java.io.Console console = System.console();
+        Console console = System.console();
         this.terminal = console != null && console.isTerminal();
         this.redrawer = terminal ? Thread.ofPlatform().daemon().name("progress").start(this::redrawLoop) : null;
     }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * The zero-copy sweep ({@code --scenarios zerocopy}): at which write size does IORING_OP_SEND_ZC start to pay?
  * For each payload size the ringloop io_uring callback echo runs twice under the same load, once with copying
  * sends and once with {@code --zero-copy-kib <size>}, i.e. SEND_ZC for every write at least as large as a
- * message: the setting a user would choose for {@code Runtime.builder().zeroCopyWritesAbove(bytes)}. The
+ * message: the setting a user would choose for {@code Ringloop.builder().zeroCopyWritesAbove(bytes)}. The
  * report's verdict is the smallest size from which on zero-copy is at least as fast and costs no more server
  * CPU per byte (see report.ZeroCopySummary).
  *

@@ -22,6 +22,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty 4.2 echo server as its users write it: one event loop thread (the server is pinned to one core)
@@ -85,7 +86,7 @@ public final class NettyEchoServer implements AutoCloseable {
             Channel channel = bootstrap.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
             return new NettyEchoServer(group, channel);
         } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
     }
@@ -97,7 +98,7 @@ public final class NettyEchoServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         serverChannel.close().sync();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
     @ChannelHandler.Sharable

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
@@ -35,7 +36,7 @@ public final class VirtualThreadEchoServer implements AutoCloseable {
     public static VirtualThreadEchoServer start(int port) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
-        listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         return new VirtualThreadEchoServer(listener);
     }
 

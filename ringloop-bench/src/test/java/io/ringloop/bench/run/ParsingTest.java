@@ -2,6 +2,7 @@ package io.ringloop.bench.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,11 @@ final class ParsingTest {
         RingCounters end = new RingCounters(1, 0x100L, 0x210L);
         assertEquals(0x200, end.sqesSince(start));
         assertEquals(0x220, end.cqesSince(start));
-        Map<String, Object> run = new java.util.HashMap<>(Map.of("messages", 16L));
+        Map<String, Object> run = new HashMap<>(Map.of("messages", 16L));
         PointRunner.withRingCounters(run, start, end);
         assertEquals(512L, run.get("ringSqes"));
         assertEquals(2.0, (double) run.get("ringExtraCqesPerMsg"), 1e-9); // (544 - 512) / 16
-        Map<String, Object> noRing = new java.util.HashMap<>(Map.of("messages", 16L));
+        Map<String, Object> noRing = new HashMap<>(Map.of("messages", 16L));
         PointRunner.withRingCounters(noRing, new RingCounters(0, 0, 0), new RingCounters(0, 0, 0));
         assertEquals(Map.of("messages", 16L), noRing);
     }

@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Opens the driver for a {@link Backend}. AUTO is resolved here: the {@code RINGLOOP_BACKEND} environment
- * variable (or system property {@code ringloop.backend}) first, then io_uring when usable, else epoll, else
- * NIO. The choice and its reason are logged once per process.
+ * Opens the driver for a {@link Backend}. AUTO is resolved here: the system property {@code ringloop.backend}
+ * or else the {@code RINGLOOP_BACKEND} environment variable first (any name {@link Backend#parse} takes), then
+ * io_uring when usable, else epoll, else NIO. The choice and its reason are logged once per process; each
+ * loop keeps its own reason ({@link Opened}), so nothing here changes per run.
  */
 final class Drivers {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
@@ -25,50 +26,44 @@ final class Drivers {
     private Drivers() {
     }
 
-    static Backend fromName(String name) {
-        return switch (name.toLowerCase(Locale.ROOT).replace('-', '_')) {
-            case "io_uring", "iouring", "uring" -> Backend.IO_URING;
-            case "epoll" -> Backend.EPOLL;
-            case "nio" -> Backend.NIO;
-            case "auto" -> Backend.AUTO;
-            default -> throw new IllegalArgumentException(
-                    "unknown backend '" + name + "': expected io_uring, epoll, nio or auto");
-        };
-    }
-
     static Opened open(Backend requested, LoopOptions options) throws IOException {
         String reason;
         Backend backend = requested;
         if (backend == Backend.AUTO) {
-            String override = System.getProperty("ringloop.backend", System.getenv("RINGLOOP_BACKEND"));
+            String property = System.getProperty("ringloop.backend");
+            String override = property != null ? property : System.getenv("RINGLOOP_BACKEND");
             if (override != null && !override.isBlank()) {
-                backend = fromName(override.trim());
-                reason = "RINGLOOP_BACKEND=" + override.trim();
+                String source = property != null ? "-Dringloop.backend" : "RINGLOOP_BACKEND";
+                try {
+                    backend = Backend.parse(override.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+                }
+                reason = source + "=" + override.trim();
             } else {
                 reason = "AUTO";
             }
         } else {
             reason = "requested";
         }
-        Driver d;
+        Opened opened;
         if (backend == Backend.AUTO) {
-            d = openAuto(options);
-            reason = reason + ": " + autoReason;
+            Opened auto = openAuto(options);
+            opened = new Opened(auto.driver(), reason + ": " + auto.reason());
         } else {
-            d = openExactly(backend, options);
+            opened = new Opened(openExactly(backend, options), reason);
         }
         if (LOGGED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "ringloop backend " + d.name() + " (" + reason + ")");
+            LOG.log(System.Logger.Level.INFO, "ringloop backend " + opened.driver().name() + " (" + opened.reason()
+                    + ")");
         }
-        return new Opened(d, reason);
+        return opened;
     }
 
-    private static String autoReason = "";
-
-    private static Driver openAuto(LoopOptions options) throws IOException {
+    /** The first usable of io_uring, epoll and NIO, with why it was chosen. */
+    private static Opened openAuto(LoopOptions options) throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            autoReason = "not Linux, so nio";
-            return openExactly(Backend.NIO, options);
+            return new Opened(openExactly(Backend.NIO, options), "not Linux, so nio");
         }
         String unusable;
         try {
@@ -78,20 +73,15 @@ final class Drivers {
         }
         if (unusable == null) {
             try {
-                Driver d = openExactly(Backend.IO_URING, options);
-                autoReason = "io_uring usable";
-                return d;
+                return new Opened(openExactly(Backend.IO_URING, options), "io_uring usable");
             } catch (IOException | RuntimeException e) {
                 unusable = e.getMessage();
             }
         }
         try {
-            Driver d = openExactly(Backend.EPOLL, options);
-            autoReason = "io_uring unusable (" + unusable + "), so epoll";
-            return d;
+            return new Opened(openExactly(Backend.EPOLL, options), "io_uring unusable (" + unusable + "), so epoll");
         } catch (IOException | RuntimeException | LinkageError e) {
-            autoReason = "epoll unusable (" + e.getMessage() + "), so nio";
-            return openExactly(Backend.NIO, options);
+            return new Opened(openExactly(Backend.NIO, options), "epoll unusable (" + e.getMessage() + "), so nio");
         }
     }
 
