@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 final class DatagramContractTest {
     @AutoClose
     private final DriverKind.Opened drivers = new DriverKind.Opened();
-    @AutoClose
-    private final Arena arena = Arena.ofShared();
+    /** Closed after the drivers, so no buffer goes while an operation may still use it. */
+    private final Arena arena = drivers.arena();
 
     private static int bound(Driver d, int family) {
         int h = d.socket(family, Driver.SOCK_DGRAM);

@@ -8,6 +8,7 @@ import io.ringloop.driver.nio.NioDriver;
 import io.ringloop.driver.uring.IoUringDriver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,11 +78,17 @@ public enum DriverKind {
     }
 
     /**
-     * The drivers one test opened, closed after it (register with JUnit's {@code @AutoClose}). Closing a
-     * driver twice is allowed by the contract, so a test may close one itself.
+     * The drivers one test opened, closed after it (register with JUnit's {@code @AutoClose}), then its
+     * buffers' arena. Closing a driver twice is allowed by the contract, so a test may close one itself.
      */
     public static final class Opened implements AutoCloseable {
         private final List<Driver> drivers = new ArrayList<>();
+        private final Arena arena = Arena.ofShared();
+
+        /** A shared arena for the test's buffers, closed after every driver. */
+        public Arena arena() {
+            return arena;
+        }
 
         /** Opens a driver of {@code kind} (default configuration) and keeps it for closing. */
         public Driver open(DriverKind kind) {
@@ -100,10 +107,16 @@ public enum DriverKind {
 
         @Override
         public void close() {
-            for (Driver d : drivers.reversed()) {
-                d.close();
+            try {
+                for (Driver d : drivers.reversed()) {
+                    d.close();
+                }
+                drivers.clear();
+            } finally {
+                if (arena.scope().isAlive()) {
+                    arena.close(); // once: a test may close early, then JUnit closes again
+                }
             }
-            drivers.clear();
         }
     }
 }

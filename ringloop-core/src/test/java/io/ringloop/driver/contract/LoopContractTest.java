@@ -38,8 +38,8 @@ final class LoopContractTest {
 
     @AutoClose
     private final DriverKind.Opened drivers = new DriverKind.Opened();
-    @AutoClose
-    private final Arena arena = Arena.ofShared();
+    /** Closed after the drivers, so no buffer goes while an operation may still use it. */
+    private final Arena arena = drivers.arena();
 
     /** Polls without limit in a thread of the test's own, bounded by its timeout: io_uring has one issuer. */
     @ParameterizedTest

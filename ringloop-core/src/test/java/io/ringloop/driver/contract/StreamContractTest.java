@@ -38,8 +38,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 final class StreamContractTest {
     @AutoClose
     private final DriverKind.Opened drivers = new DriverKind.Opened();
-    @AutoClose
-    private final Arena arena = Arena.ofShared();
+    /** Closed after the drivers, so no buffer goes while an operation may still use it. */
+    private final Arena arena = drivers.arena();
 
     @ParameterizedTest
     @EnumSource(DriverKind.class)
