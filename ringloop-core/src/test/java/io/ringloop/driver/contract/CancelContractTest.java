@@ -110,7 +110,8 @@ final class CancelContractTest {
         Driver d = drivers.open(kind);
         Pair p = tcpPair(d);
         assertEquals(0, d.setOption(p.client(), SocketOpt.SO_SNDBUF, 64 * 1024));
-        MemorySegment big = arena.allocate(1 << 20);
+        assertEquals(0, d.setOption(p.server(), SocketOpt.SO_RCVBUF, 64 * 1024));
+        MemorySegment big = arena.allocate(4 << 20); // far more than both socket buffers take
         for (long i = 0; i < big.byteSize(); i++) {
             big.set(ValueLayout.JAVA_BYTE, i, (byte) (i % 251));
         }

@@ -1,6 +1,7 @@
 package io.ringloop.driver.contract;
 
 import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.POLL_STEP_NS;
 import static io.ringloop.driver.contract.DriverTestSupport.listen;
 import static io.ringloop.driver.contract.DriverTestSupport.pollUntil;
 import static io.ringloop.driver.contract.DriverTestSupport.readExactly;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
 import io.ringloop.driver.contract.DriverTestSupport.Pair;
 import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.Errno;
@@ -22,6 +24,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +71,87 @@ final class LoopContractTest {
             d.wakeup();
             assertEquals(0, d.poll(-1), "still armed after a wakeup");
         }
+    }
+
+    /** close() on the loop thread while another thread keeps waking the driver, and wakeups after it. */
+    @ParameterizedTest
+    @EnumSource(DriverKind.class)
+    void shouldCloseSafelyWhileAnotherThreadWakesIt(DriverKind kind) throws Exception {
+        Driver d = kind.open();
+        Pair p = tcpPair(d);
+        Recorder r = new Recorder();
+        assertEquals(Driver.PENDING, d.read(p.server(), arena.allocate(8), r));
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch waking = new CountDownLatch(1);
+        Thread waker = Thread.ofPlatform().start(() -> {
+            try {
+                while (!closed.get()) {
+                    d.wakeup();
+                    waking.countDown();
+                }
+                for (int i = 0; i < 100; i++) {
+                    d.wakeup(); // after close: harmless
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+                waking.countDown();
+            }
+        });
+        waking.await();
+        d.poll(0);
+        d.close();
+        closed.set(true);
+        waker.join();
+        assertEquals(null, failure.get(), "wakeup racing close");
+        assertEquals(List.of(-Errno.ECANCELED), r.results());
+        assertEquals(0, d.openHandles());
+    }
+
+    /** Where the socket would block, an operation waits: -EAGAIN never escapes, at once or later. */
+    @ParameterizedTest
+    @EnumSource(DriverKind.class)
+    void shouldWaitWhereTheSocketWouldBlockAndNeverReturnEagain(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
+        Recorder accept = new Recorder();
+        assertEquals(Driver.PENDING, d.accept(p.listener(), accept), "no connection waits");
+        Recorder read = new Recorder();
+        MemorySegment[] into = {arena.allocate(8)};
+        assertEquals(Driver.PENDING, d.readv(p.client(), into, read), "the server never sends");
+        int udp = d.socket(Driver.AF_INET, Driver.SOCK_DGRAM);
+        assertEquals(0, d.bind(udp, DriverTestSupport.LOOPBACK));
+        Recorder receive = new Recorder();
+        assertEquals(Driver.PENDING, d.receiveFrom(udp, arena.allocate(8), arena.allocate(128), receive));
+        assertEquals(0, d.setOption(p.client(), SocketOpt.SO_SNDBUF, 64 * 1024));
+        MemorySegment big = arena.allocate(1 << 20);
+        Recorder write = new Recorder();
+        for (int i = 0; ; i++) { // heap and native, until a write still waits after a poll
+            assertTrue(i < 200, "the send buffer never filled");
+            int w = DriverTestSupport.checkReturned(i % 2 == 0
+                    ? d.writev(p.client(), new MemorySegment[] {big}, write)
+                    : d.write(p.client(), MemorySegment.ofArray(new byte[1 << 20]), write));
+            if (w == Driver.PENDING) {
+                d.poll(POLL_STEP_NS);
+                if (write.isPending()) {
+                    break;
+                }
+                w = await(d, write);
+            }
+            int n = w;
+            assertTrue(n > 0, () -> "write: " + Errno.describe(n));
+        }
+        d.poll(POLL_STEP_NS);
+        for (Recorder r : List.of(accept, read, receive)) {
+            assertTrue(r.isPending(), "nothing arrived, so it still waits");
+            assertTrue(d.cancel(r));
+            assertEquals(-Errno.ECANCELED, await(d, r));
+        }
+        // The kernel may still move bytes from the send buffer to the peer's growing receive buffer: the waiting
+        // write then completes with a count, never with -EAGAIN.
+        d.cancel(write);
+        int last = await(d, write);
+        assertTrue(last == -Errno.ECANCELED || last > 0, () -> "write: " + Errno.describe(last));
     }
 
     @ParameterizedTest
