@@ -1,21 +1,20 @@
-package io.ringloop.driver;
+package io.ringloop.driver.contract;
 
-import io.ringloop.driver.epoll.EpollDriver;
-import io.ringloop.driver.nio.NioDriver;
-import io.ringloop.driver.uring.IoUringDriver;
-import static io.ringloop.driver.nio.NioDriverTest.Pair;
-import static io.ringloop.driver.nio.NioDriverTest.Recorder;
-import static io.ringloop.driver.nio.NioDriverTest.await;
-import static io.ringloop.driver.nio.NioDriverTest.connectPair;
-import static io.ringloop.driver.nio.NioDriverTest.listen;
-import static io.ringloop.driver.nio.NioDriverTest.pollUntil;
+import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.listen;
+import static io.ringloop.driver.contract.DriverTestSupport.random;
+import static io.ringloop.driver.contract.DriverTestSupport.readExactly;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringloop.Leaks;
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.Errno;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,45 +23,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Driver#readv}/{@link Driver#writev} on every backend, through the driver interface: the test thread is
- * the loop. Buffers mix heap and native memory, with empty ones among them.
+ * the loop. Buffers mix heap and native memory, with empty ones among them. (Cancelling a readv: see
+ * {@link CancelContractTest}.)
  */
-class VectoredIoTest {
-    private Driver driver;
-    private final Arena arena = Arena.ofShared();
-
-    private Driver open(String backend) throws IOException {
-        driver = switch (backend) {
-            case "io_uring" -> {
-                assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
-                yield new IoUringDriver(64);
-            }
-            case "epoll" -> new EpollDriver();
-            case "nio" -> new NioDriver();
-            default -> throw new IllegalArgumentException(backend);
-        };
-        return driver;
-    }
-
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.close();
-        }
-        arena.close();
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
+final class VectoredIoContractTest {
+    @AutoClose
+    private final DriverKind.Opened drivers = new DriverKind.Opened();
+    /** Closed after the drivers, so no buffer goes while an operation may still use it. */
+    private final Arena arena = drivers.arena();
 
     private MemorySegment nativeCopy(byte[] bytes) {
         MemorySegment m = arena.allocate(Math.max(1, bytes.length)).asSlice(0, bytes.length);
@@ -78,24 +52,11 @@ class VectoredIoTest {
         return out.toByteArray();
     }
 
-    /** Reads exactly {@code size} bytes with plain reads. */
-    private static byte[] readExactly(Driver d, int handle, int size) {
-        MemorySegment buf = MemorySegment.ofArray(new byte[size]);
-        Recorder r = new Recorder();
-        int got = 0;
-        while (got < size) {
-            int n = await(d, r, d.read(handle, buf.asSlice(got), r));
-            assertTrue(n > 0, "read: " + Errno.describe(n));
-            got += n;
-        }
-        return buf.toArray(ValueLayout.JAVA_BYTE);
-    }
-
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldGatherHeapAndNativeSegmentsIntoOneStreamInOrder(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldGatherHeapAndNativeSegmentsIntoOneStreamInOrder(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         MemorySegment[] parts = {
             MemorySegment.ofArray("ab".getBytes()), arena.allocate(0), nativeCopy(random(1000, 1)),
             MemorySegment.ofArray(new byte[0]), MemorySegment.ofArray(random(5000, 2)), nativeCopy("xyz".getBytes()),
@@ -109,10 +70,10 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldScatterIntoSegmentsInOrderWhetherWaitingOrNot(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldScatterIntoSegmentsInOrderWhetherWaitingOrNot(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         byte[] data = random(22, 4);
         for (boolean dataFirst : new boolean[] {false, true}) {
             MemorySegment[] parts = {
@@ -137,10 +98,10 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldWriteLargeVectorPartlyAndTheRestLater(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldWriteLargeVectorPartlyAndTheRestLater(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         assertEquals(0, d.setOption(p.client(), SocketOpt.SO_SNDBUF, 64 * 1024));
         assertEquals(0, d.setOption(p.server(), SocketOpt.SO_RCVBUF, 64 * 1024));
         int part = 1 << 20;
@@ -177,16 +138,14 @@ class VectoredIoTest {
                 }
             }
             d.poll(10_000_000L);
-            for (int res : List.copyOf(w.results)) {
+            for (int res : w.takeAll()) {
                 assertTrue(res > 0, "writev: " + Errno.describe(res));
                 written += res;
             }
-            w.results.clear();
-            for (int res : List.copyOf(r.results)) {
+            for (int res : r.takeAll()) {
                 assertTrue(res > 0, "read: " + Errno.describe(res));
                 read += res;
             }
-            r.results.clear();
         }
         assertEquals(expected.length, written);
         assertArrayEquals(expected, dst.toArray(ValueLayout.JAVA_BYTE));
@@ -197,10 +156,10 @@ class VectoredIoTest {
      * (filled in order, cut where staging ends), so concatenating those prefixes gives back the stream.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldFillBuffersInOrderWhenHeapStagingCutsTheRead(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldFillBuffersInOrderWhenHeapStagingCutsTheRead(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         byte[] data = random(400_000, 9);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         MemorySegment src = MemorySegment.ofArray(data);
@@ -216,17 +175,12 @@ class VectoredIoTest {
             MemorySegment[] parts = {
                 MemorySegment.ofArray(new byte[100_000]), arena.allocate(10), MemorySegment.ofArray(new byte[50_000]),
             };
-            int n = d.readv(p.server(), parts, r);
-            if (n == Driver.PENDING) {
-                pollUntil(d, () -> !r.results.isEmpty());
-                n = r.results.removeFirst();
-            }
+            int n = await(d, r, d.readv(p.server(), parts, r));
             assertTrue(n > 0, "readv: " + Errno.describe(n));
             received.write(concat(parts), 0, n);
-            for (int res : List.copyOf(w.results)) {
+            for (int res : w.takeAll()) {
                 written += res;
             }
-            w.results.clear();
         }
         assertArrayEquals(data, received.toByteArray());
     }
@@ -244,10 +198,10 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldReturnZeroFromReadvAtEndOfStream(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldReturnZeroFromReadvAtEndOfStream(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         MemorySegment[] parts = {MemorySegment.ofArray(new byte[4]), arena.allocate(8)};
         Recorder r = new Recorder();
         int pending = d.readv(p.server(), parts, r);
@@ -258,10 +212,10 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldFailWritevToClosedPeerWithEpipeOrEconnreset(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldFailWritevToClosedPeerWithEpipeOrEconnreset(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         assertEquals(0, d.close(p.server()));
         MemorySegment[] parts = {MemorySegment.ofArray(new byte[100]), arena.allocate(100)};
         Recorder w = new Recorder();
@@ -276,10 +230,10 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldCheckArguments(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
+    @EnumSource(DriverKind.class)
+    void shouldCheckArguments(DriverKind kind) throws IOException {
+        Driver d = drivers.open(kind);
+        Pair p = tcpPair(d);
         Recorder c = new Recorder();
         MemorySegment[] tooMany = new MemorySegment[Driver.MAX_IOVECS + 1];
         Arrays.fill(tooMany, MemorySegment.ofArray(new byte[1]));
@@ -289,7 +243,7 @@ class VectoredIoTest {
         assertThrows(NullPointerException.class, () -> d.readv(p.server(), new MemorySegment[] {null}, c));
         MemorySegment readOnly = MemorySegment.ofArray(new byte[4]).asReadOnly();
         assertThrows(IllegalArgumentException.class, () -> d.readv(p.server(), new MemorySegment[] {readOnly}, c));
-        assertTrue(!c.isPending() && c.results.isEmpty(), "a refused call leaves the completion idle");
+        assertTrue(!c.isPending() && c.calls() == 0, "a refused call leaves the completion idle");
 
         assertEquals(0, d.readv(p.server(), new MemorySegment[0], c), "nothing to read into: 0 at once");
         assertEquals(0, d.writev(p.client(), new MemorySegment[] {arena.allocate(0)}, c));
@@ -304,52 +258,11 @@ class VectoredIoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldCancelPendingReadvOnceAndLoseNoData(String backend) throws IOException {
-        Driver d = open(backend);
-        Pair p = connectPair(d, listen(d));
-        MemorySegment[] parts = {MemorySegment.ofArray(new byte[2]), arena.allocate(3)};
-        Recorder r = new Recorder();
-        assertEquals(Driver.PENDING, d.readv(p.server(), parts, r));
-        assertTrue(d.cancel(r));
-        pollUntil(d, () -> !r.results.isEmpty());
-        for (int i = 0; i < 5; i++) {
-            d.poll(1_000_000L);
-        }
-        assertEquals(List.of(-Errno.ECANCELED), r.results, "one completion, cancelled");
-        r.results.clear();
-
-        // Data that races the cancel is either the readv's result or still in the socket for the next read.
-        Recorder w = new Recorder();
-        assertEquals(5, await(d, w, d.write(p.client(), MemorySegment.ofArray("hello".getBytes()), w)));
-        int raced = d.readv(p.server(), parts, r);
-        d.cancel(r);
-        pollUntil(d, () -> raced != Driver.PENDING || !r.results.isEmpty());
-        for (int i = 0; i < 5; i++) {
-            d.poll(1_000_000L);
-        }
-        int got = raced != Driver.PENDING ? raced : r.results.getFirst();
-        assertTrue(raced != Driver.PENDING || r.results.size() == 1, "exactly one completion: " + r.results);
-        byte[] received = got > 0 ? Arrays.copyOf(concat(parts), got) : new byte[0];
-        assertTrue(got > 0 || got == -Errno.ECANCELED, () -> Errno.describe(got));
-        byte[] after = readExactly(d, p.server(), 5 - received.length);
-        assertEquals("hello", new String(received) + new String(after));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"io_uring", "epoll", "nio"})
-    void shouldLeaveNoFdsOrStagingBehind(String backend) throws IOException {
-        exchangeAndClose(open(backend)); // loads classes and JDK caches (NIO keeps one fd) before the baseline
-        driver = null;
+    @EnumSource(DriverKind.class)
+    void shouldLeaveNoFdsBehind(DriverKind kind) throws IOException {
+        exchangeAndClose(drivers.open(kind)); // loads classes and JDK caches (NIO keeps one fd) before the baseline
         int fdsBefore = Leaks.openFds();
-        Driver d = open(backend);
-        exchangeAndClose(d);
-        if (d instanceof IoUringDriver u) {
-            assertTrue(u.bounceAllocatedBytes() <= 2 * Iovecs.STAGING_BYTES,
-                    "staging is reused, not allocated per operation: " + u.bounceAllocatedBytes());
-        }
-        d.close();
-        driver = null;
+        exchangeAndClose(drivers.open(kind));
         assertEquals(fdsBefore, Leaks.openFds(), "every socket, ring, epoll and selector fd is closed");
     }
 
@@ -357,7 +270,7 @@ class VectoredIoTest {
     private void exchangeAndClose(Driver d) throws IOException {
         int listener = listen(d);
         for (int round = 0; round < 20; round++) {
-            Pair p = connectPair(d, listener);
+            Pair p = tcpPair(d, listener);
             MemorySegment[] out = {MemorySegment.ofArray(random(3000, round)), nativeCopy(random(100, round))};
             MemorySegment[] in = {arena.allocate(100), MemorySegment.ofArray(new byte[3000])};
             Recorder w = new Recorder();
@@ -370,7 +283,7 @@ class VectoredIoTest {
             assertEquals(Driver.PENDING, d.readv(p.client(), in, idle));
             assertEquals(0, d.close(p.client()));
             assertEquals(0, d.close(p.server()));
-            assertEquals(List.of(-Errno.ECANCELED), idle.results, "close completes a pending readv once");
+            assertEquals(List.of(-Errno.ECANCELED), idle.results(), "close completes a pending readv once");
         }
         d.close();
     }
