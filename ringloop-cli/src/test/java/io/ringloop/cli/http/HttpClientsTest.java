@@ -105,7 +105,8 @@ class HttpClientsTest {
                 }
                 byte[] data = "y".repeat(50_000).getBytes();
                 HttpResponse<String> known = client.send(java.net.http.HttpRequest.newBuilder(URI.create(base
-                        + "/echo")).POST(BodyPublishers.ofByteArray(data)).build(), HttpResponse.BodyHandlers.ofString());
+                        + "/echo")).POST(BodyPublishers.ofByteArray(data)).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertEquals(new String(data), known.body());
                 HttpResponse<String> unknown = client.send(java.net.http.HttpRequest.newBuilder(URI.create(base
                         + "/echo")).POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(data))).build(),
