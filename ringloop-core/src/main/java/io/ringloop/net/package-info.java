@@ -1,6 +1,8 @@
 /**
  * Sockets: {@link io.ringloop.net.TcpListener}, {@link io.ringloop.net.TcpStream},
  * {@link io.ringloop.net.UdpSocket} and {@link io.ringloop.net.TcpServer} (connections spread over loops).
+ * {@link io.ringloop.net.ByteStream} is what the buffered reader and writer of {@code io.ringloop.io} need of a
+ * connection; {@code TcpStream} implements it, and TLS or Unix-domain streams will.
  *
  * <p>Every socket lives on one loop for its whole life. The blocking style parks the calling task through a
  * reusable {@code IoWaiter} per direction (no allocation per operation); the callback style runs on the loop
