@@ -243,6 +243,15 @@ public interface Driver extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * What this driver counts (operations by kind, kernel waits, time asleep): written by the loop thread, read by
+     * any. A driver that counts nothing (or a wrapper) may keep the default, {@link DriverCounters#NONE}; a wrapper
+     * should return its backend's.
+     */
+    default DriverCounters counters() {
+        return DriverCounters.NONE;
+    }
+
     /** Handles currently open. */
     int openHandles();
 

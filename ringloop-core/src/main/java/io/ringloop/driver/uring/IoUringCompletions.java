@@ -53,6 +53,7 @@ final class IoUringCompletions {
             return false;
         }
         IoUringOpKind kind = engine.kind(token);
+        engine.counters.cancelled(kind.counted());
         if (kind == IoUringOpKind.ACCEPT_WAITER) {
             acceptor.cancelWaiter(token);
             return true;
