@@ -15,4 +15,5 @@ module io.ringloop {
     exports io.ringloop.sync;
 
     requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
+    requires jdk.jfr; // the runtime's Flight Recorder events, see io.ringloop.loop.internal.LoopEvents
 }

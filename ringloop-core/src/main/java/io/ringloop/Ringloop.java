@@ -3,6 +3,7 @@ package io.ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
@@ -311,6 +312,19 @@ public final class Ringloop implements AutoCloseable {
         if (watchdog != null) {
             watchdog.close();
         }
+    }
+
+    /**
+     * A snapshot of every loop's counters and their sum: tasks, operations by kind, system calls, wakes, queues,
+     * timers, busy and asleep time, and the backend each loop chose with its reason. Any thread, also after
+     * shutdown (the counts as the loops left them).
+     */
+    public RingloopMetrics metrics() {
+        List<LoopMetrics> each = new ArrayList<>(loops.size());
+        for (Loop l : loops) {
+            each.add(l.metrics());
+        }
+        return RingloopMetrics.of(each);
     }
 
     /** Times the blocked-loop detector fired (0 when it is off). */

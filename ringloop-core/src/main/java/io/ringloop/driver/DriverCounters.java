@@ -1,5 +1,6 @@
 package io.ringloop.driver;
 
+import io.ringloop.sys.Errno;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -22,8 +23,9 @@ import java.lang.invoke.VarHandle;
  * <p><b>What counts.</b> Every asynchronous operation started is <i>submitted</i> once and, when it ends,
  * <i>completed</i> once, whatever its result (errors and -ECANCELED included), whether it
  * completed at once or later: once every operation is over, submitted equals completed, and in between their
- * difference is what is in flight. <i>Cancelled</i> counts {@link Driver#cancel} calls that found the operation
- * pending (interrupts, timeouts); operations ended by closing their handle or the driver are not in it. An
+ * difference is what is in flight. <i>Cancelled</i> counts, among the completed, those that ended with
+ * {@code -ECANCELED}, whatever the cause: a cancel (an interrupt), a deadline (a timeout), the close of their
+ * handle or of the driver; one whose real result raced its cancel is not cancelled. An
  * operation refused because its handle is not open (or the driver is closing), or that throws before it starts
  * (a bad argument), counts nothing.
  */
@@ -44,7 +46,7 @@ public final class DriverCounters {
     public static final int SUBMITTED = 0;
     /** First slot of the completed counters. */
     public static final int COMPLETED = KINDS;
-    /** First slot of the cancelled counters. */
+    /** First slot of the cancelled counters (completed with -ECANCELED). */
     public static final int CANCELLED = 2 * KINDS;
     /** Calls into the kernel's wait: io_uring_enter, epoll_wait, select. */
     public static final int KERNEL_WAITS = 3 * KINDS;
@@ -76,7 +78,7 @@ public final class DriverCounters {
     public int immediate(int kind, int result) {
         if (result != Driver.PENDING && kind >= 0) {
             bump(SUBMITTED + kind);
-            bump(COMPLETED + kind);
+            completed(kind, result);
         }
         return result;
     }
@@ -88,17 +90,13 @@ public final class DriverCounters {
         }
     }
 
-    /** Loop thread: a pending operation of {@code kind} completed (any result). */
-    public void completed(int kind) {
+    /** Loop thread: a pending operation of {@code kind} completed with {@code result}. */
+    public void completed(int kind, int result) {
         if (kind >= 0) {
             bump(COMPLETED + kind);
-        }
-    }
-
-    /** Loop thread: a cancel request found an operation of {@code kind} pending. */
-    public void cancelled(int kind) {
-        if (kind >= 0) {
-            bump(CANCELLED + kind);
+            if (result == -Errno.ECANCELED) {
+                bump(CANCELLED + kind);
+            }
         }
     }
 

@@ -158,7 +158,7 @@ public final class ReadinessCore {
         }
         // The try may have opened a handle (accept); the per-handle arrays are read again, never held across it.
         setPending(handle, readSide, NO_OP);
-        counters.completed(ReadinessOp.counted(ops.kind(token)));
+        counters.completed(ReadinessOp.counted(ops.kind(token)), r);
         Completion c = ops.release(token);
         c.complete(r);
         return 1;
@@ -177,7 +177,6 @@ public final class ReadinessCore {
             setPending(handle, readSide, NO_OP);
             backend.disarm(handle, kind);
         }
-        counters.cancelled(ReadinessOp.counted(kind));
         end(token);
         return true;
     }
@@ -219,7 +218,7 @@ public final class ReadinessCore {
         if (token == NO_OP || !ops.isLive(token)) {
             return;
         }
-        counters.completed(ReadinessOp.counted(ops.kind(token)));
+        counters.completed(ReadinessOp.counted(ops.kind(token)), -Errno.ECANCELED);
         Completion c = ops.release(token);
         if (c != null) {
             c.complete(-Errno.ECANCELED);

@@ -10,6 +10,14 @@
  * {@code EventLoop} the request from any thread and the final close.
  *
  * <p>{@link io.ringloop.loop.Backend} is chosen here ({@code Drivers}): AUTO tries io_uring, then epoll,
- * then NIO, and says why once.
+ * then NIO; the choice and its reason stay with the loop ({@code backendReason()}, {@code metrics()}, the
+ * {@code io.ringloop.BackendChosen} JFR event) and are logged once at DEBUG, so a program starts quietly.
+ *
+ * <p><b>Observability.</b> {@link io.ringloop.loop.EventLoop#metrics()} is a {@link io.ringloop.loop.LoopMetrics}
+ * snapshot of counters that are always on: the driver's ({@code driver.DriverCounters}: operations by kind,
+ * kernel waits, time asleep) and the loop's ({@code LoopCounters}: tasks, resumptions, budget yields, wakes
+ * requested, queue depths, timers). Both are written only on the loop thread, as a plain load and an opaque
+ * store (no atomics, no allocation), and read anywhere with opaque loads. JDK Flight Recorder events
+ * ({@code LoopEvents}): BackendChosen, LoopStall (from {@code LoopWatchdog}), TaskFailure, SlowOperation.
  */
 package io.ringloop.loop;

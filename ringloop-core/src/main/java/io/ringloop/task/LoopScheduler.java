@@ -21,6 +21,7 @@ final class LoopScheduler implements Executor {
     @Override
     public void execute(Runnable continuation) {
         if (Tasks.onCarrier(loop)) {
+            loop.counters().resumption();
             loop.executeLocal(continuation);
         } else {
             loop.executeRemote(continuation);

@@ -2,6 +2,7 @@ package io.ringloop.task;
 
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.LoopEvents;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.Map;
@@ -88,6 +89,7 @@ public final class Tasks {
             }
             loop.retain();
             per.live.add(handle);
+            loop.counters().taskSpawned();
             t.start();
         });
         return handle;
@@ -105,6 +107,7 @@ public final class Tasks {
 
     private static <T> void runTask(Loop loop, PerLoop per, JoinHandle<T> handle, Callable<T> body,
                                     Map<TaskLocal<?>, Object> locals) {
+        boolean failed = false;
         try {
             ScopedValue.Carrier carrier = ScopedValue.where(LOOP, loop);
             if (locals != null && !locals.isEmpty()) {
@@ -113,10 +116,16 @@ public final class Tasks {
             T value = carrier.call(body::call);
             handle.succeed(value);
         } catch (Throwable t) {
+            failed = !isCancellation(t);
+            if (failed) {
+                LoopEvents.taskFailure(loop.name(), Thread.currentThread().getName(), t);
+            }
             handle.fail(t);
         } finally {
             // The end of a task runs where it ran: on the loop (loop-scheduled) or it hops there.
+            boolean counted = failed;
             post(loop, () -> {
+                loop.counters().taskEnded(counted);
                 per.live.remove(handle);
                 loop.release();
             });
@@ -135,7 +144,8 @@ public final class Tasks {
             return per;
         }
         if (MODE_LOGGED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "ringloop: " + VirtualThreads.MODE);
+            // Said quietly: Ringloop.metrics(), ./ringloop info and the CLI's start line show it too.
+            LOG.log(System.Logger.Level.DEBUG, "ringloop: " + VirtualThreads.MODE);
         }
         return LOOPS.computeIfAbsent(loop, l -> {
             PerLoop p = new PerLoop(l);

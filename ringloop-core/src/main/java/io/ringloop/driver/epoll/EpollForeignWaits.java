@@ -69,7 +69,6 @@ final class EpollForeignWaits {
         if (!ops.isLive(token) || ops.lookup(token) != completion) {
             return false;
         }
-        counters.cancelled(DriverCounters.OTHER);
         end(token, -Errno.ECANCELED);
         return true;
     }
@@ -86,7 +85,7 @@ final class EpollForeignWaits {
     /** Ends a wait with {@code result}: out of the epoll set first, so the fd may close right after. */
     private void end(long token, int result) {
         Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_DEL, ops.handle(token), 0, 0, ctlScratch);
-        counters.completed(DriverCounters.OTHER);
+        counters.completed(DriverCounters.OTHER, result);
         Completion c = ops.release(token);
         if (c != null) {
             c.complete(result);

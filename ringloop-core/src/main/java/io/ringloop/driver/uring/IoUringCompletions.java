@@ -53,7 +53,6 @@ final class IoUringCompletions {
             return false;
         }
         IoUringOpKind kind = engine.kind(token);
-        engine.counters.cancelled(kind.counted());
         if (kind == IoUringOpKind.ACCEPT_WAITER) {
             acceptor.cancelWaiter(token);
             return true;
@@ -138,7 +137,7 @@ final class IoUringCompletions {
         } else if (kind == IoUringOpKind.FILE_OPEN && res >= 0) {
             engine.fds.opened(res);
         }
-        Completion c = engine.finish(ud);
+        Completion c = engine.finish(ud, res);
         if (c != null) {
             c.complete(res);
         }

@@ -43,7 +43,8 @@ final class IoUringEngine {
     private final CqeHandler handler;
     /**
      * The driver's counters: an operation that claims a slot is counted pending here and completed when its slot
-     * is released ({@link #finish}); the driver counts results given at once. Also the enters and the sleeps.
+     * is released ({@link #finish(long, int)}: give the result, so that -ECANCELED counts as cancelled); the
+     * driver counts results given at once. Also the enters and the sleeps.
      */
     final DriverCounters counters;
     /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
@@ -146,9 +147,14 @@ final class IoUringEngine {
 
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
+        return finish(token, 0);
+    }
+
+    /** {@link #finish(long)} of an operation whose completion gets {@code res} (counted: -ECANCELED is a cancel). */
+    Completion finish(long token, int res) {
         IoUringOpKind kind = kind(token);
         fds.finished(ops.handle(token), kind.direction());
-        counters.completed(kind.counted());
+        counters.completed(kind.counted(), res);
         return ops.release(token);
     }
 
@@ -186,7 +192,7 @@ final class IoUringEngine {
         long[] live = ops.liveTokens();
         for (long token : live) {
             fds.finished(ops.handle(token), kind(token).direction());
-            counters.completed(kind(token).counted());
+            counters.completed(kind(token).counted(), -Errno.ECANCELED);
             Completion c = ops.release(token);
             if (c != null) {
                 c.complete(-Errno.ECANCELED);

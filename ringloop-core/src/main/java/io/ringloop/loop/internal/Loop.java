@@ -2,6 +2,7 @@ package io.ringloop.loop.internal;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
 
 import io.ringloop.driver.Driver;
@@ -58,8 +59,11 @@ public final class Loop implements EventLoop {
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
     private final TimerWheel timers = new TimerWheel(System.nanoTime());
+    /** What the loop counts above its driver; written on the loop thread only (see LoopCounters). */
+    private final LoopCounters counters = new LoopCounters();
     /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
     private final TimerWheel.Handler fireTimer = (id, payload) -> {
+        counters.timerFired();
         if (payload instanceof Thread t) {
             java.util.concurrent.locks.LockSupport.unpark(t);
         } else {
@@ -199,6 +203,17 @@ public final class Loop implements EventLoop {
         return (long) TURNS.getOpaque(this);
     }
 
+    /** The loop's own counters: the task layer writes tasks, resumptions and budget yields (loop thread only). */
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    /** Any thread: what this loop and its driver have counted so far. */
+    @Override
+    public LoopMetrics metrics() {
+        return counters.metrics(name, driver, backendReason, turns());
+    }
+
     // ---- submitting work ----
 
     /** Any thread: runs {@code task} on the loop thread soon. */
@@ -261,6 +276,7 @@ public final class Loop implements EventLoop {
     /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
     @Override
     public long schedule(long delayNs, Runnable task) {
+        counters.timerArmed();
         return timers.schedule(nanoTime() + Math.max(0, delayNs), task);
     }
 
@@ -269,13 +285,18 @@ public final class Loop implements EventLoop {
      * {@code payload} if it is a Runnable. Never before the deadline; under no load within one tick (1 ms).
      */
     public long scheduleAt(long deadlineNs, Object payload) {
+        counters.timerArmed();
         return timers.schedule(deadlineNs, payload);
     }
 
     /** Loop thread only: false if the timer already fired or was cancelled. */
     @Override
     public boolean cancelTimer(long timerId) {
-        return timers.cancel(timerId);
+        if (!timers.cancel(timerId)) {
+            return false;
+        }
+        counters.timerCancelled();
+        return true;
     }
 
     // ---- lifetime ----
@@ -407,6 +428,8 @@ public final class Loop implements EventLoop {
             terminated.countDown();
             return;
         }
+        counters.started(System.nanoTime());
+        LoopEvents.backendChosen(name, driver.name(), backendReason);
         started.countDown();
         try {
             do {
@@ -421,6 +444,7 @@ public final class Loop implements EventLoop {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+        counters.turnStarted(local.size(), timers.size());
         runLocal();
         drainInbox();
         if (timers.size() > 0) {
@@ -463,9 +487,11 @@ public final class Loop implements EventLoop {
     private void drainInbox() {
         Runnable r;
         int n = 0;
-        while (n++ < RUN_BUDGET && (r = inbox.poll()) != null) {
+        while (n < RUN_BUDGET && (r = inbox.poll()) != null) {
             local.add(r);
+            n++;
         }
+        counters.inboxTaken(n);
     }
 
     /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */

@@ -90,13 +90,13 @@ public final class LoopWatchdog implements AutoCloseable {
     }
 
     private static void report(Loop loop, long blockedNs) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(loop.name()).append(" has been inside one turn for ").append(blockedNs / 1_000_000)
-                .append(" ms: something on it blocks (use spawnBlocking for blocking work). Loop thread:");
+        StringBuilder stack = new StringBuilder();
         for (StackTraceElement e : loop.thread().getStackTrace()) {
-            sb.append("\n\tat ").append(e);
+            stack.append("\n\tat ").append(e);
         }
-        LOG.log(System.Logger.Level.WARNING, sb.toString());
+        LOG.log(System.Logger.Level.WARNING, loop.name() + " has been inside one turn for " + blockedNs / 1_000_000
+                + " ms: something on it blocks (use spawnBlocking for blocking work). Loop thread:" + stack);
+        LoopEvents.loopStall(loop.name(), blockedNs, stack.toString().stripLeading());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ringloop.task.Tasks;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.LoopEvents;
 import io.ringloop.sys.Errno;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
@@ -144,6 +145,8 @@ public final class IoWaiter extends Completion {
 
     /** Waits for the completion of an operation that went PENDING. */
     private int await(String call) {
+        long slowNs = LoopEvents.slowOperationThresholdNs(); // 0 unless slow operations are reported
+        long startNs = slowNs > 0 ? System.nanoTime() : 0;
         waiter = Thread.currentThread();
         long op = ++pendingOps;
         boolean interrupted = false;
@@ -157,6 +160,9 @@ public final class IoWaiter extends Completion {
         waiter = null;
         done = false;
         int r = result;
+        if (slowNs > 0 && System.nanoTime() - startNs > slowNs) {
+            LoopEvents.slowOperation(loop.name(), call, System.nanoTime() - startNs);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
             if (r == -Errno.ECANCELED) {
