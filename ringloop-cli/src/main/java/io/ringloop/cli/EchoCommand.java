@@ -8,13 +8,13 @@ import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
-import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,6 +72,11 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
+
+    @Option(names = "--stats", paramLabel = "INTERVAL", converter = StatsPrinter.IntervalConverter.class,
+            description = "print a line of rates every INTERVAL (e.g. 1s, 500ms): operations, system calls, "
+                    + "wakes, busy %%, live tasks (default: off)")
+    Duration stats;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7000",
             description = "TCP port, 0..65535; 0 = any free port (default: ${DEFAULT-VALUE})")
@@ -133,13 +138,12 @@ public final class EchoCommand implements Callable<Integer> {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> echo(s, bufferBytes, heap)).localAddress();
-            System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
-                    bound, rt.backendName(), threads, styleName);
-            if (style != Style.CALLBACK) {
-                System.out.println("  " + Tasks.mode());
-            }
+            System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName));
             System.out.flush();
-            Signal s = stop.await();
+            Signal s;
+            try (StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out)) {
+                s = stop.await();
+            }
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
         }
         return 0;
