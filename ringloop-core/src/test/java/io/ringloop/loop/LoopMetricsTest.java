@@ -188,6 +188,19 @@ class LoopMetricsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldReportTheBudgetYieldsTheTaskLayerCounts() throws Exception {
+        try (Ringloop rt = Ringloop.builder().backend(Backend.EPOLL).threads(1).start()) {
+            io.ringloop.loop.internal.LoopCounters counters = io.ringloop.loop.internal.Loop.of(rt.loop(0)).counters();
+            rt.blockOn(() -> {
+                counters.budgetYield(); // what the fairness budget calls, from a task, before it yields
+                counters.budgetYield();
+                return null;
+            });
+            assertEquals(2, rt.metrics().total().tasks().budgetYields());
+        }
+    }
+
     // ---- helpers ----
 
     /** The echo's last write is done and its next read waits, beside the acceptor's accept. */
