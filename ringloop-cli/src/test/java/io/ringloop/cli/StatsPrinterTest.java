@@ -12,6 +12,8 @@ import io.ringloop.loop.LoopMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,24 +32,30 @@ class StatsPrinterTest {
     @ParameterizedTest
     @CsvSource({"1s, 1000", "500ms, 500", "1.5s, 1500", "2m, 120000", "PT0.25S, 250", "1 S, 1000"})
     void shouldParseAnIntervalWithAUnitOrInIso8601(String value, long millis) {
-        EchoCommand echo = new EchoCommand();
-        new CommandLine(echo).parseArgs("--stats", value);
-        assertEquals(Duration.ofMillis(millis), echo.stats);
+        assertEquals(Duration.ofMillis(millis), echo("--stats", value).stats);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0s", "0.5ms", "-1s", "1", "fast", "PT-1S"})
     void shouldRefuseAnIntervalThatIsNotOneMillisecondOrMore(String value) {
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
-                () -> new CommandLine(new EchoCommand()).parseArgs("--stats", value));
+                () -> echo("--stats", value));
         assertTrue(e.getMessage().contains(value), e.getMessage());
     }
 
     @Test
+    void shouldSayABadIntervalInOneLineWithExitCode2() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(2, cli.execute("echo", "--stats", "fast"));
+        assertEquals("ringloop echo: Invalid value for option '--stats': 'fast' is not an interval: use e.g. 1s, "
+                + "500ms, 2m or PT1S", err.toString().strip().lines().findFirst().orElse(""));
+    }
+
+    @Test
     void shouldLeaveStatsOffByDefault() {
-        EchoCommand echo = new EchoCommand();
-        new CommandLine(echo).parseArgs();
-        assertEquals(null, echo.stats);
+        assertEquals(null, echo().stats);
     }
 
     @Test
@@ -80,6 +88,14 @@ class StatsPrinterTest {
                 }
             }
         }
+    }
+
+    /** The echo command as {@code ringloop echo args} parses it. */
+    private static EchoCommand echo(String... args) {
+        String[] line = new String[args.length + 1];
+        line[0] = "echo";
+        System.arraycopy(args, 0, line, 1, args.length);
+        return (EchoCommand) Main.commandLine().parseArgs(line).subcommand().commandSpec().userObject();
     }
 
     /** A snapshot of one loop with these counts. */
