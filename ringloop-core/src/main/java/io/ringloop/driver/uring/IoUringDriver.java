@@ -70,10 +70,7 @@ public final class IoUringDriver implements Driver {
     private final IoUringCompletions completions;
 
     private final IoUringWaker waker;
-    /**
-     * Operations by kind, enters, time asleep. Results given at once are counted here, operations that wait by
-     * the engine (a slot claimed is pending, a slot released completed).
-     */
+    /** Operations, enters, sleep: results given at once are counted here, the rest by the engine. */
     private final DriverCounters counters = new DriverCounters();
 
     /** close() has begun: new operations fail with -ECANCELED. */
