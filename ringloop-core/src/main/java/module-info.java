@@ -5,6 +5,7 @@
  */
 module io.ringloop {
     exports io.ringloop;
+    exports io.ringloop.error;
     exports io.ringloop.loop;
     exports io.ringloop.task;
     exports io.ringloop.net;
