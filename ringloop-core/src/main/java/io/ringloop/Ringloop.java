@@ -2,13 +2,14 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
-import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
-import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.BlockingPool;
+import io.ringloop.task.internal.LoopTasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -211,7 +212,7 @@ public final class Ringloop implements AutoCloseable {
         Loop best = loops.get(0);
         int bestLoad = Integer.MAX_VALUE;
         for (Loop l : loops) {
-            int load = Tasks.liveTasks(l);
+            int load = LoopTasks.liveTasks(l);
             if (load < bestLoad) {
                 best = l;
                 bestLoad = load;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
@@ -18,6 +19,7 @@ import io.ringloop.signal.Signals;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.TaskLocal;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -33,7 +35,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The loop group: spreading, placement, blocking pool, work stealing, task locals, shutdown, signals. */
-class RuntimeTest {
+class RingloopTest {
 
     static Stream<Arguments> backendsAndSpreads() {
         return Backends.all().stream().flatMap(b -> Stream.of(TcpServer.Spread.values()).map(s -> Arguments.of(b, s)));
@@ -129,7 +131,7 @@ class RuntimeTest {
                     c.writeAll("hello".getBytes());
                     byte[] b = new byte[5];
                     c.readFully(b, 0, 5);
-                    return new Object[] {new String(b), Tasks.onCarrier(rt.loop(0)), Tasks.currentLoop()};
+                    return new Object[] {new String(b), LoopContext.onCarrier(Loop.of(rt.loop(0))), Tasks.currentLoop()};
                 }
             });
             assertEquals("hello", seen[0]);

@@ -5,7 +5,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Files;
 import io.ringloop.sys.Libc;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -107,7 +107,7 @@ final class RingFileIo implements AsyncFile.FileIo {
      */
     private int call(java.util.function.ToIntFunction<IoWaiter> op, String what) throws IOException {
         IoWaiter waiter = new IoWaiter(loop);
-        int r = Tasks.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
+        int r = LoopContext.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
                 : waiter.run(() -> op.applyAsInt(waiter), what, 0);
         if (r < 0) {
             throw AsyncFile.failure(what, r);

@@ -3,7 +3,7 @@ package io.ringloop.net;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,7 @@ final class LoopCall {
     }
 
     static <T> T call(Loop loop, DriverCall<T> c) throws IOException {
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             return c.call(loop.driver());
         }
         CompletableFuture<T> f = new CompletableFuture<>();
@@ -67,7 +67,7 @@ final class LoopCall {
 
     /** The caller's loop, or a clear error naming the call. */
     static Loop requireLoop(String call) {
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         if (loop == null) {
             throw new IllegalStateException(call + ": not on a ringloop loop (run it in a task, e.g. "
                     + "Runtime.blockOn, or on a loop thread)");

@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -262,7 +262,7 @@ public final class TcpStream implements ByteStream {
         String call = read ? "read" : "write";
         long timeoutNs = read ? readTimeoutNs : 0;
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
             r = w.finish(r, call, timeoutNs);
         } else {
@@ -341,7 +341,7 @@ public final class TcpStream implements ByteStream {
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "readv" : "writev";
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
             r = w.finish(r, call);
         } else {

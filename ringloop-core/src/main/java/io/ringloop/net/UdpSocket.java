@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -112,7 +112,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     private int await(IoWaiter w, java.util.function.IntSupplier op, String what) throws IOException {
-        int r = Tasks.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
+        int r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
         if (r < 0) {
             if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
                 throw new AsynchronousCloseException();

@@ -1,6 +1,5 @@
 package io.ringloop.task.internal;
 
-import io.ringloop.task.Tasks;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
@@ -86,14 +85,14 @@ public final class IoWaiter extends Completion {
      */
     public int run(IntSupplier submit, String call, long timeoutNs) {
         long seq = ++sequence;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 return r;
             }
             return timeoutResult(timeoutNs > 0 ? awaitWithin(seq, timeoutNs, call) : await(call));
         }
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 complete(r);
@@ -124,7 +123,7 @@ public final class IoWaiter extends Completion {
      * arrives late must not hit the next operation.
      */
     private void requestCancel(long op) {
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             if (pendingOps == op && isPending()) {
                 driver.cancel(this);
             }
