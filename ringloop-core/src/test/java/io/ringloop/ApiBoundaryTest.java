@@ -72,6 +72,21 @@ class ApiBoundaryTest {
         assertTrue(module.packages().contains("io.ringloop.loop.internal"), module.packages().toString());
     }
 
+    /**
+     * The suite runs as the user's code sees the module: the main classes are the named module io.ringloop and
+     * the test classes are patched into it. A build tool that cannot read the descriptor falls back to the class
+     * path without a word (Surefire with an ASM too old for the class files did); this notices.
+     */
+    @Test
+    void shouldRunOnTheModulePath() {
+        Module core = Ringloop.class.getModule();
+
+        assertTrue(core.isNamed(), "ringloop-core's tests run on the class path");
+        assertEquals("io.ringloop", core.getName());
+        assertEquals(core, getClass().getModule(), "the tests are patched into the module");
+        assertFalse(core.isExported("io.ringloop.driver"), "the module's exports are the descriptor's");
+    }
+
     /** The scan itself: a class that does leak (a public internal class extending a driver type) is reported. */
     @Test
     void shouldReportAnInternalSupertypeParameterAndReturnType() throws ClassNotFoundException {
