@@ -15,5 +15,9 @@ module io.ringloop {
     exports io.ringloop.fs;
     exports io.ringloop.sync;
 
+    // `ringloop info` prints what the kernel's io_uring gave the ring (setup flags, opcodes): no user API.
+    exports io.ringloop.driver.uring to io.ringloop.cli;
+    exports io.ringloop.sys.uring to io.ringloop.cli;
+
     requires jdk.unsupported; // sun.misc.Signal: the JDK's signal hook, see io.ringloop.signal
 }
