@@ -7,6 +7,6 @@ module io.ringloop.cli {
     requires io.ringloop;
     requires info.picocli;
 
-    exports io.ringloop.cli;   // CallbackEcho is also the JMH echo benchmark's server
-    opens io.ringloop.cli to info.picocli; // picocli fills the annotated fields and reads the commands reflectively
+    // No exports: a command line, not a library (the bench uses CallbackEcho from the class path).
+    opens io.ringloop.cli to info.picocli; // picocli makes the commands and fills their annotated fields reflectively
 }

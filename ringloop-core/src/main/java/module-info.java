@@ -1,8 +1,11 @@
 /**
  * ringloop: an asynchronous I/O runtime. Tasks are virtual threads scheduled on an event loop's own thread;
- * the loop drives io_uring, epoll or the JDK selector. Only the user-facing packages are exported:
- * {@code sys} (Linux through FFM) and {@code driver} (the backends) are internal.
+ * the loop drives io_uring, epoll or the JDK selector. Only the user-facing packages are exported (what users
+ * catch is in {@code io.ringloop.error}); {@code sys} (Linux through FFM), {@code driver} (the backends) and the
+ * {@code internal} subpackages (the plumbing behind a package's public face) are not. {@code ApiBoundaryTest}
+ * checks that no exported signature names one of them.
  */
+@SuppressWarnings("module") // the qualified exports name io.ringloop.cli, which is compiled after this module
 module io.ringloop {
     exports io.ringloop;
     exports io.ringloop.error;

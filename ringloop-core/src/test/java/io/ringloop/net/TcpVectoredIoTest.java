@@ -291,6 +291,7 @@ class TcpVectoredIoTest {
 
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
+    @SuppressWarnings("try") // closes the stream inside its try on purpose: the last check is on a closed stream
     void shouldRejectNullAndReadOnlyBuffers(Backend backend) throws Exception {
         run(backend, () -> {
             try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress())) {
