@@ -61,7 +61,7 @@ public final class Ringloop implements AutoCloseable {
     /** Ringloop options. */
     public static final class Builder {
         private Backend backend = Backend.AUTO;
-        private int threads = java.lang.Runtime.getRuntime().availableProcessors();
+        private int threads = Runtime.getRuntime().availableProcessors();
         private String name = "ringloop";
         private boolean pinCpus;
         private boolean workStealing;
@@ -167,7 +167,7 @@ public final class Ringloop implements AutoCloseable {
 
         public Ringloop start() throws IOException {
             List<Loop> loops = new ArrayList<>(threads);
-            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            int cpus = Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
                     loops.add(Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));

@@ -4,7 +4,9 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.BlockingPool;
 import io.ringloop.task.internal.LoopContext;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -84,7 +86,7 @@ public final class AsyncFile implements AutoCloseable {
         while (dst.hasRemaining()) {
             int n = read(dst, at);
             if (n < 0) {
-                throw new java.io.EOFException("readFully(" + path + "): end of file at " + at);
+                throw new EOFException("readFully(" + path + "): end of file at " + at);
             }
             at += n;
         }
@@ -147,7 +149,7 @@ public final class AsyncFile implements AutoCloseable {
             throw new IOException(what + ": " + c, c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException(what + ": interrupted");
+            throw new InterruptedIOException(what + ": interrupted");
         }
     }
 

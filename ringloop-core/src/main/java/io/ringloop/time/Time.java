@@ -2,6 +2,7 @@ package io.ringloop.time;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.task.internal.LoopContext;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -102,7 +103,7 @@ public final class Time {
                 Thread.interrupted(); // our interrupt arrived after the operation finished: drop it
             }
             return result;
-        } catch (CancellationException | InterruptedException | java.io.InterruptedIOException e) {
+        } catch (CancellationException | InterruptedException | InterruptedIOException e) {
             if (fired.expired) {
                 Thread.interrupted();
                 TimeoutException t = new TimeoutException("timed out after " + limit);

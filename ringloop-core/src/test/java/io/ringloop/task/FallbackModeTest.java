@@ -12,6 +12,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
 import io.ringloop.task.internal.LoopContext;
+import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Tag;
@@ -39,7 +40,7 @@ class FallbackModeTest {
                      TcpStream s = l.accept()) {
                     assertFalse(LoopContext.onCarrier(Loop.of(l.loop())));
                     byte[] msg = new byte[200_000];
-                    new java.util.Random(3).nextBytes(msg);
+                    new Random(3).nextBytes(msg);
                     JoinHandle<Void> w = Tasks.spawn(() -> {
                         c.writeAll(msg);
                         return null;

@@ -29,6 +29,8 @@ public final class IoWaiter extends Completion {
     private volatile boolean kernelDeadline;
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
+    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
+    private volatile long pendingOps;
 
     public IoWaiter(Loop loop) {
         this.loop = loop;
@@ -129,9 +131,6 @@ public final class IoWaiter extends Completion {
             }
         });
     }
-
-    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
-    private volatile long pendingOps;
 
     /** Loop thread: the timeout of operation {@code seq} expired. */
     private void expire(long seq) {
