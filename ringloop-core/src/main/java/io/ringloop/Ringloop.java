@@ -2,14 +2,16 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
-import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopMetrics;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
-import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.BlockingPool;
+import io.ringloop.task.internal.LoopTasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -61,7 +63,7 @@ public final class Ringloop implements AutoCloseable {
     /** Ringloop options. */
     public static final class Builder {
         private Backend backend = Backend.AUTO;
-        private int threads = java.lang.Runtime.getRuntime().availableProcessors();
+        private int threads = Runtime.getRuntime().availableProcessors();
         private String name = "ringloop";
         private boolean pinCpus;
         private boolean workStealing;
@@ -167,7 +169,7 @@ public final class Ringloop implements AutoCloseable {
 
         public Ringloop start() throws IOException {
             List<Loop> loops = new ArrayList<>(threads);
-            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            int cpus = Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
                     loops.add(Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
@@ -212,7 +214,7 @@ public final class Ringloop implements AutoCloseable {
         Loop best = loops.get(0);
         int bestLoad = Integer.MAX_VALUE;
         for (Loop l : loops) {
-            int load = Tasks.liveTasks(l);
+            int load = LoopTasks.liveTasks(l);
             if (load < bestLoad) {
                 best = l;
                 bestLoad = load;

@@ -141,8 +141,13 @@ public final class EchoCommand implements Callable<Integer> {
             System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName));
             System.out.flush();
             Signal s;
-            try (StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out)) {
+            StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out);
+            try {
                 s = stop.await();
+            } finally {
+                if (printer != null) {
+                    printer.close();
+                }
             }
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
         }

@@ -80,7 +80,7 @@ class StatsPrinterTest {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Ringloop rt = Ringloop.builder().backend(Backend.EPOLL).threads(1).start();
              PrintStream out = new PrintStream(new LineSink(lines), true, StandardCharsets.UTF_8)) {
-            try (StatsPrinter printer = StatsPrinter.start(rt, Duration.ofMillis(10), out)) {
+            try (StatsPrinter _ = StatsPrinter.start(rt, Duration.ofMillis(10), out)) {
                 for (int i = 0; i < 2; i++) {
                     String line = lines.poll(10, TimeUnit.SECONDS);
                     assertNotNull(line, "no line within 10 s");

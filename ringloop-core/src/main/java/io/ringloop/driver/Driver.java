@@ -50,7 +50,7 @@ public interface Driver extends AutoCloseable {
     /** The option's value (0/1 for booleans) or -errno. */
     int getOption(int handle, SocketOpt option);
 
-    /** Local address; throws {@link io.ringloop.sys.SyscallException} (or a mapped type) on failure. */
+    /** Local address; throws {@link io.ringloop.error.SyscallException} (or a mapped type) on failure. */
     InetSocketAddress localAddress(int handle) throws java.io.IOException;
 
     InetSocketAddress peerAddress(int handle) throws java.io.IOException;

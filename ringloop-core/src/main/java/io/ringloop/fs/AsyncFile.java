@@ -2,9 +2,11 @@ package io.ringloop.fs;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.BlockingPool;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.BlockingPool;
+import io.ringloop.task.internal.LoopContext;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -44,9 +46,9 @@ public final class AsyncFile implements AutoCloseable {
      * READ. From a task on a loop, or from any thread.
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
-        if (loop != null && Tasks.onCarrier(loop) && loop.driver().supportsFiles()) {
+        if (loop != null && LoopContext.onCarrier(loop) && loop.driver().supportsFiles()) {
             return new AsyncFile(path, RingFileIo.open(loop, path, set));
         }
         FileChannel ch = blocking(() -> FileChannel.open(path, set), "open(" + path + ")");
@@ -84,7 +86,7 @@ public final class AsyncFile implements AutoCloseable {
         while (dst.hasRemaining()) {
             int n = read(dst, at);
             if (n < 0) {
-                throw new java.io.EOFException("readFully(" + path + "): end of file at " + at);
+                throw new EOFException("readFully(" + path + "): end of file at " + at);
             }
             at += n;
         }
@@ -147,7 +149,7 @@ public final class AsyncFile implements AutoCloseable {
             throw new IOException(what + ": " + c, c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException(what + ": interrupted");
+            throw new InterruptedIOException(what + ": interrupted");
         }
     }
 

@@ -5,7 +5,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Files;
 import io.ringloop.sys.Libc;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +14,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /** File calls as io_uring submissions on the task's loop: the loop never blocks. */
 final class RingFileIo implements AsyncFile.FileIo {
@@ -105,9 +106,9 @@ final class RingFileIo implements AsyncFile.FileIo {
      * One submission and its wait. Each call has its own waiter: positional file I/O allows any number of
      * concurrent calls on one file (unlike a socket direction), so there is no per-file waiter to share.
      */
-    private int call(java.util.function.ToIntFunction<IoWaiter> op, String what) throws IOException {
+    private int call(ToIntFunction<IoWaiter> op, String what) throws IOException {
         IoWaiter waiter = new IoWaiter(loop);
-        int r = Tasks.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
+        int r = LoopContext.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
                 : waiter.run(() -> op.applyAsInt(waiter), what, 0);
         if (r < 0) {
             throw AsyncFile.failure(what, r);

@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -140,7 +140,7 @@ public final class TcpListener implements AutoCloseable {
             throw new ClosedChannelException();
         }
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
         } else {
             r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP server over several loops: each accepted connection gets a task running {@link Handler#handle} on
@@ -137,7 +138,7 @@ public final class TcpServer implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             return true;
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        LockSupport.parkNanos(1_000_000);
         return Thread.currentThread().isInterrupted();
     }
 

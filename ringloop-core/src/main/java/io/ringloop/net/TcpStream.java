@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,12 +31,12 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Callback style</b> ({@link #read(MemorySegment, long, int, IoCallback)} ...): on the loop thread
  * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
  * {@link CompletionStage} for convenience (one allocation per operation). Both are implemented in
- * {@link TcpCallbacks}; this class checks the thread and delegates.
+ * {@code TcpCallbacks}; this class checks the thread and delegates.
  *
  * <p><b>Scatter/gather</b> ({@link #write(ByteBuffer...)}, {@link #read(ByteBuffer...)},
  * {@link #writeAll(MemorySegment...)} ...): several buffers in one system call or submission, in order, as
- * {@code GatheringByteChannel} and {@code ScatteringByteChannel} do; any number of buffers (one call takes up to
- * {@link Driver#MAX_IOVECS}).
+ * {@code GatheringByteChannel} and {@code ScatteringByteChannel} do; any number of buffers (one system call or
+ * submission takes up to 64 of them, the driver's {@code MAX_IOVECS}).
  *
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
  * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
@@ -155,7 +156,7 @@ public final class TcpStream implements ByteStream {
     /** Reads into {@code b[off, off+len)}: the count, or -1 at end of stream. */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             ensureOpen();
             return 0;
@@ -173,7 +174,7 @@ public final class TcpStream implements ByteStream {
      */
     @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         if (length == 0) {
             ensureOpen();
             return 0;
@@ -184,7 +185,7 @@ public final class TcpStream implements ByteStream {
     /** Writes all of {@code buffer[offset, offset+length)}. */
     @Override
     public void writeAll(MemorySegment buffer, long offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         int done = 0;
         while (done < length) {
             done += io(false, buffer, offset + done, length - done);
@@ -224,7 +225,7 @@ public final class TcpStream implements ByteStream {
     }
 
     public int write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             ensureOpen();
             return 0;
@@ -241,7 +242,7 @@ public final class TcpStream implements ByteStream {
 
     @Override
     public void writeAll(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         int done = 0;
         while (done < len) {
             done += io(false, MemorySegment.ofArray(b), off + done, len - done);
@@ -262,7 +263,7 @@ public final class TcpStream implements ByteStream {
         String call = read ? "read" : "write";
         long timeoutNs = read ? readTimeoutNs : 0;
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
             r = w.finish(r, call, timeoutNs);
         } else {
@@ -341,7 +342,7 @@ public final class TcpStream implements ByteStream {
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "readv" : "writev";
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
             r = w.finish(r, call);
         } else {

@@ -1,5 +1,6 @@
 package io.ringloop.task;
 
+import io.ringloop.task.internal.JoinHandles;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,30 @@ public final class JoinHandle<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile Thread thread;
     private volatile boolean cancelRequested;
+
+    static {
+        JoinHandles.setAccess(new JoinHandles.Access() {
+            @Override
+            public <T> JoinHandle<T> create() {
+                return new JoinHandle<>();
+            }
+
+            @Override
+            public void bind(JoinHandle<?> handle, Thread thread) {
+                handle.bind(thread);
+            }
+
+            @Override
+            public <T> void succeed(JoinHandle<T> handle, T value) {
+                handle.succeed(value);
+            }
+
+            @Override
+            public void fail(JoinHandle<?> handle, Throwable failure) {
+                handle.fail(failure);
+            }
+        });
+    }
 
     JoinHandle() {
     }

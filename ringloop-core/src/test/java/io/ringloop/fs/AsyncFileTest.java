@@ -10,6 +10,7 @@ import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +31,7 @@ class AsyncFileTest {
     @TempDir
     Path dir;
 
-    private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
+    private static <T> T run(Backend backend, Callable<T> body) throws Exception {
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
@@ -120,7 +122,7 @@ class AsyncFileTest {
         int fds = Leaks.openFds();
         run(backend, () -> {
             assertThrows(NoSuchFileException.class, () -> AsyncFile.open(dir.resolve("missing")));
-            Exception e = assertThrows(java.io.IOException.class, () -> AsyncFile.open(exists,
+            Exception e = assertThrows(IOException.class, () -> AsyncFile.open(exists,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             assertTrue(e instanceof FileAlreadyExistsException || e.getMessage().contains("EEXIST"), e.toString());
             AsyncFile f = AsyncFile.open(exists, StandardOpenOption.APPEND);

@@ -1,20 +1,27 @@
 package io.ringloop.loop.internal;
 
+import io.ringloop.driver.Driver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
-
-import io.ringloop.driver.Driver;
+import io.ringloop.sys.Affinity;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.Libc;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
@@ -52,6 +59,16 @@ public final class Loop implements EventLoop {
     /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
     private static final int RUN_BUDGET = 1024;
     private static final int TIMER_BUDGET = 1024;
+    /** {@link #turns}: opaque stores by the loop thread, opaque loads by anyone. */
+    private static final VarHandle TURNS;
+
+    static {
+        try {
+            TURNS = MethodHandles.lookup().findVarHandle(Loop.class, "turns", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final Thread thread;
@@ -65,7 +82,7 @@ public final class Loop implements EventLoop {
     private final TimerWheel.Handler fireTimer = (id, payload) -> {
         counters.timerFired();
         if (payload instanceof Thread t) {
-            java.util.concurrent.locks.LockSupport.unpark(t);
+            LockSupport.unpark(t);
         } else {
             runSafely((Runnable) payload);
         }
@@ -82,20 +99,9 @@ public final class Loop implements EventLoop {
     private volatile boolean shutdownRequested;
     /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
     private long turns;
-    private static final java.lang.invoke.VarHandle TURNS;
-
-    static {
-        try {
-            TURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Loop.class, "turns", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** CPU to pin the loop thread to, or -1. */
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
-
     private final LoopOptions options;
 
     private Loop(String name, Backend backend, int pinCpu, LoopOptions options) {
@@ -140,7 +146,7 @@ public final class Loop implements EventLoop {
 
     /** The runtime's loop behind a user's {@link EventLoop} (the only implementation), never null. */
     public static Loop of(EventLoop loop) {
-        return (Loop) java.util.Objects.requireNonNull(loop, "loop");
+        return (Loop) Objects.requireNonNull(loop, "loop");
     }
 
     /** The loop whose thread calls this (callback code on the loop thread), else null. */
@@ -153,25 +159,21 @@ public final class Loop implements EventLoop {
         return name;
     }
 
-    /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
     @Override
     public String backendName() {
         return driver.name();
     }
 
-    /** Why the backend was chosen, e.g. {@code "AUTO: io_uring unusable (EPERM), epoll"}. */
     @Override
     public String backendReason() {
         return backendReason;
     }
 
-    /** The loop's platform thread (the carrier of its tasks). */
     @Override
     public Thread thread() {
         return thread;
     }
 
-    /** True on the loop's own platform thread (not on a virtual thread it carries). */
     @Override
     public boolean inLoopThread() {
         return Thread.currentThread() == thread;
@@ -185,19 +187,16 @@ public final class Loop implements EventLoop {
         return driver;
     }
 
-    /** Eventfd writes (or selector wake-ups) this loop has cost so far. */
     @Override
     public long wakeupCount() {
         return driver.wakeupCount();
     }
 
-    /** The driver's kernel waits so far (io_uring_enter, epoll_wait); loop thread, or approximate elsewhere. */
     @Override
     public long waitCalls() {
         return driver.waitCalls();
     }
 
-    /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
     @Override
     public long turns() {
         return (long) TURNS.getOpaque(this);
@@ -216,7 +215,6 @@ public final class Loop implements EventLoop {
 
     // ---- submitting work ----
 
-    /** Any thread: runs {@code task} on the loop thread soon. */
     @Override
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread) {
@@ -267,13 +265,11 @@ public final class Loop implements EventLoop {
 
     // ---- timers (loop thread only) ----
 
-    /** Monotonic time the loop's timers use. */
     @Override
     public long nanoTime() {
         return System.nanoTime();
     }
 
-    /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
     @Override
     public long schedule(long delayNs, Runnable task) {
         counters.timerArmed();
@@ -289,7 +285,6 @@ public final class Loop implements EventLoop {
         return timers.schedule(deadlineNs, payload);
     }
 
-    /** Loop thread only: false if the timer already fired or was cancelled. */
     @Override
     public boolean cancelTimer(long timerId) {
         if (!timers.cancel(timerId)) {
@@ -336,7 +331,6 @@ public final class Loop implements EventLoop {
         return shutdownRequested;
     }
 
-    /** True while the loop has announced that it sleeps (or is about to) in poll. For tests and metrics. */
     @Override
     public boolean isSleeping() {
         return state.get() == SLEEPING;
@@ -347,12 +341,6 @@ public final class Loop implements EventLoop {
         return state.get() == TERMINATED;
     }
 
-    /**
-     * Graceful shutdown, from any thread: stop accepting (listeners close), let live tasks finish for up to
-     * {@code drain}, then cancel what is left and give it a moment to unwind, then complete every pending
-     * operation with ECANCELED, close every handle and the driver, and wait for the thread to end.
-     * Idempotent; from the loop's own thread it only begins the shutdown.
-     */
     @Override
     public void shutdown(Duration drain) {
         requestShutdown(drain);
@@ -366,7 +354,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    /** Any thread: begins {@link #shutdown(Duration)} without waiting for it. Idempotent. */
     @Override
     public void requestShutdown(Duration drain) {
         if (shutdownRequested) {
@@ -381,7 +368,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    /** Shutdown without a drain: live tasks are cancelled at once. */
     @Override
     public void close() {
         shutdown(Duration.ZERO);
@@ -394,20 +380,19 @@ public final class Loop implements EventLoop {
 
     // ---- the loop ----
 
-    /** The CPU this loop's thread is pinned to, or -1. */
     @Override
     public int pinnedCpu() {
         return pinnedCpu;
     }
 
     private void pin() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            int r = io.ringloop.sys.Affinity.pinCurrentThread(io.ringloop.sys.Libc.allocateCallState(arena), pinCpu);
+        try (Arena arena = Arena.ofConfined()) {
+            int r = Affinity.pinCurrentThread(Libc.allocateCallState(arena), pinCpu);
             if (r == 0) {
                 pinnedCpu = pinCpu;
             } else {
                 LOG.log(System.Logger.Level.WARNING, name + ": sched_setaffinity(cpu=" + pinCpu + "): "
-                        + io.ringloop.sys.Errno.describe(r) + "; running unpinned");
+                        + Errno.describe(r) + "; running unpinned");
             }
         }
     }

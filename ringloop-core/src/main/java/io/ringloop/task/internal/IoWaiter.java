@@ -1,6 +1,5 @@
 package io.ringloop.task.internal;
 
-import io.ringloop.task.Tasks;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
@@ -31,6 +30,8 @@ public final class IoWaiter extends Completion {
     private volatile boolean kernelDeadline;
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
+    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
+    private volatile long pendingOps;
 
     public IoWaiter(Loop loop) {
         this.loop = loop;
@@ -87,14 +88,14 @@ public final class IoWaiter extends Completion {
      */
     public int run(IntSupplier submit, String call, long timeoutNs) {
         long seq = ++sequence;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 return r;
             }
             return timeoutResult(timeoutNs > 0 ? awaitWithin(seq, timeoutNs, call) : await(call));
         }
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 complete(r);
@@ -125,15 +126,12 @@ public final class IoWaiter extends Completion {
      * arrives late must not hit the next operation.
      */
     private void requestCancel(long op) {
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             if (pendingOps == op && isPending()) {
                 driver.cancel(this);
             }
         });
     }
-
-    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
-    private volatile long pendingOps;
 
     /** Loop thread: the timeout of operation {@code seq} expired. */
     private void expire(long seq) {

@@ -1,4 +1,4 @@
-package io.ringloop.task;
+package io.ringloop.task.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -9,15 +9,18 @@ import java.util.concurrent.ThreadFactory;
 /**
  * Virtual threads with a custom scheduler. The JDK's virtual-thread builder takes a scheduler through a
  * package-private constructor ({@code java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)}); with
- * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or {@code =io.ringloop}) we can call it, and read a
- * virtual thread's {@code scheduler} field to learn which loop carries the current thread.
+ * {@code --add-opens java.base/java.lang=io.ringloop} (or {@code =ALL-UNNAMED} when ringloop runs on the class
+ * path) we can call it, and read a virtual thread's {@code scheduler} field to learn which loop carries the
+ * current thread.
  *
  * <p>Without the flag {@link #AVAILABLE} is false and tasks run on the JDK's default scheduler: everything
  * works, but every I/O completion hops threads. {@link #MODE} says which, and the runtime logs it once.
  */
-final class VirtualThreads {
-    static final boolean AVAILABLE;
-    static final String MODE;
+public final class VirtualThreads {
+    /** True when tasks can be virtual threads scheduled by their loop. */
+    public static final boolean AVAILABLE;
+    /** Which mode tasks run in, and the flag that changes it: the start-up log line. */
+    public static final String MODE;
     private static final Constructor<?> BUILDER;
     private static final VarHandle SCHEDULER;
     private static final Class<?> VIRTUAL_THREAD;
@@ -38,8 +41,8 @@ final class VirtualThreads {
         } catch (ReflectiveOperationException | RuntimeException e) {
             ctor = null;
             scheduler = null;
-            mode = "tasks run on the JDK's default virtual-thread scheduler (add "
-                    + "--add-opens java.base/java.lang=ALL-UNNAMED to run them on the loop thread): " + e;
+            mode = "tasks run on the JDK's default virtual-thread scheduler (add --add-opens java.base/java.lang="
+                    + openTo() + " to run them on the loop thread): " + e;
         }
         BUILDER = ctor;
         SCHEDULER = scheduler;
@@ -51,8 +54,14 @@ final class VirtualThreads {
     private VirtualThreads() {
     }
 
+    /** Whom java.lang must be opened to: this module, or every unnamed module when we run on the class path. */
+    private static String openTo() {
+        Module self = VirtualThreads.class.getModule();
+        return self.isNamed() ? self.getName() : "ALL-UNNAMED";
+    }
+
     /** A factory of virtual threads scheduled by {@code scheduler}; null when not available. */
-    static ThreadFactory factory(Executor scheduler, String name) {
+    public static ThreadFactory factory(Executor scheduler, String name) {
         if (!AVAILABLE) {
             return null;
         }

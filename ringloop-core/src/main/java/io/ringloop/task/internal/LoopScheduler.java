@@ -1,4 +1,4 @@
-package io.ringloop.task;
+package io.ringloop.task.internal;
 
 import io.ringloop.loop.internal.Loop;
 import java.util.concurrent.Executor;
@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
  *
  * <p>The JDK calls {@link #execute} from inside the virtual thread that is still mounted when it unparks
  * another thread or starts one: {@code Thread.currentThread()} is then that virtual thread, not the loop
- * thread, although we are on the loop's OS thread. {@link Tasks#onCarrier} recognises that case (the
+ * thread, although we are on the loop's OS thread. {@link LoopContext#onCarrier} recognises that case (the
  * current virtual thread's scheduler is this one) so a local wake costs a queue add, not an eventfd write.
  */
 final class LoopScheduler implements Executor {
@@ -20,7 +20,7 @@ final class LoopScheduler implements Executor {
 
     @Override
     public void execute(Runnable continuation) {
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             loop.counters().resumption();
             loop.executeLocal(continuation);
         } else {

@@ -1,5 +1,6 @@
-package io.ringloop.task;
+package io.ringloop.task.internal;
 
+import io.ringloop.task.JoinHandle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,10 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A bounded pool of platform threads for work that would stall a loop: blocking file I/O on backends without
  * io_uring, CPU-heavy hashing, libraries that block in native code. A task that awaits the returned
  * {@link JoinHandle} parks (its loop keeps serving); the pool's threads are created on demand and retire
- * after {@code keepAlive} idle.
+ * after {@code keepAlive} idle. Users reach it through {@code Ringloop.spawnBlocking}.
  */
 public final class BlockingPool implements AutoCloseable {
     private final ThreadPoolExecutor executor;
+    private final JoinHandles.Access handles = JoinHandles.access();
 
     public BlockingPool(String name, int maxThreads, Duration keepAlive) {
         AtomicInteger n = new AtomicInteger();
@@ -29,18 +31,18 @@ public final class BlockingPool implements AutoCloseable {
 
     /** Runs {@code body} on a pool thread; cancel interrupts it. */
     public <T> JoinHandle<T> spawn(Callable<T> body) {
-        JoinHandle<T> handle = new JoinHandle<>();
+        JoinHandle<T> handle = handles.create();
         executor.execute(() -> {
-            handle.bind(Thread.currentThread());
+            handles.bind(handle, Thread.currentThread());
             try {
                 if (handle.isDone()) {
                     return; // cancelled before it started
                 }
-                handle.succeed(body.call());
+                handles.succeed(handle, body.call());
             } catch (Throwable t) {
-                handle.fail(t);
+                handles.fail(handle, t);
             } finally {
-                handle.bind(null);
+                handles.bind(handle, null);
                 Thread.interrupted(); // a late cancel must not leak into the next job on this thread
             }
         });
