@@ -4,6 +4,7 @@ import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.BlockingPool;
@@ -67,6 +68,7 @@ public final class Ringloop implements AutoCloseable {
         private int blockingThreads = 64;
         private Duration blockedThreshold = Duration.ofSeconds(1);
         private LoopOptions loopOptions = LoopOptions.DEFAULTS;
+        private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.logging();
 
         private Builder() {
         }
@@ -164,12 +166,23 @@ public final class Ringloop implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where failures nobody observes go: tasks that fail while nobody joins them, connection handlers and
+         * callbacks that throw. Default: {@link UncaughtFailureHandler#logging()} (a WARNING with the stack).
+         */
+        public Builder uncaughtFailureHandler(UncaughtFailureHandler handler) {
+            this.uncaughtFailureHandler = java.util.Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
         public Ringloop start() throws IOException {
             List<Loop> loops = new ArrayList<>(threads);
             int cpus = java.lang.Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
+                    Loop loop = Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions);
+                    loop.uncaughtFailureHandler(uncaughtFailureHandler);
+                    loops.add(loop);
                 }
             } catch (IOException | RuntimeException e) {
                 for (Loop l : loops) {

@@ -10,6 +10,10 @@ import java.util.function.IntUnaryOperator;
  * The callback-style twin of {@link IoWaiter}: one per stream direction, reused. An immediate result is
  * deferred through the loop's local queue ({@link #run}) so a callback never runs inside the call that
  * started its operation.
+ *
+ * <p>The callback is user code called from the driver's completion path (inside {@code Driver.poll} when the
+ * operation had to wait). What it throws is caught here and reported to the loop's uncaught-failure handler,
+ * exactly like a failed task: one user bug must not reach the loop's {@code run} and stop the loop.
  */
 final class CallbackOp extends Completion implements Runnable {
     private final Loop loop;
@@ -50,10 +54,15 @@ final class CallbackOp extends Completion implements Runnable {
         if (cb == null) {
             return;
         }
-        if (r >= 0) {
-            cb.completed(mapResult.applyAsInt(r));
-        } else {
-            cb.failed(Errno.exception(call, r));
+        boolean ok = r >= 0;
+        try {
+            if (ok) {
+                cb.completed(mapResult.applyAsInt(r));
+            } else {
+                cb.failed(Errno.exception(call, r));
+            }
+        } catch (Throwable t) {
+            loop.reportUncaught((ok ? "IoCallback.completed" : "IoCallback.failed") + " after " + call, t);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.ringloop.loop.internal;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.UncaughtFailureHandler;
 
 import io.ringloop.driver.Driver;
 import java.io.IOException;
@@ -93,6 +94,8 @@ public final class Loop implements EventLoop {
     private volatile int pinnedCpu = -1;
 
     private final LoopOptions options;
+    /** Where failures nobody observes go (user code that threw on this loop); any thread reads it. */
+    private volatile UncaughtFailureHandler uncaught = UncaughtFailureHandler.logging();
 
     private Loop(String name, Backend backend, int pinCpu, LoopOptions options) {
         this.options = options;
@@ -197,6 +200,24 @@ public final class Loop implements EventLoop {
     @Override
     public long turns() {
         return (long) TURNS.getOpaque(this);
+    }
+
+    /** Any thread: replaces the handler of failures nobody observes ({@link UncaughtFailureHandler#logging()}). */
+    public void uncaughtFailureHandler(UncaughtFailureHandler handler) {
+        this.uncaught = java.util.Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Any thread: reports a failure of user code that nobody else will see ({@code source} says what failed) to
+     * this loop's {@link UncaughtFailureHandler}. A handler that throws is logged; the caller goes on.
+     */
+    public void reportUncaught(String source, Throwable failure) {
+        try {
+            uncaught.uncaught(this, source, failure);
+        } catch (Throwable t) {
+            t.addSuppressed(failure);
+            LOG.log(System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
+        }
     }
 
     // ---- submitting work ----
@@ -468,13 +489,13 @@ public final class Loop implements EventLoop {
         }
     }
 
-    /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */
+    /** Runs {@code r} on the loop thread; what it throws is reported, never allowed to stop the loop. */
     void runSafely(Runnable r) {
         try {
             r.run();
         } catch (Throwable t) {
-            // A runnable that throws must not stop the loop; tasks capture their own failures.
-            LOG.log(System.Logger.Level.WARNING, name + ": a runnable threw", t);
+            // Callback code given to execute/schedule: the loop goes on. Tasks capture their own failures.
+            reportUncaught("callback code on the loop thread", t);
         }
     }
 
