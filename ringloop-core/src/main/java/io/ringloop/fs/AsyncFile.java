@@ -53,8 +53,15 @@ public final class AsyncFile implements AutoCloseable {
         return new AsyncFile(path, new PoolFileIo(ch));
     }
 
-    /** Reads into {@code dst} from file position {@code position}: the count, or -1 at end of file. */
+    /**
+     * Reads into {@code dst} from file position {@code position}: the count, or -1 at end of file.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as {@code FileChannel.read} does)
+     */
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("pread(" + path + "): read-only buffer");
+        }
         ensureOpen();
         if (!dst.hasRemaining()) {
             return 0;

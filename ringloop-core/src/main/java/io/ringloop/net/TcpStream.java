@@ -138,8 +138,13 @@ public final class TcpStream implements ByteStream {
         return Duration.ofNanos(readTimeoutNs);
     }
 
-    /** Reads into {@code dst}'s remaining space: the count, or -1 at end of stream. */
+    /**
+     * Reads into {@code dst}'s remaining space: the count, or -1 at end of stream.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as the JDK's channels do), on every path
+     */
     public int read(ByteBuffer dst) throws IOException {
+        requireWritable(dst.isReadOnly(), "read");
         int len = dst.remaining();
         if (len == 0) {
             ensureOpen();
@@ -174,6 +179,7 @@ public final class TcpStream implements ByteStream {
     @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        requireWritable(buffer.isReadOnly(), "read");
         if (length == 0) {
             ensureOpen();
             return 0;
@@ -334,8 +340,8 @@ public final class TcpStream implements ByteStream {
                 throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
                         + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
             }
-            if (read && m.isReadOnly()) {
-                throw new IllegalArgumentException("read: a buffer is read-only");
+            if (read) {
+                requireWritable(m.isReadOnly(), "readv");
             }
         }
         IoWaiter w = read ? readWaiter : writeWaiter;
@@ -360,6 +366,16 @@ public final class TcpStream implements ByteStream {
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
 
+    /**
+     * A read never writes into read-only memory: the kernel would fill it all the same. Checked before anything
+     * else, empty buffers included, as the JDK's channels do ({@code IllegalArgumentException}).
+     */
+    void requireWritable(boolean readOnly, String call) {
+        if (readOnly) {
+            throw new IllegalArgumentException(call + "(fd=" + handle + "): read-only buffer");
+        }
+    }
+
     void ensureOpen() throws ClosedChannelException {
         if (closed) {
             throw new ClosedChannelException();
@@ -373,6 +389,7 @@ public final class TcpStream implements ByteStream {
      * of stream). Loop thread only; one read at a time.
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        requireWritable(buffer.isReadOnly(), "read");
         callbacks().read(buffer, offset, length, callback);
     }
 
@@ -394,8 +411,9 @@ public final class TcpStream implements ByteStream {
         return c;
     }
 
-    /** A read as a stage; completes on the loop thread. Any thread. */
+    /** A read as a stage; completes on the loop thread. Any thread. A read-only {@code dst} throws at once. */
     public CompletionStage<Integer> readAsync(ByteBuffer dst) {
+        requireWritable(dst.isReadOnly(), "read");
         return TcpCallbacks.stage(this, dst, true);
     }
 

@@ -133,4 +133,22 @@ class AsyncFileTest {
         assertEquals(2, Files.size(exists), "APPEND writes at the end");
         assertEquals(fds, Leaks.openFds());
     }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldRefuseReadOnlyBuffer(Backend backend) throws Exception {
+        Path file = Files.write(dir.resolve("data"), new byte[] {1, 2, 3});
+        run(backend, () -> {
+            try (AsyncFile f = AsyncFile.open(file)) {
+                byte[] backing = new byte[3];
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> f.read(ByteBuffer.wrap(backing).asReadOnlyBuffer(), 0));
+                assertTrue(e.getMessage().contains("read-only buffer"), e.getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> f.readFully(ByteBuffer.allocateDirect(3).asReadOnlyBuffer(), 0));
+                assertArrayEquals(new byte[3], backing, "nothing was written into the read-only buffer");
+            }
+            return null;
+        });
+    }
 }
