@@ -260,10 +260,10 @@ public final class Ringloop implements AutoCloseable {
 
     /**
      * Runs {@code task} on a loop and waits for it: the bridge from ordinary code into the runtime. Its
-     * exception is rethrown as is.
+     * exception is rethrown as is (and, being observed, never goes to the uncaught-failure handler).
      */
     public <T> T blockOn(Callable<T> task) throws Exception {
-        JoinHandle<T> h = spawn(task);
+        JoinHandle<T> h = Tasks.spawnJoined(nextLoop(), workStealing, task);
         try {
             return h.join();
         } catch (ExecutionException e) {

@@ -2,6 +2,7 @@ package io.ringloop.net;
 
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +24,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *       the loops round-robin (for kernels or platforms without SO_REUSEPORT balancing). A hand-off detaches
  *       the socket from the acceptor's driver and adopts it into the target's.</li>
  * </ul>
+ *
+ * <p>A handler that throws is reported to its loop's uncaught-failure handler with the peer's address (nobody
+ * joins a connection's task); the server and every other connection go on. A handler stopped by a cancel
+ * (a shutdown) is not a failure.
  */
 public final class TcpServer implements AutoCloseable {
     /** How connections are spread over the loops. */
@@ -142,10 +147,29 @@ public final class TcpServer implements AutoCloseable {
     }
 
     private static Void serve(TcpStream s, Handler handler) throws Exception {
-        try (s) {
+        s.rememberPeer(true);
+        try {
             handler.handle(s);
+        } catch (Throwable t) {
+            if (cancelled(t)) {
+                throw t; // the task ends by cancellation: not a failure
+            }
+            InetSocketAddress peer = s.rememberedPeer(); // before the close below
+            Loop.of(Tasks.currentLoop()).reportUncaught("connection handler (peer "
+                    + (peer == null ? "unknown, fd " + s.handle() : SockAddr.text(peer)) + ")", t);
+        } finally {
+            s.rememberPeer(false); // the server's own close needs no address
+            s.close();
         }
         return null;
+    }
+
+    /** A cancel (shutdown) interrupts the handler's task: what it throws then is how it stopped. */
+    private static boolean cancelled(Throwable t) {
+        return t instanceof java.util.concurrent.CancellationException || t instanceof InterruptedException
+                || t instanceof java.io.InterruptedIOException
+                || t instanceof java.nio.channels.ClosedByInterruptException
+                || Thread.currentThread().isInterrupted();
     }
 
     private static void closeQuietly(TcpStream s) {

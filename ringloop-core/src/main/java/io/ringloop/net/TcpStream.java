@@ -51,6 +51,9 @@ public final class TcpStream implements ByteStream {
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
+    /** A server's connection keeps its peer's address for a failure report, even past a close by its handler. */
+    private volatile boolean rememberPeer;
+    private volatile InetSocketAddress peer;
 
     TcpStream(Loop loop, int handle) {
         this.loop = loop;
@@ -473,7 +476,33 @@ public final class TcpStream implements ByteStream {
 
     public InetSocketAddress peerAddress() throws IOException {
         ensureOpen();
-        return LoopCall.call(loop, d -> d.peerAddress(handle));
+        InetSocketAddress p = peer;
+        if (p == null) {
+            p = LoopCall.call(loop, d -> d.peerAddress(handle));
+            peer = p;
+        }
+        return p;
+    }
+
+    /**
+     * A server's connection while its handler runs: a {@link #close} by the handler keeps the peer's address (one
+     * getpeername) for a failure report.
+     */
+    void rememberPeer(boolean on) {
+        rememberPeer = on;
+    }
+
+    /** The peer's address, if the stream is open or it was kept at close; else null. */
+    InetSocketAddress rememberedPeer() {
+        try {
+            return closed ? peer : peerAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    int handle() {
+        return handle;
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
@@ -499,6 +528,9 @@ public final class TcpStream implements ByteStream {
     public void close() throws IOException {
         if (closed) {
             return;
+        }
+        if (rememberPeer && peer == null) {
+            rememberedPeer(); // the handler closes its connection itself: keep whom it served for a report
         }
         closed = true;
         if (loop.isTerminated()) {

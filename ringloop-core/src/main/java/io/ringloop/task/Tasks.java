@@ -74,10 +74,25 @@ public final class Tasks {
         return spawn(Loop.of(loop), body, null, true);
     }
 
+    /**
+     * {@link #spawn(EventLoop, Callable)}, or {@link #spawnStealing} when {@code stealing}, for a caller that will
+     * join the task: the handle counts as joined from the start, so a failure goes to {@link JoinHandle#join()}
+     * only, never to the uncaught-failure handler, even when the task fails before the join begins (as
+     * {@code Ringloop.blockOn} and code that spawns a batch and then joins each need).
+     */
+    public static <T> JoinHandle<T> spawnJoined(EventLoop loop, boolean stealing, Callable<T> body) {
+        return spawn(Loop.of(loop), body, null, stealing, true);
+    }
+
     static <T> JoinHandle<T> spawn(Loop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
                                    boolean stealing) {
+        return spawn(loop, body, locals, stealing, false);
+    }
+
+    private static <T> JoinHandle<T> spawn(Loop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
+                                           boolean stealing, boolean joined) {
         PerLoop per = perLoop(loop);
-        JoinHandle<T> handle = new JoinHandle<>();
+        JoinHandle<T> handle = new JoinHandle<>(joined);
         Runnable run = () -> runTask(loop, per, handle, body, locals);
         Thread t = stealing ? STEALING.newThread(run) : per.factory.newThread(run);
         handle.bind(t);
@@ -113,6 +128,10 @@ public final class Tasks {
             T value = carrier.call(body::call);
             handle.succeed(value);
         } catch (Throwable t) {
+            // Reported before the handle completes: a join that returns has seen the decision.
+            if (handle.reportsFailure(t)) {
+                loop.reportUncaught("task " + Thread.currentThread().getName(), t);
+            }
             handle.fail(t);
         } finally {
             // The end of a task runs where it ran: on the loop (loop-scheduled) or it hops there.
