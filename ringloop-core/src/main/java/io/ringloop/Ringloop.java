@@ -247,9 +247,13 @@ public final class Ringloop implements AutoCloseable {
         return blocking.spawn(work);
     }
 
-    /** Serves TCP on every loop (SO_REUSEPORT, one listener per loop); each connection in its own task. */
+    /**
+     * Serves TCP on every loop, each connection in its own task. The port is this server's alone: one listening
+     * socket without SO_REUSEPORT ({@link TcpServer.Spread#ACCEPTOR}), so another socket or process binding it
+     * fails with EADDRINUSE. {@link TcpServer.Spread#REUSE_PORT} is the explicit opt-in to share it.
+     */
     public TcpServer serve(InetSocketAddress address, TcpServer.Handler handler) throws IOException {
-        return serve(address, TcpServer.Spread.REUSE_PORT, handler);
+        return serve(address, TcpServer.Spread.ACCEPTOR, handler);
     }
 
     public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, TcpServer.Handler handler)

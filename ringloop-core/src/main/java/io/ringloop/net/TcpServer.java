@@ -18,11 +18,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>How connections are spread:
  * <ul>
- *   <li>{@link Spread#REUSE_PORT} (default): one listener per loop, all bound to the same port with
- *       SO_REUSEPORT; the kernel hashes each new connection to one of them. No hand-off at all.</li>
- *   <li>{@link Spread#ACCEPTOR}: one listener on the first loop accepts everything and hands connections to
- *       the loops round-robin (for kernels or platforms without SO_REUSEPORT balancing). A hand-off detaches
- *       the socket from the acceptor's driver and adopts it into the target's.</li>
+ *   <li>{@link Spread#ACCEPTOR} (the default of {@code Ringloop.serve}): one listening socket, without
+ *       SO_REUSEPORT, on the first loop accepts everything and hands connections to the loops round-robin. The
+ *       port is the server's alone: a second bind of it, from this process or another, fails with EADDRINUSE
+ *       ({@link java.net.BindException}). A hand-off detaches the socket from the acceptor's driver and adopts
+ *       it into the target's; with one loop there is none.</li>
+ *   <li>{@link Spread#REUSE_PORT} (explicit opt-in): one listener per loop, all bound to the same port with
+ *       SO_REUSEPORT; the kernel hashes each new connection to one of them, with no hand-off. The price: any
+ *       other socket of the same user that sets SO_REUSEPORT, in any process, may bind the port too and silently
+ *       take a share of the connections (a leftover server, a second instance).</li>
  * </ul>
  *
  * <p>A handler that throws is reported to its loop's uncaught-failure handler with the peer's address (nobody
@@ -30,9 +34,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * (a shutdown) is not a failure.
  */
 public final class TcpServer implements AutoCloseable {
-    /** How connections are spread over the loops. */
+    /** How connections are spread over the loops (see the class comment). */
     public enum Spread {
+        /** One listener per loop with SO_REUSEPORT: no hand-off, but the port is open to other processes. */
         REUSE_PORT,
+        /** One exclusive listening socket; accepted connections are handed to the loops round-robin. */
         ACCEPTOR
     }
 
