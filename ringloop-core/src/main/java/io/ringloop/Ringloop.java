@@ -69,6 +69,7 @@ public final class Ringloop implements AutoCloseable {
         private Duration blockedThreshold = Duration.ofSeconds(1);
         private LoopOptions loopOptions = LoopOptions.DEFAULTS;
         private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.logging();
+        private int budget = -1;
 
         private Builder() {
         }
@@ -175,6 +176,20 @@ public final class Ringloop implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The fairness budget: operations whose result is ready at once (a socket that always has data) that a
+         * task may run before it yields to its loop, which then polls I/O and runs the other tasks; a
+         * callback-style stream gets as many immediate completions per loop turn. Default 128 (tokio's coop
+         * budget); 0 turns it off, so such a task keeps its loop until it has to wait (for comparisons only).
+         */
+        public Builder budget(int operations) {
+            if (operations < 0) {
+                throw new IllegalArgumentException("budget must be >= 0 (0: unlimited): " + operations);
+            }
+            this.budget = operations;
+            return this;
+        }
+
         public Ringloop start() throws IOException {
             List<Loop> loops = new ArrayList<>(threads);
             int cpus = java.lang.Runtime.getRuntime().availableProcessors();
@@ -182,6 +197,9 @@ public final class Ringloop implements AutoCloseable {
                 for (int i = 0; i < threads; i++) {
                     Loop loop = Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions);
                     loop.uncaughtFailureHandler(uncaughtFailureHandler);
+                    if (budget >= 0) {
+                        loop.runQueue().budget(budget);
+                    }
                     loops.add(loop);
                 }
             } catch (IOException | RuntimeException e) {

@@ -22,6 +22,9 @@ final class CallbackOp extends Completion implements Runnable {
     private final IntUnaryOperator mapResult;
     private IoCallback callback;
     private int deferred;
+    /** The loop turn of the last immediate result, and how many there were in it: the fairness budget. */
+    private long budgetTurn = -1;
+    private int immediateThisTurn;
 
     CallbackOp(Loop loop, String call, IntUnaryOperator mapResult) {
         this.loop = loop;
@@ -29,12 +32,26 @@ final class CallbackOp extends Completion implements Runnable {
         this.mapResult = mapResult;
     }
 
-    /** Loop thread: {@code r} is what the driver call (with this as completion) returned. */
+    /**
+     * Loop thread: {@code r} is what the driver call (with this as completion) returned. An immediate result runs
+     * the callback from the loop's queue; past the loop's budget of immediate results per turn for this
+     * operation (a connection that always has data), only after the next poll, so other connections are served.
+     */
     void started(int r, IoCallback cb) {
         callback = cb;
         if (r != Driver.PENDING) {
             deferred = r;
-            loop.executeLocal(this);
+            long turn = loop.turns();
+            if (turn != budgetTurn) {
+                budgetTurn = turn;
+                immediateThisTurn = 0;
+            }
+            int budget = loop.runQueue().budget();
+            if (budget != 0 && ++immediateThisTurn > budget) {
+                loop.runQueue().addAfterPoll(this);
+            } else {
+                loop.executeLocal(this);
+            }
         }
     }
 

@@ -13,6 +13,11 @@ import java.util.concurrent.Executor;
  */
 final class LoopScheduler implements Executor {
     final Loop loop;
+    /**
+     * Set by {@link Tasks#yieldNow} in the task about to yield, read when the JDK resubmits that task's
+     * continuation right after it unmounted: it then waits for the loop's next poll. Loop carrier only.
+     */
+    boolean yieldToPoll;
 
     LoopScheduler(Loop loop) {
         this.loop = loop;
@@ -21,6 +26,11 @@ final class LoopScheduler implements Executor {
     @Override
     public void execute(Runnable continuation) {
         if (Tasks.onCarrier(loop)) {
+            if (yieldToPoll) {
+                yieldToPoll = false;
+                loop.runQueue().addAfterPoll(continuation);
+                return;
+            }
             loop.executeLocal(continuation);
         } else {
             loop.executeRemote(continuation);

@@ -189,6 +189,26 @@ public final class Tasks {
         return s instanceof LoopScheduler ls && ls.loop == loop;
     }
 
+    /**
+     * Lets the loop poll for I/O and run the other ready tasks before the caller goes on (tokio's
+     * {@code yield_now}): the calling task's continuation waits for the loop's next poll. A task that never has to
+     * wait otherwise (its operations always complete at once) does this every {@code budget} operations on its
+     * own. Elsewhere (a thread that is not a loop's task) it is {@link Thread#yield()}.
+     */
+    public static void yieldNow() {
+        Thread t = Thread.currentThread();
+        if (!(VirtualThreads.schedulerOf(t) instanceof LoopScheduler ls) || !onCarrier(ls.loop)) {
+            Thread.yield();
+            return;
+        }
+        ls.yieldToPoll = true;
+        try {
+            Thread.yield(); // unmounts; the JDK hands the continuation back to ls.execute, which sees the flag
+        } finally {
+            ls.yieldToPoll = false; // a yield that could not unmount (pinned) leaves it set
+        }
+    }
+
     /** Runs {@code r} on {@code loop}: queued locally when on its carrier, else through its inbox. */
     public static void post(EventLoop loop, Runnable r) {
         if (onCarrier(loop)) {

@@ -8,7 +8,6 @@ import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.driver.Driver;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -57,7 +56,8 @@ public final class Loop implements EventLoop {
     private final Thread thread;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
+    /** Ready runnables, what waits for the next poll, and the fairness budget (see {@link LocalRunQueue}). */
+    private final LocalRunQueue local = new LocalRunQueue();
     private final TimerWheel timers = new TimerWheel(System.nanoTime());
     /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
     private final TimerWheel.Handler fireTimer = (id, payload) -> {
@@ -238,6 +238,11 @@ public final class Loop implements EventLoop {
      */
     public void executeLocal(Runnable task) {
         local.add(task);
+    }
+
+    /** The run queue's fairness side: the budget of immediate completions and what waits for the next poll. */
+    public LocalRunQueue runQueue() {
+        return local;
     }
 
     /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
@@ -442,6 +447,7 @@ public final class Loop implements EventLoop {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+        local.promote(); // the previous turn ended with a poll: what waited for it may run now
         runLocal();
         drainInbox();
         if (timers.size() > 0) {
@@ -471,14 +477,7 @@ public final class Loop implements EventLoop {
     }
 
     private void runLocal() {
-        ArrayDeque<Runnable> queue = local;
-        for (int i = 0; i < RUN_BUDGET; i++) {
-            Runnable r = queue.poll();
-            if (r == null) {
-                return;
-            }
-            runSafely(r);
-        }
+        local.run(this, RUN_BUDGET);
     }
 
     private void drainInbox() {
@@ -504,6 +503,7 @@ public final class Loop implements EventLoop {
             // Completes every pending operation (-ECANCELED): parked tasks are unparked and run once more.
             driver.close();
             for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
+                local.promote();
                 drainInbox();
                 runLocal();
             }
