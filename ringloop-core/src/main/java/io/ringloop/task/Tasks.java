@@ -24,7 +24,7 @@ public final class Tasks {
     private static final ScopedValue<Loop> LOOP = ScopedValue.newInstance();
     private static final ConcurrentHashMap<Loop, PerLoop> LOOPS = new ConcurrentHashMap<>();
 
-    /** What the task layer keeps per loop. {@code live} is touched only on the loop thread. */
+    /** What the task layer keeps per loop. {@code live} is written only on the loop thread (the watchdog reads it). */
     private static final class PerLoop {
         final LoopScheduler scheduler;
         final ThreadFactory factory;
@@ -158,6 +158,7 @@ public final class Tasks {
         }
         return LOOPS.computeIfAbsent(loop, l -> {
             PerLoop p = new PerLoop(l);
+            l.mountedTaskProbe(() -> VirtualThreads.mountedOn(l.thread(), p.live));
             l.execute(() -> l.onCancel(() -> {
                 for (JoinHandle<?> h : p.live) {
                     h.cancel();

@@ -94,6 +94,8 @@ public final class Loop implements EventLoop {
     private volatile int pinnedCpu = -1;
 
     private final LoopOptions options;
+    /** The task layer's answer to "which task is mounted on this loop's thread now?", for the watchdog. */
+    private volatile java.util.function.Supplier<Thread> mountedTask = () -> null;
     /** Where failures nobody observes go (user code that threw on this loop); any thread reads it. */
     private volatile UncaughtFailureHandler uncaught = UncaughtFailureHandler.logging();
 
@@ -200,6 +202,19 @@ public final class Loop implements EventLoop {
     @Override
     public long turns() {
         return (long) TURNS.getOpaque(this);
+    }
+
+    /**
+     * Set once by the task layer: finds the task (virtual thread) mounted on this loop's thread, or null when the
+     * loop thread runs its own or callback code. Any thread may ask ({@link #mountedTask()}); it is not cheap.
+     */
+    public void mountedTaskProbe(java.util.function.Supplier<Thread> probe) {
+        this.mountedTask = probe;
+    }
+
+    /** The task mounted on this loop's thread now, or null (see {@link #mountedTaskProbe}). Any thread. */
+    public Thread mountedTask() {
+        return mountedTask.get();
     }
 
     /** Any thread: replaces the handler of failures nobody observes ({@link UncaughtFailureHandler#logging()}). */
