@@ -20,6 +20,8 @@ final class CallbackOp extends Completion implements Runnable {
     private final String call;
     /** Maps a raw non-negative result to what the user sees (read: 0 → -1 at EOF). */
     private final IntUnaryOperator mapResult;
+    /** Runs when the operation is over, before the callback (a stream's direction is free again); or null. */
+    private final Runnable onDone;
     private IoCallback callback;
     private int deferred;
     /** The loop turn of the last immediate result, and how many there were in it: the fairness budget. */
@@ -27,9 +29,14 @@ final class CallbackOp extends Completion implements Runnable {
     private int immediateThisTurn;
 
     CallbackOp(Loop loop, String call, IntUnaryOperator mapResult) {
+        this(loop, call, mapResult, null);
+    }
+
+    CallbackOp(Loop loop, String call, IntUnaryOperator mapResult, Runnable onDone) {
         this.loop = loop;
         this.call = call;
         this.mapResult = mapResult;
+        this.onDone = onDone;
     }
 
     /**
@@ -70,6 +77,9 @@ final class CallbackOp extends Completion implements Runnable {
         callback = null;
         if (cb == null) {
             return;
+        }
+        if (onDone != null) {
+            onDone.run();
         }
         boolean ok = r >= 0;
         try {

@@ -25,7 +25,11 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Blocking style</b> ({@link #read(ByteBuffer)}, {@link #writeAll(ByteBuffer)} ...): call from a task;
  * the task parks and the loop runs others. Called from another thread it still works (the operation is posted
- * to the loop and the thread parks). One reader and one writer at a time, like a socket's two directions.
+ * to the loop and the thread parks). One reader and one writer at a time, like a socket's two directions: a
+ * read (or write) started while another is in progress on the same stream, from another task or thread, in either
+ * style, throws {@link IllegalStateException} naming the call and the stream, on every backend, and the one in
+ * progress goes on unharmed. (Not serialised: two writers' bytes would interleave at arbitrary points anyway; a
+ * protocol that shares a stream hands the direction over explicitly, e.g. with a {@code Mutex}.)
  *
  * <p><b>Callback style</b> ({@link #read(MemorySegment, long, int, IoCallback)} ...): on the loop thread
  * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
@@ -48,6 +52,8 @@ public final class TcpStream implements ByteStream {
     private final IoWaiter writeWaiter;
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
+    /** One reader and one writer at a time, in either style. */
+    private final TcpDirections directions = new TcpDirections(this);
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
@@ -271,12 +277,17 @@ public final class TcpStream implements ByteStream {
         String call = read ? "read" : "write";
         long timeoutNs = read ? readTimeoutNs : 0;
         int r;
-        if (Tasks.onCarrier(loop)) {
-            r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
-            r = w.finish(r, call, timeoutNs);
-        } else {
-            r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
-                    call, timeoutNs);
+        enter(read, call);
+        try {
+            if (Tasks.onCarrier(loop)) {
+                r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
+                r = w.finish(r, call, timeoutNs);
+            } else {
+                r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
+                        call, timeoutNs);
+            }
+        } finally {
+            exit(read);
         }
         if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
             throw new SocketTimeoutException("read(fd=" + handle + "): no data within "
@@ -350,11 +361,17 @@ public final class TcpStream implements ByteStream {
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "readv" : "writev";
         int r;
-        if (Tasks.onCarrier(loop)) {
-            r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
-            r = w.finish(r, call);
-        } else {
-            r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call, 0);
+        enter(read, call);
+        try {
+            if (Tasks.onCarrier(loop)) {
+                r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
+                r = w.finish(r, call);
+            } else {
+                r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call,
+                        0);
+            }
+        } finally {
+            exit(read);
         }
         if (r < 0) {
             throw failure(call, r);
@@ -367,6 +384,15 @@ public final class TcpStream implements ByteStream {
             return new AsynchronousCloseException();
         }
         return Errno.exception(call + "(fd=" + handle + ")", r);
+    }
+
+    /** Starts a read (or write) in either style, or throws when one is in progress ({@link TcpDirections}). */
+    void enter(boolean read, String call) {
+        directions.enter(read, call);
+    }
+
+    void exit(boolean read) {
+        directions.exit(read);
     }
 
     /**
