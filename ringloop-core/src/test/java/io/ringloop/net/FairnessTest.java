@@ -60,7 +60,8 @@ class FairnessTest {
             });
             assertEquals(FLOOD_BYTES, floodReads.get());
             assertTrue(seenByQuiet >= 1 && seenByQuiet <= BOUND,
-                    "the quiet connection was served after " + seenByQuiet + " reads of the flood (bound " + BOUND + ")");
+                    "the quiet connection was served after " + seenByQuiet + " reads of the flood (bound "
+                            + BOUND + ")");
         }
     }
 
