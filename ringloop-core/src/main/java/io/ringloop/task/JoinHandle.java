@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * with the stack; see {@code Ringloop.Builder.uncaughtFailureHandler}), as a Java thread's uncaught exception
  * does. The decision is made when the task fails, before the failure reaches the handle: join (or take the
  * stage) before the task can fail to handle the failure yourself, or spawn with {@link Tasks#spawnJoined}. A
- * failure that was reported still reaches a later {@link #join()}. A cancelled task is never reported.
+ * failure that was reported still reaches a later {@link #join()}. A cancelled task is never reported, nor one
+ * that fails because its loop's shutdown closed a channel under it (a pending accept as listeners close).
  *
  * <p>{@link #cancel()} interrupts the task. An I/O wait in the task then ends: its operation is cancelled
  * (keeping any data that had already arrived) and the call throws {@link CancellationException}; the task's

@@ -128,8 +128,10 @@ public final class Tasks {
             T value = carrier.call(body::call);
             handle.succeed(value);
         } catch (Throwable t) {
-            // Reported before the handle completes: a join that returns has seen the decision.
-            if (handle.reportsFailure(t)) {
+            // Reported before the handle completes: a join that returns has seen the decision. A channel closed
+            // under the task by its loop's shutdown (a pending accept as listeners close) is how it was stopped.
+            boolean stoppedByShutdown = loop.isShutdown() && t instanceof java.nio.channels.ClosedChannelException;
+            if (handle.reportsFailure(t) && !stoppedByShutdown) {
                 loop.reportUncaught("task " + Thread.currentThread().getName(), t);
             }
             handle.fail(t);

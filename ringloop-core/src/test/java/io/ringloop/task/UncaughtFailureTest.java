@@ -4,12 +4,14 @@ import static io.ringloop.net.TcpEchoTestAccess.ANY_LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
+import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import java.net.InetSocketAddress;
@@ -114,6 +116,24 @@ class UncaughtFailureTest {
             assertSame(sentinel, next(reports).failure(), "nothing but the sentinel was reported");
             assertThrows(CancellationException.class, cancelled::join);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldNotReportATaskStoppedByShutdown(Backend backend) throws Exception {
+        BlockingQueue<Report> reports = new LinkedBlockingQueue<>();
+        Ringloop rt = start(backend, reports);
+        CountDownLatch listening = new CountDownLatch(1);
+        JoinHandle<TcpStream> acceptor = rt.spawn(() -> {
+            try (TcpListener l = TcpListener.bind(ANY_LOCAL)) {
+                listening.countDown();
+                return l.accept(); // the shutdown closes the listener under it
+            }
+        });
+        listening.await();
+        rt.close(); // returns when every loop has ended: every report has been made
+        assertTrue(acceptor.isDone());
+        assertNull(reports.poll(), "stopped by the shutdown, not a failure");
     }
 
     @ParameterizedTest
