@@ -23,11 +23,14 @@ final class RingFileIo implements AsyncFile.FileIo {
     private final Loop loop;
     private final Driver driver;
     private final int fd;
+    /** Names the file in errors, as on the other backends: {@code pread(/tmp/d): EISDIR (21) Is a directory}. */
+    private final Path path;
 
-    private RingFileIo(Loop loop, int fd) {
+    private RingFileIo(Loop loop, int fd, Path path) {
         this.loop = loop;
         this.driver = loop.driver();
         this.fd = fd;
+        this.path = path;
     }
 
     static RingFileIo open(Loop loop, Path path, Set<OpenOption> options) throws IOException {
@@ -40,7 +43,7 @@ final class RingFileIo implements AsyncFile.FileIo {
             if (r < 0) {
                 throw AsyncFile.failure(what, r);
             }
-            return new RingFileIo(loop, r);
+            return new RingFileIo(loop, r, path);
         }
     }
 
@@ -71,19 +74,19 @@ final class RingFileIo implements AsyncFile.FileIo {
     public int read(ByteBuffer dst, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int len = dst.remaining();
-        return call(w -> driver.readFile(fd, seg, 0, len, position, w), "pread(fd=" + fd + ")");
+        return call(w -> driver.readFile(fd, seg, 0, len, position, w), "pread(" + path + ")");
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(src);
         int len = src.remaining();
-        return call(w -> driver.writeFile(fd, seg, 0, len, position, w), "pwrite(fd=" + fd + ")");
+        return call(w -> driver.writeFile(fd, seg, 0, len, position, w), "pwrite(" + path + ")");
     }
 
     @Override
     public void sync(boolean dataOnly) throws IOException {
-        call(w -> driver.syncFile(fd, dataOnly, w), (dataOnly ? "fdatasync" : "fsync") + "(fd=" + fd + ")");
+        call(w -> driver.syncFile(fd, dataOnly, w), (dataOnly ? "fdatasync" : "fsync") + "(" + path + ")");
     }
 
     @Override
@@ -91,7 +94,7 @@ final class RingFileIo implements AsyncFile.FileIo {
         try (Arena arena = Arena.ofConfined()) {
             long r = Files.size(Libc.allocateCallState(arena), fd);
             if (r < 0) {
-                throw AsyncFile.failure("fstat(fd=" + fd + ")", (int) r);
+                throw AsyncFile.failure("fstat(" + path + ")", (int) r);
             }
             return r;
         }
@@ -99,7 +102,7 @@ final class RingFileIo implements AsyncFile.FileIo {
 
     @Override
     public void close() throws IOException {
-        call(w -> driver.closeFile(fd, w), "close(fd=" + fd + ")");
+        call(w -> driver.closeFile(fd, w), "close(" + path + ")");
     }
 
     /**

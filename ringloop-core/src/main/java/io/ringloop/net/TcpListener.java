@@ -108,7 +108,9 @@ public final class TcpListener implements AutoCloseable {
             }
             if (r >= 0) {
                 r = d.listen(fd, backlog);
-                call = "listen(" + where + ")";
+                // EADDRINUSE from listen is still "the address is taken" (NIO binds at listen; Linux's listen
+                // finds a listener that bound the port too): one message on every backend.
+                call = (r == -Errno.EADDRINUSE ? "bind(" : "listen(") + where + ")";
             }
             if (r < 0) {
                 d.close(fd);

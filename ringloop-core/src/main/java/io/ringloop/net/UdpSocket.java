@@ -103,8 +103,13 @@ public final class UdpSocket implements AutoCloseable {
 
     /**
      * Receives one datagram into {@code dst} (truncated to its remaining space) and returns the sender.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as {@code DatagramChannel.receive} does)
      */
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
+        }
         ensureOpen();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom");

@@ -8,6 +8,7 @@ import io.ringloop.task.internal.LoopTasks;
 import io.ringloop.task.internal.VirtualThreads;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -63,10 +64,35 @@ public final class Tasks {
         return LoopContext.current();
     }
 
+    /**
+     * {@link #spawn(EventLoop, Callable)}, or {@link #spawnStealing} when {@code stealing}, for a caller that will
+     * join the task: the handle counts as joined from the start, so a failure goes to {@link JoinHandle#join()}
+     * only, never to the uncaught-failure handler, even when the task fails before the join begins (as
+     * {@code Ringloop.blockOn} and code that spawns a batch and then joins each need).
+     */
+    public static <T> JoinHandle<T> spawnJoined(EventLoop loop, boolean stealing, Callable<T> body) {
+        return spawn(Loop.of(loop), body, null, stealing, true);
+    }
+
+    /**
+     * Lets the loop poll for I/O and run the other ready tasks before the caller goes on (tokio's
+     * {@code yield_now}): the calling task's continuation waits for the loop's next poll. A task that never has to
+     * wait otherwise (its operations always complete at once) does this every {@code budget} operations on its
+     * own. Elsewhere (a thread that is not a loop's task) it is {@link Thread#yield()}.
+     */
+    public static void yieldNow() {
+        LoopContext.yieldToPoll();
+    }
+
     private static <T> JoinHandle<T> spawn(Loop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
                                            boolean stealing) {
+        return spawn(loop, body, locals, stealing, false);
+    }
+
+    private static <T> JoinHandle<T> spawn(Loop loop, Callable<T> body, Map<TaskLocal<?>, Object> locals,
+                                           boolean stealing, boolean joined) {
         LoopTasks per = LoopTasks.of(loop);
-        JoinHandle<T> handle = new JoinHandle<>();
+        JoinHandle<T> handle = new JoinHandle<>(joined);
         Runnable run = () -> runTask(loop, per, handle, body, locals);
         Thread t = stealing ? STEALING.newThread(run) : per.newThread(run);
         handle.bind(t);
@@ -105,6 +131,12 @@ public final class Tasks {
             failed = !isCancellation(t);
             if (failed) {
                 LoopEvents.taskFailure(loop.name(), Thread.currentThread().getName(), t);
+            }
+            // Reported before the handle completes: a join that returns has seen the decision. A channel closed
+            // under the task by its loop's shutdown (a pending accept as listeners close) is how it was stopped.
+            boolean stoppedByShutdown = loop.isShutdown() && t instanceof ClosedChannelException;
+            if (handle.reportsFailure(t) && !stoppedByShutdown) {
+                loop.reportUncaught("task " + Thread.currentThread().getName(), t);
             }
             handle.fail(t);
         } finally {

@@ -5,6 +5,7 @@ import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.sys.Affinity;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
@@ -13,7 +14,6 @@ import java.lang.foreign.Arena;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
@@ -74,7 +75,8 @@ public final class Loop implements EventLoop {
     private final Thread thread;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
+    /** Ready runnables, what waits for the next poll, and the fairness budget (see {@link LocalRunQueue}). */
+    private final LocalRunQueue local = new LocalRunQueue();
     private final TimerWheel timers = new TimerWheel(System.nanoTime());
     /** What the loop counts above its driver; written on the loop thread only (see LoopCounters). */
     private final LoopCounters counters = new LoopCounters();
@@ -103,6 +105,10 @@ public final class Loop implements EventLoop {
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
     private final LoopOptions options;
+    /** The task layer's answer to "which task is mounted on this loop's thread now?", for the watchdog. */
+    private volatile Supplier<Thread> mountedTask = () -> null;
+    /** Where failures nobody observes go (user code that threw on this loop); any thread reads it. */
+    private volatile UncaughtFailureHandler uncaught = UncaughtFailureHandler.logging();
 
     private Loop(String name, Backend backend, int pinCpu, LoopOptions options) {
         this.options = options;
@@ -213,6 +219,37 @@ public final class Loop implements EventLoop {
         return counters.metrics(name, driver, backendReason, turns());
     }
 
+    /**
+     * Set once by the task layer: finds the task (virtual thread) mounted on this loop's thread, or null when the
+     * loop thread runs its own or callback code. Any thread may ask ({@link #mountedTask()}); it is not cheap.
+     */
+    public void mountedTaskProbe(Supplier<Thread> probe) {
+        this.mountedTask = probe;
+    }
+
+    /** The task mounted on this loop's thread now, or null (see {@link #mountedTaskProbe}). Any thread. */
+    public Thread mountedTask() {
+        return mountedTask.get();
+    }
+
+    /** Any thread: replaces the handler of failures nobody observes ({@link UncaughtFailureHandler#logging()}). */
+    public void uncaughtFailureHandler(UncaughtFailureHandler handler) {
+        this.uncaught = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Any thread: reports a failure of user code that nobody else will see ({@code source} says what failed) to
+     * this loop's {@link UncaughtFailureHandler}. A handler that throws is logged; the caller goes on.
+     */
+    public void reportUncaught(String source, Throwable failure) {
+        try {
+            uncaught.uncaught(this, source, failure);
+        } catch (Throwable t) {
+            t.addSuppressed(failure);
+            LOG.log(System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
+        }
+    }
+
     // ---- submitting work ----
 
     @Override
@@ -230,6 +267,11 @@ public final class Loop implements EventLoop {
      */
     public void executeLocal(Runnable task) {
         local.add(task);
+    }
+
+    /** The run queue's fairness side: the budget of immediate completions and what waits for the next poll. */
+    public LocalRunQueue runQueue() {
+        return local;
     }
 
     /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
@@ -429,6 +471,7 @@ public final class Loop implements EventLoop {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+        local.promote(); // the previous turn ended with a poll: what waited for it may run now
         counters.turnStarted(local.size(), timers.size());
         runLocal();
         drainInbox();
@@ -459,14 +502,7 @@ public final class Loop implements EventLoop {
     }
 
     private void runLocal() {
-        ArrayDeque<Runnable> queue = local;
-        for (int i = 0; i < RUN_BUDGET; i++) {
-            Runnable r = queue.poll();
-            if (r == null) {
-                return;
-            }
-            runSafely(r);
-        }
+        local.run(this, RUN_BUDGET);
     }
 
     private void drainInbox() {
@@ -479,13 +515,13 @@ public final class Loop implements EventLoop {
         counters.inboxTaken(n);
     }
 
-    /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */
+    /** Runs {@code r} on the loop thread; what it throws is reported, never allowed to stop the loop. */
     void runSafely(Runnable r) {
         try {
             r.run();
         } catch (Throwable t) {
-            // A runnable that throws must not stop the loop; tasks capture their own failures.
-            LOG.log(System.Logger.Level.WARNING, name + ": a runnable threw", t);
+            // Callback code given to execute/schedule: the loop goes on. Tasks capture their own failures.
+            reportUncaught("callback code on the loop thread", t);
         }
     }
 
@@ -494,6 +530,7 @@ public final class Loop implements EventLoop {
             // Completes every pending operation (-ECANCELED): parked tasks are unparked and run once more.
             driver.close();
             for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
+                local.promote();
                 drainInbox();
                 runLocal();
             }

@@ -48,9 +48,20 @@ public final class IoWaiter extends Completion {
         }
     }
 
-    /** The hot path, on the loop's carrier: {@code r} is what the driver call returned. */
+    /**
+     * The hot path, on the loop's carrier: {@code r} is what the driver call returned. A ready result spends one
+     * of the task's budget of immediate completions; the last one yields to the loop first (the result is kept),
+     * so a task whose socket always has data still lets the loop serve the others.
+     */
     public int finish(int r, String call) {
-        return r != Driver.PENDING ? r : await(call);
+        if (r == Driver.PENDING) {
+            return await(call);
+        }
+        if (loop.runQueue().spend() && Thread.currentThread().isVirtual()) {
+            loop.counters().budgetYield();
+            LoopContext.yieldToPoll();
+        }
+        return r;
     }
 
     /**
@@ -91,7 +102,7 @@ public final class IoWaiter extends Completion {
         if (LoopContext.onCarrier(loop)) {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
-                return r;
+                return finish(r, call);
             }
             return timeoutResult(timeoutNs > 0 ? awaitWithin(seq, timeoutNs, call) : await(call));
         }

@@ -49,4 +49,23 @@ public final class LoopContext {
             loop.execute(r);
         }
     }
+
+    /**
+     * {@code Tasks.yieldNow}: the calling task's continuation waits for its loop's next poll, so the loop polls
+     * for I/O and runs the other ready tasks first. Off a loop (a thread that is not a loop's task) it is
+     * {@link Thread#yield()}.
+     */
+    public static void yieldToPoll() {
+        Thread t = Thread.currentThread();
+        if (!(VirtualThreads.schedulerOf(t) instanceof LoopScheduler ls) || !onCarrier(ls.loop)) {
+            Thread.yield();
+            return;
+        }
+        ls.yieldToPoll = true;
+        try {
+            Thread.yield(); // unmounts; the JDK hands the continuation back to ls.execute, which sees the flag
+        } finally {
+            ls.yieldToPoll = false; // a yield that could not unmount (pinned) leaves it set
+        }
+    }
 }

@@ -13,6 +13,11 @@ import java.util.concurrent.Executor;
  */
 final class LoopScheduler implements Executor {
     final Loop loop;
+    /**
+     * Set by {@link LoopContext#yieldToPoll} in the task about to yield, read when the JDK resubmits that task's
+     * continuation right after it unmounted: it then waits for the loop's next poll. Loop carrier only.
+     */
+    boolean yieldToPoll;
 
     LoopScheduler(Loop loop) {
         this.loop = loop;
@@ -22,6 +27,11 @@ final class LoopScheduler implements Executor {
     public void execute(Runnable continuation) {
         if (LoopContext.onCarrier(loop)) {
             loop.counters().resumption();
+            if (yieldToPoll) {
+                yieldToPoll = false;
+                loop.runQueue().addAfterPoll(continuation);
+                return;
+            }
             loop.executeLocal(continuation);
         } else {
             loop.executeRemote(continuation);

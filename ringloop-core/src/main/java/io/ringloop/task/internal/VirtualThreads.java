@@ -1,5 +1,6 @@
 package io.ringloop.task.internal;
 
+import io.ringloop.task.JoinHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
@@ -23,11 +24,14 @@ public final class VirtualThreads {
     public static final String MODE;
     private static final Constructor<?> BUILDER;
     private static final VarHandle SCHEDULER;
+    /** {@code VirtualThread.carrierThread}: the platform thread it is mounted on, null when unmounted. */
+    private static final VarHandle CARRIER;
     private static final Class<?> VIRTUAL_THREAD;
 
     static {
         Constructor<?> ctor = null;
         VarHandle scheduler = null;
+        VarHandle carrier = null;
         Class<?> vt = null;
         String mode;
         try {
@@ -35,8 +39,9 @@ public final class VirtualThreads {
             ctor = builder.getDeclaredConstructor(Executor.class);
             ctor.setAccessible(true);
             vt = Class.forName("java.lang.VirtualThread");
-            scheduler = MethodHandles.privateLookupIn(vt, MethodHandles.lookup())
-                    .findVarHandle(vt, "scheduler", Executor.class);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            scheduler = lookup.findVarHandle(vt, "scheduler", Executor.class);
+            carrier = findCarrier(lookup, vt);
             mode = "tasks run as virtual threads on the loop thread";
         } catch (ReflectiveOperationException | RuntimeException e) {
             ctor = null;
@@ -46,6 +51,7 @@ public final class VirtualThreads {
         }
         BUILDER = ctor;
         SCHEDULER = scheduler;
+        CARRIER = carrier;
         VIRTUAL_THREAD = vt;
         AVAILABLE = ctor != null;
         MODE = mode;
@@ -71,6 +77,29 @@ public final class VirtualThreads {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build a loop-scheduled virtual thread factory", e);
         }
+    }
+
+    /** The carrier field, or null if this JDK names it otherwise (the watchdog then cannot name the task). */
+    private static VarHandle findCarrier(MethodHandles.Lookup lookup, Class<?> vt) {
+        try {
+            return lookup.findVarHandle(vt, "carrierThread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /** Which of {@code tasks}' threads is mounted on {@code carrier} now, or null. Any thread; a racy look. */
+    static Thread mountedOn(Thread carrier, Iterable<JoinHandle<?>> tasks) {
+        if (CARRIER == null) {
+            return null;
+        }
+        for (JoinHandle<?> h : tasks) {
+            Thread t = h.thread();
+            if (t != null && t.getClass() == VIRTUAL_THREAD && CARRIER.getOpaque(t) == carrier) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The scheduler of {@code thread} if it is a virtual thread and we can see it, else null. */
