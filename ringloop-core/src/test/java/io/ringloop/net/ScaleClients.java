@@ -124,7 +124,14 @@ public final class ScaleClients {
                 startPhase(c);
             }
         }
+        long startNs = System.nanoTime();
+        boolean allConnected = connectsStarted == conns.length && connectsPending == 0;
         while (idle < conns.length) {
+            if (!allConnected && connectsStarted == conns.length && connectsPending == 0) {
+                allConnected = true;
+                System.err.printf("%s: %d connections open after %d ms%n", phase, conns.length,
+                        (System.nanoTime() - startNs) / 1_000_000);
+            }
             startConnects();
             selector.select(this::ready, 1000);
             if (System.nanoTime() - deadlineNs > 0) {
@@ -133,6 +140,8 @@ public final class ScaleClients {
                         + " of " + conns.length + " connections done, " + messages + " messages");
             }
         }
+        System.err.printf("%s: %d rounds on every connection after %d ms%n", phase, rounds,
+                (System.nanoTime() - startNs) / 1_000_000);
     }
 
     private void startConnects() throws IOException {

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>io_uring and epoll only: one run takes 10-20 s on two busy cores and the NIO fallback would add as much
  * again; NIO passes the same test (run it with {@code -Dringloop.scale.backends=IO_URING,EPOLL,NIO}).
  */
-class TcpScaleTest {
+final class TcpScaleTest {
     private static final int CONNECTIONS = 10_000;
     private static final int WARMUP_ROUNDS = 4;
     private static final int MEASURED_ROUNDS = 6;
@@ -129,6 +129,7 @@ class TcpScaleTest {
     private static void echo(TcpStream s, AtomicLong total) throws IOException {
         long echoed = 0;
         try (Arena arena = Arena.ofShared()) {
+            s.setNoDelay(true); // a message comes back in several writes: Nagle would hold the last for an ACK
             MemorySegment buf = arena.allocate(BUFFER_BYTES);
             int n;
             while ((n = s.read(buf, 0, BUFFER_BYTES)) > 0) {
