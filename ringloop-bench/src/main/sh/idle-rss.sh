@@ -58,8 +58,8 @@ for backend in $backends; do
     ./ringloop echo --host 127.0.0.1 --port 0 --backend "$backend" --style "$style" ${EXTRA:-} \
       >"$work/server.log" 2>&1 &
     server=$!
-    banner="$(await_line "$work/server.log" '^ringloop echo on ' 60)"
-    port="$(sed -E 's/^ringloop echo on [^ ]*:([0-9]+): .*/\1/' <<<"$banner")"
+    banner="$(await_line "$work/server.log" '^ringloop echo: port [0-9]+,' 60)"
+    port="$(sed -E 's/^ringloop echo: port ([0-9]+),.*/\1/' <<<"$banner")"
     sleep 1
     read -r idle_rss idle_anon < <(settled_kib "$server")
 

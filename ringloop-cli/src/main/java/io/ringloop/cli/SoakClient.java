@@ -163,6 +163,8 @@ final class SoakClient {
 
     /** An echoed byte that differs from the one sent. */
     static final class Mismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
         Mismatch(String message) {
             super(message);
         }

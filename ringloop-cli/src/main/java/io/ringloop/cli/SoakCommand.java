@@ -25,10 +25,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -53,39 +53,18 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+    private double runSeconds = 600;
+    private int connections;
+    private Backend backend;
+    private int threads;
+    private int clientThreads;
+    private int maxSize;
+    private int maxMessages;
+    private int reportSeconds;
 
-    @Option(names = "--minutes", description = "how long to run, may be fractional (default: ${DEFAULT-VALUE})")
-    double minutes = 10;
-
-    @Option(names = "--seconds", description = "how long to run, instead of --minutes")
-    Double seconds;
-
-    @Option(names = "--connections", description = "client connections open at once (default: ${DEFAULT-VALUE})")
-    int connections = 1000;
-
-    @Option(names = "--backend", description = "auto, io_uring, epoll or nio, for server and clients "
-            + "(default: ${DEFAULT-VALUE})")
-    String backend = "auto";
-
-    @Option(names = "--style", description = "server style: task or callback (default: ${DEFAULT-VALUE})")
-    String style = "task";
-
-    @Option(names = "--threads", description = "server event loops (default: ${DEFAULT-VALUE})")
-    int threads = 1;
-
-    @Option(names = "--client-threads", description = "client event loops (default: ${DEFAULT-VALUE})")
-    int clientThreads = 1;
-
-    @Option(names = "--max-size", description = "largest message in bytes, at most 65536 (default: "
-            + "${DEFAULT-VALUE})")
-    int maxSize = SoakClient.MAX_MESSAGE_BYTES;
-
-    @Option(names = "--max-messages", description = "messages per connection before it closes and reconnects: "
-            + "1 to this many (default: ${DEFAULT-VALUE})")
-    int maxMessages = 100;
-
-    @Option(names = "--report-seconds", description = "seconds between status lines (default: ${DEFAULT-VALUE})")
-    int reportSeconds = 10;
+    @Option(names = "--style", paramLabel = "STYLE", defaultValue = "task",
+            description = "server style: task, stealing or callback, as for echo (default: ${DEFAULT-VALUE})")
+    EchoCommand.Style style;
 
     @Option(names = "--seed", description = "seed for sizes and message counts (default: a new one, printed)")
     Long seed;
@@ -94,30 +73,94 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--corrupt-after-bytes", hidden = true)
     long corruptAfterBytes = -1;
 
+    @Option(names = "--minutes", paramLabel = "M", description = "how long to run, > 0, may be fractional "
+            + "(default: 10)")
+    void minutes(double value) {
+        runSeconds = positive("--minutes", value) * 60;
+    }
+
+    @Option(names = "--seconds", paramLabel = "S", description = "how long to run, > 0, instead of --minutes")
+    void seconds(double value) {
+        runSeconds = positive("--seconds", value);
+    }
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1000",
+            description = "client connections open at once, >= 1 (default: ${DEFAULT-VALUE})")
+    void connections(int value) {
+        connections = OptionRange.atLeast(spec, "--connections", value, 1);
+    }
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto", converter = BackendConverter.class,
+            description = "auto, io_uring, epoll or nio, for server and clients (default: ${DEFAULT-VALUE})")
+    void backend(Backend value) {
+        backend = value;
+    }
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "server event loops, >= 1 (default: ${DEFAULT-VALUE})")
+    void threads(int value) {
+        threads = OptionRange.atLeast(spec, "--threads", value, 1);
+    }
+
+    @Option(names = "--client-threads", paramLabel = "N", defaultValue = "1",
+            description = "client event loops, >= 1 (default: ${DEFAULT-VALUE})")
+    void clientThreads(int value) {
+        clientThreads = OptionRange.atLeast(spec, "--client-threads", value, 1);
+    }
+
+    @Option(names = "--max-size", paramLabel = "BYTES", defaultValue = "65536",
+            description = "largest message, 1..65536 (default: ${DEFAULT-VALUE})")
+    void maxSize(int value) {
+        maxSize = OptionRange.between(spec, "--max-size", value, 1, SoakClient.MAX_MESSAGE_BYTES);
+    }
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "100", description = "messages per "
+            + "connection before it closes and reconnects: 1 to this many, >= 1 (default: ${DEFAULT-VALUE})")
+    void maxMessages(int value) {
+        maxMessages = OptionRange.atLeast(spec, "--max-messages", value, 1);
+    }
+
+    @Option(names = "--report-seconds", paramLabel = "S", defaultValue = "10",
+            description = "seconds between status lines, >= 1 (default: ${DEFAULT-VALUE})")
+    void reportSeconds(int value) {
+        reportSeconds = OptionRange.atLeast(spec, "--report-seconds", value, 1);
+    }
+
+    private double positive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), option + " must be > 0, got " + value);
+        }
+        return value;
+    }
+
     private final AtomicInteger serverOpen = new AtomicInteger();
     private final AtomicLong serverEchoed = new AtomicLong();
     private final AtomicBoolean corrupted = new AtomicBoolean();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        long durationNs = validate();
-        boolean callback = style.toLowerCase(Locale.ROOT).equals("callback");
+        if (spec.commandLine().getParseResult().hasMatchedOption("--minutes")
+                && spec.commandLine().getParseResult().hasMatchedOption("--seconds")) {
+            throw new ParameterException(spec.commandLine(), "give --minutes or --seconds, not both");
+        }
+        long durationNs = (long) (runSeconds * 1e9);
+        boolean callback = style == EchoCommand.Style.CALLBACK;
         long runSeed = seed != null ? seed : System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         SoakStats stats = new SoakStats(spec.commandLine().getErr());
         SocketChannel.open().close(); // the JDK keeps one fd for good once NIO is used: open it before counting
         int fdsBefore = SoakStats.openFds();
         List<String> failures = new ArrayList<>();
-        Backend chosen = EchoCommand.parseBackend(backend);
-        try (Ringloop server = Ringloop.builder().backend(chosen).threads(threads).name("soak-server").start();
-             Ringloop clients = Ringloop.builder().backend(chosen).threads(clientThreads).name("soak-client")
+        try (Ringloop server = Ringloop.builder().backend(backend).threads(threads)
+                .workStealing(style == EchoCommand.Style.STEALING).name("soak-server").start();
+             Ringloop clients = Ringloop.builder().backend(backend).threads(clientThreads).name("soak-client")
                      .start()) {
             InetSocketAddress address = callback ? serveCallbacks(server, stats)
                     : server.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this::echo)
                             .localAddress();
             out.printf("ringloop soak: %d connections to %s, backend %s, %s-style server on %d loop(s), clients on "
                     + "%d loop(s); messages 1-%d B, 1-%d per connection; seed %d; %.1f s, a line every %d s%n",
-                    connections, address, server.backendName(), callback ? "callback" : "task", threads,
+                    connections, address, server.backendName(), style.name().toLowerCase(Locale.ROOT), threads,
                     clientThreads, maxSize, maxMessages, runSeed, durationNs / 1e9, reportSeconds);
             out.flush();
             List<JoinHandle<Void>> tasks = new ArrayList<>(connections);
@@ -137,27 +180,6 @@ public final class SoakCommand implements Callable<Integer> {
         }
         awaitFds(fdsBefore, failures);
         return verdict(out, stats, failures);
-    }
-
-    /** Checks the options; returns the run's length in nanoseconds. */
-    private long validate() {
-        double runSeconds = seconds != null ? seconds : minutes * 60;
-        String problem = runSeconds <= 0 || Double.isNaN(runSeconds) ? "--minutes/--seconds must be > 0"
-                : connections < 1 ? "--connections must be >= 1"
-                : threads < 1 || clientThreads < 1 ? "--threads and --client-threads must be >= 1"
-                : maxSize < 1 || maxSize > SoakClient.MAX_MESSAGE_BYTES ? "--max-size must be 1 to 65536"
-                : maxMessages < 1 ? "--max-messages must be >= 1"
-                : reportSeconds < 1 ? "--report-seconds must be >= 1"
-                : !List.of("task", "callback").contains(style.toLowerCase(Locale.ROOT))
-                        ? "--style must be task or callback: " + style
-                : null;
-        if (problem == null && seconds != null && spec.commandLine().getParseResult().hasMatchedOption("--minutes")) {
-            problem = "give --minutes or --seconds, not both";
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
-        return (long) (runSeconds * 1e9);
     }
 
     /** Prints a status line every --report-seconds until the run's end or a mismatch. */

@@ -31,7 +31,7 @@ final class SoakCommandTest {
 
     @ParameterizedTest(name = "{0}, {1} style")
     @CsvSource({"io_uring, task", "io_uring, callback", "epoll, task", "epoll, callback", "nio, task",
-        "nio, callback"})
+        "nio, callback", "epoll, stealing"})
     void shouldSoakWithChurnAndCheckedBytesAndExitZero(String backend, String style) {
         Assumptions.assumeTrue(!backend.equals("io_uring")
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null, "io_uring unusable here");
@@ -70,8 +70,10 @@ final class SoakCommandTest {
     @Test
     void shouldRejectOutOfRangeOptionsWithUsageExit() {
         assertEquals(CommandLine.ExitCode.USAGE, run("soak", "--max-size", "65537"));
-        assertTrue(err.toString().contains("--max-size must be 1 to 65536"), err.toString());
+        assertTrue(err.toString().contains("ringloop soak: --max-size must be 1..65536, got 65537"), err.toString());
         assertEquals(CommandLine.ExitCode.USAGE, run("soak", "--seconds", "1", "--minutes", "1"));
         assertTrue(err.toString().contains("give --minutes or --seconds, not both"), err.toString());
+        assertEquals(CommandLine.ExitCode.USAGE, run("soak", "--minutes", "0"));
+        assertTrue(err.toString().contains("ringloop soak: --minutes must be > 0, got 0.0"), err.toString());
     }
 }
