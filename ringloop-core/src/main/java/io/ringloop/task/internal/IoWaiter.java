@@ -161,7 +161,10 @@ public final class IoWaiter extends Completion {
         boolean interrupted = false;
         while (!done) {
             LockSupport.park(this);
-            if (!interrupted && Thread.interrupted()) {
+            // Every interrupt is consumed: a second one left set (a task cancelled twice, by its caller and by
+            // its loop's shutdown) would make park return at once for ever, a spin that holds the loop. The
+            // first one asks for the cancel; the status is restored below.
+            if (Thread.interrupted() && !interrupted) {
                 interrupted = true;
                 requestCancel(op);
             }
