@@ -106,6 +106,21 @@ public final class TcpStream implements ByteStream {
         return s;
     }
 
+    /** Connects by name from the caller's loop: resolved off the loop, Happy Eyeballs ({@link TcpConnector}). */
+    public static TcpStream connect(String host, int port) throws IOException {
+        return TcpConnector.defaults().connect(host, port, null);
+    }
+
+    /** {@link #connect(String, int)} within {@code timeout}, resolution included (null or zero: no limit). */
+    public static TcpStream connect(String host, int port, Duration timeout) throws IOException {
+        return TcpConnector.defaults().connect(host, port, timeout);
+    }
+
+    /** {@link #connect(String, int, Duration)} on {@code loop}; the stream lives there. */
+    public static TcpStream connect(EventLoop loop, String host, int port, Duration timeout) throws IOException {
+        return TcpConnector.defaults().connect(loop, host, port, timeout);
+    }
+
     /**
      * Loop-carrier only, no operation pending: removes the socket from this loop without closing it; the
      * stream is unusable afterwards. Returns what {@link #adopt} takes, or null.

@@ -10,5 +10,13 @@
  * blocking core; its callback style and {@code CompletionStage} adapters live in {@code TcpCallbacks}, its
  * scatter/gather in {@code TcpVectors}. Interrupting a task cancels its pending operation without
  * losing data. Errors name the call and the errno: {@code connect(127.0.0.1:1): ECONNREFUSED (111) ...}.
+ *
+ * <p><b>Names.</b> {@link io.ringloop.net.Resolver} turns host names into addresses without blocking a loop: the
+ * JDK's lookup (blocking native code) runs on the resolver's own few platform threads while the task parks, with
+ * a timeout and a small TTL cache (positive and negative answers, bounded, least recently used out first);
+ * literals are never looked up. {@link io.ringloop.net.TcpConnector} connects by name with Happy Eyeballs
+ * (RFC 8305): address families interleaved, a new attempt every 250 ms or as soon as one fails, the first
+ * connection wins and the others are cancelled and closed before the call returns. Its attempts are plain
+ * address connects in tasks of their own ({@code HappyEyeballs}), so it needs nothing of the drivers.
  */
 package io.ringloop.net;
