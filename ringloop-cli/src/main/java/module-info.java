@@ -6,6 +6,7 @@
 module io.ringloop.cli {
     requires io.ringloop;
     requires info.picocli;
+    requires jdk.management; // soak's status line: heap after the last GC (GcInfo); brings java.management
 
     // No exports: a command line, not a library (the bench uses CallbackEcho from the class path).
     // picocli makes the commands, their mixins and converters, and fills their annotated fields reflectively.

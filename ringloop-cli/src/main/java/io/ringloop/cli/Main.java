@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
                 + "selector, with user code as tasks (virtual threads on the loop's own thread) or as callbacks.",
         subcommands = {EchoCommand.class, HttpCommand.class, KvCommand.class, TimersCommand.class, InfoCommand.class,
-            CommandLine.HelpCommand.class},
+            SoakCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
             "  test       Run the whole test suite (mvn test); extra arguments go to Maven.",
