@@ -4,6 +4,7 @@ import io.ringloop.loop.Backend;
 import io.ringloop.loop.LoopOptions;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.epoll.EpollDriver;
+import io.ringloop.driver.fault.FaultInjectingDriver;
 import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.driver.nio.NioDriver;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * io_uring when usable, else epoll, else NIO. The choice and its reason are logged once per process, at DEBUG
  * (quiet by default); each loop keeps its own reason ({@link Opened}), so nothing here changes per run, shows it
  * in {@code backendReason()} and {@code metrics()}, and records an {@code io.ringloop.BackendChosen} JFR event.
+ * With the system property {@code ringloop.faultSeed} set, the driver is wrapped in a
+ * {@link FaultInjectingDriver} (a test hook; see {@code driver.fault}).
  */
 final class Drivers {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
@@ -53,6 +56,10 @@ final class Drivers {
             opened = new Opened(auto.driver(), reason + ": " + auto.reason());
         } else {
             opened = new Opened(openExactly(backend, options), reason);
+        }
+        Driver wrapped = FaultInjectingDriver.wrapIfRequested(opened.driver(), Thread.currentThread().getName());
+        if (wrapped != opened.driver()) {
+            opened = new Opened(wrapped, opened.reason() + "; " + wrapped); // a test runs this loop under faults
         }
         if (LOGGED.compareAndSet(false, true)) {
             // Said quietly: the choice stays in metrics(), ./ringloop info and the BackendChosen JFR event.
