@@ -2,17 +2,15 @@ package io.ringloop.driver.fault;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
-import io.ringloop.driver.OpTable;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@link Driver} that wraps a real backend and, from a seed, injects the {@link Fault faults} of a
@@ -22,9 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * hostile, resets and failed accepts. EAGAIN and EINTR never escape: they become {@link Driver#PENDING} and a
  * later completion, as in every backend.
  *
- * <p>Every decision draws from one {@link SplittableRandom}, so a seed gives the same faults for the same
+ * <p>Every decision draws from one {@code SplittableRandom}, so a seed gives the same faults for the same
  * sequence of calls (the kernel's timing still varies between runs). Each injected fault is counted per kind
- * ({@link #count}) and process-wide ({@link #totals}). The wrapper also checks the backend: a completion that
+ * ({@link #count}) and process-wide ({@link #total}). The wrapper also checks the backend: a completion that
  * arrives twice, or for nothing pending, is recorded in {@link #violations()}.
  *
  * <p>Loop thread only, like the backend, except {@link #wakeup()}.
@@ -35,37 +33,16 @@ public final class FaultInjectingDriver implements Driver {
     /** System property: the mix for {@link #SEED_PROPERTY} ({@link FaultMix#named}); default benign. */
     public static final String MIX_PROPERTY = "ringloop.faultMix";
 
-    private static final Fault[] KINDS = Fault.values();
-    private static final LongAdder[] TOTALS = new LongAdder[KINDS.length];
-    /** Polls a {@link Fault#DELAYED} completion is held back: 1 up to this. */
-    private static final int MAX_DELAY_POLLS = 3;
-
-    static {
-        for (int i = 0; i < TOTALS.length; i++) {
-            TOTALS[i] = new LongAdder();
-        }
-    }
-
     private final Driver delegate;
-    private final long seed;
     /** Where the seed came from, for messages: how to reproduce this run. */
     private final String origin;
     private final FaultMix mix;
-    private final SplittableRandom random;
-    private final long[] counts = new long[KINDS.length];
-    /** Tokens for the callers' completions while the wrapper owes them a result; attachment: the FaultOp. */
-    private final OpTable ops = new OpTable(64);
-    /** {@link Fault#RETRIED} calls, made at the next poll, in order. */
-    private final ArrayDeque<FaultOp> retries = new ArrayDeque<>();
-    /** Results held back, in arrival order (the order they keep per handle). */
-    private final HeldResults held;
+    private final FaultDice dice;
+    /** What the callers are owed: pending operations, calls put off, results held back. */
+    private final FaultLedger ledger;
     /** Handles a {@link Fault#RESET} broke. */
-    private final java.util.Set<Integer> broken = new java.util.HashSet<>();
-    private final List<String> violations = new ArrayList<>();
+    private final Set<Integer> broken = new HashSet<>();
     private int nextAnonymousHandle = -2;
-    private boolean polling;
-    private boolean closing;
-    private int delivered;
 
     /** Wraps {@code delegate}; decisions follow {@code seed}. */
     public FaultInjectingDriver(Driver delegate, long seed, FaultMix mix) {
@@ -73,12 +50,11 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     private FaultInjectingDriver(Driver delegate, long seed, FaultMix mix, String origin) {
-        this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.origin = origin;
-        this.seed = seed;
-        this.mix = java.util.Objects.requireNonNull(mix, "mix");
-        this.random = new SplittableRandom(seed);
-        this.held = new HeldResults(this);
+        this.mix = Objects.requireNonNull(mix, "mix");
+        this.dice = new FaultDice(seed, mix);
+        this.ledger = new FaultLedger(this, delegate, dice);
     }
 
     /**
@@ -98,68 +74,22 @@ public final class FaultInjectingDriver implements Driver {
 
     /** Faults of {@code kind} injected by every wrapper in this process so far. */
     public static long total(Fault kind) {
-        return TOTALS[kind.ordinal()].sum();
-    }
-
-    /** {@link #total} of every kind, by ordinal. */
-    public static long[] totals() {
-        long[] out = new long[KINDS.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = TOTALS[i].sum();
-        }
-        return out;
+        return FaultDice.total(kind);
     }
 
     /** Faults of {@code kind} this wrapper injected. Loop thread (or after the loop stopped). */
     public long count(Fault kind) {
-        return counts[kind.ordinal()];
+        return dice.count(kind);
     }
 
     /** Contract breaches seen in the backend (a completion twice, or for nothing pending); empty when none. */
     public List<String> violations() {
-        return List.copyOf(violations);
-    }
-
-    public Driver delegate() {
-        return delegate;
-    }
-
-    public FaultMix mix() {
-        return mix;
-    }
-
-    public long seed() {
-        return seed;
+        return ledger.violations();
     }
 
     @Override
     public String toString() {
         return "faults(" + delegate.name() + ", " + origin + ", " + mix + ")";
-    }
-
-    // ---- decisions ----
-
-    /** True, and counted, when {@code kind} is injected now. Draws only when the mix has that kind. */
-    boolean roll(Fault kind) {
-        double p = mix.chance(kind);
-        if (p <= 0 || random.nextDouble() >= p) {
-            return false;
-        }
-        counts[kind.ordinal()]++;
-        TOTALS[kind.ordinal()].increment();
-        return true;
-    }
-
-    int nextInt(int bound) {
-        return random.nextInt(bound);
-    }
-
-    /** A count for a transfer of {@code length} bytes: usually all, sometimes fewer (often very few). */
-    private int transferLength(int length) {
-        if (length <= 1 || !roll(Fault.SHORT_TRANSFER)) {
-            return length;
-        }
-        return 1 + random.nextInt(random.nextBoolean() ? Math.min(length, 16) : length);
     }
 
     // ---- synchronous calls: passed on ----
@@ -213,19 +143,14 @@ public final class FaultInjectingDriver implements Driver {
     @Override
     public int close(int handle) {
         int r = delegate.close(handle);
-        settle(handle);
+        ledger.settle(handle);
         broken.remove(handle);
         return r;
     }
 
     @Override
     public Object detach(int handle) {
-        for (long token : ops.liveTokens()) {
-            if (ops.handle(token) == handle) {
-                return null; // the caller still waits for an operation on it
-            }
-        }
-        return delegate.detach(handle);
+        return ledger.owesOn(handle) ? null : delegate.detach(handle); // null: the caller still waits on it
     }
 
     @Override
@@ -242,15 +167,15 @@ public final class FaultInjectingDriver implements Driver {
 
     @Override
     public int accept(int handle, Completion completion) {
-        if (roll(Fault.ACCEPT_ABORTED)) {
+        if (dice.roll(Fault.ACCEPT_ABORTED)) {
             return -Errno.ECONNABORTED; // nothing taken from the backlog
         }
-        return start(completion, handle, "accept", op -> delegate.accept(handle, op), true);
+        return ledger.start(completion, handle, "accept", op -> delegate.accept(handle, op), true);
     }
 
     @Override
     public int connect(int handle, InetSocketAddress address, Completion completion) {
-        return start(completion, handle, "connect", op -> delegate.connect(handle, address, op), true);
+        return ledger.start(completion, handle, "connect", op -> delegate.connect(handle, address, op), true);
     }
 
     @Override
@@ -272,8 +197,8 @@ public final class FaultInjectingDriver implements Driver {
         if (broke != 0) {
             return broke;
         }
-        int n = transferLength(length);
-        return start(completion, handle, "read", op -> delegate.read(handle, buffer, offset, n, op), true);
+        int n = (int) dice.transferLength(length);
+        return ledger.start(completion, handle, "read", op -> delegate.read(handle, buffer, offset, n, op), true);
     }
 
     @Override
@@ -285,8 +210,8 @@ public final class FaultInjectingDriver implements Driver {
         if (broke != 0) {
             return broke;
         }
-        int n = transferLength(length);
-        return start(completion, handle, "write", op -> delegate.write(handle, buffer, offset, n, op), true);
+        int n = (int) dice.transferLength(length);
+        return ledger.start(completion, handle, "write", op -> delegate.write(handle, buffer, offset, n, op), true);
     }
 
     @Override
@@ -298,8 +223,8 @@ public final class FaultInjectingDriver implements Driver {
         if (broke != 0) {
             return broke;
         }
-        MemorySegment[] some = Vectors.shorten(buffers, this);
-        return start(completion, handle, "readv", op -> delegate.readv(handle, some, op), true);
+        MemorySegment[] some = Vectors.shorten(buffers, dice);
+        return ledger.start(completion, handle, "readv", op -> delegate.readv(handle, some, op), true);
     }
 
     @Override
@@ -311,93 +236,56 @@ public final class FaultInjectingDriver implements Driver {
         if (broke != 0) {
             return broke;
         }
-        MemorySegment[] some = Vectors.shorten(buffers, this);
-        return start(completion, handle, "writev", op -> delegate.writev(handle, some, op), true);
+        MemorySegment[] some = Vectors.shorten(buffers, dice);
+        return ledger.start(completion, handle, "writev", op -> delegate.writev(handle, some, op), true);
     }
 
     /** A datagram is never shortened (that would truncate it); it may still come later. */
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        return start(completion, handle, "receiveFrom",
+        return ledger.start(completion, handle, "receiveFrom",
                 op -> delegate.receiveFrom(handle, buffer, senderAddress, op), !buffer.isReadOnly());
     }
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
-        return start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op), true);
+        return ledger.start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op), true);
     }
 
     @Override
     public int pollReady(int fd, int events, Completion completion) {
-        return start(completion, fd, "pollReady", op -> delegate.pollReady(fd, events, op), true);
+        return ledger.start(completion, fd, "pollReady", op -> delegate.pollReady(fd, events, op), true);
     }
 
     @Override
     public int openFile(MemorySegment path, int flags, int mode, Completion completion) {
         int key = nextAnonymousHandle;
         nextAnonymousHandle = key == Integer.MIN_VALUE + 1 ? -2 : key - 1;
-        return start(completion, key, "openFile", op -> delegate.openFile(path, flags, mode, op), true);
+        return ledger.start(completion, key, "openFile", op -> delegate.openFile(path, flags, mode, op), true);
     }
 
     @Override
     public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = buffer.isReadOnly() ? length : transferLength(length);
-        return start(completion, fd, "readFile",
+        int n = buffer.isReadOnly() ? length : (int) dice.transferLength(length);
+        return ledger.start(completion, fd, "readFile",
                 op -> delegate.readFile(fd, buffer, offset, n, position, op), !buffer.isReadOnly());
     }
 
     @Override
     public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = transferLength(length);
-        return start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op),
+        int n = (int) dice.transferLength(length);
+        return ledger.start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op),
                 true);
     }
 
     @Override
     public int syncFile(int fd, boolean dataOnly, Completion completion) {
-        return start(completion, fd, "syncFile", op -> delegate.syncFile(fd, dataOnly, op), true);
+        return ledger.start(completion, fd, "syncFile", op -> delegate.syncFile(fd, dataOnly, op), true);
     }
 
     @Override
     public int closeFile(int fd, Completion completion) {
-        return start(completion, fd, "closeFile", op -> delegate.closeFile(fd, op), true);
-    }
-
-    /**
-     * Starts one operation: made now or on a later poll ({@link Fault#RETRIED}); a result the backend gives at
-     * once is returned, or held and delivered later ({@link Fault#AS_PENDING}). {@code retryable} is false
-     * where a later call could throw what the caller expects at once.
-     */
-    private int start(Completion completion, int handle, String what, FaultOp.Call call, boolean retryable) {
-        if (completion.isPending()) {
-            return -Errno.EBUSY; // one operation per completion at a time
-        }
-        FaultOp op = new FaultOp(this, completion, handle, what, call);
-        op.userToken = ops.claim(completion, handle, 1, null);
-        ops.attach(op.userToken, op);
-        if (retryable && !closing && roll(Fault.RETRIED)) {
-            retries.add(op);
-            return PENDING;
-        }
-        op.state = FaultOp.IN_BACKEND;
-        int r;
-        try {
-            r = call.start(op);
-        } catch (RuntimeException | Error e) {
-            op.state = FaultOp.DONE;
-            ops.release(op.userToken);
-            throw e;
-        }
-        if (r == PENDING) {
-            return PENDING;
-        }
-        if (!closing && roll(Fault.AS_PENDING)) {
-            held.add(op, r, 0);
-            return PENDING;
-        }
-        op.state = FaultOp.DONE;
-        ops.release(op.userToken);
-        return r;
+        return ledger.start(completion, fd, "closeFile", op -> delegate.closeFile(fd, op), true);
     }
 
     /**
@@ -406,7 +294,7 @@ public final class FaultInjectingDriver implements Driver {
      */
     private int breakage(int handle, boolean read) {
         if (!broken.contains(handle)) {
-            if (!roll(Fault.RESET)) {
+            if (!dice.roll(Fault.RESET)) {
                 return 0;
             }
             broken.add(handle);
@@ -417,108 +305,36 @@ public final class FaultInjectingDriver implements Driver {
 
     // ---- completions ----
 
-    /** The backend completed {@code op}: deliver now, or hold it back. */
-    void arrived(FaultOp op, int r) {
-        if (op.state != FaultOp.IN_BACKEND) {
-            violations.add(delegate.name() + ": " + op + " completed with " + r + " in state " + op.state
-                    + " (twice, or never pending)");
-            return;
-        }
-        if (closing) {
-            deliver(op, r);
-        } else if (roll(Fault.DELAYED)) {
-            held.add(op, r, 1 + random.nextInt(MAX_DELAY_POLLS));
-        } else if (held.has(op.handle)) {
-            held.add(op, r, 0); // behind what its handle already has held: never overtaken
-        } else if (polling && roll(Fault.REORDERED)) {
-            held.add(op, r, 0); // after the completions that arrive behind it in this poll
-        } else {
-            deliver(op, r);
-        }
-    }
-
-    /** Hands {@code r} to the caller's completion. */
-    void deliver(FaultOp op, int r) {
-        if (op.state == FaultOp.DONE) {
-            violations.add(delegate.name() + ": " + op + " delivered twice");
-            return;
-        }
-        op.state = FaultOp.DONE;
-        Completion c = ops.release(op.userToken);
-        if (c != op.user) {
-            violations.add(delegate.name() + ": " + op + " had lost its token");
-        }
-        delivered++;
-        op.user.complete(r);
-    }
-
     @Override
     public boolean cancel(Completion completion) {
-        long token = completion.token();
-        if (token == Completion.IDLE || ops.lookup(token) != completion) {
-            return false;
-        }
-        FaultOp op = (FaultOp) ops.attachment(token);
-        return switch (op.state) {
-            case FaultOp.WAITING -> {
-                retries.remove(op);
-                held.add(op, -Errno.ECANCELED, 0);
-                yield true;
-            }
-            case FaultOp.IN_BACKEND -> delegate.cancel(op);
-            default -> true; // held: its real result raced the cancel and is on its way
-        };
+        return ledger.cancel(completion);
     }
 
     @Override
     public boolean deadline(Completion completion, long timeoutNs) {
-        long token = completion.token();
-        if (token == Completion.IDLE || ops.lookup(token) != completion) {
-            return false;
-        }
-        FaultOp op = (FaultOp) ops.attachment(token);
-        return op.state == FaultOp.IN_BACKEND && delegate.deadline(op, timeoutNs);
+        return ledger.deadline(completion, timeoutNs);
     }
 
-    /** What the wrapper owes on {@code handle}, settled in order as its close requires. */
-    private void settle(int handle) {
-        for (FaultOp op : retries.toArray(new FaultOp[0])) {
-            if (op.handle == handle) {
-                retries.remove(op);
-                held.add(op, -Errno.ECANCELED, 0);
-            }
-        }
-        held.deliverAll(handle);
-        for (long token : ops.liveTokens()) {
-            if (ops.handle(token) == handle && ((FaultOp) ops.attachment(token)).state == FaultOp.IN_BACKEND) {
-                violations.add(delegate.name() + ": " + ops.attachment(token) + " still pending after close");
-            }
-        }
-    }
-
+    /**
+     * Makes the calls put off, waits unless something is owed soon (or wakes spuriously), then delivers
+     * what is due; the backend's completions arrive through the ledger meanwhile.
+     */
     @Override
     public int poll(long timeoutNs) {
-        int before = delivered;
-        polling = true;
+        int before = ledger.delivered;
+        ledger.polling = true;
         try {
-            for (int n = retries.size(); n > 0 && !retries.isEmpty(); n--) {
-                FaultOp op = retries.poll();
-                op.state = FaultOp.IN_BACKEND;
-                int r = op.call.start(op);
-                if (r != PENDING) {
-                    held.add(op, r, 0);
-                }
-            }
-            boolean owed = !held.isEmpty() || !retries.isEmpty();
-            if (timeoutNs != 0 && !owed && roll(Fault.SPURIOUS_WAKEUP)) {
+            ledger.makeRetries();
+            boolean owed = ledger.owesSoon();
+            if (timeoutNs != 0 && !owed && dice.roll(Fault.SPURIOUS_WAKEUP)) {
                 return 0;
             }
             delegate.poll(owed ? 0 : timeoutNs);
         } finally {
-            polling = false;
+            ledger.polling = false;
         }
-        held.deliverDue(mix.chance(Fault.REORDERED) > 0);
-        return delivered - before;
+        ledger.deliverDue();
+        return ledger.delivered - before;
     }
 
     @Override
@@ -547,13 +363,7 @@ public final class FaultInjectingDriver implements Driver {
      */
     @Override
     public void close() {
-        closing = true;
-        while (!retries.isEmpty()) {
-            FaultOp op = retries.poll();
-            op.state = FaultOp.HELD;
-            deliver(op, -Errno.ECANCELED);
-        }
-        held.cancelAll();
+        ledger.cancelAll();
         delegate.close();
     }
 }

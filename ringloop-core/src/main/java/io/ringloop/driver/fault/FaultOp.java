@@ -23,7 +23,7 @@ final class FaultOp extends Completion {
         int start(FaultOp op);
     }
 
-    private final FaultInjectingDriver owner;
+    private final FaultLedger owner;
     /** The caller's completion. */
     final Completion user;
     /** The handle whose completions keep their order (a unique negative number for an op without one). */
@@ -36,7 +36,7 @@ final class FaultOp extends Completion {
     int result;
     int pollsLeft;
 
-    FaultOp(FaultInjectingDriver owner, Completion user, int handle, String what, Call call) {
+    FaultOp(FaultLedger owner, Completion user, int handle, String what, Call call) {
         this.owner = owner;
         this.user = user;
         this.handle = handle;

@@ -9,11 +9,13 @@ import java.util.List;
  * different handles in any order. Loop thread only; a delivery may start operations that add here.
  */
 final class HeldResults {
-    private final FaultInjectingDriver faults;
+    private final FaultLedger faults;
+    private final FaultDice dice;
     private final ArrayList<FaultOp> ops = new ArrayList<>();
 
-    HeldResults(FaultInjectingDriver faults) {
+    HeldResults(FaultLedger faults, FaultDice dice) {
         this.faults = faults;
+        this.dice = dice;
     }
 
     boolean isEmpty() {
@@ -61,7 +63,7 @@ final class HeldResults {
         }
         ops.removeAll(due);
         while (!due.isEmpty()) {
-            int pick = shuffle && due.size() > 1 ? faults.nextInt(due.size()) : 0;
+            int pick = shuffle && due.size() > 1 ? dice.nextInt(due.size()) : 0;
             int handle = due.get(pick).handle;
             for (int i = 0; ; i++) {
                 if (due.get(i).handle == handle) {

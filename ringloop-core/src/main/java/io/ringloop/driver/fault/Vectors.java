@@ -26,19 +26,15 @@ final class Vectors {
      * {@code buffers}, or (a {@link Fault#SHORT_TRANSFER}) a copy that holds fewer bytes: the same buffers in
      * order, cut after a random count. The copy is the backend's until the operation completes.
      */
-    static MemorySegment[] shorten(MemorySegment[] buffers, FaultInjectingDriver faults) {
+    static MemorySegment[] shorten(MemorySegment[] buffers, FaultDice faults) {
         long total = 0;
         for (MemorySegment b : buffers) {
             total += b.byteSize();
         }
-        if (total <= 1 || !faults.roll(Fault.SHORT_TRANSFER)) {
+        long keep = faults.transferLength(total);
+        if (keep == total) {
             return buffers;
         }
-        int bound = (int) Math.min(total, Integer.MAX_VALUE);
-        if (faults.nextInt(2) == 0) {
-            bound = Math.min(bound, 16); // often very few bytes
-        }
-        long keep = 1 + faults.nextInt(bound);
         MemorySegment[] out = Arrays.copyOf(buffers, buffers.length);
         int i = 0;
         for (; i < out.length && keep > 0; i++) {
