@@ -29,7 +29,12 @@ public enum Fault {
      */
     RESET(false),
     /** ECONNABORTED: an accept fails; the connection waiting in the backlog stays there for the next one. */
-    ACCEPT_ABORTED(false);
+    ACCEPT_ABORTED(false),
+    /**
+     * EMFILE: an accept is refused as when the process is out of file descriptors; the connection stays in
+     * the backlog. The listener backs off and retries (a warning says so), so only timing and the log show it.
+     */
+    ACCEPT_EMFILE(false);
 
     private final boolean benign;
 

@@ -170,6 +170,9 @@ public final class FaultInjectingDriver implements Driver {
         if (dice.roll(Fault.ACCEPT_ABORTED)) {
             return -Errno.ECONNABORTED; // nothing taken from the backlog
         }
+        if (dice.roll(Fault.ACCEPT_EMFILE)) {
+            return -Errno.EMFILE;
+        }
         return ledger.start(completion, handle, "accept", op -> delegate.accept(handle, op), true);
     }
 

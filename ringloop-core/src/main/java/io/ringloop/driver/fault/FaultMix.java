@@ -37,9 +37,9 @@ public final class FaultMix {
                 .with(Fault.SPURIOUS_WAKEUP, 0.05);
     }
 
-    /** {@link #benign()} plus resets (one read or write in 500) and failed accepts (one in 20). */
+    /** {@link #benign()} plus resets (one read or write in 500) and failed or refused accepts (one in 20 each). */
     public static FaultMix hostile() {
-        return benign().with(Fault.RESET, 0.002).with(Fault.ACCEPT_ABORTED, 0.05);
+        return benign().with(Fault.RESET, 0.002).with(Fault.ACCEPT_ABORTED, 0.05).with(Fault.ACCEPT_EMFILE, 0.05);
     }
 
     /**

@@ -14,9 +14,9 @@
  *       only, never overtaking a result of the same handle (one stream's order is the kernel's);</li>
  *   <li>spurious wake-ups: a {@code poll} with a timeout returns at once with nothing.</li>
  * </ul>
- * The hostile kinds (resets under a read or write, failed accepts) break things a correct program survives
- * but sees. Datagrams are never shortened. EAGAIN and EINTR never reach the caller: they become
- * {@code PENDING} and a later completion, as in every backend.
+ * The hostile kinds (resets under a read or write, accepts that fail or are refused with EMFILE) break things
+ * a correct program survives but sees (or, for EMFILE, logs). Datagrams are never shortened. EAGAIN and EINTR
+ * never reach the caller: they become {@code PENDING} and a later completion, as in every backend.
  *
  * <h2>Invariants it keeps</h2>
  * Exactly one completion per pending operation, on the loop thread; {@code isPending()} true until then;
