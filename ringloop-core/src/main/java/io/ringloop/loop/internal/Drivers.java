@@ -69,7 +69,7 @@ final class Drivers {
         return opened;
     }
 
-    /** The first usable of io_uring, epoll and NIO, with why it was chosen. */
+    /** io_uring, else epoll, else NIO; the reason names why each one before was passed over (and its errno). */
     private static Opened openAuto(LoopOptions options) throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return new Opened(openExactly(Backend.NIO, options), "not Linux, so nio");
@@ -79,6 +79,9 @@ final class Drivers {
             unusable = IoUringDriver.unusableReason();
         } catch (RuntimeException | LinkageError e) {
             unusable = e.toString();
+        }
+        if (unusable != null && unusable.startsWith("io_uring unusable: ")) {
+            unusable = unusable.substring("io_uring unusable: ".length()); // said once, below
         }
         if (unusable == null) {
             try {
@@ -90,7 +93,8 @@ final class Drivers {
         try {
             return new Opened(openExactly(Backend.EPOLL, options), "io_uring unusable (" + unusable + "), so epoll");
         } catch (IOException | RuntimeException | LinkageError e) {
-            return new Opened(openExactly(Backend.NIO, options), "epoll unusable (" + e.getMessage() + "), so nio");
+            return new Opened(openExactly(Backend.NIO, options), "io_uring unusable (" + unusable + "), epoll "
+                    + "unusable (" + e.getMessage() + "), so nio");
         }
     }
 
