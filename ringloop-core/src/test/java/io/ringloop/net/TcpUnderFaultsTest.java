@@ -14,6 +14,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -40,7 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * half-close, and a read timeout that expires before its data arrives. Every byte is checked; nothing may be
  * lost or reordered, and the faults must not show.
  *
- * <p>Seeds 1 to 20 run every time, plus two new ones. A failing seed is in the test's name and the failure
+ * <p>Seeds 1 to 20 run every time, plus two new ones; seeds 1 to 5 also with the hostile mix (resets, failed
+ * and refused accepts), where broken connections are made again and everyone is served in the end. A failing seed is in the test's name and the failure
  * message; {@code -Dringloop.faultSeed=N} runs that seed alone (and puts any other test under it too).
  */
 class TcpUnderFaultsTest {
@@ -49,8 +52,13 @@ class TcpUnderFaultsTest {
     private static final int CLIENTS = 6;
     private static final int MESSAGES = 6;
     private static final int MAX_MESSAGE = 48 * 1024;
+    private static final int HOSTILE_SEEDS = 5;
+    /** Tries a client makes under hostile faults before the test gives up on it. */
+    private static final int MAX_ATTEMPTS = 50;
     private static final long[] INJECTED = new long[Fault.values().length];
     private static int runs;
+    /** Connections hostile faults broke, which their clients then made again. */
+    private static int broken;
 
     static Stream<Arguments> seedsAndBackends() {
         String one = System.getProperty(FaultInjectingDriver.SEED_PROPERTY);
@@ -63,39 +71,61 @@ class TcpUnderFaultsTest {
     @ParameterizedTest(name = "seed {0} {1}")
     @MethodSource("seedsAndBackends")
     void shouldLoseNothingUnderBenignFaults(long seed, Backend backend) throws Exception {
+        runReporting(seed, backend, false);
+    }
+
+    static Stream<Arguments> hostileSeedsAndBackends() {
+        return LongStream.rangeClosed(1, HOSTILE_SEEDS).boxed()
+                .flatMap(seed -> Backends.all().stream().map(b -> Arguments.of(seed, b)));
+    }
+
+    /**
+     * Resets and failed or refused accepts too: a broken connection fails visibly (its client connects again
+     * and starts over), but the servers survive, and every client is served whole in the end.
+     */
+    @ParameterizedTest(name = "seed {0} {1}")
+    @MethodSource("hostileSeedsAndBackends")
+    void shouldServeEveryoneElseUnderHostileFaults(long seed, Backend backend) throws Exception {
+        runReporting(seed, backend, true);
+    }
+
+    private static void runReporting(long seed, Backend backend, boolean hostile) throws Exception {
         try {
-            runWorkload(seed, backend);
+            runWorkload(seed, backend, hostile);
         } catch (Exception | AssertionError e) {
             throw new AssertionError("fault seed " + seed + " on " + backend + " failed; reproduce with "
-                    + "-Dtest=TcpUnderFaultsTest -D" + FaultInjectingDriver.SEED_PROPERTY + "=" + seed, e);
+                    + "-Dtest=TcpUnderFaultsTest -D" + FaultInjectingDriver.SEED_PROPERTY + "=" + seed
+                    + (hostile ? " -D" + FaultInjectingDriver.MIX_PROPERTY + "=hostile" : ""), e);
         }
     }
 
     @AfterAll
     static void report() {
-        StringBuilder sb = new StringBuilder("TcpUnderFaultsTest: " + runs + " runs; faults injected:");
+        StringBuilder sb = new StringBuilder("TcpUnderFaultsTest: " + runs + " runs, " + broken
+                + " connections broken by hostile faults and made again; faults injected:");
         for (Fault f : Fault.values()) {
             sb.append(' ').append(f).append('=').append(INJECTED[f.ordinal()]);
         }
         System.out.println(sb);
     }
 
-    private static void runWorkload(long seed, Backend backend) throws Exception {
-        Ringloop rt = startUnderFaults(seed, backend);
+    private static void runWorkload(long seed, Backend backend, boolean hostile) throws Exception {
+        Ringloop rt = startUnderFaults(seed, backend, hostile ? "hostile" : "benign");
         List<FaultInjectingDriver> drivers = new ArrayList<>();
         try (Arena arena = Arena.ofShared()) {
             for (EventLoop loop : rt.loops()) {
                 drivers.add(LoopCallAccess.driverOf(loop));
             }
-            TcpServer tasks = rt.serve(new InetSocketAddress("127.0.0.1", 0), TcpUnderFaultsTest::echo);
+            TcpServer.Spread spread = seed % 2 == 0 ? TcpServer.Spread.REUSE_PORT : TcpServer.Spread.ACCEPTOR;
+            TcpServer tasks = rt.serve(new InetSocketAddress("127.0.0.1", 0), spread, TcpUnderFaultsTest::echo);
             TcpListener callbacks = callbackEchoServer(rt, arena);
             List<JoinHandle<Void>> clients = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 InetSocketAddress to = i % 2 == 0 ? tasks.localAddress() : callbacks.localAddress();
                 long clientSeed = seed * 31 + i;
-                clients.add(rt.spawn(() -> client(to, clientSeed)));
+                clients.add(rt.spawn(() -> attempts(hostile, () -> client(to, clientSeed))));
             }
-            clients.add(rt.spawn(() -> timeoutThenData(tasks.localAddress())));
+            clients.add(rt.spawn(() -> attempts(hostile, () -> timeoutThenData(tasks.localAddress()))));
             for (JoinHandle<Void> c : clients) {
                 c.join();
             }
@@ -111,23 +141,49 @@ class TcpUnderFaultsTest {
             for (Fault f : Fault.values()) {
                 INJECTED[f.ordinal()] += d.count(f);
                 injected += d.count(f);
-                assertTrue(f.benign() || d.count(f) == 0, f + " is not benign");
+                assertTrue(hostile || f.benign() || d.count(f) == 0, f + " is not benign");
             }
         }
         assertTrue(injected > 0, "no fault was injected: is the wrapper in place?");
     }
 
-    /** A runtime of two loops whose drivers are wrapped with {@code seed} (the property is read at start). */
-    private static Ringloop startUnderFaults(long seed, Backend backend) throws IOException {
-        String before = System.getProperty(FaultInjectingDriver.SEED_PROPERTY);
+    /** A runtime of two loops whose drivers are wrapped with {@code seed} (the properties are read at start). */
+    private static Ringloop startUnderFaults(long seed, Backend backend, String mix) throws IOException {
+        String seedBefore = System.getProperty(FaultInjectingDriver.SEED_PROPERTY);
+        String mixBefore = System.getProperty(FaultInjectingDriver.MIX_PROPERTY);
         System.setProperty(FaultInjectingDriver.SEED_PROPERTY, Long.toString(seed));
+        System.setProperty(FaultInjectingDriver.MIX_PROPERTY, mix);
         try {
             return Ringloop.builder().backend(backend).threads(2).name("faults-" + seed).start();
         } finally {
-            if (before == null) {
-                System.clearProperty(FaultInjectingDriver.SEED_PROPERTY);
-            } else {
-                System.setProperty(FaultInjectingDriver.SEED_PROPERTY, before);
+            restore(FaultInjectingDriver.SEED_PROPERTY, seedBefore);
+            restore(FaultInjectingDriver.MIX_PROPERTY, mixBefore);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    /**
+     * Runs {@code exchange} once; under hostile faults again on a new connection while one breaks (an
+     * IOException: a reset, a refused connect, an early end of stream), up to {@link #MAX_ATTEMPTS}.
+     */
+    private static Void attempts(boolean hostile, Callable<Void> exchange) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return exchange.call();
+            } catch (IOException e) {
+                if (!hostile || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+                synchronized (TcpUnderFaultsTest.class) {
+                    broken++;
+                }
             }
         }
     }
@@ -207,7 +263,9 @@ class TcpUnderFaultsTest {
                 small.flip().get(back, at, small.remaining());
                 large.flip().get(back, at + small.limit(), large.remaining());
             }
-            assertTrue(n > 0, "no early end of stream at byte " + at + " of " + back.length);
+            if (n <= 0) {
+                throw new EOFException("end of stream at byte " + at + " of " + back.length);
+            }
             at += (int) n;
         }
     }
@@ -256,7 +314,9 @@ class TcpUnderFaultsTest {
 
             @Override
             public void failed(Throwable error) {
-                // the listener closed: stop accepting
+                if (l.isOpen()) {
+                    acceptNext(l, arena); // a failed accept (ECONNABORTED) is no reason to stop
+                }
             }
         });
     }
