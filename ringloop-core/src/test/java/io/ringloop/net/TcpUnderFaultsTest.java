@@ -14,6 +14,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import io.ringloop.time.Time;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -39,12 +40,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The behaviour suite's workload under the benign faults of {@link FaultInjectingDriver}, for many seeds on
  * every backend: two loops, a task-style server spread over both and a callback-style server, clients that
  * send random sizes through every write and read shape (arrays, direct buffers, scatter/gather, segments),
- * half-close, and a read timeout that expires before its data arrives. Every byte is checked; nothing may be
- * lost or reordered, and the faults must not show.
+ * half-close, a read timeout that expires before its data arrives, and sleeps (never ended early). Every byte
+ * is checked; nothing may be lost or reordered, and the faults must not show.
  *
  * <p>Seeds 1 to 20 run every time, plus two new ones; seeds 1 to 5 also with the hostile mix (resets, failed
- * and refused accepts), where broken connections are made again and everyone is served in the end. A failing seed is in the test's name and the failure
- * message; {@code -Dringloop.faultSeed=N} runs that seed alone (and puts any other test under it too).
+ * and refused accepts), where broken connections are made again and everyone is served in the end. A failing
+ * seed is in the test's name and the failure message; {@code -Dringloop.faultSeed=N} runs that seed alone (and
+ * puts any other test under it too).
  */
 class TcpUnderFaultsTest {
     private static final int FIXED_SEEDS = 20;
@@ -126,6 +128,7 @@ class TcpUnderFaultsTest {
                 clients.add(rt.spawn(() -> attempts(hostile, () -> client(to, clientSeed))));
             }
             clients.add(rt.spawn(() -> attempts(hostile, () -> timeoutThenData(tasks.localAddress()))));
+            clients.add(rt.spawn(TcpUnderFaultsTest::sleeper));
             for (JoinHandle<Void> c : clients) {
                 c.join();
             }
@@ -285,6 +288,17 @@ class TcpUnderFaultsTest {
             c.writeAll("ping".getBytes());
             c.readFully(b, 0, 4);
             assertArrayEquals("ping".getBytes(), b);
+        }
+        return null;
+    }
+
+    /** Spurious wake-ups must not end a sleep early: a timer never fires before its deadline. */
+    private static Void sleeper() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            long startNs = System.nanoTime();
+            Time.sleep(Duration.ofMillis(1));
+            long sleptNs = System.nanoTime() - startNs;
+            assertTrue(sleptNs >= 1_000_000, "woke after " + sleptNs + " ns");
         }
         return null;
     }
