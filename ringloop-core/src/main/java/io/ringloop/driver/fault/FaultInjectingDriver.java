@@ -101,7 +101,9 @@ public final class FaultInjectingDriver implements Driver {
 
     @Override
     public int socket(int family, int type) {
-        return delegate.socket(family, type);
+        int r = delegate.socket(family, type);
+        ledger.opened(r);
+        return r;
     }
 
     @Override
@@ -143,6 +145,7 @@ public final class FaultInjectingDriver implements Driver {
     @Override
     public int close(int handle) {
         int r = delegate.close(handle);
+        ledger.closed(handle);
         ledger.settle(handle);
         broken.remove(handle);
         return r;
@@ -150,12 +153,21 @@ public final class FaultInjectingDriver implements Driver {
 
     @Override
     public Object detach(int handle) {
-        return ledger.owesOn(handle) ? null : delegate.detach(handle); // null: the caller still waits on it
+        if (ledger.owesOn(handle)) {
+            return null; // the caller still waits for an operation on it
+        }
+        Object detached = delegate.detach(handle);
+        if (detached != null) {
+            ledger.closed(handle);
+        }
+        return detached;
     }
 
     @Override
     public int adopt(Object detached) {
-        return delegate.adopt(detached);
+        int r = delegate.adopt(detached);
+        ledger.opened(r);
+        return r;
     }
 
     @Override
@@ -173,12 +185,12 @@ public final class FaultInjectingDriver implements Driver {
         if (dice.roll(Fault.ACCEPT_EMFILE)) {
             return -Errno.EMFILE;
         }
-        return ledger.start(completion, handle, "accept", op -> delegate.accept(handle, op), true);
+        return ledger.start(completion, handle, "accept", op -> delegate.accept(handle, op), true, true);
     }
 
     @Override
     public int connect(int handle, InetSocketAddress address, Completion completion) {
-        return ledger.start(completion, handle, "connect", op -> delegate.connect(handle, address, op), true);
+        return start(completion, handle, "connect", op -> delegate.connect(handle, address, op));
     }
 
     @Override
@@ -201,7 +213,7 @@ public final class FaultInjectingDriver implements Driver {
             return broke;
         }
         int n = (int) dice.transferLength(length);
-        return ledger.start(completion, handle, "read", op -> delegate.read(handle, buffer, offset, n, op), true);
+        return start(completion, handle, "read", op -> delegate.read(handle, buffer, offset, n, op));
     }
 
     @Override
@@ -214,25 +226,25 @@ public final class FaultInjectingDriver implements Driver {
             return broke;
         }
         int n = (int) dice.transferLength(length);
-        return ledger.start(completion, handle, "write", op -> delegate.write(handle, buffer, offset, n, op), true);
+        return start(completion, handle, "write", op -> delegate.write(handle, buffer, offset, n, op));
     }
 
     @Override
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
-        if (!Vectors.valid(buffers, true)) {
-            return delegate.readv(handle, buffers, completion); // throws as the contract says
+        if (!Vectors.valid(buffers, true) || Vectors.empty(buffers)) {
+            return delegate.readv(handle, buffers, completion); // throws, or 0 at once, as the contract says
         }
         int broke = breakage(handle, true);
         if (broke != 0) {
             return broke;
         }
         MemorySegment[] some = Vectors.shorten(buffers, dice);
-        return ledger.start(completion, handle, "readv", op -> delegate.readv(handle, some, op), true);
+        return start(completion, handle, "readv", op -> delegate.readv(handle, some, op));
     }
 
     @Override
     public int writev(int handle, MemorySegment[] buffers, Completion completion) {
-        if (!Vectors.valid(buffers, false)) {
+        if (!Vectors.valid(buffers, false) || Vectors.empty(buffers)) {
             return delegate.writev(handle, buffers, completion);
         }
         int broke = breakage(handle, false);
@@ -240,55 +252,61 @@ public final class FaultInjectingDriver implements Driver {
             return broke;
         }
         MemorySegment[] some = Vectors.shorten(buffers, dice);
-        return ledger.start(completion, handle, "writev", op -> delegate.writev(handle, some, op), true);
+        return start(completion, handle, "writev", op -> delegate.writev(handle, some, op));
     }
 
     /** A datagram is never shortened (that would truncate it); it may still come later. */
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
         return ledger.start(completion, handle, "receiveFrom",
-                op -> delegate.receiveFrom(handle, buffer, senderAddress, op), !buffer.isReadOnly());
+                op -> delegate.receiveFrom(handle, buffer, senderAddress, op), !buffer.isReadOnly(), false);
     }
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
-        return ledger.start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op), true);
+        return start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op));
     }
 
     @Override
     public int pollReady(int fd, int events, Completion completion) {
-        return ledger.start(completion, fd, "pollReady", op -> delegate.pollReady(fd, events, op), true);
+        return ledger.start(completion, fd, "pollReady", op -> delegate.pollReady(fd, events, op), false, false);
     }
 
     @Override
     public int openFile(MemorySegment path, int flags, int mode, Completion completion) {
         int key = nextAnonymousHandle;
         nextAnonymousHandle = key == Integer.MIN_VALUE + 1 ? -2 : key - 1;
-        return ledger.start(completion, key, "openFile", op -> delegate.openFile(path, flags, mode, op), true);
+        return ledger.start(completion, key, "openFile", op -> delegate.openFile(path, flags, mode, op), true,
+                true);
     }
 
     @Override
     public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
         int n = buffer.isReadOnly() ? length : (int) dice.transferLength(length);
         return ledger.start(completion, fd, "readFile",
-                op -> delegate.readFile(fd, buffer, offset, n, position, op), !buffer.isReadOnly());
+                op -> delegate.readFile(fd, buffer, offset, n, position, op), !buffer.isReadOnly(), false);
     }
 
     @Override
     public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
         int n = (int) dice.transferLength(length);
-        return ledger.start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op),
-                true);
+        return start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op));
     }
 
     @Override
     public int syncFile(int fd, boolean dataOnly, Completion completion) {
-        return ledger.start(completion, fd, "syncFile", op -> delegate.syncFile(fd, dataOnly, op), true);
+        return start(completion, fd, "syncFile", op -> delegate.syncFile(fd, dataOnly, op));
     }
 
     @Override
     public int closeFile(int fd, Completion completion) {
-        return ledger.start(completion, fd, "closeFile", op -> delegate.closeFile(fd, op), true);
+        ledger.closed(fd);
+        return start(completion, fd, "closeFile", op -> delegate.closeFile(fd, op));
+    }
+
+    /** An operation whose call may be put off ({@link Fault#RETRIED}) and whose result may come later. */
+    private int start(Completion completion, int handle, String what, FaultOp.Call call) {
+        return ledger.start(completion, handle, what, call, true, false);
     }
 
     /**

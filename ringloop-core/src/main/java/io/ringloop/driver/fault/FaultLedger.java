@@ -6,7 +6,9 @@ import io.ringloop.driver.OpTable;
 import io.ringloop.sys.Errno;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@link FaultInjectingDriver} owes its callers: every operation from the call to the delivery of its
@@ -28,6 +30,8 @@ final class FaultLedger {
     private final ArrayDeque<FaultOp> retries = new ArrayDeque<>();
     private final HeldResults held;
     private final List<String> violations = new ArrayList<>();
+    /** Handles this driver made and has not closed: only their calls are put off (a stranger's fail at once). */
+    private final Set<Integer> open = new HashSet<>();
     /** Inside the backend's poll: a completion may be held to the end of it ({@link Fault#REORDERED}). */
     boolean polling;
     /** The driver is closing: no new faults, every result goes out at once. */
@@ -61,19 +65,34 @@ final class FaultLedger {
         return false;
     }
 
-    /**
-     * Starts one operation: made now or on a later poll ({@link Fault#RETRIED}); a result the backend gives at
-     * once is returned, or held and delivered later ({@link Fault#AS_PENDING}). {@code retryable} is false
-     * where a later call could throw what the caller expects at once.
-     */
-    int start(Completion completion, int handle, String what, FaultOp.Call call, boolean retryable) {
-        if (completion.isPending()) {
-            return -Errno.EBUSY; // one operation per completion at a time
+    /** {@code handle} (a socket, an accepted or adopted one, a file) is open from now on; a failure is ignored. */
+    void opened(int handle) {
+        if (handle >= 0) {
+            open.add(handle);
         }
-        FaultOp op = new FaultOp(this, completion, handle, what, call);
+    }
+
+    void closed(int handle) {
+        open.remove(handle);
+    }
+
+    /**
+     * Starts one operation: made now or on a later poll ({@link Fault#RETRIED}, only on a handle this driver
+     * opened, or none: {@code handle < 0}); a result the backend gives at once is returned, or, when it is a
+     * count, held and delivered later ({@link Fault#AS_PENDING}): an error given at once stays at once, as
+     * every backend gives it. {@code retryable} is false where a later call could throw what the caller expects
+     * at once. When {@code opens}, a result {@code >= 0} is a new handle.
+     *
+     * @throws IllegalStateException when {@code completion} already has an operation pending (the contract)
+     */
+    int start(Completion completion, int handle, String what, FaultOp.Call call, boolean retryable, boolean opens) {
+        if (completion.isPending()) {
+            throw new IllegalStateException(what + ": the completion already has an operation pending");
+        }
+        FaultOp op = new FaultOp(this, completion, handle, what, call, opens);
         op.userToken = ops.claim(completion, handle, 1, null);
         ops.attach(op.userToken, op);
-        if (retryable && !closing && dice.roll(Fault.RETRIED)) {
+        if (retryable && !closing && (handle < 0 || open.contains(handle)) && dice.roll(Fault.RETRIED)) {
             retries.add(op);
             return Driver.PENDING;
         }
@@ -89,7 +108,10 @@ final class FaultLedger {
         if (r == Driver.PENDING) {
             return Driver.PENDING;
         }
-        if (!closing && dice.roll(Fault.AS_PENDING)) {
+        if (opens) {
+            opened(r);
+        }
+        if (r >= 0 && !closing && dice.roll(Fault.AS_PENDING)) {
             held.add(op, r, 0);
             return Driver.PENDING;
         }
@@ -144,6 +166,9 @@ final class FaultLedger {
         Completion c = ops.release(op.userToken);
         if (c != op.user) {
             violation(op + " had lost its token");
+        }
+        if (op.opens && r >= 0) {
+            opened(r);
         }
         delivered++;
         op.user.complete(r);

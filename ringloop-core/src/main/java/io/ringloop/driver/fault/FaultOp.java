@@ -30,18 +30,21 @@ final class FaultOp extends Completion {
     final int handle;
     final String what;
     final Call call;
+    /** A result {@code >= 0} is a new handle (accept, openFile). */
+    final boolean opens;
     /** The wrapper's token for {@link #user} while it is pending. */
     long userToken = IDLE;
     int state = WAITING;
     int result;
     int pollsLeft;
 
-    FaultOp(FaultLedger owner, Completion user, int handle, String what, Call call) {
+    FaultOp(FaultLedger owner, Completion user, int handle, String what, Call call, boolean opens) {
         this.owner = owner;
         this.user = user;
         this.handle = handle;
         this.what = what;
         this.call = call;
+        this.opens = opens;
     }
 
     /** The backend's completion: the wrapper delivers it now or later. */

@@ -22,6 +22,16 @@ final class Vectors {
         return true;
     }
 
+    /** True when every buffer is empty (the contract's 0 at once). */
+    static boolean empty(MemorySegment[] buffers) {
+        for (MemorySegment b : buffers) {
+            if (b.byteSize() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * {@code buffers}, or (a {@link Fault#SHORT_TRANSFER}) a copy that holds fewer bytes: the same buffers in
      * order, cut after a random count. The copy is the backend's until the operation completes.

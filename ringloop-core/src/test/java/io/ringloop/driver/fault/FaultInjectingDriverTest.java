@@ -63,6 +63,7 @@ class FaultInjectingDriverTest {
     void shouldMakeARetriedCallOnlyAtTheNextPoll() {
         FaultInjectingDriver d = faults(FaultMix.none().with(Fault.RETRIED, 1));
         Recorder c = new Recorder();
+        assertEquals(5, d.socket(Driver.AF_INET, Driver.SOCK_STREAM));
         assertEquals(Driver.PENDING, d.write(5, buffer, 0, 10, c));
         assertEquals(List.of(), backend.calls, "not made yet");
         d.poll(0);
@@ -131,8 +132,9 @@ class FaultInjectingDriverTest {
     void shouldCancelACallNotYetMadeWhenItsHandleCloses() {
         FaultInjectingDriver d = faults(FaultMix.none().with(Fault.RETRIED, 1));
         Recorder c = new Recorder();
-        d.read(5, buffer, 0, 10, c);
-        d.close(5);
+        int h = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+        d.read(h, buffer, 0, 10, c);
+        d.close(h);
         assertEquals(List.of(-Errno.ECANCELED), c.results);
         d.poll(0);
         assertEquals(List.of(), backend.calls, "a closed handle's call is never made");
@@ -152,11 +154,33 @@ class FaultInjectingDriverTest {
 
         FaultInjectingDriver retried = new FaultInjectingDriver(backend, 1, FaultMix.none().with(Fault.RETRIED, 1));
         Recorder r = new Recorder();
-        retried.read(6, buffer, 0, 10, r);
+        int h = retried.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+        int callsBefore = backend.calls.size();
+        retried.read(h, buffer, 0, 10, r);
         assertTrue(retried.cancel(r));
         retried.poll(0);
         assertEquals(List.of(-Errno.ECANCELED), r.results);
-        assertTrue(backend.calls.stream().noneMatch(call -> call.handle() == 6));
+        assertEquals(callsBefore, backend.calls.size(), "the call put off was never made");
+    }
+
+    @Test
+    void shouldPutOffOnlyCallsOnHandlesItOpenedAndKeepErrorsImmediate() {
+        FaultInjectingDriver d = faults(FaultMix.none().with(Fault.RETRIED, 1).with(Fault.AS_PENDING, 1));
+        backend.nextResult = -Errno.EBADF;
+        assertEquals(-Errno.EBADF, d.read(42, buffer, 0, 10, new Recorder()), "a stranger's call is made at once");
+        int h = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
+        assertEquals(Driver.PENDING, d.read(h, buffer, 0, 10, new Recorder()), "an own handle's call is put off");
+        FaultInjectingDriver immediate = faults(FaultMix.none().with(Fault.AS_PENDING, 1));
+        assertEquals(-Errno.EBADF, immediate.read(h, buffer, 0, 10, new Recorder()), "an error stays immediate");
+    }
+
+    @Test
+    void shouldRefuseACompletionThatHasAnOperationPending() {
+        FaultInjectingDriver d = faults(FaultMix.none());
+        Recorder c = new Recorder();
+        assertEquals(Driver.PENDING, d.read(5, buffer, 0, 10, c));
+        assertThrows(IllegalStateException.class, () -> d.read(6, buffer, 0, 10, c));
+        assertEquals(1, backend.calls.size(), "nothing was tried");
     }
 
     @Test

@@ -84,9 +84,12 @@ final class ScriptedDriver implements Driver {
         return "scripted";
     }
 
+    private int nextHandle = 5;
+
+    /** Handles 5, 6, 7... */
     @Override
     public int socket(int family, int type) {
-        return 3;
+        return nextHandle++;
     }
 
     @Override
