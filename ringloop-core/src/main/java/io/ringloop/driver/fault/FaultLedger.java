@@ -174,11 +174,15 @@ final class FaultLedger {
         op.user.complete(r);
     }
 
-    /** {@link Driver#cancel}: a call not made yet is cancelled here; a held result raced the cancel. */
+    /**
+     * {@link Driver#cancel}: a call not made yet is cancelled here; a held result raced the cancel. A completion
+     * this ledger does not owe (nothing pending, or an operation passed straight to the backend) is the
+     * backend's to answer.
+     */
     boolean cancel(Completion completion) {
         FaultOp op = owed(completion);
         if (op == null) {
-            return false;
+            return backend.cancel(completion);
         }
         return switch (op.state) {
             case FaultOp.WAITING -> {
@@ -191,10 +195,13 @@ final class FaultLedger {
         };
     }
 
-    /** {@link Driver#deadline}: the backend's, while the operation is there. */
+    /** {@link Driver#deadline}: the backend's, while the operation is there (or was passed straight to it). */
     boolean deadline(Completion completion, long timeoutNs) {
         FaultOp op = owed(completion);
-        return op != null && op.state == FaultOp.IN_BACKEND && backend.deadline(op, timeoutNs);
+        if (op == null) {
+            return backend.deadline(completion, timeoutNs);
+        }
+        return op.state == FaultOp.IN_BACKEND && backend.deadline(op, timeoutNs);
     }
 
     private FaultOp owed(Completion completion) {

@@ -194,6 +194,17 @@ class FaultInjectingDriverTest {
     }
 
     @Test
+    void shouldLeaveTheCancelOfAnOperationPassedStraightOnToTheBackend() {
+        FaultInjectingDriver d = faults(FaultMix.benign());
+        Recorder c = new Recorder();
+        MemorySegment readOnly = buffer.asReadOnly();
+        assertEquals(Driver.PENDING, d.read(5, readOnly, 0, 10, c), "passed on as it is, for the backend to judge");
+        assertTrue(d.cancel(c));
+        assertEquals(List.of(-Errno.ECANCELED), c.results);
+        assertFalse(d.cancel(new Recorder()), "nothing pending");
+    }
+
+    @Test
     void shouldNotWaitWhileItOwesAResult() {
         FaultInjectingDriver d = faults(FaultMix.none().with(Fault.AS_PENDING, 1));
         backend.nextResult = 1;
