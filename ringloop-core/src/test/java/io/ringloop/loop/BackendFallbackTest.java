@@ -106,7 +106,7 @@ class BackendFallbackTest {
     /** The lines {@link FallbackChainMain} prints in a JVM of its own. */
     private static List<String> child(int ioUringErrno, int epollErrno) throws Exception {
         List<String> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : ourClassPath()) {
             if (Files.isDirectory(Path.of(entry))) {
                 classPath.add(entry);
             }
@@ -120,5 +120,16 @@ class BackendFallbackTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child did not end");
         assertEquals(0, p.exitValue(), out);
         return out.lines().toList();
+    }
+
+    /**
+     * Where our classes are: tests run on the module path (the main classes in {@code jdk.module.path}, the test
+     * classes patched in beside them) or on the class path; the child takes both on its class path.
+     */
+    private static String[] ourClassPath() {
+        String modulePath = System.getProperty("jdk.module.path");
+        String all = System.getProperty("java.class.path")
+                + (modulePath == null ? "" : File.pathSeparator + modulePath);
+        return all.split(File.pathSeparator);
     }
 }

@@ -127,7 +127,7 @@ class AcceptExhaustionTest {
         jar.toFile().deleteOnExit();
         java.util.Set<String> added = new java.util.HashSet<>();
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
-            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            for (String entry : ourClassPath()) {
                 Path dir = Path.of(entry);
                 if (!Files.isDirectory(dir)) {
                     continue; // our two class directories only; the child needs no library
@@ -179,5 +179,16 @@ class AcceptExhaustionTest {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14, 15 counted from after "(comm)"
+    }
+
+    /**
+     * Where our classes are: tests run on the module path (the main classes in {@code jdk.module.path}, the test
+     * classes patched in beside them) or on the class path; the child takes both on its class path.
+     */
+    private static String[] ourClassPath() {
+        String modulePath = System.getProperty("jdk.module.path");
+        String all = System.getProperty("java.class.path")
+                + (modulePath == null ? "" : File.pathSeparator + modulePath);
+        return all.split(File.pathSeparator);
     }
 }
