@@ -53,7 +53,7 @@ final class AcceptBackoff {
             refusals = 0;
             episodeStartNs = nowNs;
             nextDelayNs = 0;
-            log.log(System.Logger.Level.WARNING, "accept(" + where + "): " + Errno.describe(result)
+            say(System.Logger.Level.WARNING, "accept(" + where + "): " + Errno.describe(result)
                     + ": out of file descriptors or socket memory; pending connections wait in the backlog and "
                     + "accept retries with back-off (up to every " + MAX_DELAY_NS / 1_000_000 + " ms) until some "
                     + "are freed (raise the limit: ulimit -n)");
@@ -71,8 +71,25 @@ final class AcceptBackoff {
         nextDelayNs = 0;
         if (!recoveryReported) {
             recoveryReported = true;
-            log.log(System.Logger.Level.INFO, "accept(" + where + "): accepting again after " + refusals
+            say(System.Logger.Level.INFO, "accept(" + where + "): accepting again after " + refusals
                     + " refused attempt(s) over " + (System.nanoTime() - episodeStartNs) / 1_000_000 + " ms");
+        }
+    }
+
+    /**
+     * Logs {@code message}; if logging itself fails, says it on standard error, which is open already. Out of
+     * descriptors the logger may need one: the JDK's formatter reads the time-zone database at its first record
+     * (its class initializer throws a plain {@link Error} when it cannot), and a quiet program's first record
+     * may be this one. Thrown out of accept, that ended the accepting task, or the loop thread.
+     */
+    private void say(System.Logger.Level level, String message) {
+        try {
+            log.log(level, message);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vm) {
+                throw vm; // out of memory or stack: not the logger's failure to report
+            }
+            System.err.println("ringloop " + level + ": " + message + " (the logger failed: " + e + ")");
         }
     }
 }

@@ -33,7 +33,7 @@ class AcceptBackoffTest {
     private static final long MS = 1_000_000L;
 
     /** A logger that keeps the messages logged at WARNING or above. */
-    private static final class Warnings implements System.Logger {
+    private static class Warnings implements System.Logger {
         final List<String> messages = new CopyOnWriteArrayList<>();
 
         @Override
@@ -87,6 +87,20 @@ class AcceptBackoffTest {
         b.accepted();
         b.refused(-Errno.ENOBUFS, 60 * MS + AcceptBackoff.QUIET_NS + 1); // quiet for a second: a new one
         assertEquals(2, warnings.messages.size(), warnings.messages.toString());
+    }
+
+    @Test
+    void shouldBackOffEvenWhenTheLoggerFailsForWantOfDescriptors() {
+        Warnings failing = new Warnings() {
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                // What ZoneInfoFile's initializer throws when tzdb.dat cannot be opened.
+                throw new Error(new java.io.FileNotFoundException("lib/tzdb.dat (Too many open files)"));
+            }
+        };
+        AcceptBackoff b = new AcceptBackoff("test", failing);
+        assertEquals(AcceptBackoff.FIRST_DELAY_NS, b.refused(-Errno.EMFILE, 0), "the warning went to stderr instead");
+        b.accepted();
     }
 
     @Test
