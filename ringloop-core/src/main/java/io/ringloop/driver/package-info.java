@@ -65,5 +65,9 @@
  * -ECANCELED. A backend implements {@link io.ringloop.driver.ReadinessBackend} ({@code attempt}, {@code arm},
  * {@code disarm}) and keeps the rest: handles, readiness cache, event source. The op kinds of both are
  * {@link io.ringloop.driver.ReadinessOp} (read side = odd kinds; {@code name(kind)} for logs).
+ *
+ * <p>{@code driver.fault} wraps any backend in a seeded fault injector that keeps this contract (short counts,
+ * later completions, reordering across handles, spurious wake-ups, resets), for tests; it also checks the
+ * backend under it for completions that come twice or not at all.
  */
 package io.ringloop.driver;

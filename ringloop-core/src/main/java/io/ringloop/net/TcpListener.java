@@ -6,6 +6,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
+import io.ringloop.error.SyscallException;
 import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A listening TCP socket on one loop. Accepted streams live on the same loop. With
@@ -25,7 +27,14 @@ public final class TcpListener implements AutoCloseable {
     private final int handle;
     private final InetSocketAddress localAddress;
     private final IoWaiter acceptWaiter;
+    /** Waits between accepts refused for want of descriptors (both styles). */
+    private final AcceptBackoff backoff;
     private CallbackOp acceptOp;
+    /** Callback style: the timer of a back-off under way and whom it serves (loop thread), or -1. */
+    private long backoffTimer = -1;
+    private AcceptCallback backoffCallback;
+    /** Task style: the thread waiting out a back-off, which {@link #close()} wakes. */
+    private volatile Thread backingOff;
     private volatile boolean closed;
 
     private TcpListener(Loop loop, int handle, InetSocketAddress localAddress) {
@@ -34,6 +43,7 @@ public final class TcpListener implements AutoCloseable {
         this.handle = handle;
         this.localAddress = localAddress;
         this.acceptWaiter = new IoWaiter(loop);
+        this.backoff = new AcceptBackoff(SockAddr.text(localAddress));
     }
 
     /** Binds on the caller's loop with the defaults of {@link #builder()}. */
@@ -136,27 +146,69 @@ public final class TcpListener implements AutoCloseable {
         return loop;
     }
 
-    /** Waits for a connection. From a task the task parks; the loop serves others. */
+    /**
+     * Waits for a connection. From a task the task parks; the loop serves others.
+     *
+     * <p>When accepting is refused for want of resources (EMFILE, ENFILE, ENOBUFS, ENOMEM), this does not
+     * fail: the connection waits in the backlog while accept backs off (1 ms, doubling up to 100 ms) and tries
+     * again, until descriptors are freed. A WARNING says so once per episode ({@link AcceptBackoff}).
+     */
     public TcpStream accept() throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
-        }
-        int r;
-        if (LoopContext.onCarrier(loop)) {
-            r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
-        } else {
-            r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
-        }
-        if (r < 0) {
+        while (true) {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            int r;
+            if (LoopContext.onCarrier(loop)) {
+                r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
+            } else {
+                r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
+            }
+            if (r >= 0) {
+                backoff.accepted();
+                return new TcpStream(loop, r);
+            }
             if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
                 throw new AsynchronousCloseException();
             }
-            throw Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
+            if (!AcceptBackoff.exhausted(r)) {
+                throw Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
+            }
+            pause(backoff.refused(r, System.nanoTime()));
         }
-        return new TcpStream(loop, r);
     }
 
-    /** Callback style, loop thread only: accepts one connection and calls {@code callback}. */
+    /** Task style: waits {@code delayNs} (on the loop's timer when on its carrier); close or cancel ends it. */
+    private void pause(long delayNs) {
+        long deadlineNs = System.nanoTime() + delayNs;
+        Thread me = Thread.currentThread();
+        boolean onCarrier = LoopContext.onCarrier(loop);
+        long timer = onCarrier ? loop.scheduleAt(deadlineNs, me) : -1;
+        backingOff = me;
+        try {
+            while (!closed && deadlineNs - System.nanoTime() > 0) {
+                if (onCarrier) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, deadlineNs - System.nanoTime());
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw Errno.cancelled("accept(" + SockAddr.text(localAddress) + ")");
+                }
+            }
+        } finally {
+            backingOff = null;
+            if (onCarrier) {
+                loop.cancelTimer(timer); // false when it fired: nothing to do
+            }
+        }
+    }
+
+    /**
+     * Callback style, loop thread only: accepts one connection and calls {@code callback}. Refusals for want
+     * of resources back off and retry as {@link #accept()} does; the callback hears only of a connection or
+     * of a failure of another kind.
+     */
     public void accept(AcceptCallback callback) {
         if (!loop.inLoopThread()) {
             throw new IllegalStateException("callback-style accept runs on the loop thread; from a task use accept()");
@@ -167,14 +219,29 @@ public final class TcpListener implements AutoCloseable {
         IoCallback adapter = new IoCallback() {
             @Override
             public void completed(int fd) {
+                backoff.accepted();
                 callback.accepted(new TcpStream(loop, fd));
             }
 
             @Override
             public void failed(Throwable error) {
+                if (!closed && error instanceof SyscallException se && AcceptBackoff.exhausted(-se.errno())) {
+                    long delayNs = backoff.refused(-se.errno(), System.nanoTime());
+                    backoffCallback = callback;
+                    backoffTimer = loop.schedule(delayNs, () -> {
+                        backoffTimer = -1;
+                        backoffCallback = null;
+                        startCallbackAccept(this);
+                    });
+                    return;
+                }
                 callback.failed(error);
             }
         };
+        startCallbackAccept(adapter);
+    }
+
+    private void startCallbackAccept(IoCallback adapter) {
         acceptOp.started(closed ? -Errno.EBADF : driver.accept(handle, acceptOp), adapter);
     }
 
@@ -192,8 +259,19 @@ public final class TcpListener implements AutoCloseable {
         if (loop.isTerminated()) {
             return;
         }
+        Thread waiting = backingOff;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
         LoopCall.call(loop, d -> {
             loop.forgetOnShutdown(this);
+            if (backoffTimer >= 0 && loop.cancelTimer(backoffTimer)) {
+                // The callback style was waiting out a back-off: its accept fails now, as a pending one would.
+                AcceptCallback backingOffCallback = backoffCallback;
+                backoffTimer = -1;
+                backoffCallback = null;
+                loop.executeLocal(() -> backingOffCallback.failed(new AsynchronousCloseException()));
+            }
             return d.close(handle);
         });
     }

@@ -48,6 +48,10 @@ public final class Epoll {
     }
 
     public static int create1(MemorySegment cs, int flags) {
+        int refused = SyscallRefusals.epollCreate();
+        if (refused != 0) {
+            return -refused; // a test refuses it, as a seccomp filter could
+        }
         try {
             return result((int) CREATE1.invokeExact(cs, flags), cs);
         } catch (Throwable t) {

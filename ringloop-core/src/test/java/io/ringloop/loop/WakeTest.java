@@ -24,13 +24,15 @@ class WakeTest {
             long[] before = new long[1];
             // Keep the loop RUNNING (busy in a runnable) while a foreign thread posts many wakes.
             loop.execute(() -> {
-                before[0] = loop.wakeupCount();
                 busy.countDown();
                 while (!foreignDone.get()) {
                     Thread.onSpinWait();
                 }
             });
             busy.await();
+            // Counted here, not in the runnable: the write that woke the loop for it may be counted only after
+            // the loop started running it (a spurious return from its wait lets it start that early).
+            before[0] = loop.wakeupCount();
             Thread foreign = Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < wakes; i++) {
                     loop.execute(ran::incrementAndGet);

@@ -233,7 +233,10 @@ class TcpVectoredIoTest {
                  TcpStream s = l.accept(); Arena arena = Arena.ofShared()) {
                 MemorySegment head = MemorySegment.ofArray("head:".getBytes());
                 MemorySegment body = arena.allocate(4).copyFrom(MemorySegment.ofArray("body".getBytes()));
-                assertEquals(9, c.write(head, body));
+                // A gathering write may be short (a socket takes what it has room for): finish what it left.
+                long n = c.write(head, body);
+                assertTrue(n > 0 && n <= 9, "count " + n);
+                c.writeAll(head.asSlice(Math.min(n, 5)), body.asSlice(Math.max(0, n - 5)));
                 MemorySegment one = arena.allocate(5);
                 MemorySegment two = MemorySegment.ofArray(new byte[4]);
                 long got = 0;

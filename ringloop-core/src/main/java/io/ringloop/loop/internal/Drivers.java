@@ -4,6 +4,7 @@ import io.ringloop.loop.Backend;
 import io.ringloop.loop.LoopOptions;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.epoll.EpollDriver;
+import io.ringloop.driver.fault.FaultInjectingDriver;
 import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.driver.nio.NioDriver;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * io_uring when usable, else epoll, else NIO. The choice and its reason are logged once per process, at DEBUG
  * (quiet by default); each loop keeps its own reason ({@link Opened}), so nothing here changes per run, shows it
  * in {@code backendReason()} and {@code metrics()}, and records an {@code io.ringloop.BackendChosen} JFR event.
+ * With the system property {@code ringloop.faultSeed} set, the driver is wrapped in a
+ * {@link FaultInjectingDriver} (a test hook; see {@code driver.fault}).
  */
 final class Drivers {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
@@ -54,6 +57,10 @@ final class Drivers {
         } else {
             opened = new Opened(openExactly(backend, options), reason);
         }
+        Driver wrapped = FaultInjectingDriver.wrapIfRequested(opened.driver(), Thread.currentThread().getName());
+        if (wrapped != opened.driver()) {
+            opened = new Opened(wrapped, opened.reason() + "; " + wrapped); // a test runs this loop under faults
+        }
         if (LOGGED.compareAndSet(false, true)) {
             // Said quietly: the choice stays in metrics(), ./ringloop info and the BackendChosen JFR event.
             LOG.log(System.Logger.Level.DEBUG, "ringloop backend " + opened.driver().name() + " (" + opened.reason()
@@ -62,7 +69,7 @@ final class Drivers {
         return opened;
     }
 
-    /** The first usable of io_uring, epoll and NIO, with why it was chosen. */
+    /** io_uring, else epoll, else NIO; the reason names why each one before was passed over (and its errno). */
     private static Opened openAuto(LoopOptions options) throws IOException {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return new Opened(openExactly(Backend.NIO, options), "not Linux, so nio");
@@ -72,6 +79,9 @@ final class Drivers {
             unusable = IoUringDriver.unusableReason();
         } catch (RuntimeException | LinkageError e) {
             unusable = e.toString();
+        }
+        if (unusable != null && unusable.startsWith("io_uring unusable: ")) {
+            unusable = unusable.substring("io_uring unusable: ".length()); // said once, below
         }
         if (unusable == null) {
             try {
@@ -83,7 +93,8 @@ final class Drivers {
         try {
             return new Opened(openExactly(Backend.EPOLL, options), "io_uring unusable (" + unusable + "), so epoll");
         } catch (IOException | RuntimeException | LinkageError e) {
-            return new Opened(openExactly(Backend.NIO, options), "epoll unusable (" + e.getMessage() + "), so nio");
+            return new Opened(openExactly(Backend.NIO, options), "io_uring unusable (" + unusable + "), epoll "
+                    + "unusable (" + e.getMessage() + "), so nio");
         }
     }
 

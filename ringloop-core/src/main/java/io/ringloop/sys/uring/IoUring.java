@@ -1,6 +1,7 @@
 package io.ringloop.sys.uring;
 
 import io.ringloop.sys.Libc;
+import io.ringloop.sys.SyscallRefusals;
 import static io.ringloop.sys.Libc.LINKER;
 import static io.ringloop.sys.Libc.rethrow;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -211,6 +212,10 @@ public final class IoUring {
 
     /** {@code io_uring_setup(entries, params)}: the ring's fd; {@code params} (native, 120 bytes) in and out. */
     public static int setup(MemorySegment cs, int entries, MemorySegment params) {
+        int refused = SyscallRefusals.ioUringSetup();
+        if (refused != 0) {
+            return -refused; // a test refuses it, as seccomp or kernel.io_uring_disabled would
+        }
         try {
             return Libc.result((long) SETUP.invokeExact(cs, SYS_IO_URING_SETUP, (long) entries, params), cs);
         } catch (Throwable t) {

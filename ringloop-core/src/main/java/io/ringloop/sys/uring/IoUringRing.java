@@ -2,6 +2,7 @@ package io.ringloop.sys.uring;
 
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
+import io.ringloop.error.SyscallException;
 import io.ringloop.sys.Mman;
 import io.ringloop.sys.Socket;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -171,8 +172,10 @@ public final class IoUringRing implements AutoCloseable {
                 }
             }
             if (fd < 0) {
-                throw Errno.exception("io_uring_setup(" + entries + ", flags=0x" + Integer.toHexString(flags)
-                        + ")", fd);
+                // Not Errno.exception: that makes EPERM a file's AccessDeniedException, and the caller tells
+                // the sysctl or seccomp refusal (EPERM) and a kernel without io_uring (ENOSYS) by the errno.
+                String call = "io_uring_setup(" + entries + ", flags=0x" + Integer.toHexString(flags) + ")";
+                throw new SyscallException(call, -fd, Errno.name(-fd), Errno.describe(-fd));
             }
             try {
                 return new IoUringRing(arena, cs, fd, params);

@@ -63,6 +63,10 @@ public enum DriverKind {
      * key set) are fixed inside the backend.
      */
     public Driver open(int ringEntries) {
+        return io.ringloop.driver.fault.FaultInjectingDriver.wrapIfRequested(openPlain(ringEntries), "contract");
+    }
+
+    private Driver openPlain(int ringEntries) {
         try {
             return switch (this) {
                 case IO_URING -> {

@@ -102,6 +102,8 @@ final class Pumps {
         private boolean writing;
         private int filled;
         private int written;
+        /** Set by {@link #stop}: a completion ends the echo instead of submitting the next operation. */
+        private boolean stopped;
 
         Echo(Driver driver, int handle, MemorySegment buffer, List<String> errors) {
             this.driver = driver;
@@ -114,10 +116,19 @@ final class Pumps {
             complete(DriverTestSupport.checkReturned(driver.read(handle, buffer, this)));
         }
 
+        /**
+         * No operation after the pending one. A test that cancels the echo calls this first: a cancel may lose
+         * the race to a result (the contract allows it), and an echo that went on would serve the socket beside
+         * the next one.
+         */
+        void stop() {
+            stopped = true;
+        }
+
         @Override
         public void complete(int result) {
             int r = result;
-            while (r != Driver.PENDING) {
+            while (r != Driver.PENDING && !stopped) {
                 if (r < 0) {
                     if (r != -Errno.ECANCELED) {
                         errors.add((writing ? "echo write: " : "echo read: ") + Errno.describe(r));

@@ -1,0 +1,95 @@
+package io.ringloop.net;
+
+import io.ringloop.sys.Errno;
+
+/**
+ * What a listener does when the system refuses to accept for want of resources: EMFILE (this process is out of
+ * file descriptors), ENFILE (the system is), ENOBUFS or ENOMEM (socket memory). Retrying at once would spin:
+ * the connection stays in the backlog and the next accept fails the same way until something is freed. So the
+ * accept waits and tries again, first after {@link #FIRST_DELAY_NS}, doubling up to {@link #MAX_DELAY_NS}
+ * (at most ten tries a second once the limit has held for a while), and starts over after one that succeeds.
+ *
+ * <p>An <em>episode</em> runs from the first refused accept until {@link #QUIET_NS} passes without one; a
+ * server at its limit, where every freed descriptor is taken by the next connection, stays in one episode.
+ * Each episode is reported once at WARNING when it starts, and once at INFO when accepts work again.
+ *
+ * <p>One accept at a time per listener (as the listener itself requires): no synchronisation.
+ */
+final class AcceptBackoff {
+    static final long FIRST_DELAY_NS = 1_000_000L;
+    static final long MAX_DELAY_NS = 100_000_000L;
+    static final long QUIET_NS = 1_000_000_000L;
+    private final System.Logger log;
+    private final String where;
+    /** The wait after the next refusal; 0 after a success (the next refusal waits FIRST_DELAY_NS). */
+    private long nextDelayNs;
+    /** When the last refusal was seen (System.nanoTime), and whether one ever was. */
+    private long lastRefusedNs;
+    private boolean refusedEver;
+    /** Refusals in this episode, and whether its recovery has been reported. */
+    private long refusals;
+    private boolean recoveryReported = true;
+    private long episodeStartNs;
+
+    AcceptBackoff(String where) {
+        this(where, System.getLogger("io.ringloop.net"));
+    }
+
+    /** With the logger a test captures. */
+    AcceptBackoff(String where, System.Logger log) {
+        this.where = where;
+        this.log = log;
+    }
+
+    /** True for an accept result that means "out of descriptors or memory": wait and retry, do not fail. */
+    static boolean exhausted(int result) {
+        return result == -Errno.EMFILE || result == -Errno.ENFILE || result == -Errno.ENOBUFS
+                || result == -Errno.ENOMEM;
+    }
+
+    /** After a refused accept ({@link #exhausted}): how long to wait before the next. Warns once per episode. */
+    long refused(int result, long nowNs) {
+        if (!refusedEver || nowNs - lastRefusedNs > QUIET_NS) {
+            refusals = 0;
+            episodeStartNs = nowNs;
+            nextDelayNs = 0;
+            say(System.Logger.Level.WARNING, "accept(" + where + "): " + Errno.describe(result)
+                    + ": out of file descriptors or socket memory; pending connections wait in the backlog and "
+                    + "accept retries with back-off (up to every " + MAX_DELAY_NS / 1_000_000 + " ms) until some "
+                    + "are freed (raise the limit: ulimit -n)");
+            recoveryReported = false;
+        }
+        refusedEver = true;
+        lastRefusedNs = nowNs;
+        refusals++;
+        nextDelayNs = nextDelayNs == 0 ? FIRST_DELAY_NS : Math.min(MAX_DELAY_NS, nextDelayNs * 2);
+        return nextDelayNs;
+    }
+
+    /** After an accept that succeeded: the next refusal starts at the shortest wait. */
+    void accepted() {
+        nextDelayNs = 0;
+        if (!recoveryReported) {
+            recoveryReported = true;
+            say(System.Logger.Level.INFO, "accept(" + where + "): accepting again after " + refusals
+                    + " refused attempt(s) over " + (System.nanoTime() - episodeStartNs) / 1_000_000 + " ms");
+        }
+    }
+
+    /**
+     * Logs {@code message}; if logging itself fails, says it on standard error, which is open already. Out of
+     * descriptors the logger may need one: the JDK's formatter reads the time-zone database at its first record
+     * (its class initializer throws a plain {@link Error} when it cannot), and a quiet program's first record
+     * may be this one. Thrown out of accept, that ended the accepting task, or the loop thread.
+     */
+    private void say(System.Logger.Level level, String message) {
+        try {
+            log.log(level, message);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError vm) {
+                throw vm; // out of memory or stack: not the logger's failure to report
+            }
+            System.err.println("ringloop " + level + ": " + message + " (the logger failed: " + e + ")");
+        }
+    }
+}
