@@ -246,7 +246,7 @@ public final class Loop implements EventLoop {
             uncaught.uncaught(this, source, failure);
         } catch (Throwable t) {
             t.addSuppressed(failure);
-            LOG.log(System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
+            SafeLog.log(LOG, System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
         }
     }
 
@@ -463,7 +463,7 @@ public final class Loop implements EventLoop {
                 turn();
             } while (!phases.stopNow());
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
+            SafeLog.log(LOG, System.Logger.Level.ERROR, name + ": loop invariant broken, stopping the loop", t);
         } finally {
             terminate();
         }
@@ -535,7 +535,7 @@ public final class Loop implements EventLoop {
                 runLocal();
             }
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, name + ": error while closing", t);
+            SafeLog.log(LOG, System.Logger.Level.ERROR, name + ": error while closing", t);
         } finally {
             state.set(TERMINATED);
             CURRENT.remove();

@@ -76,7 +76,7 @@ final class LoopShutdown {
             try {
                 c.close();
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, loop.name() + ": closing " + c + " at shutdown", e);
+                SafeLog.log(LOG, System.Logger.Level.WARNING, loop.name() + ": closing " + c + " at shutdown", e);
             }
         }
         closeOnShutdown.clear();

@@ -51,7 +51,7 @@ public final class LoopWatchdog implements AutoCloseable {
      * the machine's uptime. Tests pass {@code startThread} false and call {@link #sample} themselves.
      */
     LoopWatchdog(List<Loop> loops, Duration threshold, long startNs, boolean startThread) {
-        this(loops, threshold, startNs, startThread, report -> LOG.log(System.Logger.Level.WARNING, report));
+        this(loops, threshold, startNs, startThread, report -> SafeLog.log(LOG, System.Logger.Level.WARNING, report, null));
     }
 
     /** As above, reports to {@code out}. */
