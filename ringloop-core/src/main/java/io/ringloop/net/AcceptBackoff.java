@@ -1,5 +1,6 @@
 package io.ringloop.net;
 
+import io.ringloop.loop.internal.SafeLog;
 import io.ringloop.sys.Errno;
 
 /**
@@ -76,20 +77,8 @@ final class AcceptBackoff {
         }
     }
 
-    /**
-     * Logs {@code message}; if logging itself fails, says it on standard error, which is open already. Out of
-     * descriptors the logger may need one: the JDK's formatter reads the time-zone database at its first record
-     * (its class initializer throws a plain {@link Error} when it cannot), and a quiet program's first record
-     * may be this one. Thrown out of accept, that ended the accepting task, or the loop thread.
-     */
+    /** Logs {@code message}, on standard error when the logger itself fails (see {@link SafeLog}). */
     private void say(System.Logger.Level level, String message) {
-        try {
-            log.log(level, message);
-        } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError vm) {
-                throw vm; // out of memory or stack: not the logger's failure to report
-            }
-            System.err.println("ringloop " + level + ": " + message + " (the logger failed: " + e + ")");
-        }
+        SafeLog.log(log, level, message, null);
     }
 }
