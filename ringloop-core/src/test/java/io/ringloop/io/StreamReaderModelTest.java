@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
-import io.ringloop.net.ByteStream;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
 import io.ringloop.task.JoinHandle;
@@ -222,10 +221,5 @@ class StreamReaderModelTest {
 
     private static String str(byte[] in, int from, int len) {
         return new String(in, from, len, StandardCharsets.ISO_8859_1);
-    }
-
-    /** Unused by jqwik; keeps the stream type visible to readers of the test. */
-    static ByteStream memory(byte[] input, List<Integer> chunks) {
-        return new MemoryStream(input, chunks);
     }
 }
