@@ -1,5 +1,7 @@
 package io.ringloop.cli;
 
+import io.ringloop.cli.http.HttpCommand;
+import io.ringloop.cli.kv.KvCommand;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
                 + "selector, with user code as tasks (virtual threads on the loop's own thread) or as callbacks.",
-        subcommands = {EchoCommand.class, TimersCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EchoCommand.class, HttpCommand.class, KvCommand.class, TimersCommand.class, InfoCommand.class,
+            CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
             "  test       Run the whole test suite (mvn test); extra arguments go to Maven.",

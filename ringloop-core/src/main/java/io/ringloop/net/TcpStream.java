@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionStage;
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
  * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
  */
-public final class TcpStream implements AutoCloseable {
+public final class TcpStream implements ByteStream {
     private final Loop loop;
     private final Driver driver;
     private final int handle;
@@ -153,6 +153,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Reads into {@code b[off, off+len)}: the count, or -1 at end of stream. */
+    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
@@ -170,6 +171,7 @@ public final class TcpStream implements AutoCloseable {
      * Reads into {@code buffer[offset, offset+length)}: the count, or -1 at end of stream. With a native
      * segment this allocates nothing per call.
      */
+    @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         if (length == 0) {
@@ -180,6 +182,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Writes all of {@code buffer[offset, offset+length)}. */
+    @Override
     public void writeAll(MemorySegment buffer, long offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         int done = 0;
@@ -236,6 +239,7 @@ public final class TcpStream implements AutoCloseable {
         }
     }
 
+    @Override
     public void writeAll(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         int done = 0;
@@ -308,6 +312,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Writes all of every segment, in order. */
+    @Override
     public void writeAll(MemorySegment... srcs) throws IOException {
         TcpVectors.writeAll(this, srcs);
     }
@@ -454,6 +459,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
+    @Override
     public void shutdownOutput() throws IOException {
         ensureOpen();
         LoopCall.check(loop, "shutdown(SHUT_WR, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_WR));
@@ -465,6 +471,7 @@ public final class TcpStream implements AutoCloseable {
         LoopCall.check(loop, "shutdown(SHUT_RD, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_RD));
     }
 
+    @Override
     public boolean isOpen() {
         return !closed;
     }

@@ -1,0 +1,352 @@
+package io.ringloop.cli.http;
+
+import io.ringloop.cli.server.ConnectionTracker;
+import io.ringloop.io.ByteView;
+import io.ringloop.io.FrameTooLongException;
+import io.ringloop.io.StreamReader;
+import io.ringloop.io.StreamWriter;
+import io.ringloop.net.TcpStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+
+/**
+ * One HTTP/1.1 connection, served by its own task: keep-alive, pipelining, Content-Length and chunked bodies,
+ * HEAD, {@code Connection: close}, limits and timeouts. Parsing is {@link HttpRequestParser}'s; this class
+ * does the I/O and the routes.
+ *
+ * <p>Pipelining: responses collect in the writer, which the reader flushes only when it must wait for more
+ * bytes, so the answers to every request that arrived together leave in one write.
+ *
+ * <p>A refused request (400, 408, 413, 414, 431, 501, 505) is answered with {@code Connection: close}; then the
+ * connection half-closes and discards input for up to {@link #LINGER} before closing, so the client reads the
+ * answer instead of a reset.
+ */
+final class HttpConnection {
+    static final int ROUTE_PLAINTEXT = 0;
+    static final int ROUTE_JSON = 1;
+    static final int ROUTE_ECHO = 2;
+    static final byte[][] ROUTES = {ascii("/plaintext"), ascii("/json"), ascii("/echo")};
+    private static final byte[] HELLO = ascii("Hello, World!");
+    private static final String MESSAGE = "Hello, World!";
+    private static final byte[] ALLOW_GET = ascii("GET, HEAD");
+    private static final byte[] ALLOW_POST = ascii("POST, PUT");
+    private static final byte[] NOT_FOUND = ascii("Not Found\n");
+    private static final byte[] NOT_ALLOWED = ascii("Method Not Allowed\n");
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_CHUNK_LINE = 4096;
+    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final int LINGER_BYTES = 256 * 1024;
+    /** readHead: the peer closed before a whole head arrived; nothing to answer. */
+    private static final int GONE = Integer.MIN_VALUE;
+    private static final int BUFFER_BYTES = 8 * 1024;
+
+    private final TcpStream stream;
+    private final HttpConfig config;
+    private final ConnectionTracker.Connection tracked;
+    private final HttpRequestParser parser;
+    private final StreamReader reader;
+    private final StreamWriter writer;
+    private final HttpRequest request = new HttpRequest();
+    private final byte[] json = new byte[14 + 6 * MESSAGE.length()];
+    /** The body of an /echo request; grows up to the body limit, back to empty after a large one. */
+    private byte[] body = EMPTY;
+
+    private HttpConnection(TcpStream stream, HttpConfig config, ConnectionTracker.Connection tracked) {
+        this.stream = stream;
+        this.config = config;
+        this.tracked = tracked;
+        this.parser = new HttpRequestParser(ROUTES, config.maxRequestLine(), config.maxHeaderBytes());
+        this.reader = new StreamReader(stream, BUFFER_BYTES, Math.max(BUFFER_BYTES, parser.maxHeadBytes()));
+        this.writer = new StreamWriter(stream, 16 * 1024);
+        reader.flushBeforeRead(writer);
+    }
+
+    private static byte[] ascii(String s) {
+        return HttpRequestParser.ascii(s);
+    }
+
+    /** Serves {@code stream} until it closes; a connection the peer breaks is dropped quietly. */
+    static void serve(TcpStream stream, HttpConfig config, ConnectionTracker tracker) {
+        try (ConnectionTracker.Connection tracked = tracker.register()) {
+            new HttpConnection(stream, config, tracked).run();
+        } catch (IOException | CancellationException e) {
+            // reset by the peer, timed out mid-body, or cancelled by the runtime's shutdown: nothing to answer
+        }
+    }
+
+    private void run() throws IOException {
+        stream.setNoDelay(true);
+        stream.readTimeout(config.idleTimeout());
+        while (true) {
+            if (reader.available() == 0 && !awaitRequest()) {
+                return; // end of stream, idle timeout or drain: pending answers were flushed before the wait
+            }
+            request.reset();
+            int head = readHead();
+            if (head == GONE) {
+                return;
+            }
+            if (head < 0) {
+                refuse(-head);
+                return;
+            }
+            if (!serveRequest()) {
+                return;
+            }
+        }
+    }
+
+    /** Waits, idle, for the first byte of a request: false to close instead. */
+    private boolean awaitRequest() throws IOException {
+        if (!tracked.enterIdle()) {
+            writer.flush();
+            return false;
+        }
+        int n;
+        try {
+            n = reader.fill(); // flushes the answers to everything before
+        } catch (SocketTimeoutException | CancellationException e) {
+            tracked.leaveIdle();
+            return false;
+        }
+        return tracked.leaveIdle() && n > 0;
+    }
+
+    /** The head's length (consumed), {@link #GONE}, or minus the status to refuse with. */
+    private int readHead() throws IOException {
+        long deadlineNs = 0;
+        boolean waited = false;
+        while (true) {
+            int r = parser.parse(reader.buffered(), request);
+            if (r > 0) {
+                reader.consume(r);
+                return r;
+            }
+            if (r < 0) {
+                return r;
+            }
+            long nowNs = System.nanoTime();
+            if (!waited) {
+                waited = true;
+                deadlineNs = nowNs + config.headerTimeout().toNanos();
+            }
+            long leftNs = deadlineNs - nowNs;
+            if (leftNs <= 0) {
+                return -408;
+            }
+            stream.readTimeout(Duration.ofNanos(leftNs)); // only for a head that did not arrive whole
+            try {
+                if (reader.fill() < 0) {
+                    return GONE;
+                }
+            } catch (SocketTimeoutException e) {
+                return -408;
+            } finally {
+                stream.readTimeout(config.idleTimeout());
+            }
+        }
+    }
+
+    /** Reads the body, routes, writes the answer: false when the connection closes after it. */
+    private boolean serveRequest() throws IOException {
+        HttpRequest r = request;
+        if (r.method == HttpRequest.OTHER_METHOD) {
+            refuse(501);
+            return false;
+        }
+        long bodyLength = 0;
+        if (r.hasBody()) {
+            if (!r.chunked && r.contentLength > config.maxBodyBytes()) {
+                refuse(413);
+                return false;
+            }
+            if (r.expectContinue) {
+                HttpResponses.continue100(writer);
+            }
+            boolean keepBody = r.route == ROUTE_ECHO;
+            try {
+                bodyLength = r.chunked ? readChunked(keepBody) : readFixed(r.contentLength, keepBody);
+            } catch (EOFException e) {
+                return false;
+            } catch (FrameTooLongException e) {
+                bodyLength = -400;
+            }
+            if (bodyLength < 0) {
+                refuse((int) -bodyLength);
+                return false;
+            }
+        }
+        boolean keep = r.keepAlive() && !tracked.draining();
+        boolean close = !keep;
+        boolean keep10 = keep && r.version == 10;
+        boolean headOnly = r.method == HttpRequest.HEAD;
+        boolean get = r.method == HttpRequest.GET || headOnly;
+        switch (r.route) {
+            case ROUTE_PLAINTEXT -> {
+                if (get) {
+                    HttpResponses.ok(writer, HttpResponses.TEXT_PLAIN, HELLO, HELLO.length, headOnly, close, keep10);
+                } else {
+                    error(405, NOT_ALLOWED, ALLOW_GET, close, keep10, headOnly);
+                }
+            }
+            case ROUTE_JSON -> {
+                if (get) {
+                    int n = HttpResponses.json(MESSAGE, json);
+                    HttpResponses.ok(writer, HttpResponses.APPLICATION_JSON, json, n, headOnly, close, keep10);
+                } else {
+                    error(405, NOT_ALLOWED, ALLOW_GET, close, keep10, headOnly);
+                }
+            }
+            case ROUTE_ECHO -> {
+                if (r.method == HttpRequest.POST || r.method == HttpRequest.PUT) {
+                    HttpResponses.ok(writer, HttpResponses.OCTET_STREAM, body, (int) bodyLength, false, close, keep10);
+                } else {
+                    error(405, NOT_ALLOWED, ALLOW_POST, close, keep10, headOnly);
+                }
+                if (body.length > BUFFER_BYTES) {
+                    writer.flush(); // the answer holds the body: send it before letting go of a large one
+                    body = EMPTY;
+                }
+            }
+            default -> error(404, NOT_FOUND, null, close, keep10, headOnly);
+        }
+        if (close) {
+            closeGracefully();
+        }
+        return keep;
+    }
+
+    private void error(int status, byte[] text, byte[] allow, boolean close, boolean keep10, boolean headOnly)
+            throws IOException {
+        HttpResponses.head(writer, HttpResponses.statusLine(status), HttpResponses.TEXT_PLAIN, text.length, close,
+                keep10, allow);
+        if (!headOnly) {
+            writer.write(text);
+        }
+    }
+
+    /** A Content-Length body: its length (kept for /echo, else skipped). */
+    private long readFixed(long length, boolean keep) throws IOException {
+        if (keep) {
+            ensureBody(length);
+            reader.readExactly(body, 0, (int) length);
+        } else if (reader.skip(length) < length) {
+            throw new EOFException("body: end of stream");
+        }
+        return length;
+    }
+
+    /** A chunked body (RFC 9112 7.1): its decoded length, or minus a status (400, 413, 431). */
+    private long readChunked(boolean keep) throws IOException {
+        long total = 0;
+        while (true) {
+            ByteView line = reader.readLine(MAX_CHUNK_LINE);
+            if (line == null) {
+                throw new EOFException("chunked body: end of stream");
+            }
+            int semicolon = line.indexOf((byte) ';'); // chunk extensions: ignored
+            long size = parseHex((semicolon < 0 ? line : line.slice(0, semicolon)).trim());
+            if (size < 0) {
+                return -400;
+            }
+            if (size == 0) {
+                break;
+            }
+            if (size > config.maxBodyBytes() - total) {
+                return -413;
+            }
+            if (keep) {
+                ensureBody(total + size);
+                reader.readExactly(body, (int) total, (int) size);
+            } else if (reader.skip(size) < size) {
+                throw new EOFException("chunked body: end of stream");
+            }
+            total += size;
+            ByteView end = reader.readLine(0);
+            if (end == null) {
+                throw new EOFException("chunked body: end of stream");
+            }
+        }
+        int trailerBytes = 0;
+        while (true) { // trailer fields: read and ignored, under the header limit
+            ByteView t = reader.readLine(config.maxHeaderBytes());
+            if (t == null) {
+                throw new EOFException("chunked trailer: end of stream");
+            }
+            if (t.isEmpty()) {
+                return total;
+            }
+            trailerBytes += t.length() + 2;
+            if (trailerBytes > config.maxHeaderBytes()) {
+                return -431;
+            }
+        }
+    }
+
+    /** 1 to 15 hex digits; -1 when malformed; Long.MAX_VALUE when longer (too large anyway). */
+    private static long parseHex(ByteView v) {
+        if (v.isEmpty()) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            int d = Character.digit(v.get(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            if (i == 15) {
+                return Long.MAX_VALUE;
+            }
+            n = n * 16 + d;
+        }
+        return n;
+    }
+
+    private void ensureBody(long size) {
+        if (body.length < size) {
+            body = java.util.Arrays.copyOf(body, (int) Math.min(config.maxBodyBytes(),
+                    Math.max(size, Math.max(1024, body.length * 2L))));
+        }
+    }
+
+    /** Answers {@code status} with {@code Connection: close}, then closes gracefully. */
+    private void refuse(int status) throws IOException {
+        byte[] text = ascii(new String(HttpResponses.statusLine(status), java.nio.charset.StandardCharsets.US_ASCII)
+                .substring(13) + "\n");
+        HttpResponses.head(writer, HttpResponses.statusLine(status), HttpResponses.TEXT_PLAIN, text.length, true,
+                false, null);
+        writer.write(text);
+        closeGracefully();
+    }
+
+    /**
+     * Flushes, half-closes, and discards what the client still sends for up to {@link #LINGER} (and
+     * {@link #LINGER_BYTES}): closing with unread input would make the kernel reset the connection, and the
+     * client could lose the answer.
+     */
+    private void closeGracefully() throws IOException {
+        writer.flush();
+        stream.shutdownOutput();
+        long deadlineNs = System.nanoTime() + LINGER.toNanos();
+        long discarded = reader.skip(reader.available());
+        try {
+            while (discarded < LINGER_BYTES) {
+                long leftNs = deadlineNs - System.nanoTime();
+                if (leftNs <= 0) {
+                    return;
+                }
+                stream.readTimeout(Duration.ofNanos(leftNs));
+                int n = reader.fill();
+                if (n < 0) {
+                    return;
+                }
+                discarded += reader.skip(reader.available());
+            }
+        } catch (SocketTimeoutException e) {
+            // the client kept the connection open: close it anyway
+        }
+    }
+}
