@@ -92,7 +92,7 @@ final class TlsRecordLayer {
         } catch (SSLException e) {
             sendAlert();
             SSLHandshakeException h = new SSLHandshakeException("TLS handshake with " + peer + " failed: "
-                    + e.getMessage());
+                    + describe(e));
             h.initCause(e);
             throw h;
         } finally {
@@ -223,7 +223,7 @@ final class TlsRecordLayer {
             return engine.unwrap(netIn, dst);
         } catch (SSLException e) {
             sendAlert();
-            SSLException wrapped = new SSLException("read from " + peer + ": " + e.getMessage(), e);
+            SSLException wrapped = new SSLException("read from " + peer + ": " + describe(e), e);
             closeTransport();
             throw wrapped;
         }
@@ -335,7 +335,7 @@ final class TlsRecordLayer {
             r = engine.wrap(srcs, netOut);
         } catch (SSLException e) {
             closeTransport();
-            throw new SSLException("write to " + peer + ": " + e.getMessage(), e);
+            throw new SSLException("write to " + peer + ": " + describe(e), e);
         }
         switch (r.getStatus()) {
             case OK -> {
@@ -481,6 +481,13 @@ final class TlsRecordLayer {
                 // the caller throws the error that made it close, which matters more than this one
             }
         }
+    }
+
+    /** The engine's message and its cause's, which says more when the message is "Unexpected exception". */
+    private static String describe(SSLException e) {
+        String cause = e.getCause() == null ? null : e.getCause().getMessage();
+        return cause == null || String.valueOf(e.getMessage()).contains(cause) ? e.getMessage()
+                : e.getMessage() + ": " + cause;
     }
 
     private void ensureOpen() throws ClosedChannelException {
