@@ -9,14 +9,18 @@ import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import io.ringloop.task.Tasks;
+import io.ringloop.tls.TlsConfig;
+import io.ringloop.tls.TlsStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Spec;
  * error of one line before any loop starts. The settings are this object's fields, one object per run.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run a TCP echo server until SIGINT/SIGTERM.")
+        description = "Run a TCP (or TLS) echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
     /** How connections are served. */
     enum Style {
@@ -72,6 +76,16 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
+
+    @Option(names = "--tls", description = "task and stealing styles: serve TLS (TLS 1.3/1.2, the JDK's engine); "
+            + "without --cert/--key a self-signed certificate for localhost is made at start with keytool")
+    boolean tls;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "with --tls: the certificate chain, PEM, leaf first")
+    Path certFile;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
+    Path keyFile;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7000",
             description = "TCP port, 0..65535; 0 = any free port (default: ${DEFAULT-VALUE})")
@@ -126,15 +140,22 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
+        TlsConfig tlsConfig = tls ? tlsConfig() : null;
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
-                    : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> echo(s, bufferBytes, heap)).localAddress();
-            System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%n",
-                    bound, rt.backendName(), threads, styleName);
+                    : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
+                        if (tlsConfig != null) {
+                            echoTls(s, tlsConfig, bufferBytes);
+                        } else {
+                            echo(s, bufferBytes, heap);
+                        }
+                    }).localAddress();
+            System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%s%n",
+                    bound, rt.backendName(), threads, styleName, tls ? ", TLS (" + tlsSource() + ")" : "");
             if (style != Style.CALLBACK) {
                 System.out.println("  " + Tasks.mode());
             }
@@ -175,6 +196,42 @@ public final class EchoCommand implements Callable<Integer> {
             while ((n = s.read(buf, 0, bytes)) > 0) {
                 s.writeAll(buf, 0, n);
             }
+        }
+    }
+
+    // ---- TLS (task and stealing styles) ----
+
+    /** The server's TLS settings, checked against the other options; a usage error names what is wrong. */
+    private TlsConfig tlsConfig() throws IOException {
+        if (style == Style.CALLBACK) {
+            throw new ParameterException(spec.commandLine(), "--tls serves the task and stealing styles, "
+                    + "not callback");
+        }
+        if ((certFile == null) != (keyFile == null)) {
+            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+        }
+        if (certFile != null) {
+            return TlsConfig.server(certFile, keyFile).build();
+        }
+        SelfSigned self = SelfSigned.generate();
+        return TlsConfig.server(self.chain(), self.key()).build();
+    }
+
+    private String tlsSource() {
+        return certFile != null ? certFile.toString() : "self-signed for " + SelfSigned.SUBJECT_ALTERNATIVE_NAMES;
+    }
+
+    /** The echo through TLS; a client whose handshake fails gets one line on stderr, not a stack trace. */
+    static void echoTls(TcpStream s, TlsConfig config, int bytes) throws IOException {
+        s.setNoDelay(true);
+        try (TlsStream t = TlsStream.server(s, config)) {
+            byte[] buf = new byte[bytes];
+            int n;
+            while ((n = t.read(buf, 0, bytes)) > 0) {
+                t.writeAll(buf, 0, n);
+            }
+        } catch (SSLException e) {
+            System.err.println("ringloop echo: " + e.getMessage());
         }
     }
 
