@@ -10,7 +10,6 @@ import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
-import io.ringloop.tls.TlsStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -20,7 +19,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -140,7 +138,7 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
-        TlsConfig tlsConfig = tls ? tlsConfig() : null;
+        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK, certFile, keyFile) : null;
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
@@ -149,13 +147,13 @@ public final class EchoCommand implements Callable<Integer> {
             InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
                         if (tlsConfig != null) {
-                            echoTls(s, tlsConfig, bufferBytes);
+                            EchoTls.echo(s, tlsConfig, bufferBytes);
                         } else {
                             echo(s, bufferBytes, heap);
                         }
                     }).localAddress();
             System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%s%n",
-                    bound, rt.backendName(), threads, styleName, tls ? ", TLS (" + tlsSource() + ")" : "");
+                    bound, rt.backendName(), threads, styleName, tls ? ", TLS (" + EchoTls.source(certFile) + ")" : "");
             if (style != Style.CALLBACK) {
                 System.out.println("  " + Tasks.mode());
             }
@@ -196,42 +194,6 @@ public final class EchoCommand implements Callable<Integer> {
             while ((n = s.read(buf, 0, bytes)) > 0) {
                 s.writeAll(buf, 0, n);
             }
-        }
-    }
-
-    // ---- TLS (task and stealing styles) ----
-
-    /** The server's TLS settings, checked against the other options; a usage error names what is wrong. */
-    private TlsConfig tlsConfig() throws IOException {
-        if (style == Style.CALLBACK) {
-            throw new ParameterException(spec.commandLine(), "--tls serves the task and stealing styles, "
-                    + "not callback");
-        }
-        if ((certFile == null) != (keyFile == null)) {
-            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
-        }
-        if (certFile != null) {
-            return TlsConfig.server(certFile, keyFile).build();
-        }
-        SelfSigned self = SelfSigned.generate();
-        return TlsConfig.server(self.chain(), self.key()).build();
-    }
-
-    private String tlsSource() {
-        return certFile != null ? certFile.toString() : "self-signed for " + SelfSigned.SUBJECT_ALTERNATIVE_NAMES;
-    }
-
-    /** The echo through TLS; a client whose handshake fails gets one line on stderr, not a stack trace. */
-    static void echoTls(TcpStream s, TlsConfig config, int bytes) throws IOException {
-        s.setNoDelay(true);
-        try (TlsStream t = TlsStream.server(s, config)) {
-            byte[] buf = new byte[bytes];
-            int n;
-            while ((n = t.read(buf, 0, bytes)) > 0) {
-                t.writeAll(buf, 0, n);
-            }
-        } catch (SSLException e) {
-            System.err.println("ringloop echo: " + e.getMessage());
         }
     }
 

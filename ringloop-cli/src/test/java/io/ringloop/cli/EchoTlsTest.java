@@ -43,7 +43,7 @@ class EchoTlsTest {
         SSLContext client = TlsConfig.client().trust(self.chain()).build().context();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             TcpServer tcp = rt.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    s -> EchoCommand.echoTls(s, server, 4096));
+                    s -> EchoTls.echo(s, server, 4096));
             byte[] sent = new byte[300_000];
             new Random(5).nextBytes(sent);
             byte[] back = new byte[sent.length];
