@@ -2,13 +2,17 @@ package io.ringloop;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
+import io.ringloop.loop.UncaughtFailureHandler;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.net.TcpServer;
-import io.ringloop.task.BlockingPool;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.BlockingPool;
+import io.ringloop.task.internal.LoopTasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -60,13 +64,15 @@ public final class Ringloop implements AutoCloseable {
     /** Ringloop options. */
     public static final class Builder {
         private Backend backend = Backend.AUTO;
-        private int threads = java.lang.Runtime.getRuntime().availableProcessors();
+        private int threads = Runtime.getRuntime().availableProcessors();
         private String name = "ringloop";
         private boolean pinCpus;
         private boolean workStealing;
         private int blockingThreads = 64;
         private Duration blockedThreshold = Duration.ofSeconds(1);
         private LoopOptions loopOptions = LoopOptions.DEFAULTS;
+        private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.logging();
+        private int budget = -1;
 
         private Builder() {
         }
@@ -164,12 +170,40 @@ public final class Ringloop implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where failures nobody observes go: tasks that fail while nobody joins them, connection handlers and
+         * callbacks that throw. Default: {@link UncaughtFailureHandler#logging()} (a WARNING with the stack).
+         */
+        public Builder uncaughtFailureHandler(UncaughtFailureHandler handler) {
+            this.uncaughtFailureHandler = java.util.Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * The fairness budget: operations whose result is ready at once (a socket that always has data) that a
+         * task may run before it yields to its loop, which then polls I/O and runs the other tasks; a
+         * callback-style stream gets as many immediate completions per loop turn. Default 128 (tokio's coop
+         * budget); 0 turns it off, so such a task keeps its loop until it has to wait (for comparisons only).
+         */
+        public Builder budget(int operations) {
+            if (operations < 0) {
+                throw new IllegalArgumentException("budget must be >= 0 (0: unlimited): " + operations);
+            }
+            this.budget = operations;
+            return this;
+        }
+
         public Ringloop start() throws IOException {
             List<Loop> loops = new ArrayList<>(threads);
-            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            int cpus = Runtime.getRuntime().availableProcessors();
             try {
                 for (int i = 0; i < threads; i++) {
-                    loops.add(Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions));
+                    Loop loop = Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions);
+                    loop.uncaughtFailureHandler(uncaughtFailureHandler);
+                    if (budget >= 0) {
+                        loop.runQueue().budget(budget);
+                    }
+                    loops.add(loop);
                 }
             } catch (IOException | RuntimeException e) {
                 for (Loop l : loops) {
@@ -211,7 +245,7 @@ public final class Ringloop implements AutoCloseable {
         Loop best = loops.get(0);
         int bestLoad = Integer.MAX_VALUE;
         for (Loop l : loops) {
-            int load = Tasks.liveTasks(l);
+            int load = LoopTasks.liveTasks(l);
             if (load < bestLoad) {
                 best = l;
                 bestLoad = load;
@@ -234,9 +268,13 @@ public final class Ringloop implements AutoCloseable {
         return blocking.spawn(work);
     }
 
-    /** Serves TCP on every loop (SO_REUSEPORT, one listener per loop); each connection in its own task. */
+    /**
+     * Serves TCP on every loop, each connection in its own task. The port is this server's alone: one listening
+     * socket without SO_REUSEPORT ({@link TcpServer.Spread#ACCEPTOR}), so another socket or process binding it
+     * fails with EADDRINUSE. {@link TcpServer.Spread#REUSE_PORT} is the explicit opt-in to share it.
+     */
     public TcpServer serve(InetSocketAddress address, TcpServer.Handler handler) throws IOException {
-        return serve(address, TcpServer.Spread.REUSE_PORT, handler);
+        return serve(address, TcpServer.Spread.ACCEPTOR, handler);
     }
 
     public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, TcpServer.Handler handler)
@@ -247,10 +285,10 @@ public final class Ringloop implements AutoCloseable {
 
     /**
      * Runs {@code task} on a loop and waits for it: the bridge from ordinary code into the runtime. Its
-     * exception is rethrown as is.
+     * exception is rethrown as is (and, being observed, never goes to the uncaught-failure handler).
      */
     public <T> T blockOn(Callable<T> task) throws Exception {
-        JoinHandle<T> h = spawn(task);
+        JoinHandle<T> h = Tasks.spawnJoined(nextLoop(), workStealing, task);
         try {
             return h.join();
         } catch (ExecutionException e) {
@@ -311,6 +349,19 @@ public final class Ringloop implements AutoCloseable {
         if (watchdog != null) {
             watchdog.close();
         }
+    }
+
+    /**
+     * A snapshot of every loop's counters and their sum: tasks, operations by kind, system calls, wakes, queues,
+     * timers, busy and asleep time, and the backend each loop chose with its reason. Any thread, also after
+     * shutdown (the counts as the loops left them).
+     */
+    public RingloopMetrics metrics() {
+        List<LoopMetrics> each = new ArrayList<>(loops.size());
+        for (Loop l : loops) {
+            each.add(l.metrics());
+        }
+        return RingloopMetrics.of(each);
     }
 
     /** Times the blocked-loop detector fired (0 when it is off). */

@@ -3,7 +3,7 @@ package io.ringloop;
 import java.time.Duration;
 
 /**
- * Stops a {@link Runtime} from any thread (a signal handler, an admin endpoint, a test): stop accepting, let
+ * Stops a {@link Ringloop} from any thread (a signal handler, an admin endpoint, a test): stop accepting, let
  * tasks finish up to a deadline, cancel what is left, close every socket, join every loop thread. Idempotent:
  * the first call decides the drain time; later calls just wait.
  */

@@ -11,19 +11,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
+import io.ringloop.sys.Affinity;
+import io.ringloop.sys.Libc;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.TaskLocal;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
+import java.lang.foreign.Arena;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +40,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The loop group: spreading, placement, blocking pool, work stealing, task locals, shutdown, signals. */
-class RuntimeTest {
+class RingloopTest {
 
     static Stream<Arguments> backendsAndSpreads() {
         return Backends.all().stream().flatMap(b -> Stream.of(TcpServer.Spread.values()).map(s -> Arguments.of(b, s)));
@@ -129,7 +136,7 @@ class RuntimeTest {
                     c.writeAll("hello".getBytes());
                     byte[] b = new byte[5];
                     c.readFully(b, 0, 5);
-                    return new Object[] {new String(b), Tasks.onCarrier(rt.loop(0)), Tasks.currentLoop()};
+                    return new Object[] {new String(b), LoopContext.onCarrier(Loop.of(rt.loop(0))), Tasks.currentLoop()};
                 }
             });
             assertEquals("hello", seen[0]);
@@ -182,7 +189,7 @@ class RuntimeTest {
         finishing.countDown();
         stopper.join();
         assertEquals("finished during the drain", quick.join());
-        assertThrows(java.util.concurrent.CancellationException.class, stuck::join);
+        assertThrows(CancellationException.class, stuck::join);
         assertTrue(handle.isShutdown());
         for (EventLoop l : rt.loops()) {
             assertTrue(l.isTerminated());
@@ -209,15 +216,15 @@ class RuntimeTest {
     @MethodSource("io.ringloop.Backends#all")
     void shouldPinLoopsToCpus(Backend backend) throws Exception {
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(2).pinCpus(true).start()) {
-            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            int cpus = Runtime.getRuntime().availableProcessors();
             for (int i = 0; i < 2; i++) {
                 EventLoop loop = rt.loop(i);
                 assertEquals(i % cpus, loop.pinnedCpu());
-                java.util.concurrent.CompletableFuture<BitSet> allowed = new java.util.concurrent.CompletableFuture<>();
+                CompletableFuture<BitSet> allowed = new CompletableFuture<>();
                 loop.execute(() -> {
-                    try (var arena = java.lang.foreign.Arena.ofConfined()) {
-                        allowed.complete(io.ringloop.sys.Affinity.currentAllowed(
-                                io.ringloop.sys.Libc.allocateCallState(arena)));
+                    try (var arena = Arena.ofConfined()) {
+                        allowed.complete(Affinity.currentAllowed(
+                                Libc.allocateCallState(arena)));
                     }
                 });
                 BitSet expected = new BitSet();

@@ -117,6 +117,9 @@ public final class BenchMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkNumbers();
+        if (scenarios != null && scenarios.contains(FairnessBench.NAME)) {
+            return FairnessBench.run(durationSec); // in-process: a quiet connection beside a flood
+        }
         if (micro != null) {
             return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);
         }

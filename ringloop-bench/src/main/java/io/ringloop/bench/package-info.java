@@ -13,6 +13,8 @@
  *   <li>{@code report}: terminal table, results.json, charts and report.html.</li>
  *   <li>{@code jmh}: JMH microbenchmarks of the runtime's hot paths ({@code --micro}).</li>
  * </ul>
+ * {@link io.ringloop.bench.FairnessBench} ({@code --scenarios fairness}) runs in-process instead: a quiet
+ * connection's round trips beside a flooding one on one loop, with and without the fairness budget.
  * Nothing here is part of the runtime; it runs on the class path with the same JVM flags as the launcher.
  */
 package io.ringloop.bench;

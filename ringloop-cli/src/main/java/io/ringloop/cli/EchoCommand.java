@@ -8,7 +8,6 @@ import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
-import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -17,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -85,6 +85,11 @@ public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
     Path keyFile;
 
+    @Option(names = "--stats", paramLabel = "INTERVAL", converter = StatsPrinter.IntervalConverter.class,
+            description = "print a line of rates every INTERVAL (e.g. 1s, 500ms): operations, system calls, "
+                    + "wakes, busy %%, live tasks (default: off)")
+    Duration stats;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7000",
             description = "TCP port, 0..65535; 0 = any free port (default: ${DEFAULT-VALUE})")
     void port(int value) {
@@ -152,13 +157,18 @@ public final class EchoCommand implements Callable<Integer> {
                             echo(s, bufferBytes, heap);
                         }
                     }).localAddress();
-            System.out.printf("ringloop echo on %s: backend %s, %d loop(s), %s style%s%n",
-                    bound, rt.backendName(), threads, styleName, tls ? ", TLS (" + EchoTls.source(certFile) + ")" : "");
-            if (style != Style.CALLBACK) {
-                System.out.println("  " + Tasks.mode());
-            }
+            System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName)
+                    + (tls ? ", TLS (" + EchoTls.source(certFile) + ")" : ""));
             System.out.flush();
-            Signal s = stop.await();
+            Signal s;
+            StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out);
+            try {
+                s = stop.await();
+            } finally {
+                if (printer != null) {
+                    printer.close();
+                }
+            }
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
         }
         return 0;

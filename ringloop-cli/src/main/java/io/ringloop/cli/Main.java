@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
                 + "selector, with user code as tasks (virtual threads on the loop's own thread) or as callbacks.",
         subcommands = {EchoCommand.class, HttpCommand.class, KvCommand.class, TimersCommand.class, InfoCommand.class,
-            CommandLine.HelpCommand.class},
+            SoakCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
             "  test       Run the whole test suite (mvn test); extra arguments go to Maven.",
@@ -73,9 +73,14 @@ public final class Main implements Callable<Integer> {
         return CommandLine.ExitCode.SOFTWARE;
     }
 
-    /** The version written into the jar manifest by Maven ({@code dev} when run from classes). */
+    /**
+     * The version Maven wrote into the module descriptor (on the module path, as the launcher runs it) or the jar
+     * manifest (on the class path, as the bench runs it); {@code dev} when run from classes without either.
+     */
     static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
+        String version = Main.class.getModule().getDescriptor() != null
+                ? Main.class.getModule().getDescriptor().rawVersion().orElse(null)
+                : Main.class.getPackage().getImplementationVersion();
         return version == null ? "dev" : version;
     }
 

@@ -50,7 +50,7 @@ public interface Driver extends AutoCloseable {
     /** The option's value (0/1 for booleans) or -errno. */
     int getOption(int handle, SocketOpt option);
 
-    /** Local address; throws {@link io.ringloop.sys.SyscallException} (or a mapped type) on failure. */
+    /** Local address; throws {@link io.ringloop.error.SyscallException} (or a mapped type) on failure. */
     InetSocketAddress localAddress(int handle) throws java.io.IOException;
 
     InetSocketAddress peerAddress(int handle) throws java.io.IOException;
@@ -241,6 +241,15 @@ public interface Driver extends AutoCloseable {
      */
     default long waitCalls() {
         return -1;
+    }
+
+    /**
+     * What this driver counts (operations by kind, kernel waits, time asleep): written by the loop thread, read by
+     * any. A driver that counts nothing (or a wrapper) may keep the default, {@link DriverCounters#NONE}; a wrapper
+     * should return its backend's.
+     */
+    default DriverCounters counters() {
+        return DriverCounters.NONE;
     }
 
     /** Handles currently open. */

@@ -38,6 +38,8 @@ public final class ReadinessCore {
 
     private final ReadinessBackend backend;
     private final OpTable ops;
+    /** The driver's counters: every operation started here, its completion, its cancel. */
+    private final DriverCounters counters;
     /** Per handle: token of the pending read-side op, or {@link #NO_OP}. Replaced when it grows. */
     private long[] readOps;
     /** Per handle: token of the pending write-side op, or {@link #NO_OP}. Replaced when it grows. */
@@ -45,7 +47,13 @@ public final class ReadinessCore {
 
     /** {@code handles}, {@code slots}: first capacities of the per-handle index and of the op table. */
     public ReadinessCore(ReadinessBackend backend, int handles, int slots) {
+        this(backend, handles, slots, new DriverCounters());
+    }
+
+    /** Counting into {@code counters}, the driver's ({@link Driver#counters()}). */
+    public ReadinessCore(ReadinessBackend backend, int handles, int slots, DriverCounters counters) {
         this.backend = backend;
+        this.counters = counters;
         this.ops = new OpTable(slots);
         this.readOps = idle(Math.max(1, handles));
         this.writeOps = idle(Math.max(1, handles));
@@ -73,6 +81,11 @@ public final class ReadinessCore {
      */
     public int start(int handle, int kind, MemorySegment buffer, long arg, Object attachment, Completion completion) {
         requireIdle(completion);
+        return counters.immediate(ReadinessOp.counted(kind), begin(handle, kind, buffer, arg, attachment, completion));
+    }
+
+    /** {@link #start} after its check: the result at once, or PENDING with the operation counted as pending. */
+    private int begin(int handle, int kind, MemorySegment buffer, long arg, Object attachment, Completion completion) {
         boolean readSide = ReadinessOp.isReadSide(kind);
         if (pending(handle, readSide) != NO_OP) {
             return -Errno.EBUSY;
@@ -89,6 +102,7 @@ public final class ReadinessCore {
         ops.setArg(token, arg);
         ops.attach(token, attachment);
         setPending(handle, readSide, token);
+        counters.pending(ReadinessOp.counted(kind));
         return Driver.PENDING;
     }
 
@@ -144,6 +158,7 @@ public final class ReadinessCore {
         }
         // The try may have opened a handle (accept); the per-handle arrays are read again, never held across it.
         setPending(handle, readSide, NO_OP);
+        counters.completed(ReadinessOp.counted(ops.kind(token)), r);
         Completion c = ops.release(token);
         c.complete(r);
         return 1;
@@ -200,9 +215,10 @@ public final class ReadinessCore {
 
     /** Ends a pending op with -ECANCELED; nothing for {@link #NO_OP} or a stale token. */
     private void end(long token) {
-        if (token == NO_OP) {
+        if (token == NO_OP || !ops.isLive(token)) {
             return;
         }
+        counters.completed(ReadinessOp.counted(ops.kind(token)), -Errno.ECANCELED);
         Completion c = ops.release(token);
         if (c != null) {
             c.complete(-Errno.ECANCELED);

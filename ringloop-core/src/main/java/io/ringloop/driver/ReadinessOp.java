@@ -36,6 +36,17 @@ public final class ReadinessOp {
         return (kind & 1) != 0;
     }
 
+    /** The {@link DriverCounters} kind an operation of {@code kind} is counted under. */
+    public static int counted(int kind) {
+        return switch (kind) {
+            case ACCEPT -> DriverCounters.ACCEPT;
+            case CONNECT -> DriverCounters.CONNECT;
+            case READ, READV, RECV_FROM -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO -> DriverCounters.WRITE;
+            default -> DriverCounters.OTHER;
+        };
+    }
+
     /** The kind's constant name ({@code "READ"}), or {@code "UNKNOWN(n)"}. */
     public static String name(int kind) {
         return kind >= 0 && kind < NAMES.length ? NAMES[kind] : "UNKNOWN(" + kind + ")";

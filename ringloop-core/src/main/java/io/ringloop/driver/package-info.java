@@ -23,6 +23,9 @@
  *       the real result if that raced the cancel.</li>
  *   <li>{@code poll(timeoutNs)} (flush + wait + dispatch in one call) and a thread-safe {@code wakeup()} whose
  *       kernel cost is counted by {@code wakeupCount()}.</li>
+ *   <li>{@code counters()}: a {@link io.ringloop.driver.DriverCounters} the loop thread writes without atomics:
+ *       every operation submitted and completed once (at once or later) by kind, cancels that found it pending,
+ *       kernel waits, and the time blocked in them (measured around the wait system call only).</li>
  *   <li>{@code close()} that completes every pending operation, closes every handle and frees all native
  *       memory, safely against a concurrent {@code wakeup()}.</li>
  * </ul>

@@ -2,13 +2,17 @@ package io.ringloop.fs;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.BlockingPool;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.BlockingPool;
+import io.ringloop.task.internal.LoopContext;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,6 +28,13 @@ import java.util.concurrent.ExecutionException;
  * {@code read} frees its loop.
  *
  * <p>Positional I/O only: there is no shared file pointer, so concurrent readers need no lock.
+ *
+ * <p>Errors have one shape on every backend: the call, the path and the errno, e.g.
+ * {@code pread(/tmp/d): EISDIR (21) Is a directory}, as a {@code NoSuchFileException},
+ * {@code FileAlreadyExistsException}, {@code AccessDeniedException} or other {@code IOException}. Misuse is
+ * refused up front as {@code FileChannel} refuses it: a read of a file not opened for reading
+ * ({@link NonReadableChannelException}), a write of one not opened for writing
+ * ({@link NonWritableChannelException}), a negative position, a read-only buffer ({@link IllegalArgumentException}).
  */
 public final class AsyncFile implements AutoCloseable {
     /** Threads for file I/O on backends without asynchronous files. Bounded: at most 16 calls in the kernel. */
@@ -31,11 +42,16 @@ public final class AsyncFile implements AutoCloseable {
 
     private final Path path;
     private final FileIo io;
+    /** What the open options allow (WRITE or APPEND write; READ, or no write option, read), as FileChannel. */
+    private final boolean readable;
+    private final boolean writable;
     private volatile boolean closed;
 
-    private AsyncFile(Path path, FileIo io) {
+    private AsyncFile(Path path, FileIo io, Set<OpenOption> options) {
         this.path = path;
         this.io = io;
+        this.writable = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        this.readable = options.contains(StandardOpenOption.READ) || !writable;
     }
 
     /**
@@ -44,18 +60,29 @@ public final class AsyncFile implements AutoCloseable {
      * READ. From a task on a loop, or from any thread.
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
-        if (loop != null && Tasks.onCarrier(loop) && loop.driver().supportsFiles()) {
-            return new AsyncFile(path, RingFileIo.open(loop, path, set));
+        if (loop != null && LoopContext.onCarrier(loop) && loop.driver().supportsFiles()) {
+            return new AsyncFile(path, RingFileIo.open(loop, path, set), set);
         }
         FileChannel ch = blocking(() -> FileChannel.open(path, set), "open(" + path + ")");
-        return new AsyncFile(path, new PoolFileIo(ch));
+        return new AsyncFile(path, new PoolFileIo(ch, path), set);
     }
 
-    /** Reads into {@code dst} from file position {@code position}: the count, or -1 at end of file. */
+    /**
+     * Reads into {@code dst} from file position {@code position}: the count, or -1 at end of file.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as {@code FileChannel.read} does)
+     */
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("pread(" + path + "): read-only buffer");
+        }
+        checkPosition(position, "pread");
         ensureOpen();
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
         if (!dst.hasRemaining()) {
             return 0;
         }
@@ -68,7 +95,11 @@ public final class AsyncFile implements AutoCloseable {
 
     /** Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes). */
     public int write(ByteBuffer src, long position) throws IOException {
+        checkPosition(position, "pwrite");
         ensureOpen();
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
         int total = 0;
         while (src.hasRemaining()) {
             int n = io.write(src, position + total);
@@ -84,7 +115,7 @@ public final class AsyncFile implements AutoCloseable {
         while (dst.hasRemaining()) {
             int n = read(dst, at);
             if (n < 0) {
-                throw new java.io.EOFException("readFully(" + path + "): end of file at " + at);
+                throw new EOFException("readFully(" + path + "): end of file at " + at);
             }
             at += n;
         }
@@ -126,6 +157,12 @@ public final class AsyncFile implements AutoCloseable {
         io.close();
     }
 
+    private void checkPosition(long position, String call) {
+        if (position < 0) {
+            throw new IllegalArgumentException(call + "(" + path + "): negative position " + position);
+        }
+    }
+
     private void ensureOpen() throws ClosedChannelException {
         if (closed) {
             throw new ClosedChannelException();
@@ -139,15 +176,18 @@ public final class AsyncFile implements AutoCloseable {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
-                throw io;
+                throw FileErrors.translate(what, io);
             }
             if (c instanceof UncheckedIOException u) {
-                throw u.getCause();
+                throw FileErrors.translate(what, u.getCause());
+            }
+            if (c instanceof RuntimeException re) {
+                throw re; // as the JDK throws it (NonWritableChannelException...): the same on every backend
             }
             throw new IOException(what + ": " + c, c);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException(what + ": interrupted");
+            throw new InterruptedIOException(what + ": interrupted");
         }
     }
 

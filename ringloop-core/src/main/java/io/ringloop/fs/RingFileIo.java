@@ -5,7 +5,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Files;
 import io.ringloop.sys.Libc;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,6 +14,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /** File calls as io_uring submissions on the task's loop: the loop never blocks. */
 final class RingFileIo implements AsyncFile.FileIo {
@@ -22,11 +23,14 @@ final class RingFileIo implements AsyncFile.FileIo {
     private final Loop loop;
     private final Driver driver;
     private final int fd;
+    /** Names the file in errors, as on the other backends: {@code pread(/tmp/d): EISDIR (21) Is a directory}. */
+    private final Path path;
 
-    private RingFileIo(Loop loop, int fd) {
+    private RingFileIo(Loop loop, int fd, Path path) {
         this.loop = loop;
         this.driver = loop.driver();
         this.fd = fd;
+        this.path = path;
     }
 
     static RingFileIo open(Loop loop, Path path, Set<OpenOption> options) throws IOException {
@@ -39,7 +43,7 @@ final class RingFileIo implements AsyncFile.FileIo {
             if (r < 0) {
                 throw AsyncFile.failure(what, r);
             }
-            return new RingFileIo(loop, r);
+            return new RingFileIo(loop, r, path);
         }
     }
 
@@ -70,19 +74,19 @@ final class RingFileIo implements AsyncFile.FileIo {
     public int read(ByteBuffer dst, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int len = dst.remaining();
-        return call(w -> driver.readFile(fd, seg, 0, len, position, w), "pread(fd=" + fd + ")");
+        return call(w -> driver.readFile(fd, seg, 0, len, position, w), "pread(" + path + ")");
     }
 
     @Override
     public int write(ByteBuffer src, long position) throws IOException {
         MemorySegment seg = MemorySegment.ofBuffer(src);
         int len = src.remaining();
-        return call(w -> driver.writeFile(fd, seg, 0, len, position, w), "pwrite(fd=" + fd + ")");
+        return call(w -> driver.writeFile(fd, seg, 0, len, position, w), "pwrite(" + path + ")");
     }
 
     @Override
     public void sync(boolean dataOnly) throws IOException {
-        call(w -> driver.syncFile(fd, dataOnly, w), (dataOnly ? "fdatasync" : "fsync") + "(fd=" + fd + ")");
+        call(w -> driver.syncFile(fd, dataOnly, w), (dataOnly ? "fdatasync" : "fsync") + "(" + path + ")");
     }
 
     @Override
@@ -90,7 +94,7 @@ final class RingFileIo implements AsyncFile.FileIo {
         try (Arena arena = Arena.ofConfined()) {
             long r = Files.size(Libc.allocateCallState(arena), fd);
             if (r < 0) {
-                throw AsyncFile.failure("fstat(fd=" + fd + ")", (int) r);
+                throw AsyncFile.failure("fstat(" + path + ")", (int) r);
             }
             return r;
         }
@@ -98,16 +102,16 @@ final class RingFileIo implements AsyncFile.FileIo {
 
     @Override
     public void close() throws IOException {
-        call(w -> driver.closeFile(fd, w), "close(fd=" + fd + ")");
+        call(w -> driver.closeFile(fd, w), "close(" + path + ")");
     }
 
     /**
      * One submission and its wait. Each call has its own waiter: positional file I/O allows any number of
      * concurrent calls on one file (unlike a socket direction), so there is no per-file waiter to share.
      */
-    private int call(java.util.function.ToIntFunction<IoWaiter> op, String what) throws IOException {
+    private int call(ToIntFunction<IoWaiter> op, String what) throws IOException {
         IoWaiter waiter = new IoWaiter(loop);
-        int r = Tasks.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
+        int r = LoopContext.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
                 : waiter.run(() -> op.applyAsInt(waiter), what, 0);
         if (r < 0) {
             throw AsyncFile.failure(what, r);

@@ -74,6 +74,13 @@ public sealed interface EventLoop extends Executor, AutoCloseable permits Loop {
     /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
     long turns();
 
+    /**
+     * Any thread: a snapshot of what this loop has counted since it started (tasks, operations by kind, system
+     * calls, wakes, queues, timers, busy and asleep time). The counting is always on and costs the loop no
+     * atomic operation and no allocation; the snapshot allocates.
+     */
+    LoopMetrics metrics();
+
     /** The CPU this loop's thread is pinned to, or -1. */
     int pinnedCpu();
 

@@ -3,12 +3,14 @@ package io.ringloop.net;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.ToIntFunction;
 
 /**
  * Synchronous driver calls (bind, options, close...) from wherever the caller is: directly when on the loop's
@@ -24,7 +26,7 @@ final class LoopCall {
     }
 
     static <T> T call(Loop loop, DriverCall<T> c) throws IOException {
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             return c.call(loop.driver());
         }
         CompletableFuture<T> f = new CompletableFuture<>();
@@ -43,7 +45,7 @@ final class LoopCall {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted waiting for " + loop.name());
+            throw new InterruptedIOException("interrupted waiting for " + loop.name());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -57,7 +59,7 @@ final class LoopCall {
     }
 
     /** A call that returns a result or -errno; throws for -errno with {@code what} in the message. */
-    static int check(Loop loop, String what, java.util.function.ToIntFunction<Driver> c) throws IOException {
+    static int check(Loop loop, String what, ToIntFunction<Driver> c) throws IOException {
         int r = call(loop, c::applyAsInt);
         if (r < 0) {
             throw Errno.exception(what, r);
@@ -67,10 +69,10 @@ final class LoopCall {
 
     /** The caller's loop, or a clear error naming the call. */
     static Loop requireLoop(String call) {
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         if (loop == null) {
             throw new IllegalStateException(call + ": not on a ringloop loop (run it in a task, e.g. "
-                    + "Runtime.blockOn, or on a loop thread)");
+                    + "Ringloop.blockOn, or on a loop thread)");
         }
         return loop;
     }

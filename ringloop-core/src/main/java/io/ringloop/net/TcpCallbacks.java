@@ -35,18 +35,32 @@ final class TcpCallbacks {
     /** {@link TcpStream#read(MemorySegment, long, int, IoCallback)}. */
     void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (readOp == null) {
-            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r);
+            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r, () -> stream.exit(true));
         }
-        int r = stream.isOpen() ? driver.read(handle, buffer, offset, length, readOp) : -Errno.EBADF;
+        stream.enter(true, "read");
+        int r;
+        try {
+            r = stream.isOpen() ? driver.read(handle, buffer, offset, length, readOp) : -Errno.EBADF;
+        } catch (RuntimeException e) {
+            stream.exit(true);
+            throw e;
+        }
         readOp.started(r, callback);
     }
 
     /** {@link TcpStream#write(MemorySegment, long, int, IoCallback)}. */
     void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (writeOp == null) {
-            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r);
+            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r, () -> stream.exit(false));
         }
-        int r = stream.isOpen() ? driver.write(handle, buffer, offset, length, writeOp) : -Errno.EBADF;
+        stream.enter(false, "write");
+        int r;
+        try {
+            r = stream.isOpen() ? driver.write(handle, buffer, offset, length, writeOp) : -Errno.EBADF;
+        } catch (RuntimeException e) {
+            stream.exit(false);
+            throw e;
+        }
         writeOp.started(r, callback);
     }
 

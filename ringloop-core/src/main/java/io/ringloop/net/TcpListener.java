@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -108,7 +108,9 @@ public final class TcpListener implements AutoCloseable {
             }
             if (r >= 0) {
                 r = d.listen(fd, backlog);
-                call = "listen(" + where + ")";
+                // EADDRINUSE from listen is still "the address is taken" (NIO binds at listen; Linux's listen
+                // finds a listener that bound the port too): one message on every backend.
+                call = (r == -Errno.EADDRINUSE ? "bind(" : "listen(") + where + ")";
             }
             if (r < 0) {
                 d.close(fd);
@@ -140,7 +142,7 @@ public final class TcpListener implements AutoCloseable {
             throw new ClosedChannelException();
         }
         int r;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
         } else {
             r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);

@@ -2,6 +2,7 @@ package io.ringloop.net;
 
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP server over several loops: each accepted connection gets a task running {@link Handler#handle} on
@@ -17,17 +19,27 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  *
  * <p>How connections are spread:
  * <ul>
- *   <li>{@link Spread#REUSE_PORT} (default): one listener per loop, all bound to the same port with
- *       SO_REUSEPORT; the kernel hashes each new connection to one of them. No hand-off at all.</li>
- *   <li>{@link Spread#ACCEPTOR}: one listener on the first loop accepts everything and hands connections to
- *       the loops round-robin (for kernels or platforms without SO_REUSEPORT balancing). A hand-off detaches
- *       the socket from the acceptor's driver and adopts it into the target's.</li>
+ *   <li>{@link Spread#ACCEPTOR} (the default of {@code Ringloop.serve}): one listening socket, without
+ *       SO_REUSEPORT, on the first loop accepts everything and hands connections to the loops round-robin. The
+ *       port is the server's alone: a second bind of it, from this process or another, fails with EADDRINUSE
+ *       ({@link java.net.BindException}). A hand-off detaches the socket from the acceptor's driver and adopts
+ *       it into the target's; with one loop there is none.</li>
+ *   <li>{@link Spread#REUSE_PORT} (explicit opt-in): one listener per loop, all bound to the same port with
+ *       SO_REUSEPORT; the kernel hashes each new connection to one of them, with no hand-off. The price: any
+ *       other socket of the same user that sets SO_REUSEPORT, in any process, may bind the port too and silently
+ *       take a share of the connections (a leftover server, a second instance).</li>
  * </ul>
+ *
+ * <p>A handler that throws is reported to its loop's uncaught-failure handler with the peer's address (nobody
+ * joins a connection's task); the server and every other connection go on. A handler stopped by a cancel
+ * (a shutdown) is not a failure.
  */
 public final class TcpServer implements AutoCloseable {
-    /** How connections are spread over the loops. */
+    /** How connections are spread over the loops (see the class comment). */
     public enum Spread {
+        /** One listener per loop with SO_REUSEPORT: no hand-off, but the port is open to other processes. */
         REUSE_PORT,
+        /** One exclusive listening socket; accepted connections are handed to the loops round-robin. */
         ACCEPTOR
     }
 
@@ -137,15 +149,34 @@ public final class TcpServer implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             return true;
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        LockSupport.parkNanos(1_000_000);
         return Thread.currentThread().isInterrupted();
     }
 
     private static Void serve(TcpStream s, Handler handler) throws Exception {
-        try (s) {
+        s.rememberPeer(true);
+        try {
             handler.handle(s);
+        } catch (Throwable t) {
+            if (cancelled(t)) {
+                throw t; // the task ends by cancellation: not a failure
+            }
+            InetSocketAddress peer = s.rememberedPeer(); // before the close below
+            Loop.of(Tasks.currentLoop()).reportUncaught("connection handler (peer "
+                    + (peer == null ? "unknown, fd " + s.handle() : SockAddr.text(peer)) + ")", t);
+        } finally {
+            s.rememberPeer(false); // the server's own close needs no address
+            s.close();
         }
         return null;
+    }
+
+    /** A cancel (shutdown) interrupts the handler's task: what it throws then is how it stopped. */
+    private static boolean cancelled(Throwable t) {
+        return t instanceof java.util.concurrent.CancellationException || t instanceof InterruptedException
+                || t instanceof java.io.InterruptedIOException
+                || t instanceof java.nio.channels.ClosedByInterruptException
+                || Thread.currentThread().isInterrupted();
     }
 
     private static void closeQuietly(TcpStream s) {

@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,17 +26,21 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Blocking style</b> ({@link #read(ByteBuffer)}, {@link #writeAll(ByteBuffer)} ...): call from a task;
  * the task parks and the loop runs others. Called from another thread it still works (the operation is posted
- * to the loop and the thread parks). One reader and one writer at a time, like a socket's two directions.
+ * to the loop and the thread parks). One reader and one writer at a time, like a socket's two directions: a
+ * read (or write) started while another is in progress on the same stream, from another task or thread, in either
+ * style, throws {@link IllegalStateException} naming the call and the stream, on every backend, and the one in
+ * progress goes on unharmed. (Not serialised: two writers' bytes would interleave at arbitrary points anyway; a
+ * protocol that shares a stream hands the direction over explicitly, e.g. with a {@code Mutex}.)
  *
  * <p><b>Callback style</b> ({@link #read(MemorySegment, long, int, IoCallback)} ...): on the loop thread
  * only; nothing is allocated per operation. {@link #readAsync}/{@link #writeAsync} give a
  * {@link CompletionStage} for convenience (one allocation per operation). Both are implemented in
- * {@link TcpCallbacks}; this class checks the thread and delegates.
+ * {@code TcpCallbacks}; this class checks the thread and delegates.
  *
  * <p><b>Scatter/gather</b> ({@link #write(ByteBuffer...)}, {@link #read(ByteBuffer...)},
  * {@link #writeAll(MemorySegment...)} ...): several buffers in one system call or submission, in order, as
- * {@code GatheringByteChannel} and {@code ScatteringByteChannel} do; any number of buffers (one call takes up to
- * {@link Driver#MAX_IOVECS}).
+ * {@code GatheringByteChannel} and {@code ScatteringByteChannel} do; any number of buffers (one system call or
+ * submission takes up to 64 of them, the driver's {@code MAX_IOVECS}).
  *
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
  * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
@@ -48,9 +53,14 @@ public final class TcpStream implements ByteStream {
     private final IoWaiter writeWaiter;
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
+    /** One reader and one writer at a time, in either style. */
+    private final TcpDirections directions = new TcpDirections(this);
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
+    /** A server's connection keeps its peer's address for a failure report, even past a close by its handler. */
+    private volatile boolean rememberPeer;
+    private volatile InetSocketAddress peer;
 
     TcpStream(Loop loop, int handle) {
         this.loop = loop;
@@ -96,6 +106,21 @@ public final class TcpStream implements ByteStream {
         return s;
     }
 
+    /** Connects by name from the caller's loop: resolved off the loop, Happy Eyeballs ({@link TcpConnector}). */
+    public static TcpStream connect(String host, int port) throws IOException {
+        return TcpConnector.defaults().connect(host, port, null);
+    }
+
+    /** {@link #connect(String, int)} within {@code timeout}, resolution included (null or zero: no limit). */
+    public static TcpStream connect(String host, int port, Duration timeout) throws IOException {
+        return TcpConnector.defaults().connect(host, port, timeout);
+    }
+
+    /** {@link #connect(String, int, Duration)} on {@code loop}; the stream lives there. */
+    public static TcpStream connect(EventLoop loop, String host, int port, Duration timeout) throws IOException {
+        return TcpConnector.defaults().connect(loop, host, port, timeout);
+    }
+
     /**
      * Loop-carrier only, no operation pending: removes the socket from this loop without closing it; the
      * stream is unusable afterwards. Returns what {@link #adopt} takes, or null.
@@ -138,8 +163,13 @@ public final class TcpStream implements ByteStream {
         return Duration.ofNanos(readTimeoutNs);
     }
 
-    /** Reads into {@code dst}'s remaining space: the count, or -1 at end of stream. */
+    /**
+     * Reads into {@code dst}'s remaining space: the count, or -1 at end of stream.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as the JDK's channels do), on every path
+     */
     public int read(ByteBuffer dst) throws IOException {
+        requireWritable(dst.isReadOnly(), "read");
         int len = dst.remaining();
         if (len == 0) {
             ensureOpen();
@@ -155,7 +185,7 @@ public final class TcpStream implements ByteStream {
     /** Reads into {@code b[off, off+len)}: the count, or -1 at end of stream. */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             ensureOpen();
             return 0;
@@ -173,7 +203,8 @@ public final class TcpStream implements ByteStream {
      */
     @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        requireWritable(buffer.isReadOnly(), "read");
         if (length == 0) {
             ensureOpen();
             return 0;
@@ -184,7 +215,7 @@ public final class TcpStream implements ByteStream {
     /** Writes all of {@code buffer[offset, offset+length)}. */
     @Override
     public void writeAll(MemorySegment buffer, long offset, int length) throws IOException {
-        java.util.Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         int done = 0;
         while (done < length) {
             done += io(false, buffer, offset + done, length - done);
@@ -224,7 +255,7 @@ public final class TcpStream implements ByteStream {
     }
 
     public int write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             ensureOpen();
             return 0;
@@ -241,7 +272,7 @@ public final class TcpStream implements ByteStream {
 
     @Override
     public void writeAll(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         int done = 0;
         while (done < len) {
             done += io(false, MemorySegment.ofArray(b), off + done, len - done);
@@ -262,12 +293,17 @@ public final class TcpStream implements ByteStream {
         String call = read ? "read" : "write";
         long timeoutNs = read ? readTimeoutNs : 0;
         int r;
-        if (Tasks.onCarrier(loop)) {
-            r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
-            r = w.finish(r, call, timeoutNs);
-        } else {
-            r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
-                    call, timeoutNs);
+        enter(read, call);
+        try {
+            if (LoopContext.onCarrier(loop)) {
+                r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
+                r = w.finish(r, call, timeoutNs);
+            } else {
+                r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
+                        call, timeoutNs);
+            }
+        } finally {
+            exit(read);
         }
         if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
             throw new SocketTimeoutException("read(fd=" + handle + "): no data within "
@@ -334,18 +370,24 @@ public final class TcpStream implements ByteStream {
                 throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
                         + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
             }
-            if (read && m.isReadOnly()) {
-                throw new IllegalArgumentException("read: a buffer is read-only");
+            if (read) {
+                requireWritable(m.isReadOnly(), "readv");
             }
         }
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "readv" : "writev";
         int r;
-        if (Tasks.onCarrier(loop)) {
-            r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
-            r = w.finish(r, call);
-        } else {
-            r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call, 0);
+        enter(read, call);
+        try {
+            if (LoopContext.onCarrier(loop)) {
+                r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
+                r = w.finish(r, call);
+            } else {
+                r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call,
+                        0);
+            }
+        } finally {
+            exit(read);
         }
         if (r < 0) {
             throw failure(call, r);
@@ -358,6 +400,25 @@ public final class TcpStream implements ByteStream {
             return new AsynchronousCloseException();
         }
         return Errno.exception(call + "(fd=" + handle + ")", r);
+    }
+
+    /** Starts a read (or write) in either style, or throws when one is in progress ({@link TcpDirections}). */
+    void enter(boolean read, String call) {
+        directions.enter(read, call);
+    }
+
+    void exit(boolean read) {
+        directions.exit(read);
+    }
+
+    /**
+     * A read never writes into read-only memory: the kernel would fill it all the same. Checked before anything
+     * else, empty buffers included, as the JDK's channels do ({@code IllegalArgumentException}).
+     */
+    void requireWritable(boolean readOnly, String call) {
+        if (readOnly) {
+            throw new IllegalArgumentException(call + "(fd=" + handle + "): read-only buffer");
+        }
     }
 
     void ensureOpen() throws ClosedChannelException {
@@ -373,6 +434,7 @@ public final class TcpStream implements ByteStream {
      * of stream). Loop thread only; one read at a time.
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        requireWritable(buffer.isReadOnly(), "read");
         callbacks().read(buffer, offset, length, callback);
     }
 
@@ -394,8 +456,9 @@ public final class TcpStream implements ByteStream {
         return c;
     }
 
-    /** A read as a stage; completes on the loop thread. Any thread. */
+    /** A read as a stage; completes on the loop thread. Any thread. A read-only {@code dst} throws at once. */
     public CompletionStage<Integer> readAsync(ByteBuffer dst) {
+        requireWritable(dst.isReadOnly(), "read");
         return TcpCallbacks.stage(this, dst, true);
     }
 
@@ -455,7 +518,33 @@ public final class TcpStream implements ByteStream {
 
     public InetSocketAddress peerAddress() throws IOException {
         ensureOpen();
-        return LoopCall.call(loop, d -> d.peerAddress(handle));
+        InetSocketAddress p = peer;
+        if (p == null) {
+            p = LoopCall.call(loop, d -> d.peerAddress(handle));
+            peer = p;
+        }
+        return p;
+    }
+
+    /**
+     * A server's connection while its handler runs: a {@link #close} by the handler keeps the peer's address (one
+     * getpeername) for a failure report.
+     */
+    void rememberPeer(boolean on) {
+        rememberPeer = on;
+    }
+
+    /** The peer's address, if the stream is open or it was kept at close; else null. */
+    InetSocketAddress rememberedPeer() {
+        try {
+            return closed ? peer : peerAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    int handle() {
+        return handle;
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
@@ -481,6 +570,9 @@ public final class TcpStream implements ByteStream {
     public void close() throws IOException {
         if (closed) {
             return;
+        }
+        if (rememberPeer && peer == null) {
+            rememberedPeer(); // the handler closes its connection itself: keep whom it served for a report
         }
         closed = true;
         if (loop.isTerminated()) {

@@ -33,6 +33,10 @@ final class TcpVectors {
 
     /** {@link TcpStream#read(ByteBuffer[], int, int)}: one scattering read, positions advanced; -1 at end. */
     static long read(TcpStream s, ByteBuffer[] dsts, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        for (int i = offset; i < offset + length; i++) {
+            s.requireWritable(requireBuffer(dsts[i], i).isReadOnly(), "readv"); // empty ones too, as the JDK does
+        }
         MemorySegment[] segments = segments(dsts, offset, length);
         if (segments.length == 0) {
             s.ensureOpen();
@@ -57,6 +61,11 @@ final class TcpVectors {
      */
     static long transfer(TcpStream s, boolean read, MemorySegment[] segments, int from, long skip)
             throws IOException {
+        if (read) {
+            for (MemorySegment m : segments) {
+                s.requireWritable(m != null && m.isReadOnly(), "readv");
+            }
+        }
         MemorySegment[] window = window(segments, from, skip);
         long total = 0;
         for (MemorySegment m : window) {

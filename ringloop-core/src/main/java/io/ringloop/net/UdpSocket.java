@@ -7,7 +7,7 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.function.IntSupplier;
 
 /**
  * A UDP socket on one loop: send and receive datagrams with addresses, or connect to one peer. Blocking style
@@ -102,8 +103,13 @@ public final class UdpSocket implements AutoCloseable {
 
     /**
      * Receives one datagram into {@code dst} (truncated to its remaining space) and returns the sender.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only (as {@code DatagramChannel.receive} does)
      */
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
+        }
         ensureOpen();
         MemorySegment seg = MemorySegment.ofBuffer(dst);
         int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom");
@@ -111,8 +117,8 @@ public final class UdpSocket implements AutoCloseable {
         return SockAddr.decode(sender);
     }
 
-    private int await(IoWaiter w, java.util.function.IntSupplier op, String what) throws IOException {
-        int r = Tasks.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
+    private int await(IoWaiter w, IntSupplier op, String what) throws IOException {
+        int r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
         if (r < 0) {
             if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
                 throw new AsynchronousCloseException();

@@ -8,8 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * SIGINT / SIGTERM / SIGHUP as something a task waits on. The first wait for a signal installs ringloop's
- * handler for it through the JDK's signal hook ({@code sun.misc.Signal}); from then on that signal no longer
- * runs the JVM's default action (exit) — the application decides, typically by shutting its runtime down.
+ * handler for it through the JDK's signal hook ({@code sun.misc.Signal}, see {@code SignalHook}); from then on
+ * that signal no longer runs the JVM's default action (exit) — the application decides, typically by shutting its
+ * runtime down.
  *
  * <p>A waiting task parks (its loop serves others); the JDK's signal thread unparks it. Each signal is
  * counted, so one delivered between two waits is not lost: {@link #await} returns for any signal delivered
@@ -47,7 +48,7 @@ public final class Signals {
         if (INSTALLED[s.ordinal()]) {
             return;
         }
-        sun.misc.Signal.handle(new sun.misc.Signal(s.name()), ignored -> deliver(s));
+        SignalHook.install(s.name(), () -> deliver(s));
         INSTALLED[s.ordinal()] = true;
     }
 

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The bounded {@link Channel}: an array ring (length the next power of two of the capacity) with a
@@ -62,7 +63,7 @@ final class BoundedChannel<T> implements Channel<T> {
     private final long[] words = new long[3 * PAD];
     private final ReceiverParking receiver = new ReceiverParking();
     /** {@link #tryReceive} captured once, so a receive allocates no lambda. */
-    private final java.util.function.Supplier<T> poll = this::tryReceive;
+    private final Supplier<T> poll = this::tryReceive;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
     private final ReentrantLock sendersLock = new ReentrantLock();

@@ -116,7 +116,9 @@ public final class Broadcast<T> {
          *
          * @throws LaggedException        if messages were overwritten before this receiver read them (it then
          *                                continues from the oldest kept one)
-         * @throws ChannelClosedException once the channel is closed and this receiver has read all it kept
+         * @throws ChannelClosedException once the channel is closed and this receiver has read all it kept; or
+         *                                ({@link ChannelClosedException#RECEIVER_CLOSED}) once this receiver is
+         *                                closed, including a receive that was waiting when it closed
          * @throws InterruptedException   if interrupted while waiting; nothing is lost
          */
         public T receive() throws InterruptedException {
@@ -158,7 +160,7 @@ public final class Broadcast<T> {
         @SuppressWarnings("unchecked")
         private T takeLocked() {
             if (closed) {
-                throw new IllegalStateException("receiver closed");
+                throw new ChannelClosedException(ChannelClosedException.RECEIVER_CLOSED);
             }
             long oldest = Math.max(0, channel.tail - channel.ring.length);
             if (next < oldest) {
@@ -177,7 +179,7 @@ public final class Broadcast<T> {
             return null;
         }
 
-        /** Unsubscribes; idempotent. */
+        /** Unsubscribes; idempotent. A {@link #receive()} waiting on this receiver wakes with the close. */
         @Override
         public void close() {
             channel.lock.lock();
@@ -185,6 +187,9 @@ public final class Broadcast<T> {
                 if (!closed) {
                     closed = true;
                     channel.receivers--;
+                    if (channel.waiting > 0) {
+                        channel.available.signalAll(); // the others look again and wait on
+                    }
                 }
             } finally {
                 channel.lock.unlock();

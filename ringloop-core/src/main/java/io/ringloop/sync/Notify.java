@@ -38,6 +38,10 @@ public final class Notify {
     /** Guarded by queueLock. */
     private final WaitList waiters = new WaitList();
 
+    /** A notify with no stored permit and nobody waiting. */
+    public Notify() {
+    }
+
     /** Wakes one waiter, or stores a permit if nobody waits. */
     public void notifyOne() {
         while (true) {

@@ -39,6 +39,10 @@ public final class Oneshot<T> {
     /** The receiver while parked in receive(), else null. */
     private volatile Thread parkedReceiver;
 
+    /** An empty oneshot: nothing sent, both ends open. */
+    public Oneshot() {
+    }
+
     /**
      * Sends the value and wakes the receiver.
      *

@@ -3,6 +3,7 @@ package io.ringloop.sync;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The unbounded {@link Channel}: an intrusive multi-producer single-consumer linked queue (after Vyukov's
@@ -51,7 +52,7 @@ final class UnboundedChannel<T> implements Channel<T> {
     private final Object[] refs = new Object[3 * REF_PAD];
     private final ReceiverParking receiver = new ReceiverParking();
     /** {@link #tryReceive} captured once, so a receive allocates no lambda. */
-    private final java.util.function.Supplier<T> poll = this::tryReceive;
+    private final Supplier<T> poll = this::tryReceive;
     /** Set by closeReceiver(); receiver only (the receiver is the one who leaves). */
     private boolean receiverGone;
 

@@ -1,5 +1,6 @@
 package io.ringloop.sys;
 
+import io.ringloop.error.SyscallException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -142,15 +143,20 @@ public final class Errno {
             case ENOENT -> new java.nio.file.NoSuchFileException(call, null, describe(e));
             case EEXIST -> new java.nio.file.FileAlreadyExistsException(call, null, describe(e));
             case EACCES, EPERM -> new java.nio.file.AccessDeniedException(call, null, describe(e));
-            default -> new SyscallException(call, e);
+            default -> syscall(call, e);
         };
         return ex;
     }
 
     private static IOException closed(String call) {
         var ex = new ClosedChannelException();
-        ex.initCause(new SyscallException(call, EBADF));
+        ex.initCause(syscall(call, EBADF));
         return ex;
+    }
+
+    /** {@link SyscallException} for {@code errno} (positive), with its name and description from this table. */
+    private static SyscallException syscall(String call, int errno) {
+        return new SyscallException(call, errno, name(errno), describe(errno));
     }
 
     /** The exception a cancelled operation throws to its caller. */

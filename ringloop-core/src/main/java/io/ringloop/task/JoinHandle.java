@@ -1,5 +1,6 @@
 package io.ringloop.task;
 
+import io.ringloop.task.internal.JoinHandles;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +12,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * A spawned task: wait for its result, or cancel it.
  *
+ * <p><b>Failures nobody observes are reported.</b> A task that fails while nobody is joining it and nobody has
+ * taken its {@link #toCompletionStage() stage} goes to its loop's uncaught-failure handler (by default a WARNING
+ * with the stack; see {@code Ringloop.Builder.uncaughtFailureHandler}), as a Java thread's uncaught exception
+ * does. The decision is made when the task fails, before the failure reaches the handle: join (or take the
+ * stage) before the task can fail to handle the failure yourself, or spawn with {@link Tasks#spawnJoined}. A
+ * failure that was reported still reaches a later {@link #join()}. A cancelled task is never reported, nor one
+ * that fails because its loop's shutdown closed a channel under it (a pending accept as listeners close).
+ *
  * <p>{@link #cancel()} interrupts the task. An I/O wait in the task then ends: its operation is cancelled
  * (keeping any data that had already arrived) and the call throws {@link CancellationException}; the task's
  * other blocking calls see the interrupt as usual. {@link #join()} of a cancelled task throws
@@ -20,8 +29,38 @@ public final class JoinHandle<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile Thread thread;
     private volatile boolean cancelRequested;
+    /** Someone joins (or holds the stage): a failure is theirs, not the uncaught-failure handler's. */
+    private volatile boolean observed;
+
+    static {
+        JoinHandles.setAccess(new JoinHandles.Access() {
+            @Override
+            public <T> JoinHandle<T> create() {
+                return new JoinHandle<>();
+            }
+
+            @Override
+            public void bind(JoinHandle<?> handle, Thread thread) {
+                handle.bind(thread);
+            }
+
+            @Override
+            public <T> void succeed(JoinHandle<T> handle, T value) {
+                handle.succeed(value);
+            }
+
+            @Override
+            public void fail(JoinHandle<?> handle, Throwable failure) {
+                handle.fail(failure);
+            }
+        });
+    }
 
     JoinHandle() {
+    }
+
+    JoinHandle(boolean observed) {
+        this.observed = observed;
     }
 
     void bind(Thread t) {
@@ -30,6 +69,14 @@ public final class JoinHandle<T> {
 
     void succeed(T value) {
         result.complete(value);
+    }
+
+    /**
+     * Whether the task's failure {@code t} goes to the uncaught-failure handler: nobody observes the handle and
+     * the task was not cancelled (what a cancelled task throws while it stops is the cancel's consequence).
+     */
+    boolean reportsFailure(Throwable t) {
+        return !observed && !cancelRequested && !(t instanceof CancellationException);
     }
 
     void fail(Throwable t) {
@@ -48,11 +95,13 @@ public final class JoinHandle<T> {
      * @throws CancellationException the task was cancelled
      */
     public T join() throws ExecutionException, InterruptedException {
+        observed = true;
         return result.get();
     }
 
     /** {@link #join()} with a limit. */
     public T join(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        observed = true;
         return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -77,8 +126,9 @@ public final class JoinHandle<T> {
         return cancelRequested && result.isCompletedExceptionally();
     }
 
-    /** The result as a stage, for callback-style code. */
+    /** The result as a stage, for callback-style code; the task's failure is the stage's from now on. */
     public CompletionStage<T> toCompletionStage() {
+        observed = true;
         return result.minimalCompletionStage();
     }
 

@@ -1,7 +1,8 @@
 package io.ringloop.time;
 
 import io.ringloop.loop.internal.Loop;
-import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -42,14 +43,14 @@ public final class Time {
             }
             return;
         }
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         Thread me = Thread.currentThread();
         long timer;
         if (loop == null) {
             parkPlain(deadlineNs);
             return;
         }
-        boolean local = Tasks.onCarrier(loop);
+        boolean local = LoopContext.onCarrier(loop);
         if (local) {
             timer = loop.scheduleAt(deadlineNs, me);
         } else {
@@ -84,14 +85,14 @@ public final class Time {
      * read) and {@link TimeoutException} is thrown. The operation's own exceptions pass through.
      */
     public static <T> T timeout(Duration limit, Callable<T> operation) throws Exception {
-        Loop loop = (Loop) Tasks.currentLoop();
+        Loop loop = LoopContext.current();
         if (loop == null) {
             throw new IllegalStateException("timeout: not in a task on a loop");
         }
         Thread me = Thread.currentThread();
         TimeoutTimer fired = new TimeoutTimer(me);
         long deadlineNs = System.nanoTime() + Math.max(0, limit.toNanos());
-        boolean local = Tasks.onCarrier(loop);
+        boolean local = LoopContext.onCarrier(loop);
         long timer = local ? loop.scheduleAt(deadlineNs, fired) : 0;
         if (!local) {
             loop.execute(() -> fired.timer = loop.scheduleAt(deadlineNs, fired));
@@ -102,7 +103,7 @@ public final class Time {
                 Thread.interrupted(); // our interrupt arrived after the operation finished: drop it
             }
             return result;
-        } catch (CancellationException | InterruptedException | java.io.InterruptedIOException e) {
+        } catch (CancellationException | InterruptedException | InterruptedIOException e) {
             if (fired.expired) {
                 Thread.interrupted();
                 TimeoutException t = new TimeoutException("timed out after " + limit);

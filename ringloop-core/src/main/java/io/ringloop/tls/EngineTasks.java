@@ -1,7 +1,7 @@
 package io.ringloop.tls;
 
-import io.ringloop.loop.EventLoop;
-import io.ringloop.task.Tasks;
+import io.ringloop.loop.internal.Loop;
+import io.ringloop.task.internal.LoopContext;
 import io.ringloop.time.Time;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -57,8 +57,8 @@ final class EngineTasks {
      * connections meanwhile; elsewhere (a plain thread, a work-stealing task) it runs in the caller.
      */
     static void run(Runnable task, Executor executor) throws IOException {
-        EventLoop loop = Tasks.currentLoop();
-        if (loop == null || !Tasks.onCarrier(loop)) {
+        Loop loop = LoopContext.current();
+        if (loop == null || !LoopContext.onCarrier(loop)) {
             task.run();
             return;
         }
@@ -83,7 +83,7 @@ final class EngineTasks {
     static void within(Duration limit, String what, IoWork work) throws IOException {
         if (limit.isZero()) {
             work.run();
-        } else if (Tasks.currentLoop() != null) {
+        } else if (LoopContext.current() != null) {
             onLoop(limit, what, work);
         } else {
             onPlainThread(limit, what, work);

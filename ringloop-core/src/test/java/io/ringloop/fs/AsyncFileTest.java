@@ -10,8 +10,11 @@ import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +33,7 @@ class AsyncFileTest {
     @TempDir
     Path dir;
 
-    private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
+    private static <T> T run(Backend backend, Callable<T> body) throws Exception {
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
@@ -120,7 +124,7 @@ class AsyncFileTest {
         int fds = Leaks.openFds();
         run(backend, () -> {
             assertThrows(NoSuchFileException.class, () -> AsyncFile.open(dir.resolve("missing")));
-            Exception e = assertThrows(java.io.IOException.class, () -> AsyncFile.open(exists,
+            Exception e = assertThrows(IOException.class, () -> AsyncFile.open(exists,
                     StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             assertTrue(e instanceof FileAlreadyExistsException || e.getMessage().contains("EEXIST"), e.toString());
             AsyncFile f = AsyncFile.open(exists, StandardOpenOption.APPEND);
@@ -132,5 +136,50 @@ class AsyncFileTest {
         });
         assertEquals(2, Files.size(exists), "APPEND writes at the end");
         assertEquals(fds, Leaks.openFds());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldRefuseReadOnlyBuffer(Backend backend) throws Exception {
+        Path file = Files.write(dir.resolve("data"), new byte[] {1, 2, 3});
+        run(backend, () -> {
+            try (AsyncFile f = AsyncFile.open(file)) {
+                byte[] backing = new byte[3];
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> f.read(ByteBuffer.wrap(backing).asReadOnlyBuffer(), 0));
+                assertTrue(e.getMessage().contains("read-only buffer"), e.getMessage());
+                assertThrows(IllegalArgumentException.class,
+                        () -> f.readFully(ByteBuffer.allocateDirect(3).asReadOnlyBuffer(), 0));
+                assertArrayEquals(new byte[3], backing, "nothing was written into the read-only buffer");
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldReportFileErrorsInOneShapeOnEveryBackend(Backend backend) throws Exception {
+        Path missing = dir.resolve("missing");
+        Path exists = Files.write(dir.resolve("exists"), new byte[] {1});
+        Path subdir = Files.createDirectory(dir.resolve("subdir"));
+        run(backend, () -> {
+            NoSuchFileException none = assertThrows(NoSuchFileException.class, () -> AsyncFile.open(missing));
+            assertEquals("open(" + missing + "): ENOENT (2) No such file or directory", none.getMessage());
+            FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
+                    () -> AsyncFile.open(exists, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            assertEquals("open(" + exists + "): EEXIST (17) File exists", taken.getMessage());
+            try (AsyncFile d = AsyncFile.open(subdir)) {
+                java.io.IOException isDir = assertThrows(java.io.IOException.class,
+                        () -> d.read(ByteBuffer.allocate(1), 0));
+                assertEquals("pread(" + subdir + "): EISDIR (21) Is a directory", isDir.getMessage());
+            }
+            try (AsyncFile readOnly = AsyncFile.open(exists);
+                 AsyncFile writeOnly = AsyncFile.open(exists, StandardOpenOption.WRITE)) {
+                assertThrows(NonWritableChannelException.class, () -> readOnly.write(ByteBuffer.allocate(1), 0));
+                assertThrows(NonReadableChannelException.class, () -> writeOnly.read(ByteBuffer.allocate(1), 0));
+                assertThrows(IllegalArgumentException.class, () -> readOnly.read(ByteBuffer.allocate(1), -1));
+            }
+            return null;
+        });
     }
 }

@@ -3,13 +3,16 @@ package io.ringloop.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ringloop.Backends;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -23,8 +26,8 @@ class TcpEchoTest {
 
     static Stream<Arguments> backendsAndSizes() {
         int[] sizes = {1, 64, 1000, 16 * 1024, 1 << 20, 16 << 20};
-        return io.ringloop.Backends.all().stream()
-                .flatMap(b -> java.util.Arrays.stream(sizes).mapToObj(n -> Arguments.of(b, n)));
+        return Backends.all().stream()
+                .flatMap(b -> Arrays.stream(sizes).mapToObj(n -> Arguments.of(b, n)));
     }
 
     /** Serves echo on every accepted connection until the listener closes. */
@@ -45,7 +48,7 @@ class TcpEchoTest {
                         return null;
                     });
                 }
-            } catch (java.nio.channels.ClosedChannelException e) {
+            } catch (ClosedChannelException e) {
                 return null;
             }
         });
@@ -83,7 +86,7 @@ class TcpEchoTest {
      * once survived in epoll's grown table (every later accept failed with EBUSY and the test hung).
      */
     static Stream<Arguments> backendsAndLoops() {
-        return io.ringloop.Backends.all().stream().flatMap(b -> Stream.of(Arguments.of(b, 1), Arguments.of(b, 2)));
+        return Backends.all().stream().flatMap(b -> Stream.of(Arguments.of(b, 1), Arguments.of(b, 2)));
     }
 
     @ParameterizedTest(name = "{0} {1} loop(s)")

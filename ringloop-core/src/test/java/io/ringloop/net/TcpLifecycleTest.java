@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
+import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -21,13 +23,14 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** End of stream, half-close, refusal, timeouts, use after close; every backend. */
 class TcpLifecycleTest {
 
-    private static <T> T run(Backend backend, java.util.concurrent.Callable<T> body) throws Exception {
+    private static <T> T run(Backend backend, Callable<T> body) throws Exception {
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             return rt.blockOn(body);
         }
@@ -71,7 +74,7 @@ class TcpLifecycleTest {
                 // and the other direction
                 s.shutdownOutput();
                 assertEquals(-1, c.read(new byte[4]), "client sees the server's EOF");
-                assertThrows(java.io.IOException.class, () -> {
+                assertThrows(IOException.class, () -> {
                     c.writeAll(new byte[1]);
                     c.writeAll(new byte[1]); // the first may be accepted before the kernel reports EPIPE
                 }, "writing after own shutdownOutput fails");
@@ -153,7 +156,7 @@ class TcpLifecycleTest {
     /** On io_uring without multishot receive each read has its own SQE: the kernel keeps the deadline. */
     @org.junit.jupiter.api.Test
     void shouldTimeOutAReadThroughALinkedTimeoutOnIoUring() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(Backend.IO_URING).multishotReceive(false).threads(1).start()) {
             rt.blockOn(TcpLifecycleTest::timeOutAReadThenReadOn);
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
+import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -21,6 +22,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,7 +113,7 @@ class TcpVectoredIoTest {
     /** The same with io_uring's multishot receive on, armed by the plain reads that wait. */
     @org.junit.jupiter.api.Test
     void shouldKeepOrderWhenPlainAndScatterReadsTakeTurnsOverMultishotReceive() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(Backend.IO_URING).multishotReceive(true).threads(1).start()) {
             rt.blockOn(TcpVectoredIoTest::plainAndScatterReadsTakeTurns);
         }
@@ -121,7 +123,7 @@ class TcpVectoredIoTest {
         try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress());
              TcpStream s = l.accept()) {
             int total = 200_000;
-            var writer = io.ringloop.task.Tasks.spawn(() -> {
+            var writer = Tasks.spawn(() -> {
                 byte[] chunk = new byte[997];
                 for (int sent = 0; sent < total; sent += chunk.length) {
                     for (int i = 0; i < chunk.length; i++) {
@@ -291,6 +293,7 @@ class TcpVectoredIoTest {
 
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
+    @SuppressWarnings("try") // closes the stream inside its try on purpose: the last check is on a closed stream
     void shouldRejectNullAndReadOnlyBuffers(Backend backend) throws Exception {
         run(backend, () -> {
             try (TcpListener l = TcpListener.bind(ANY_LOCAL); TcpStream c = TcpStream.connect(l.localAddress())) {
@@ -300,7 +303,7 @@ class TcpVectoredIoTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> c.read(ByteBuffer.allocate(1), ByteBuffer.allocate(2).asReadOnlyBuffer()));
                 c.close();
-                assertThrows(java.nio.channels.ClosedChannelException.class, () -> c.write(ByteBuffer.allocate(1),
+                assertThrows(ClosedChannelException.class, () -> c.write(ByteBuffer.allocate(1),
                         ByteBuffer.allocate(1)));
             }
             return null;

@@ -5,6 +5,7 @@ import static io.ringloop.sync.TestThreads.joinAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.sync.TestThreads.Kind;
 import java.util.ArrayList;
@@ -116,5 +117,27 @@ final class BroadcastTest {
             assertEquals(List.of(0, 1, 2, 3, 4), mine);
         }
         assertEquals(0, cancelled.receive()); // the interrupted receive lost nothing
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldWakeAPendingReceiveWhenItsReceiverCloses(Kind kind) throws InterruptedException {
+        Broadcast<Integer> broadcast = new Broadcast<>(4);
+        Broadcast.Receiver<Integer> closing = broadcast.subscribe();
+        Broadcast.Receiver<Integer> other = broadcast.subscribe();
+        Thread waiting = kind.start("waiting", () -> {
+            ChannelClosedException e = assertThrows(ChannelClosedException.class, closing::receive);
+            assertTrue(e.receiverClosed(), e.getMessage());
+        }, failure);
+        List<Integer> seenByOther = new ArrayList<>();
+        Thread otherThread = kind.start("other", () -> seenByOther.add(other.receive()), failure);
+        awaitParked(waiting);
+        awaitParked(otherThread);
+        closing.close(); // no send follows: the close alone must wake the waiting receive
+        joinAll(List.of(waiting), failure);
+        assertEquals(1, broadcast.receiverCount());
+        broadcast.send(9);
+        joinAll(List.of(otherThread), failure);
+        assertEquals(List.of(9), seenByOther, "the other receiver, woken too, waited on for its message");
     }
 }

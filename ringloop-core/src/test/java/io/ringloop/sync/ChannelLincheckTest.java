@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * racing sends checks "sent before close is received, nothing after". Blocking send/receive are covered by
  * {@link ChannelStressTest}; the parking protocols of Mutex and Semaphore by their own Lincheck tests.
  */
+@SuppressWarnings("missing-explicit-ctor") // public for Lincheck, which makes it reflectively; not API
 public final class ChannelLincheckTest {
 
     @Param(name = "value", gen = IntGen.class, conf = "1:4")

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
  * is linearizable, i.e. the lock excludes; the model checker also explores the park/hand-over paths and would
  * report a lost hand-over as a hang. The sequential specification is this class run sequentially.
  */
+@SuppressWarnings("missing-explicit-ctor") // public for Lincheck, which makes it reflectively; not API
 public final class MutexLincheckTest {
     private final Mutex<int[]> mutex = new Mutex<>(new int[1]);
 

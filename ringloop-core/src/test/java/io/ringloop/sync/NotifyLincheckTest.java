@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
  * notifyWaiters stores nothing) is linearizable against Notify run sequentially. The parking paths are
  * covered by {@link NotifyTest} (including the notify/interrupt race).
  */
+@SuppressWarnings("missing-explicit-ctor") // public for Lincheck, which makes it reflectively; not API
 public final class NotifyLincheckTest {
     private final Notify notify = new Notify();
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  *       would). This drives the FIFO queue and the grant path.</li>
  * </ul>
  */
+@SuppressWarnings("missing-explicit-ctor") // public for Lincheck, which makes it reflectively; not API
 public final class SemaphoreLincheckTest {
 
     @Param(name = "n", gen = IntGen.class, conf = "1:3")

@@ -12,8 +12,10 @@ import io.ringloop.Leaks;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
+import io.ringloop.task.internal.LoopContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,7 @@ class TaskTest {
             EventLoop loop = rt.loop(0);
             boolean[] seen = rt.blockOn(() -> new boolean[] {
                 Thread.currentThread().isVirtual(),
-                Tasks.onCarrier(loop),
+                LoopContext.onCarrier(Loop.of(loop)),
                 Tasks.currentLoop() == loop
             });
             assertTrue(seen[0], "a task is a virtual thread");

@@ -14,6 +14,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -105,10 +107,15 @@ class TlsFailureTest {
         try (Ringloop rt = TlsTesting.runtime(backend); ServerSocket silent = new ServerSocket(0)) {
             CountDownLatch done = new CountDownLatch(1);
             Thread peer = Thread.ofPlatform().start(() -> {
-                try (Socket a = silent.accept(); Socket b = silent.accept()) {
+                List<Socket> accepted = new ArrayList<>();
+                try {
+                    accepted.add(silent.accept());
+                    accepted.add(silent.accept());
                     done.await(); // never answers
                 } catch (IOException | InterruptedException ignore) {
                     // the test asserts on the client's error
+                } finally {
+                    accepted.forEach(TlsFailureTest::closeQuietly);
                 }
             });
             InetSocketAddress at = new InetSocketAddress("127.0.0.1", silent.getLocalPort());
@@ -153,6 +160,14 @@ class TlsFailureTest {
                 assertTrue(e.getMessage().matches("read from /127.0.0.1:\\d+: the connection ended without a TLS "
                         + "close_notify; the data may be truncated"), e.getMessage());
             }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignore) {
+            // a test peer: its close does not matter
         }
     }
 }

@@ -207,8 +207,7 @@ final class HttpConnection {
                     error(405, NOT_ALLOWED, ALLOW_POST, close, keep10, headOnly);
                 }
                 if (body.length > BUFFER_BYTES) {
-                    writer.flush(); // the answer holds the body: send it before letting go of a large one
-                    body = EMPTY;
+                    body = EMPTY; // the writer copied or sent it already: do not keep a large body's memory
                 }
             }
             default -> error(404, NOT_FOUND, null, close, keep10, headOnly);

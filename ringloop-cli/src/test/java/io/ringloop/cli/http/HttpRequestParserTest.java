@@ -78,12 +78,12 @@ class HttpRequestParserTest {
         "GET / HTTP/1.1|Host: a|Content-Length: 1|Transfer-Encoding: chunked||; -400",
         "GET / HTTP/1.1|Host: a|Transfer-Encoding: gzip||; -501",
         "GET / HTTP/1.1|Host: a|Transfer-Encoding: chunked, gzip||; -400",
-        "GET /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1|Host: a||; -414",
-        "GET / HTTP/1.1|Host: a|X: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb||; -431",
+        "GET /LONG HTTP/1.1|Host: a||; -414",
+        "GET / HTTP/1.1|Host: a|X: LONG||; -431",
     })
     void shouldAnswerStatusForMalformedOrOversizedHeads(String head, int expected) {
         HttpRequest r = new HttpRequest();
-        byte[] bytes = ascii(head);
+        byte[] bytes = ascii(head.replace("LONG", "x".repeat(200))); // past both limits (64 and 128)
         int result = parseGrowing(bytes, r);
         assertEquals(expected, result > 0 ? 0 : result);
     }

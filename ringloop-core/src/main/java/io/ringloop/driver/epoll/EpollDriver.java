@@ -2,6 +2,7 @@ package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
@@ -71,8 +72,8 @@ public final class EpollDriver implements Driver {
 
     /** Per fd, indexed by fd number; grown on demand. */
     private final EpollFdTable fds = new EpollFdTable();
-    /** epoll_wait calls so far ({@link #waitCalls}). */
-    private long waits;
+    /** Operations, epoll_wait calls ({@link #waitCalls}) and time asleep in them. */
+    private final DriverCounters counters = new DriverCounters();
     private boolean closed;
 
     public EpollDriver() throws IOException {
@@ -98,8 +99,8 @@ public final class EpollDriver implements Driver {
         epfd = ep;
         waker = w;
         syscalls = new EpollOps(arena, cs, ep, ctlScratch, fds, sockets);
-        core = new ReadinessCore(syscalls, 1024, 256);
-        foreign = new EpollForeignWaits(cs, ep, ctlScratch);
+        core = new ReadinessCore(syscalls, 1024, 256, counters);
+        foreign = new EpollForeignWaits(cs, ep, ctlScratch, counters);
     }
 
     @Override
@@ -208,7 +209,7 @@ public final class EpollDriver implements Driver {
         ReadinessCore.requireIdle(completion);
         int r = syscalls.connect(handle, address);
         if (r != -Errno.EINPROGRESS) {
-            return r;
+            return counters.immediate(DriverCounters.CONNECT, r);
         }
         fds.state[handle] &= ~WRITABLE; // so the core waits for the edge at once
         return core.start(handle, CONNECT, null, 0, null, completion);
@@ -279,7 +280,8 @@ public final class EpollDriver implements Driver {
     @Override
     public int pollReady(int fd, int events, Completion completion) {
         ReadinessCore.requireIdle(completion);
-        return fds.isOpen(fd) ? -Errno.EINVAL : foreign.start(fd, events, completion);
+        return fds.isOpen(fd) ? counters.immediate(DriverCounters.OTHER, -Errno.EINVAL)
+                : foreign.start(fd, events, completion);
     }
 
     @Override
@@ -291,19 +293,26 @@ public final class EpollDriver implements Driver {
 
     @Override
     public long waitCalls() {
-        return waits;
+        return counters.kernelWaits();
+    }
+
+    @Override
+    public DriverCounters counters() {
+        return counters;
     }
 
     @Override
     public int poll(long timeoutNs) {
-        waits++;
+        counters.kernelWait();
         int n;
         if (timeoutNs == 0) {
             n = Epoll.waitNow(cs, epfd, events, MAX_EVENTS);
         } else {
             // Round up: a sub-millisecond timeout must not become 0 and spin.
             int timeoutMs = timeoutNs < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (timeoutNs + 999_999) / 1_000_000);
+            counters.sleeping();
             n = Epoll.wait(cs, epfd, events, MAX_EVENTS, timeoutMs);
+            counters.awake();
         }
         if (n <= 0) {
             return 0; // timeout, or EINTR: the loop simply comes around again

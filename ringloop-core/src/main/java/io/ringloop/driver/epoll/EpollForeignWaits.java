@@ -2,6 +2,7 @@ package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.ReadinessOp;
@@ -29,8 +30,11 @@ final class EpollForeignWaits {
     private final int epfd;
     private final MemorySegment ctlScratch;
     private final OpTable ops = new OpTable(4);
+    /** The driver's: each wait is an operation of kind OTHER. */
+    private final DriverCounters counters;
 
-    EpollForeignWaits(MemorySegment cs, int epfd, MemorySegment ctlScratch) {
+    EpollForeignWaits(MemorySegment cs, int epfd, MemorySegment ctlScratch, DriverCounters counters) {
+        this.counters = counters;
         this.cs = cs;
         this.epfd = epfd;
         this.ctlScratch = ctlScratch;
@@ -43,8 +47,9 @@ final class EpollForeignWaits {
         int r = Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_ADD, fd, mask, token | FOREIGN, ctlScratch);
         if (r < 0) {
             ops.release(token);
-            return r == -Errno.EEXIST ? -Errno.EBUSY : r;
+            return counters.immediate(DriverCounters.OTHER, r == -Errno.EEXIST ? -Errno.EBUSY : r);
         }
+        counters.pending(DriverCounters.OTHER);
         return Driver.PENDING;
     }
 
@@ -80,6 +85,7 @@ final class EpollForeignWaits {
     /** Ends a wait with {@code result}: out of the epoll set first, so the fd may close right after. */
     private void end(long token, int result) {
         Epoll.ctl(cs, epfd, Epoll.EPOLL_CTL_DEL, ops.handle(token), 0, 0, ctlScratch);
+        counters.completed(DriverCounters.OTHER, result);
         Completion c = ops.release(token);
         if (c != null) {
             c.complete(result);

@@ -2,6 +2,7 @@ package io.ringloop.driver.nio;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessCore;
@@ -68,6 +69,8 @@ public final class NioDriver implements Driver {
     private final NioHandles handles = new NioHandles();
     /** The operations pending on this driver's handles, and their life cycle. */
     private final ReadinessCore core;
+    /** Operations, selects and time asleep in them. */
+    private final DriverCounters counters = new DriverCounters();
     private final NioSockets sockets;
     /** Completions run by the select in progress ({@link #poll}'s result). */
     private int completedInPoll;
@@ -76,7 +79,7 @@ public final class NioDriver implements Driver {
     public NioDriver() throws IOException {
         selector = new NioSelector(this::dispatch); // captured once: the ready-key callback of every select
         sockets = new NioSockets(selector.jdkSelector());
-        core = new ReadinessCore(new NioOps(this, handles), 64, 64);
+        core = new ReadinessCore(new NioOps(this, handles), 64, 64, counters);
     }
 
     @Override
@@ -203,6 +206,16 @@ public final class NioDriver implements Driver {
             return -Errno.EBADF;
         }
         ReadinessCore.requireIdle(completion);
+        int r = connectNow(ch, handle, address);
+        if (r != -Errno.EINPROGRESS) {
+            return counters.immediate(DriverCounters.CONNECT, r);
+        }
+        ch.writeReady = false; // so the core waits for OP_CONNECT at once
+        return core.start(handle, CONNECT, null, 0, null, completion);
+    }
+
+    /** Connects without waiting: the result, or {@code -EINPROGRESS} when the core must wait for OP_CONNECT. */
+    private int connectNow(NioChannel ch, int handle, InetSocketAddress address) {
         if (core.isPending(handle, false)) {
             return -Errno.EALREADY;
         }
@@ -225,8 +238,7 @@ public final class NioDriver implements Driver {
         } catch (IOException | RuntimeException e) {
             return NioErrors.result(e);
         }
-        ch.writeReady = false; // so the core waits for OP_CONNECT at once
-        return core.start(handle, CONNECT, null, 0, null, completion);
+        return -Errno.EINPROGRESS;
     }
 
     @Override
@@ -284,12 +296,28 @@ public final class NioDriver implements Driver {
             throw new IllegalStateException("nio driver is closed");
         }
         completedInPoll = 0;
+        counters.kernelWait();
+        if (timeoutNs != 0) {
+            counters.sleeping(); // until the first ready key (dispatch) or the end of the select
+        }
         selector.select(timeoutNs);
+        counters.awake();
         return completedInPoll;
+    }
+
+    @Override
+    public long waitCalls() {
+        return counters.kernelWaits();
+    }
+
+    @Override
+    public DriverCounters counters() {
+        return counters;
     }
 
     /** Runs for each ready key inside select: retries the pending ops of the key's socket. */
     private void dispatch(SelectionKey key) {
+        counters.awake(); // the ready keys run inside the select: the sleep ended at the first
         NioChannel ch = (NioChannel) key.attachment();
         if (ch.closed || closed || !key.isValid()) {
             return; // stale: the socket was closed after the event was queued

@@ -156,7 +156,7 @@ final class IoUringAcceptor {
 
     /** Cancels a waiting accept: it has no SQE, so it completes here with -ECANCELED. */
     void cancelWaiter(long token) {
-        Completion c = engine.finish(token);
+        Completion c = engine.finish(token, -Errno.ECANCELED);
         if (c != null) {
             c.complete(-Errno.ECANCELED);
         }
@@ -182,7 +182,7 @@ final class IoUringAcceptor {
             long waiter = l.popWaiter(engine.ops);
             if (waiter != NONE) {
                 engine.fds.openedStream(res);
-                engine.finish(waiter).complete(res);
+                engine.finish(waiter, res).complete(res);
                 ran = true;
             } else {
                 l.pushReady(res);
@@ -195,7 +195,7 @@ final class IoUringAcceptor {
         } else if (serving && res != -Errno.ECANCELED) {
             long waiter = l.popWaiter(engine.ops);
             if (waiter != NONE) {
-                engine.finish(waiter).complete(res);
+                engine.finish(waiter, res).complete(res);
                 ran = true;
             }
         }
@@ -219,7 +219,7 @@ final class IoUringAcceptor {
         }
         remove(fd);
         for (long w = l.popWaiter(engine.ops); w != NONE; w = l.popWaiter(engine.ops)) {
-            engine.finish(w).complete(-Errno.ECANCELED);
+            engine.finish(w, -Errno.ECANCELED).complete(-Errno.ECANCELED);
         }
         while (l.readyCount() > 0) {
             Libc.close(cs, l.popReady());

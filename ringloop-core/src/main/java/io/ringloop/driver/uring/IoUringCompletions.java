@@ -137,7 +137,7 @@ final class IoUringCompletions {
         } else if (kind == IoUringOpKind.FILE_OPEN && res >= 0) {
             engine.fds.opened(res);
         }
-        Completion c = engine.finish(ud);
+        Completion c = engine.finish(ud, res);
         if (c != null) {
             c.complete(res);
         }

@@ -2,6 +2,7 @@ package io.ringloop.driver.uring;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.SocketOpt;
@@ -16,6 +17,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import static io.ringloop.driver.DriverCounters.ACCEPT;
+import static io.ringloop.driver.DriverCounters.CONNECT;
+import static io.ringloop.driver.DriverCounters.OTHER;
+import static io.ringloop.driver.DriverCounters.READ;
+import static io.ringloop.driver.DriverCounters.WRITE;
 
 /**
  * The io_uring backend: every asynchronous operation is one SQE, written without a system call and handed
@@ -64,6 +70,8 @@ public final class IoUringDriver implements Driver {
     private final IoUringCompletions completions;
 
     private final IoUringWaker waker;
+    /** Operations, enters, sleep: results given at once are counted here, the rest by the engine. */
+    private final DriverCounters counters = new DriverCounters();
 
     /** close() has begun: new operations fail with -ECANCELED. */
     private boolean closing;
@@ -113,7 +121,7 @@ public final class IoUringDriver implements Driver {
         }
         arena = a;
         sockets = new LinuxSockets(cs, a.allocate(SockAddr.MAX_SIZE, 8));
-        engine = new IoUringEngine(r, new IoUringOpMemory(a), this::dispatch);
+        engine = new IoUringEngine(r, new IoUringOpMemory(a), this::dispatch, counters);
         ring = r;
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
@@ -148,6 +156,11 @@ public final class IoUringDriver implements Driver {
     @Override
     public long waitCalls() {
         return ring.enterCount();
+    }
+
+    @Override
+    public DriverCounters counters() {
+        return counters;
     }
 
     /**
@@ -290,27 +303,27 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public int openFile(MemorySegment path, int flags, int mode, Completion completion) {
-        return files.open(path, flags, mode, completion);
+        return counters.immediate(OTHER, files.open(path, flags, mode, completion));
     }
 
     @Override
     public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        return files.read(fd, buffer, offset, length, position, completion);
+        return counters.immediate(OTHER, files.read(fd, buffer, offset, length, position, completion));
     }
 
     @Override
     public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion c) {
-        return files.write(fd, buffer, offset, length, position, c);
+        return counters.immediate(OTHER, files.write(fd, buffer, offset, length, position, c));
     }
 
     @Override
     public int syncFile(int fd, boolean dataOnly, Completion completion) {
-        return files.sync(fd, dataOnly, completion);
+        return counters.immediate(OTHER, files.sync(fd, dataOnly, completion));
     }
 
     @Override
     public int closeFile(int fd, Completion completion) {
-        return files.close(fd, completion);
+        return counters.immediate(OTHER, files.close(fd, completion));
     }
 
     // ---- asynchronous operations: refused here, turned into SQEs by IoUringSockets ----
@@ -318,19 +331,19 @@ public final class IoUringDriver implements Driver {
     @Override
     public int accept(int handle, Completion completion) {
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.accept(handle, completion);
+        return refused != 0 ? refused : counters.immediate(ACCEPT, sockOps.accept(handle, completion));
     }
 
     @Override
     public int connect(int handle, InetSocketAddress address, Completion completion) {
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.connect(handle, address, completion);
+        return refused != 0 ? refused : counters.immediate(CONNECT, sockOps.connect(handle, address, completion));
     }
 
     @Override
     public int read(int handle, MemorySegment buffer, Completion completion) {
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.read(handle, buffer, completion);
+        return refused != 0 ? refused : counters.immediate(READ, sockOps.read(handle, buffer, completion));
     }
 
     @Override
@@ -339,13 +352,14 @@ public final class IoUringDriver implements Driver {
             return read(handle, buffer.asSlice(offset, length), completion);
         }
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.read(handle, buffer, offset, length, completion);
+        return refused != 0 ? refused
+                : counters.immediate(READ, sockOps.read(handle, buffer, offset, length, completion));
     }
 
     @Override
     public int write(int handle, MemorySegment buffer, Completion completion) {
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.write(handle, buffer, completion);
+        return refused != 0 ? refused : counters.immediate(WRITE, sockOps.write(handle, buffer, completion));
     }
 
     @Override
@@ -354,39 +368,43 @@ public final class IoUringDriver implements Driver {
             return write(handle, buffer.asSlice(offset, length), completion);
         }
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.write(handle, buffer, offset, length, completion);
+        return refused != 0 ? refused
+                : counters.immediate(WRITE, sockOps.write(handle, buffer, offset, length, completion));
     }
 
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
         IoUringSockets.checkSenderAddress(senderAddress);
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.receiveFrom(handle, buffer, senderAddress, completion);
+        return refused != 0 ? refused
+                : counters.immediate(READ, sockOps.receiveFrom(handle, buffer, senderAddress, completion));
     }
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
         int refused = refuse(handle, completion);
-        return refused != 0 ? refused : sockOps.sendTo(handle, buffer, target, completion);
+        return refused != 0 ? refused : counters.immediate(WRITE, sockOps.sendTo(handle, buffer, target, completion));
     }
 
     @Override
     public int pollReady(int fd, int events, Completion completion) {
-        return sockOps.pollReady(fd, events, completion, closing);
+        return counters.immediate(OTHER, sockOps.pollReady(fd, events, completion, closing));
     }
 
     @Override
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, true);
         int refused = refuse(handle, completion);
-        return refused != 0 || total == 0 ? refused : sockOps.readv(handle, buffers, completion);
+        return refused != 0 || total == 0 ? refused
+                : counters.immediate(READ, sockOps.readv(handle, buffers, completion));
     }
 
     @Override
     public int writev(int handle, MemorySegment[] buffers, Completion completion) {
         long total = Iovecs.check(buffers, false);
         int refused = refuse(handle, completion);
-        return refused != 0 || total == 0 ? refused : vectors.writev(handle, buffers, completion);
+        return refused != 0 || total == 0 ? refused
+                : counters.immediate(WRITE, vectors.writev(handle, buffers, completion));
     }
 
     @Override

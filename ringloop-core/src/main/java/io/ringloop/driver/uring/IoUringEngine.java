@@ -1,6 +1,7 @@
 package io.ringloop.driver.uring;
 
 import io.ringloop.driver.Completion;
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.OpTable;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
@@ -40,6 +41,12 @@ final class IoUringEngine {
     /** CQEs reaped but not yet run; poll runs them first. */
     final IoUringCqeStash stash = new IoUringCqeStash();
     private final CqeHandler handler;
+    /**
+     * The driver's counters: an operation that claims a slot is counted pending here and completed when its slot
+     * is released ({@link #finish(long, int)}: give the result, so that -ECANCELED counts as cancelled); the
+     * driver counts results given at once. Also the enters and the sleeps.
+     */
+    final DriverCounters counters;
     /** Registered files, and after how many operations a stream socket gets a slot (0: never). */
     private IoUringFileTable fixedFiles;
     private int fixedAfterOps;
@@ -49,7 +56,8 @@ final class IoUringEngine {
         boolean dispatch(long userData, int res, int cqeFlags);
     }
 
-    IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler) {
+    IoUringEngine(IoUringRing ring, IoUringOpMemory memory, CqeHandler handler, DriverCounters counters) {
+        this.counters = counters;
         this.ring = ring;
         this.sq = ring.sq();
         this.memory = memory;
@@ -119,6 +127,7 @@ final class IoUringEngine {
         long token = ops.claim(completion, handle, kind.code(), buffer);
         memory.ensureSlot(slot(token));
         fds.started(handle, direction);
+        counters.pending(kind.counted());
         return token;
     }
 
@@ -138,7 +147,14 @@ final class IoUringEngine {
 
     /** Releases a live token's slot (its memory was handed back first); returns its completion. */
     Completion finish(long token) {
-        fds.finished(ops.handle(token), kind(token).direction());
+        return finish(token, 0);
+    }
+
+    /** {@link #finish(long)} of an operation whose completion gets {@code res} (counted: -ECANCELED is a cancel). */
+    Completion finish(long token, int res) {
+        IoUringOpKind kind = kind(token);
+        fds.finished(ops.handle(token), kind.direction());
+        counters.completed(kind.counted(), res);
         return ops.release(token);
     }
 
@@ -176,6 +192,7 @@ final class IoUringEngine {
         long[] live = ops.liveTokens();
         for (long token : live) {
             fds.finished(ops.handle(token), kind(token).direction());
+            counters.completed(kind(token).counted(), -Errno.ECANCELED);
             Completion c = ops.release(token);
             if (c != null) {
                 c.complete(-Errno.ECANCELED);
@@ -211,7 +228,11 @@ final class IoUringEngine {
     int poll(long timeoutNs, int limit) {
         int ran = runStash(limit);
         boolean wait = timeoutNs != 0 && ran == 0 && ring.cqReady() == 0;
+        if (wait) {
+            counters.sleeping();
+        }
         int r = ring.submitAndWait(wait ? 1 : 0, timeoutNs);
+        counters.awake();
         if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR && r != -Errno.EBUSY && r != -Errno.EAGAIN) {
             throw enterFailed(r);
         }
@@ -221,6 +242,7 @@ final class IoUringEngine {
             ring.submitAndWait(0, 0);
             ran += reap(limit - ran);
         }
+        counters.kernelWaits(ring.enterCount()); // every enter since the last poll: SQ-full flushes, closes
         return ran;
     }
 

@@ -361,7 +361,7 @@ final class IoUringMultishotReads {
         long w = s.waiter;
         s.waiter = NONE;
         engine.memory.completed(IoUringEngine.slot(w), 0, false, null);
-        Completion c = engine.finish(w);
+        Completion c = engine.finish(w, res);
         if (c != null) {
             c.complete(res);
             return true;
@@ -393,7 +393,7 @@ final class IoUringMultishotReads {
             s.waiterInKernel = false;
         }
         engine.memory.completed(IoUringEngine.slot(token), res, true, engine.ops.buffer(token));
-        Completion c = engine.finish(token);
+        Completion c = engine.finish(token, res);
         if (c != null) {
             c.complete(res);
             return true;

@@ -1,5 +1,6 @@
 package io.ringloop.driver.uring;
 
+import io.ringloop.driver.DriverCounters;
 import io.ringloop.sys.uring.IoUring;
 
 /**
@@ -84,6 +85,22 @@ enum IoUringOpKind {
             return "FREE";
         }
         return code > 0 && code <= BY_CODE.length ? BY_CODE[code - 1].name() : "KIND_" + code;
+    }
+
+    /**
+     * The {@link DriverCounters} kind of a user's operation of this kind; {@link DriverCounters#UNCOUNTED} for the
+     * driver's own armed multishots, which serve the operations counted under {@code ACCEPT_WAITER} and
+     * {@code RECV_WAITER}.
+     */
+    int counted() {
+        return switch (this) {
+            case ACCEPT, ACCEPT_WAITER -> DriverCounters.ACCEPT;
+            case CONNECT -> DriverCounters.CONNECT;
+            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV -> DriverCounters.READ;
+            case SEND, SENDMSG, SEND_ZC, WRITEV -> DriverCounters.WRITE;
+            case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
+            case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
+        };
     }
 
     /** The opcode of the SQE this kind writes, or {@link #NO_SQE}. */

@@ -1,7 +1,7 @@
 package io.ringloop.driver.uring;
 
+import io.ringloop.error.SyscallException;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.SyscallException;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringRing;
 import java.io.IOException;

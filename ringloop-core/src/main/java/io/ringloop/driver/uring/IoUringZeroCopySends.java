@@ -84,7 +84,7 @@ final class IoUringZeroCopySends {
                 awaiting[i] = awaiting[--awaitingCount];
                 int res = resultBySlot[IoUringEngine.slot(token)];
                 engine.memory.completed(IoUringEngine.slot(token), res, false, null);
-                Completion c = engine.finish(token);
+                Completion c = engine.finish(token, res);
                 if (c != null) {
                     c.complete(res);
                 }

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Opens the driver for a {@link Backend}. AUTO is resolved here: the system property {@code ringloop.backend}
  * or else the {@code RINGLOOP_BACKEND} environment variable first (any name {@link Backend#parse} takes), then
- * io_uring when usable, else epoll, else NIO. The choice and its reason are logged once per process; each
- * loop keeps its own reason ({@link Opened}), so nothing here changes per run.
+ * io_uring when usable, else epoll, else NIO. The choice and its reason are logged once per process, at DEBUG
+ * (quiet by default); each loop keeps its own reason ({@link Opened}), so nothing here changes per run, shows it
+ * in {@code backendReason()} and {@code metrics()}, and records an {@code io.ringloop.BackendChosen} JFR event.
  */
 final class Drivers {
     private static final System.Logger LOG = System.getLogger("io.ringloop");
@@ -54,7 +55,8 @@ final class Drivers {
             opened = new Opened(openExactly(backend, options), reason);
         }
         if (LOGGED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "ringloop backend " + opened.driver().name() + " (" + opened.reason()
+            // Said quietly: the choice stays in metrics(), ./ringloop info and the BackendChosen JFR event.
+            LOG.log(System.Logger.Level.DEBUG, "ringloop backend " + opened.driver().name() + " (" + opened.reason()
                     + ")");
         }
         return opened;

@@ -1,19 +1,28 @@
 package io.ringloop.loop.internal;
 
+import io.ringloop.driver.Driver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
-
-import io.ringloop.driver.Driver;
+import io.ringloop.loop.UncaughtFailureHandler;
+import io.ringloop.sys.Affinity;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.Libc;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
@@ -51,17 +60,31 @@ public final class Loop implements EventLoop {
     /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
     private static final int RUN_BUDGET = 1024;
     private static final int TIMER_BUDGET = 1024;
+    /** {@link #turns}: opaque stores by the loop thread, opaque loads by anyone. */
+    private static final VarHandle TURNS;
+
+    static {
+        try {
+            TURNS = MethodHandles.lookup().findVarHandle(Loop.class, "turns", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final Thread thread;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
-    private final ArrayDeque<Runnable> local = new ArrayDeque<>(1024);
+    /** Ready runnables, what waits for the next poll, and the fairness budget (see {@link LocalRunQueue}). */
+    private final LocalRunQueue local = new LocalRunQueue();
     private final TimerWheel timers = new TimerWheel(System.nanoTime());
+    /** What the loop counts above its driver; written on the loop thread only (see LoopCounters). */
+    private final LoopCounters counters = new LoopCounters();
     /** Fires a timer: a Thread payload is unparked (sleep, allocation-free), a Runnable is run. */
     private final TimerWheel.Handler fireTimer = (id, payload) -> {
+        counters.timerFired();
         if (payload instanceof Thread t) {
-            java.util.concurrent.locks.LockSupport.unpark(t);
+            LockSupport.unpark(t);
         } else {
             runSafely((Runnable) payload);
         }
@@ -78,21 +101,14 @@ public final class Loop implements EventLoop {
     private volatile boolean shutdownRequested;
     /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
     private long turns;
-    private static final java.lang.invoke.VarHandle TURNS;
-
-    static {
-        try {
-            TURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Loop.class, "turns", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /** CPU to pin the loop thread to, or -1. */
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
-
     private final LoopOptions options;
+    /** The task layer's answer to "which task is mounted on this loop's thread now?", for the watchdog. */
+    private volatile Supplier<Thread> mountedTask = () -> null;
+    /** Where failures nobody observes go (user code that threw on this loop); any thread reads it. */
+    private volatile UncaughtFailureHandler uncaught = UncaughtFailureHandler.logging();
 
     private Loop(String name, Backend backend, int pinCpu, LoopOptions options) {
         this.options = options;
@@ -136,7 +152,7 @@ public final class Loop implements EventLoop {
 
     /** The runtime's loop behind a user's {@link EventLoop} (the only implementation), never null. */
     public static Loop of(EventLoop loop) {
-        return (Loop) java.util.Objects.requireNonNull(loop, "loop");
+        return (Loop) Objects.requireNonNull(loop, "loop");
     }
 
     /** The loop whose thread calls this (callback code on the loop thread), else null. */
@@ -149,25 +165,21 @@ public final class Loop implements EventLoop {
         return name;
     }
 
-    /** {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
     @Override
     public String backendName() {
         return driver.name();
     }
 
-    /** Why the backend was chosen, e.g. {@code "AUTO: io_uring unusable (EPERM), epoll"}. */
     @Override
     public String backendReason() {
         return backendReason;
     }
 
-    /** The loop's platform thread (the carrier of its tasks). */
     @Override
     public Thread thread() {
         return thread;
     }
 
-    /** True on the loop's own platform thread (not on a virtual thread it carries). */
     @Override
     public boolean inLoopThread() {
         return Thread.currentThread() == thread;
@@ -181,27 +193,65 @@ public final class Loop implements EventLoop {
         return driver;
     }
 
-    /** Eventfd writes (or selector wake-ups) this loop has cost so far. */
     @Override
     public long wakeupCount() {
         return driver.wakeupCount();
     }
 
-    /** The driver's kernel waits so far (io_uring_enter, epoll_wait); loop thread, or approximate elsewhere. */
     @Override
     public long waitCalls() {
         return driver.waitCalls();
     }
 
-    /** Loop turns so far; any thread (an opaque read: recent, not ordered). */
     @Override
     public long turns() {
         return (long) TURNS.getOpaque(this);
     }
 
+    /** The loop's own counters: the task layer writes tasks, resumptions and budget yields (loop thread only). */
+    public LoopCounters counters() {
+        return counters;
+    }
+
+    /** Any thread: what this loop and its driver have counted so far. */
+    @Override
+    public LoopMetrics metrics() {
+        return counters.metrics(name, driver, backendReason, turns());
+    }
+
+    /**
+     * Set once by the task layer: finds the task (virtual thread) mounted on this loop's thread, or null when the
+     * loop thread runs its own or callback code. Any thread may ask ({@link #mountedTask()}); it is not cheap.
+     */
+    public void mountedTaskProbe(Supplier<Thread> probe) {
+        this.mountedTask = probe;
+    }
+
+    /** The task mounted on this loop's thread now, or null (see {@link #mountedTaskProbe}). Any thread. */
+    public Thread mountedTask() {
+        return mountedTask.get();
+    }
+
+    /** Any thread: replaces the handler of failures nobody observes ({@link UncaughtFailureHandler#logging()}). */
+    public void uncaughtFailureHandler(UncaughtFailureHandler handler) {
+        this.uncaught = Objects.requireNonNull(handler, "handler");
+    }
+
+    /**
+     * Any thread: reports a failure of user code that nobody else will see ({@code source} says what failed) to
+     * this loop's {@link UncaughtFailureHandler}. A handler that throws is logged; the caller goes on.
+     */
+    public void reportUncaught(String source, Throwable failure) {
+        try {
+            uncaught.uncaught(this, source, failure);
+        } catch (Throwable t) {
+            t.addSuppressed(failure);
+            LOG.log(System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
+        }
+    }
+
     // ---- submitting work ----
 
-    /** Any thread: runs {@code task} on the loop thread soon. */
     @Override
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread) {
@@ -217,6 +267,11 @@ public final class Loop implements EventLoop {
      */
     public void executeLocal(Runnable task) {
         local.add(task);
+    }
+
+    /** The run queue's fairness side: the budget of immediate completions and what waits for the next poll. */
+    public LocalRunQueue runQueue() {
+        return local;
     }
 
     /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
@@ -252,15 +307,14 @@ public final class Loop implements EventLoop {
 
     // ---- timers (loop thread only) ----
 
-    /** Monotonic time the loop's timers use. */
     @Override
     public long nanoTime() {
         return System.nanoTime();
     }
 
-    /** Loop thread only: runs {@code task} on the loop after {@code delayNs}; returns an id for cancel. */
     @Override
     public long schedule(long delayNs, Runnable task) {
+        counters.timerArmed();
         return timers.schedule(nanoTime() + Math.max(0, delayNs), task);
     }
 
@@ -269,13 +323,17 @@ public final class Loop implements EventLoop {
      * {@code payload} if it is a Runnable. Never before the deadline; under no load within one tick (1 ms).
      */
     public long scheduleAt(long deadlineNs, Object payload) {
+        counters.timerArmed();
         return timers.schedule(deadlineNs, payload);
     }
 
-    /** Loop thread only: false if the timer already fired or was cancelled. */
     @Override
     public boolean cancelTimer(long timerId) {
-        return timers.cancel(timerId);
+        if (!timers.cancel(timerId)) {
+            return false;
+        }
+        counters.timerCancelled();
+        return true;
     }
 
     // ---- lifetime ----
@@ -315,7 +373,6 @@ public final class Loop implements EventLoop {
         return shutdownRequested;
     }
 
-    /** True while the loop has announced that it sleeps (or is about to) in poll. For tests and metrics. */
     @Override
     public boolean isSleeping() {
         return state.get() == SLEEPING;
@@ -326,12 +383,6 @@ public final class Loop implements EventLoop {
         return state.get() == TERMINATED;
     }
 
-    /**
-     * Graceful shutdown, from any thread: stop accepting (listeners close), let live tasks finish for up to
-     * {@code drain}, then cancel what is left and give it a moment to unwind, then complete every pending
-     * operation with ECANCELED, close every handle and the driver, and wait for the thread to end.
-     * Idempotent; from the loop's own thread it only begins the shutdown.
-     */
     @Override
     public void shutdown(Duration drain) {
         requestShutdown(drain);
@@ -345,7 +396,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    /** Any thread: begins {@link #shutdown(Duration)} without waiting for it. Idempotent. */
     @Override
     public void requestShutdown(Duration drain) {
         if (shutdownRequested) {
@@ -360,7 +410,6 @@ public final class Loop implements EventLoop {
         }
     }
 
-    /** Shutdown without a drain: live tasks are cancelled at once. */
     @Override
     public void close() {
         shutdown(Duration.ZERO);
@@ -373,20 +422,19 @@ public final class Loop implements EventLoop {
 
     // ---- the loop ----
 
-    /** The CPU this loop's thread is pinned to, or -1. */
     @Override
     public int pinnedCpu() {
         return pinnedCpu;
     }
 
     private void pin() {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-            int r = io.ringloop.sys.Affinity.pinCurrentThread(io.ringloop.sys.Libc.allocateCallState(arena), pinCpu);
+        try (Arena arena = Arena.ofConfined()) {
+            int r = Affinity.pinCurrentThread(Libc.allocateCallState(arena), pinCpu);
             if (r == 0) {
                 pinnedCpu = pinCpu;
             } else {
                 LOG.log(System.Logger.Level.WARNING, name + ": sched_setaffinity(cpu=" + pinCpu + "): "
-                        + io.ringloop.sys.Errno.describe(r) + "; running unpinned");
+                        + Errno.describe(r) + "; running unpinned");
             }
         }
     }
@@ -407,6 +455,8 @@ public final class Loop implements EventLoop {
             terminated.countDown();
             return;
         }
+        counters.started(System.nanoTime());
+        LoopEvents.backendChosen(name, driver.name(), backendReason);
         started.countDown();
         try {
             do {
@@ -421,6 +471,8 @@ public final class Loop implements EventLoop {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+        local.promote(); // the previous turn ended with a poll: what waited for it may run now
+        counters.turnStarted(local.size(), timers.size());
         runLocal();
         drainInbox();
         if (timers.size() > 0) {
@@ -450,31 +502,26 @@ public final class Loop implements EventLoop {
     }
 
     private void runLocal() {
-        ArrayDeque<Runnable> queue = local;
-        for (int i = 0; i < RUN_BUDGET; i++) {
-            Runnable r = queue.poll();
-            if (r == null) {
-                return;
-            }
-            runSafely(r);
-        }
+        local.run(this, RUN_BUDGET);
     }
 
     private void drainInbox() {
         Runnable r;
         int n = 0;
-        while (n++ < RUN_BUDGET && (r = inbox.poll()) != null) {
+        while (n < RUN_BUDGET && (r = inbox.poll()) != null) {
             local.add(r);
+            n++;
         }
+        counters.inboxTaken(n);
     }
 
-    /** Runs {@code r} on the loop thread; what it throws is logged, never allowed to stop the loop. */
+    /** Runs {@code r} on the loop thread; what it throws is reported, never allowed to stop the loop. */
     void runSafely(Runnable r) {
         try {
             r.run();
         } catch (Throwable t) {
-            // A runnable that throws must not stop the loop; tasks capture their own failures.
-            LOG.log(System.Logger.Level.WARNING, name + ": a runnable threw", t);
+            // Callback code given to execute/schedule: the loop goes on. Tasks capture their own failures.
+            reportUncaught("callback code on the loop thread", t);
         }
     }
 
@@ -483,6 +530,7 @@ public final class Loop implements EventLoop {
             // Completes every pending operation (-ECANCELED): parked tasks are unparked and run once more.
             driver.close();
             for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
+                local.promote();
                 drainInbox();
                 runLocal();
             }

@@ -1,9 +1,9 @@
 package io.ringloop.task.internal;
 
-import io.ringloop.task.Tasks;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.LoopEvents;
 import io.ringloop.sys.Errno;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
@@ -30,6 +30,8 @@ public final class IoWaiter extends Completion {
     private volatile boolean kernelDeadline;
     /** Which operation this waiter serves now; a late timer for an earlier one checks it. */
     private volatile long sequence;
+    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
+    private volatile long pendingOps;
 
     public IoWaiter(Loop loop) {
         this.loop = loop;
@@ -46,9 +48,20 @@ public final class IoWaiter extends Completion {
         }
     }
 
-    /** The hot path, on the loop's carrier: {@code r} is what the driver call returned. */
+    /**
+     * The hot path, on the loop's carrier: {@code r} is what the driver call returned. A ready result spends one
+     * of the task's budget of immediate completions; the last one yields to the loop first (the result is kept),
+     * so a task whose socket always has data still lets the loop serve the others.
+     */
     public int finish(int r, String call) {
-        return r != Driver.PENDING ? r : await(call);
+        if (r == Driver.PENDING) {
+            return await(call);
+        }
+        if (loop.runQueue().spend() && Thread.currentThread().isVirtual()) {
+            loop.counters().budgetYield();
+            LoopContext.yieldToPoll();
+        }
+        return r;
     }
 
     /**
@@ -86,14 +99,14 @@ public final class IoWaiter extends Completion {
      */
     public int run(IntSupplier submit, String call, long timeoutNs) {
         long seq = ++sequence;
-        if (Tasks.onCarrier(loop)) {
+        if (LoopContext.onCarrier(loop)) {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
-                return r;
+                return finish(r, call);
             }
             return timeoutResult(timeoutNs > 0 ? awaitWithin(seq, timeoutNs, call) : await(call));
         }
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             int r = submit.getAsInt();
             if (r != Driver.PENDING) {
                 complete(r);
@@ -124,15 +137,12 @@ public final class IoWaiter extends Completion {
      * arrives late must not hit the next operation.
      */
     private void requestCancel(long op) {
-        Tasks.post(loop, () -> {
+        LoopContext.post(loop, () -> {
             if (pendingOps == op && isPending()) {
                 driver.cancel(this);
             }
         });
     }
-
-    /** Operations this waiter has waited for; names the one a late cancel was meant for. */
-    private volatile long pendingOps;
 
     /** Loop thread: the timeout of operation {@code seq} expired. */
     private void expire(long seq) {
@@ -144,12 +154,17 @@ public final class IoWaiter extends Completion {
 
     /** Waits for the completion of an operation that went PENDING. */
     private int await(String call) {
+        long slowNs = LoopEvents.slowOperationThresholdNs(); // 0 unless slow operations are reported
+        long startNs = slowNs > 0 ? System.nanoTime() : 0;
         waiter = Thread.currentThread();
         long op = ++pendingOps;
         boolean interrupted = false;
         while (!done) {
             LockSupport.park(this);
-            if (!interrupted && Thread.interrupted()) {
+            // Every interrupt is consumed: a second one left set (a task cancelled twice, by its caller and by
+            // its loop's shutdown) would make park return at once for ever, a spin that holds the loop. The
+            // first one asks for the cancel; the status is restored below.
+            if (Thread.interrupted() && !interrupted) {
                 interrupted = true;
                 requestCancel(op);
             }
@@ -157,6 +172,9 @@ public final class IoWaiter extends Completion {
         waiter = null;
         done = false;
         int r = result;
+        if (slowNs > 0 && System.nanoTime() - startNs > slowNs) {
+            LoopEvents.slowOperation(loop.name(), call, System.nanoTime() - startNs);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
             if (r == -Errno.ECANCELED) {

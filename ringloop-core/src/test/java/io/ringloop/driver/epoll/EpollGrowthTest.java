@@ -1,11 +1,11 @@
 package io.ringloop.driver.epoll;
 
-import io.ringloop.driver.Driver;
-import io.ringloop.driver.StaleTokenTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Leaks;
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -27,18 +27,18 @@ class EpollGrowthTest {
             assertEquals(0, d.bind(listener, new InetSocketAddress("127.0.0.1", 0)));
             assertEquals(0, d.listen(listener, 16));
             InetSocketAddress at = d.localAddress(listener);
-            StaleTokenTest.Counting first = new StaleTokenTest.Counting();
+            Recorder first = new Recorder();
             assertEquals(Driver.PENDING, d.accept(listener, first));
             // Push the next fd number past the driver's first table size (1024) with fds it does not know.
             while (Leaks.openFds() < 1100) {
                 filler.add(new FileInputStream("/dev/null"));
             }
             try (Socket client = new Socket(at.getAddress(), at.getPort())) {
-                for (int i = 0; i < 200 && first.calls.get() == 0; i++) {
+                for (int i = 0; i < 200 && first.calls() == 0; i++) {
                     d.poll(10_000_000);
                 }
-                assertTrue(first.last >= 1024, "the accepted fd is past the first table size: " + first.last);
-                StaleTokenTest.Counting second = new StaleTokenTest.Counting();
+                assertTrue(first.result() >= 1024, "the accepted fd is past the first table size: " + first.result());
+                Recorder second = new Recorder();
                 assertEquals(Driver.PENDING, d.accept(listener, second), "no stale token: the accept waits");
                 assertTrue(client.isConnected());
             }

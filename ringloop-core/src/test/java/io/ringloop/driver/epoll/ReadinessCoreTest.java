@@ -3,18 +3,18 @@ package io.ringloop.driver.epoll;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.ReadinessOp;
 import io.ringloop.driver.nio.NioDriver;
-import static io.ringloop.driver.nio.NioDriverTest.await;
-import static io.ringloop.driver.nio.NioDriverTest.connectPair;
-import static io.ringloop.driver.nio.NioDriverTest.listen;
-import static io.ringloop.driver.nio.NioDriverTest.text;
-import static io.ringloop.driver.nio.NioDriverTest.writeAll;
+import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
+import static io.ringloop.driver.contract.DriverTestSupport.listen;
+import static io.ringloop.driver.contract.DriverTestSupport.text;
+import static io.ringloop.driver.contract.DriverTestSupport.writeAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.driver.nio.NioDriverTest.Pair;
-import io.ringloop.driver.nio.NioDriverTest.Recorder;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -54,7 +54,7 @@ final class ReadinessCoreTest {
     @MethodSource("backends")
     void shouldRefuseASecondReadOnAHandleWithAReadPending(DriverFactory factory) throws IOException {
         try (Driver driver = factory.open(); Arena arena = Arena.ofConfined()) {
-            Pair p = connectPair(driver, listen(driver));
+            Pair p = tcpPair(driver, listen(driver));
             MemorySegment buffer = arena.allocate(64);
             Recorder first = new Recorder();
             assertEquals(Driver.PENDING, driver.read(p.server(), buffer, first));
@@ -65,7 +65,7 @@ final class ReadinessCoreTest {
             writeAll(driver, p.client(), text("once"));
             assertEquals(4, await(driver, first, Driver.PENDING), "the first read gets the data");
             assertEquals("once", text(buffer, 4));
-            assertEquals(List.of(), second.results, "a refused read never completes");
+            assertEquals(List.of(), second.results(), "a refused read never completes");
         }
     }
 
@@ -73,7 +73,7 @@ final class ReadinessCoreTest {
     @MethodSource("backends")
     void shouldRefuseACompletionThatAlreadyHasAnOperationPending(DriverFactory factory) throws IOException {
         try (Driver driver = factory.open(); Arena arena = Arena.ofConfined()) {
-            Pair p = connectPair(driver, listen(driver));
+            Pair p = tcpPair(driver, listen(driver));
             MemorySegment buffer = arena.allocate(64);
             Recorder busy = new Recorder();
             assertEquals(Driver.PENDING, driver.read(p.server(), buffer, busy));
@@ -99,12 +99,12 @@ final class ReadinessCoreTest {
     @MethodSource("backends")
     void shouldCancelThePendingOperationAfterARefusal(DriverFactory factory) throws IOException {
         try (Driver driver = factory.open(); Arena arena = Arena.ofConfined()) {
-            Pair p = connectPair(driver, listen(driver));
+            Pair p = tcpPair(driver, listen(driver));
             Recorder busy = new Recorder();
             assertEquals(Driver.PENDING, driver.read(p.server(), arena.allocate(64), busy));
             assertThrows(IllegalStateException.class, () -> driver.read(p.client(), arena.allocate(64), busy));
             assertTrue(driver.cancel(busy), driver.name());
-            assertEquals(List.of(-Errno.ECANCELED), busy.results);
+            assertEquals(List.of(-Errno.ECANCELED), busy.results());
             assertFalse(driver.cancel(busy), "nothing pending any more");
         }
     }
@@ -113,7 +113,7 @@ final class ReadinessCoreTest {
     @MethodSource("backends")
     void shouldNameThePendingOperationsWhenPrinted(DriverFactory factory) throws IOException {
         try (Driver driver = factory.open(); Arena arena = Arena.ofConfined()) {
-            Pair p = connectPair(driver, listen(driver));
+            Pair p = tcpPair(driver, listen(driver));
             Recorder read = new Recorder();
             assertEquals(Driver.PENDING, driver.read(p.server(), arena.allocate(64), read));
             String printed = driver.toString();

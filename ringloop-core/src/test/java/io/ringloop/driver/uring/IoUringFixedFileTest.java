@@ -1,16 +1,18 @@
 package io.ringloop.driver.uring;
 
-import io.ringloop.driver.Driver;
-import static io.ringloop.driver.uring.IoUringTestSupport.Recorder;
-import static io.ringloop.driver.uring.IoUringTestSupport.openFds;
-import static io.ringloop.driver.uring.IoUringTestSupport.tcpPair;
-import static io.ringloop.driver.uring.IoUringTestSupport.transfer;
+import static io.ringloop.Leaks.openFds;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
+import static io.ringloop.driver.contract.DriverTestSupport.transfer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
+import io.ringloop.driver.contract.DriverTestSupport;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -44,7 +46,7 @@ class IoUringFixedFileTest {
     void shouldMoveDataThroughFixedFilesAndReallyCloseThem(boolean multishot) throws IOException {
         long before = openFds();
         try (IoUringDriver d = driver(multishot); Arena arena = Arena.ofConfined()) {
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             assertEquals(0, d.fixedFileCount(), "registered before it earned it");
             byte[] data = new byte[300_000];
             new Random(11).nextBytes(data);
@@ -53,20 +55,21 @@ class IoUringFixedFileTest {
             // In chunks, so that each side starts many operations (one RECV can take a large native buffer).
             MemorySegment src = arena.allocate(data.length).copyFrom(MemorySegment.ofArray(data));
             MemorySegment in = multishot ? MemorySegment.ofArray(new byte[data.length]) : arena.allocate(data.length);
-            transferInChunks(d, p[1], src, p[2], in); // many transfers: the writer registers, and a RECV reader
+            // Many transfers: the writer registers, and a RECV reader
+            transferInChunks(d, p.client(), src, p.server(), in);
             assertArrayEquals(data, in.toArray(ValueLayout.JAVA_BYTE));
             // A reader whose reads wait on its multishot starts no SQE per read: nothing to speed up, no slot.
             assertEquals(multishot ? 1 : 2, d.fixedFileCount());
             in.fill((byte) 0);
-            transferInChunks(d, p[2], src, p[1], in); // and back, through the fixed slots
+            transferInChunks(d, p.server(), src, p.client(), in); // and back, through the fixed slots
             assertArrayEquals(data, in.toArray(ValueLayout.JAVA_BYTE));
             assertEquals(2, d.fixedFileCount(), "the other side's SENDs earned it a slot too");
 
             // Closing a registered socket must really close it: the peer sees the end of the stream.
-            assertEquals(0, d.close(p[2]));
+            assertEquals(0, d.close(p.server()));
             assertEquals(1, d.fixedFileCount());
             Recorder r = new Recorder();
-            int eof = IoUringTestSupport.read(d, p[1], MemorySegment.ofArray(new byte[8]), r);
+            int eof = DriverTestSupport.read(d, p.client(), MemorySegment.ofArray(new byte[8]), r);
             assertEquals(0, eof, () -> Errno.describe(eof));
         }
         assertEquals(before, openFds(), "a descriptor outlived the driver");
@@ -84,24 +87,24 @@ class IoUringFixedFileTest {
     @Test
     void shouldGiveUpTheSlotWhenAConnectionMovesToAnotherRing() throws IOException {
         try (IoUringDriver a = driver(false); IoUringDriver b = driver(false); Arena arena = Arena.ofConfined()) {
-            int[] p = tcpPair(a);
+            Pair p = tcpPair(a);
             MemorySegment data = arena.allocate(20_000);
             MemorySegment sink = arena.allocate(20_000);
             // Native memory: each round trip costs each side at least one SQE (a SEND, a RECV): both earn a slot.
             for (int round = 0; round < 20 && a.fixedFileCount() < 2; round++) {
-                transfer(a, p[1], data, p[2], sink);
-                transfer(a, p[2], data, p[1], sink);
+                transfer(a, p.client(), data, p.server(), sink);
+                transfer(a, p.server(), data, p.client(), sink);
             }
             assertEquals(2, a.fixedFileCount());
-            Object moved = a.detach(p[2]);
+            Object moved = a.detach(p.server());
             assertNotNull(moved);
             assertEquals(1, a.fixedFileCount());
             int fd = b.adopt(moved);
             Recorder w = new Recorder();
-            assertEquals(1, IoUringTestSupport.write(a, p[1], MemorySegment.ofArray(new byte[] {42}), w));
+            assertEquals(1, DriverTestSupport.write(a, p.client(), MemorySegment.ofArray(new byte[] {42}), w));
             Recorder r = new Recorder();
             MemorySegment one = MemorySegment.ofArray(new byte[1]);
-            int n = IoUringTestSupport.read(b, fd, one, r);
+            int n = DriverTestSupport.read(b, fd, one, r);
             assertEquals(1, n, () -> Errno.describe(n));
             assertEquals(42, one.get(ValueLayout.JAVA_BYTE, 0));
             assertTrue(b.fixedFileCount() <= 1);
@@ -113,7 +116,7 @@ class IoUringFixedFileTest {
     void shouldGiveNoSlotToAListenerHoweverManyItAccepts() throws IOException {
         try (IoUringDriver d = driver(false)) {
             int listener = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
-            assertEquals(0, d.bind(listener, IoUringTestSupport.LOOPBACK));
+            assertEquals(0, d.bind(listener, DriverTestSupport.LOOPBACK));
             assertEquals(0, d.listen(listener, 16));
             for (int i = 0; i < 10; i++) { // ten accepts and ten connects: past the threshold of 4, no transfer
                 int client = d.socket(Driver.AF_INET, Driver.SOCK_STREAM);
@@ -121,8 +124,8 @@ class IoUringFixedFileTest {
                 Recorder connected = new Recorder();
                 int a = d.accept(listener, accepted);
                 assertEquals(Driver.PENDING, d.connect(client, d.localAddress(listener), connected));
-                assertEquals(0, IoUringTestSupport.await(d, connected));
-                int fd = a == Driver.PENDING ? IoUringTestSupport.await(d, accepted) : a;
+                assertEquals(0, DriverTestSupport.await(d, connected));
+                int fd = a == Driver.PENDING ? DriverTestSupport.await(d, accepted) : a;
                 assertTrue(fd >= 0, () -> Errno.describe(fd));
             }
             assertEquals(0, d.fixedFileCount(), "only transfers earn a slot: accepts and connects use none");

@@ -1,14 +1,15 @@
 package io.ringloop.driver.uring;
 
-import static io.ringloop.driver.uring.IoUringTestSupport.Recorder;
-import static io.ringloop.driver.uring.IoUringTestSupport.await;
-import static io.ringloop.driver.uring.IoUringTestSupport.tcpPair;
+import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import java.io.IOException;
@@ -71,25 +72,25 @@ class IoUringNamesTest {
     void shouldShowTheOperationsInFlightByKindTokenAndFd() throws IOException {
         assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
         try (IoUringDriver d = new IoUringDriver(64); Arena arena = Arena.ofConfined()) {
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             Recorder read = new Recorder();
             Recorder accept = new Recorder();
-            assertEquals(Driver.PENDING, d.read(p[2], arena.allocate(64), read));
-            assertEquals(Driver.PENDING, d.accept(p[0], accept));
+            assertEquals(Driver.PENDING, d.read(p.server(), arena.allocate(64), read));
+            assertEquals(Driver.PENDING, d.accept(p.listener(), accept));
             String busy = d.toString();
             assertTrue(busy.startsWith("IoUringDriver[IoUringRing[fd="), busy);
-            assertTrue(busy.contains("(fd=" + p[2] + ", RECV)"), busy);
+            assertTrue(busy.contains("(fd=" + p.server() + ", RECV)"), busy);
             assertTrue(busy.contains("ACCEPT_WAITER#"), busy);
-            assertTrue(busy.contains("(fd=" + p[0] + ", no SQE)"), busy);
+            assertTrue(busy.contains("(fd=" + p.listener() + ", no SQE)"), busy);
             assertTrue(busy.contains("MULTISHOT_ACCEPT#"), busy);
-            assertTrue(busy.contains("fd " + p[0] + ": Listener[multishot="), busy);
+            assertTrue(busy.contains("fd " + p.listener() + ": Listener[multishot="), busy);
             assertTrue(busy.contains("IoUringFdTable[open=3"), busy);
             assertTrue(d.cancel(read));
             assertTrue(d.cancel(accept));
             assertTrue(d.toString().contains("RECV#"), "a cancelled read is in flight until its CQE");
             assertTrue(d.toString().contains(", cancelled"), d::toString);
             assertEquals(-Errno.ECANCELED, await(d, read));
-            assertEquals(-Errno.ECANCELED, accept.result);
+            assertEquals(-Errno.ECANCELED, accept.result());
             String idle = d.toString();
             assertFalse(idle.contains("RECV#") || idle.contains("ACCEPT_WAITER#"), idle);
         }

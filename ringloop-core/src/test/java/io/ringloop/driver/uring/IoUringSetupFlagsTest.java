@@ -1,11 +1,9 @@
 package io.ringloop.driver.uring;
 
-import io.ringloop.driver.Driver;
-import static io.ringloop.driver.uring.IoUringTestSupport.POLL_NS;
-import static io.ringloop.driver.uring.IoUringTestSupport.Recorder;
-import static io.ringloop.driver.uring.IoUringTestSupport.await;
-import static io.ringloop.driver.uring.IoUringTestSupport.tcpPair;
-import static io.ringloop.driver.uring.IoUringTestSupport.transfer;
+import static io.ringloop.driver.contract.DriverTestSupport.WAIT_NS;
+import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
+import static io.ringloop.driver.contract.DriverTestSupport.transfer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,6 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import java.io.IOException;
@@ -33,15 +34,15 @@ class IoUringSetupFlagsTest {
         int flags = IoUringSupport.FLAG_CHOICES[choice];
         try (IoUringDriver d = new IoUringDriver(16, choice % 2 == 0, choice < 2 ? 8 : 0, flags)) {
             assertEquals(flags & ~IoUring.SETUP_R_DISABLED, d.setupFlags() & ~IoUring.SETUP_R_DISABLED);
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             byte[] data = new byte[200_000];
             new Random(choice).nextBytes(data);
             MemorySegment in = MemorySegment.ofArray(new byte[data.length]);
-            transfer(d, p[1], MemorySegment.ofArray(data), p[2], in);
+            transfer(d, p.client(), MemorySegment.ofArray(data), p.server(), in);
             assertArrayEquals(data, in.toArray(ValueLayout.JAVA_BYTE));
 
             Recorder r = new Recorder();
-            assertEquals(Driver.PENDING, d.read(p[2], MemorySegment.ofArray(new byte[8]), r));
+            assertEquals(Driver.PENDING, d.read(p.server(), MemorySegment.ofArray(new byte[8]), r));
             d.poll(0);
             assertTrue(d.cancel(r));
             assertEquals(-Errno.ECANCELED, await(d, r));
@@ -49,10 +50,10 @@ class IoUringSetupFlagsTest {
             Recorder w = new Recorder();
             long before = d.waitCalls();
             // Native, so the write is a SEND (a heap one would go out at once with a direct send(2)).
-            assertEquals(Driver.PENDING, d.write(p[1], Arena.ofAuto().allocate(3), w));
-            assertEquals(1, d.poll(POLL_NS));
+            assertEquals(Driver.PENDING, d.write(p.client(), Arena.ofAuto().allocate(3), w));
+            assertEquals(1, d.poll(WAIT_NS));
             assertEquals(before + 1, d.waitCalls());
-            assertEquals(3, w.result);
+            assertEquals(3, w.result());
         }
     }
 
@@ -63,6 +64,15 @@ class IoUringSetupFlagsTest {
             // Informational: which set this kernel took.
             System.out.println("io_uring setup flags: 0x" + Integer.toHexString(d.setupFlags()));
             assertTrue((d.setupFlags() & IoUring.SETUP_CQSIZE) != 0);
+        }
+    }
+
+    @Test
+    void shouldReportUsableHere() throws IOException {
+        assumeTrue(IoUringDriver.unusableReason() == null, IoUringDriver::unusableReason);
+        try (IoUringDriver d = new IoUringDriver(8)) {
+            assertEquals("io_uring", d.name());
+            assertTrue(d.supports(IoUring.OP_RECV));
         }
     }
 

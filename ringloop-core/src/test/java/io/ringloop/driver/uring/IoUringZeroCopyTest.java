@@ -1,17 +1,17 @@
 package io.ringloop.driver.uring;
 
-import io.ringloop.driver.Driver;
-import static io.ringloop.driver.uring.IoUringTestSupport.Recorder;
-import static io.ringloop.driver.uring.IoUringTestSupport.await;
-import static io.ringloop.driver.uring.IoUringTestSupport.openFds;
-import static io.ringloop.driver.uring.IoUringTestSupport.tcpPair;
-import static io.ringloop.driver.uring.IoUringTestSupport.transfer;
+import static io.ringloop.Leaks.openFds;
+import static io.ringloop.driver.contract.DriverTestSupport.await;
+import static io.ringloop.driver.contract.DriverTestSupport.tcpPair;
+import static io.ringloop.driver.contract.DriverTestSupport.transfer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ringloop.sys.Errno;
+import io.ringloop.driver.Driver;
+import io.ringloop.driver.contract.DriverTestSupport.Pair;
+import io.ringloop.driver.contract.DriverTestSupport.Recorder;
 import io.ringloop.sys.uring.IoUring;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -33,15 +33,15 @@ class IoUringZeroCopyTest {
         try (IoUringDriver d = new IoUringDriver(32); Arena arena = Arena.ofShared()) {
             assumeTrue(d.supports(IoUring.OP_SEND_ZC), "kernel lacks IORING_OP_SEND_ZC");
             assertTrue(d.zeroCopyWrites(1));
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             byte[] data = new byte[1 << 20];
             new Random(3).nextBytes(data);
             MemorySegment src = arena.allocate(data.length);
             MemorySegment.copy(data, 0, src, ValueLayout.JAVA_BYTE, 0, data.length);
             MemorySegment mid = arena.allocate(data.length);
             MemorySegment back = MemorySegment.ofArray(new byte[data.length]);
-            transfer(d, p[1], src, p[2], mid);  // native: zero-copy
-            transfer(d, p[2], mid, p[1], back); // native source again, heap sink
+            transfer(d, p.client(), src, p.server(), mid);  // native: zero-copy
+            transfer(d, p.server(), mid, p.client(), back); // native source again, heap sink
             assertArrayEquals(data, back.toArray(ValueLayout.JAVA_BYTE));
         }
     }
@@ -50,21 +50,21 @@ class IoUringZeroCopyTest {
     void shouldNotWaitForNotificationWhenTheFdCloses() throws IOException {
         try (IoUringDriver d = new IoUringDriver(32); Arena arena = Arena.ofShared()) {
             assumeTrue(d.zeroCopyWrites(1024) && d.supports(IoUring.OP_SEND_ZC), "no SEND_ZC");
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             // More than the peer's buffers take: part of it is sent, the pages stay referenced until it reads.
             MemorySegment big = arena.allocate(8 << 20);
             Recorder w = new Recorder();
-            assertEquals(Driver.PENDING, d.write(p[1], big, w));
+            assertEquals(Driver.PENDING, d.write(p.client(), big, w));
             for (int i = 0; i < 5; i++) {
                 d.poll(0);
             }
             long enters = d.waitCalls();
-            assertEquals(0, d.close(p[1]));
-            assertEquals(1, w.calls);
-            assertTrue(w.result > 0, () -> Errno.describe(w.result));
+            assertEquals(0, d.close(p.client()));
+            assertEquals(1, w.calls());
+            assertTrue(w.result() > 0, () -> io.ringloop.sys.Errno.describe(w.result()));
             assertTrue(d.waitCalls() - enters <= 2, "close waited for the notification");
             d.poll(0);
-            assertEquals(1, w.calls);
+            assertEquals(1, w.calls());
         }
     }
 
@@ -75,20 +75,20 @@ class IoUringZeroCopyTest {
             IoUringDriver d = new IoUringDriver(32);
             assumeTrue(d.supports(IoUring.OP_SEND_ZC), "kernel lacks IORING_OP_SEND_ZC");
             d.zeroCopyWrites(1024);
-            int[] p = tcpPair(d);
+            Pair p = tcpPair(d);
             MemorySegment big = arena.allocate(64 * 1024);
             Recorder w = new Recorder();
-            assertEquals(Driver.PENDING, d.write(p[1], big, w));
+            assertEquals(Driver.PENDING, d.write(p.client(), big, w));
             int n = await(d, w);
-            assertTrue(n > 0, () -> Errno.describe(n));
+            assertTrue(n > 0, () -> io.ringloop.sys.Errno.describe(n));
             for (int i = 0; i < 3; i++) {
                 d.poll(0);
             }
-            assertEquals(1, w.calls);
+            assertEquals(1, w.calls());
             Recorder pending = new Recorder();
-            assertEquals(Driver.PENDING, d.write(p[1], big, pending)); // may sit unread in the peer's queue
+            assertEquals(Driver.PENDING, d.write(p.client(), big, pending)); // may sit unread in the peer's queue
             d.close();
-            assertEquals(1, pending.calls);
+            assertEquals(1, pending.calls());
         }
         assertEquals(before, openFds());
     }

@@ -29,7 +29,7 @@ class IoUringRingTest {
     }
 
     private static boolean canSetUp() {
-        try (IoUringRing ignore = IoUringRing.open(2, PLAIN)) {
+        try (IoUringRing _ = IoUringRing.open(2, PLAIN)) {
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
