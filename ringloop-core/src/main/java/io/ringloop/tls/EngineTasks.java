@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
 /**
@@ -49,6 +51,22 @@ final class EngineTasks {
 
     static Executor shared() {
         return SharedPool.POOL;
+    }
+
+    /**
+     * Runs the engine's delegated tasks. Whoever holds {@code taskLock} takes and runs them all; a caller that
+     * finds them taken by the other direction waits on the lock until they are done, then sees the new status.
+     */
+    static void runAll(SSLEngine engine, ReentrantLock taskLock, Executor executor) throws IOException {
+        taskLock.lock();
+        try {
+            Runnable task;
+            while ((task = engine.getDelegatedTask()) != null) {
+                run(task, executor);
+            }
+        } finally {
+            taskLock.unlock();
+        }
     }
 
     /**

@@ -80,7 +80,7 @@ final class TlsRecordLayer {
                 switch (engine.getHandshakeStatus()) {
                     case NEED_WRAP -> handshakeWrap();
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> handshakeUnwrap();
-                    case NEED_TASK -> runDelegatedTasks();
+                    case NEED_TASK -> EngineTasks.runAll(engine, taskLock, taskExecutor);
                     case FINISHED, NOT_HANDSHAKING -> {
                         flush();
                         tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
@@ -181,28 +181,36 @@ final class TlsRecordLayer {
     /** unwrapInto: the record does not fit the caller's buffer; decrypt into appIn instead. */
     private static final int OVERFLOW = -2;
 
-    /** Decrypts at least one byte into {@code dst}: the count, -1 at close_notify, or {@link #OVERFLOW}. */
+    /**
+     * Decrypts at least one byte into {@code dst}: the count, -1 at close_notify, or {@link #OVERFLOW}. Into the
+     * caller's buffer it goes on with the records already received while a whole record still fits, so a
+     * pipelining peer's records come back from one read (and an echo answers them with one write).
+     */
     private int unwrapInto(ByteBuffer dst) throws IOException {
+        int total = 0;
         for (;;) {
             if (netIn.hasRemaining()) {
                 SSLEngineResult r = unwrap(dst);
                 switch (r.getStatus()) {
                     case OK -> {
                         afterUnwrap(r.getHandshakeStatus());
-                        if (r.bytesProduced() > 0) {
-                            return r.bytesProduced();
+                        total += r.bytesProduced();
+                        boolean roomForMore = dst != appIn && dst.remaining() >= appIn.capacity();
+                        if (total > 0 && (!roomForMore || !netIn.hasRemaining())) {
+                            return total;
                         }
-                        if (r.bytesConsumed() > 0 || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
-                            continue; // a ticket, a key update: look at the rest
+                        if (total > 0 || r.bytesConsumed() > 0
+                                || r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+                            continue; // more records, or a ticket, a key update: look at the rest
                         }
                     }
                     case CLOSED -> {
                         peerClosed();
-                        return -1;
+                        return total > 0 ? total : -1; // -1 at the next read
                     }
                     case BUFFER_OVERFLOW -> {
-                        if (dst != appIn) {
-                            return OVERFLOW;
+                        if (total > 0 || dst != appIn) {
+                            return total > 0 ? total : OVERFLOW;
                         }
                         appIn = TlsBuffers.grow(appIn, engine.getSession().getApplicationBufferSize(), "plaintext");
                         appIn.clear();
@@ -210,7 +218,9 @@ final class TlsRecordLayer {
                         continue;
                     }
                     case BUFFER_UNDERFLOW -> {
-                        // a partial record: receive more
+                        if (total > 0) {
+                            return total;
+                        }
                     }
                 }
             }
@@ -238,7 +248,7 @@ final class TlsRecordLayer {
             throw refuseRenegotiation();
         }
         if (hs == HandshakeStatus.NEED_TASK) {
-            runDelegatedTasks();
+            EngineTasks.runAll(engine, taskLock, taskExecutor);
         }
         if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) { // a KeyUpdate to answer
             writeLock.lock();
@@ -357,7 +367,7 @@ final class TlsRecordLayer {
 
     private void stalled(HandshakeStatus hs) throws IOException {
         switch (hs) {
-            case NEED_TASK -> runDelegatedTasks();
+            case NEED_TASK -> EngineTasks.runAll(engine, taskLock, taskExecutor);
             case NEED_WRAP -> {
                 // the next wrap makes the handshake record
             }
@@ -383,21 +393,6 @@ final class TlsRecordLayer {
         if (netOut.position() > 0) {
             transport.writeAll(netOut.array(), netOut.arrayOffset(), netOut.position());
             netOut.clear();
-        }
-    }
-
-    // ---- delegated tasks ----
-
-    /** Runs the engine's delegated tasks off the loop; if another thread took them, waits until it is done. */
-    private void runDelegatedTasks() throws IOException {
-        taskLock.lock();
-        try {
-            Runnable task;
-            while ((task = engine.getDelegatedTask()) != null) {
-                EngineTasks.run(task, taskExecutor);
-            }
-        } finally {
-            taskLock.unlock();
         }
     }
 
