@@ -8,12 +8,14 @@ import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
+import io.ringloop.tls.TlsConfig;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
  * error of one line before any loop starts. The settings are this object's fields, one object per run.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run a TCP echo server until SIGINT/SIGTERM.")
+        description = "Run a TCP (or TLS) echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
     /** How connections are served. */
     enum Style {
@@ -72,6 +74,16 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
+
+    @Option(names = "--tls", description = "task and stealing styles: serve TLS (TLS 1.3/1.2, the JDK's engine); "
+            + "without --cert/--key a self-signed certificate for localhost is made at start with keytool")
+    boolean tls;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "with --tls: the certificate chain, PEM, leaf first")
+    Path certFile;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
+    Path keyFile;
 
     @Option(names = "--stats", paramLabel = "INTERVAL", converter = StatsPrinter.IntervalConverter.class,
             description = "print a line of rates every INTERVAL (e.g. 1s, 500ms): operations, system calls, "
@@ -131,14 +143,22 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
+        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK, certFile, keyFile) : null;
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
-                    : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> echo(s, bufferBytes, heap)).localAddress();
-            System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName));
+                    : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
+                        if (tlsConfig != null) {
+                            EchoTls.echo(s, tlsConfig, bufferBytes);
+                        } else {
+                            echo(s, bufferBytes, heap);
+                        }
+                    }).localAddress();
+            System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName)
+                    + (tls ? ", TLS (" + EchoTls.source(certFile) + ")" : ""));
             System.out.flush();
             Signal s;
             StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out);

@@ -1,0 +1,183 @@
+package io.ringloop.tls;
+
+import io.ringloop.net.ByteStream;
+import io.ringloop.net.TcpStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A TLS connection over any {@link ByteStream} (a {@link TcpStream}, later a Unix stream), itself a
+ * {@code ByteStream}: the buffered reader and writer of {@code io.ringloop.io}, and protocols written on them,
+ * run over it unchanged. The JDK's {@link SSLEngine} does the cryptography.
+ *
+ * <p>Blocking style: {@link #client} and {@link #server} do the handshake before they return, within the
+ * config's time limit; then read and write from a task (the task parks on the transport, the loop runs
+ * others). One reader and one writer at a time, which may be two tasks.
+ *
+ * <ul>
+ *   <li>A read returns -1 once the peer's {@code close_notify} arrived. A transport that ends without one is an
+ *       {@link SSLException} saying the data may be truncated (RFC 8446 section 6.1), never a quiet -1.</li>
+ *   <li>{@link #close()} sends {@code close_notify} and closes the transport; {@link #shutdownOutput()} sends it
+ *       and half-closes the transport, and (TLS 1.3) reading goes on.</li>
+ *   <li>Renegotiation (TLS 1.2 and older) is refused whoever asks: the connection is closed and the reader
+ *       gets an {@link SSLException} saying so. TLS 1.3 key updates and session tickets are handled.</li>
+ *   <li>A failure of the engine (a bad record, an alert from the peer) sends the engine's alert if it can,
+ *       closes the transport and throws an {@link SSLException} naming the peer.</li>
+ * </ul>
+ * The state machine lives in {@link TlsRecordLayer}; this class is the public face.
+ */
+public final class TlsStream implements ByteStream {
+    private final TlsRecordLayer records;
+    private final ByteStream transport;
+    private final boolean client;
+
+    private TlsStream(ByteStream transport, SSLEngine engine, TlsConfig config, String peer) {
+        this.records = new TlsRecordLayer(transport, engine, config.taskExecutor(), peer);
+        this.transport = transport;
+        this.client = config.isClient();
+    }
+
+    /**
+     * Handshakes as a client with the server at {@code host}:{@code port} over {@code transport} (connected to
+     * it). {@code host} is sent as SNI (unless an IP literal), checked against the server's certificate (unless
+     * {@link TlsConfig.Builder#verifyHostname} is off) and, with the port, keys the session cache: a later
+     * connection to the same host and port resumes where the server agrees. On failure the transport is
+     * closed.
+     */
+    public static TlsStream client(ByteStream transport, TlsConfig config, String host, int port)
+            throws IOException {
+        if (!config.isClient()) {
+            throw new IllegalArgumentException("TlsStream.client: the config is a server's");
+        }
+        SSLEngine engine = config.newEngine(Objects.requireNonNull(host, "host"), port);
+        return start(new TlsStream(transport, engine, config, host + ":" + port), config);
+    }
+
+    /** Handshakes as a server with the client at the other end of {@code transport}; on failure closes it. */
+    public static TlsStream server(ByteStream transport, TlsConfig config) throws IOException {
+        if (config.isClient()) {
+            throw new IllegalArgumentException("TlsStream.server: the config is a client's");
+        }
+        return start(new TlsStream(transport, config.newEngine(null, -1), config, peerOf(transport)), config);
+    }
+
+    private static String peerOf(ByteStream transport) {
+        if (transport instanceof TcpStream tcp) {
+            try {
+                return tcp.peerAddress().toString();
+            } catch (IOException e) {
+                return "a closed peer (" + e.getMessage() + ")";
+            }
+        }
+        return transport.toString();
+    }
+
+    private static TlsStream start(TlsStream s, TlsConfig config) throws IOException {
+        boolean ok = false;
+        try {
+            EngineTasks.within(config.handshakeTimeout(), "TLS handshake with " + s.records.peer(),
+                    s.records::handshake);
+            ok = true;
+            return s;
+        } finally {
+            if (!ok) {
+                s.records.closeTransport();
+            }
+        }
+    }
+
+    // ---- reading ----
+
+    /** Reads into {@code dst}'s remaining space: the count, or -1 after the peer's close_notify. */
+    public int read(ByteBuffer dst) throws IOException {
+        return records.read(dst);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        return records.read(ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public int read(MemorySegment buffer, long offset, int length) throws IOException {
+        return records.read(buffer.asSlice(offset, length).asByteBuffer());
+    }
+
+    // ---- writing ----
+
+    /** Writes every remaining byte of {@code srcs}, in order, packed into as few records as they fill. */
+    public void writeAll(ByteBuffer... srcs) throws IOException {
+        records.writeAll(srcs);
+    }
+
+    @Override
+    public void writeAll(byte[] b, int off, int len) throws IOException {
+        records.writeAll(new ByteBuffer[] {ByteBuffer.wrap(b, off, len)});
+    }
+
+    @Override
+    public void writeAll(MemorySegment buffer, long offset, int length) throws IOException {
+        records.writeAll(new ByteBuffer[] {buffer.asSlice(offset, length).asByteBuffer()});
+    }
+
+    @Override
+    public void writeAll(MemorySegment... srcs) throws IOException {
+        ByteBuffer[] buffers = new ByteBuffer[srcs.length];
+        for (int i = 0; i < srcs.length; i++) {
+            buffers[i] = srcs[i].asByteBuffer();
+        }
+        records.writeAll(buffers);
+    }
+
+    // ---- session, close ----
+
+    /** The negotiated session: protocol, cipher suite, peer certificates. */
+    public SSLSession session() {
+        return records.engine().getSession();
+    }
+
+    /** The protocol agreed by ALPN, or null when none was. */
+    public String applicationProtocol() {
+        String p = records.engine().getApplicationProtocol();
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    /** The stream underneath. */
+    public ByteStream transport() {
+        return transport;
+    }
+
+    /**
+     * Sends {@code close_notify} and half-closes the transport. The peer reads end of stream; with TLS 1.3
+     * this side can still read (TLS 1.2 peers usually answer with their own close_notify and close).
+     */
+    @Override
+    public void shutdownOutput() throws IOException {
+        records.shutdownOutput();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return records.isOpen();
+    }
+
+    /**
+     * Sends {@code close_notify} (unless sent, or a writer in another task holds the output) and closes the
+     * transport; a read or write pending in another task fails. The peer's answer is not awaited.
+     */
+    @Override
+    public void close() throws IOException {
+        records.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TlsStream[" + (client ? "client of " : "server for ") + records.peer() + ", "
+                + (records.handshaken() ? session().getProtocol() : "handshaking") + ", " + transport + "]";
+    }
+}
