@@ -8,6 +8,7 @@ import io.ringloop.loop.LoopOptions;
 import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -164,8 +165,12 @@ public final class Ringloop implements AutoCloseable {
             return this;
         }
 
-        /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
+        /**
+         * Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off; negative:
+         * {@link IllegalArgumentException}; over about 146 years: that long.
+         */
         public Builder blockedLoopThreshold(Duration threshold) {
+            Timeouts.toNanosSaturated(threshold, "blockedLoopThreshold");
             this.blockedThreshold = threshold;
             return this;
         }
@@ -335,9 +340,12 @@ public final class Ringloop implements AutoCloseable {
 
     /**
      * Graceful shutdown: every listener stops accepting, live tasks get up to {@code drain} to finish, then
-     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent.
+     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent. A zero
+     * {@code drain} cancels at once; a negative one throws {@link IllegalArgumentException} (and shuts nothing
+     * down); over about 146 years: that long.
      */
     public void shutdown(Duration drain) {
+        Timeouts.toNanosSaturated(drain, "shutdown(drain)");
         closed = true;
         for (Loop l : loops) {
             l.requestShutdown(drain);

@@ -4,6 +4,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
@@ -75,7 +76,11 @@ public final class TcpStream implements ByteStream {
         return connect(address, null);
     }
 
-    /** Connects from the caller's loop; fails with {@code ETIMEDOUT} after {@code timeout} (null: none). */
+    /**
+     * Connects from the caller's loop; fails with {@link SocketTimeoutException} ({@code ETIMEDOUT}) after
+     * {@code timeout}. Null or zero: no limit but the kernel's, as for {@link java.net.Socket#connect}; negative:
+     * {@link IllegalArgumentException}; over about 146 years: that long.
+     */
     public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
         return connect(LoopCall.requireLoop("connect"), address, timeout);
     }
@@ -88,10 +93,10 @@ public final class TcpStream implements ByteStream {
             throw new UnknownHostException("connect(" + address + "): unresolved address");
         }
         String what = "connect(" + SockAddr.text(address) + ")";
+        long timeoutNs = Timeouts.limitNanos(timeout, what);
         int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
         int fd = LoopCall.check(loop, "socket(" + what + ")", d -> d.socket(family, Driver.SOCK_STREAM));
         TcpStream s = new TcpStream(loop, fd);
-        long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());
         int r;
         try {
             r = s.writeWaiter.run(() -> s.driver.connect(fd, address, s.writeWaiter), what, timeoutNs);
@@ -149,13 +154,11 @@ public final class TcpStream implements ByteStream {
      * Limits each blocking read to {@code timeout} (null or zero: no limit, the default), like
      * {@link java.net.Socket#setSoTimeout}: a read that gets no byte in time throws
      * {@link SocketTimeoutException}, and the stream stays usable; no byte is lost, the next read gets it. On
-     * io_uring the kernel keeps the deadline (a linked timeout) where the read has an SQE of its own.
+     * io_uring the kernel keeps the deadline (a linked timeout) where the read has an SQE of its own. Negative:
+     * {@link IllegalArgumentException}; over about 146 years: that long.
      */
     public void readTimeout(Duration timeout) {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("readTimeout: negative " + timeout);
-        }
-        readTimeoutNs = timeout == null || timeout.isZero() ? 0 : Math.max(1, timeout.toNanos());
+        readTimeoutNs = Timeouts.limitNanos(timeout, "readTimeout(fd=" + handle + ")");
     }
 
     /** The limit set by {@link #readTimeout(Duration)}; {@link Duration#ZERO} for none. */
