@@ -15,6 +15,7 @@ import io.ringloop.sys.Libc;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import io.ringloop.time.Time;
+import io.ringloop.tls.TlsConfig;
 import java.lang.foreign.Arena;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -200,6 +201,54 @@ class DurationInputTest {
                 assertTrue(rt.loop(0).isTerminated());
             }
         }
+    }
+
+    /**
+     * The same rules where names and TLS take durations: the resolver's timeout and a call's, a connect by name,
+     * the Happy Eyeballs attempt delay, the TLS handshake limit.
+     */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldApplyTheRulesToNamesAndTls(Backend backend) throws Exception {
+        Bystander.run(backend, b -> {
+            FakeLookup lookup = new FakeLookup().answer("a.test", "127.0.0.1");
+            Resolver r = lookup.resolver();
+            TcpConnector connector = TcpConnector.builder().resolver(r).build();
+            try (TcpListener l = TcpListener.bind(Bystander.LOCAL)) {
+                int port = l.localAddress().getPort();
+                for (Duration d : NEGATIVE) {
+                    b.assertFails(IllegalArgumentException.class, "resolve(a.test)", () -> r.resolve("a.test", d));
+                    b.assertFails(IllegalArgumentException.class, "connect(a.test:" + port + ")",
+                            () -> connector.connect("a.test", port, d));
+                    b.assertFails(IllegalArgumentException.class, "timeout", () -> Resolver.builder().timeout(d));
+                    b.assertFails(IllegalArgumentException.class, "attemptDelay",
+                            () -> TcpConnector.builder().attemptDelay(d));
+                    b.assertFails(IllegalArgumentException.class, "handshakeTimeout",
+                            () -> TlsConfig.client().handshakeTimeout(d));
+                }
+                Resolver unlimited = Resolver.builder().lookup(lookup).timeout(Duration.ZERO).build();
+                for (Duration d : new Duration[] {Duration.ZERO, HUGE[0], HUGE[1]}) {
+                    assertEquals(1, b.assertWorks("resolve(" + d + ")", () -> r.resolve("a.test", d)).size());
+                    assertEquals(1, unlimited.resolve("a.test", d).size(), "resolver timeout ZERO, call " + d);
+                    assertEquals(1, unlimited.resolveAsync("a.test").toCompletableFuture().get().size());
+                    try (TcpStream c = b.assertWorks("connect(a.test, " + d + ")",
+                            () -> connector.connect("a.test", port, d)); TcpStream s = l.accept()) {
+                        assertEquals(c.localAddress(), s.peerAddress());
+                    }
+                }
+                Resolver longLived = Resolver.builder().lookup(lookup).timeout(HUGE[1]).positiveTtl(HUGE[1])
+                        .negativeTtl(HUGE[1]).build();
+                assertEquals(1, longLived.resolve("a.test").size());
+                TcpConnector patient = TcpConnector.builder().resolver(r).attemptDelay(HUGE[1]).build();
+                try (TcpStream c = patient.connect("a.test", port, HUGE[1]); TcpStream s = l.accept()) {
+                    assertEquals(c.localAddress(), s.peerAddress());
+                }
+            }
+            assertEquals(Duration.ZERO, TlsConfig.client().handshakeTimeout(null).build().handshakeTimeout());
+            assertEquals(Duration.ZERO, TlsConfig.client().handshakeTimeout(Duration.ZERO).build().handshakeTimeout());
+            assertEquals(SATURATED, TlsConfig.client().handshakeTimeout(HUGE[1]).build().handshakeTimeout());
+            b.assertEchoes("the names and TLS durations");
+        });
     }
 
     /** Runs {@code call} (which must wait) in a task, cancels it, and expects a cancellation, not another failure. */
