@@ -12,8 +12,6 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -156,7 +154,7 @@ public final class TcpListener implements AutoCloseable {
     public TcpStream accept() throws IOException {
         while (true) {
             if (closed) {
-                throw new ClosedChannelException();
+                throw Errno.closedException("accept(" + this + "): listener closed");
             }
             int r;
             if (LoopContext.onCarrier(loop)) {
@@ -168,14 +166,19 @@ public final class TcpListener implements AutoCloseable {
                 backoff.accepted();
                 return new TcpStream(loop, r);
             }
-            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-                throw new AsynchronousCloseException();
-            }
             if (!AcceptBackoff.exhausted(r)) {
-                throw Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
+                throw failure(r);
             }
             pause(backoff.refused(r, System.nanoTime()));
         }
+    }
+
+    /** What an accept's result {@code r} (-errno) becomes: a close while it waited is named as such. */
+    private IOException failure(int r) {
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            return Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
+        }
+        return Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
     }
 
     /** Task style: waits {@code delayNs} (on the loop's timer when on its carrier); close or cancel ends it. */
@@ -214,7 +217,8 @@ public final class TcpListener implements AutoCloseable {
             throw new IllegalStateException("callback-style accept runs on the loop thread; from a task use accept()");
         }
         if (acceptOp == null) {
-            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r);
+            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r, null,
+                    this::failure);
         }
         IoCallback adapter = new IoCallback() {
             @Override
@@ -242,7 +246,11 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private void startCallbackAccept(IoCallback adapter) {
-        acceptOp.started(closed ? -Errno.EBADF : driver.accept(handle, acceptOp), adapter);
+        if (closed) {
+            acceptOp.refused(Errno.closedException("accept(" + this + "): listener closed"), adapter);
+        } else {
+            acceptOp.started(driver.accept(handle, acceptOp), adapter);
+        }
     }
 
     public boolean isOpen() {
@@ -270,7 +278,8 @@ public final class TcpListener implements AutoCloseable {
                 AcceptCallback backingOffCallback = backoffCallback;
                 backoffTimer = -1;
                 backoffCallback = null;
-                loop.executeLocal(() -> backingOffCallback.failed(new AsynchronousCloseException()));
+                loop.executeLocal(() -> backingOffCallback.failed(Errno.asyncCloseException("accept(" + this
+                        + "): listener closed while the call was waiting")));
             }
             return d.close(handle);
         });

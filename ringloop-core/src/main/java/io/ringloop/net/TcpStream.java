@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
@@ -44,7 +43,11 @@ import java.util.concurrent.CompletionStage;
  * submission takes up to 64 of them, the driver's {@code MAX_IOVECS}).
  *
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
- * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
+ * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}. After {@link #close()} (idempotent)
+ * every call throws a {@link ClosedChannelException} that names it and the stream
+ * ({@code read(TcpStream[fd=7, closed, ringloop-0]): stream closed}); a call that was waiting when another task or
+ * thread closed the stream wakes with an {@link java.nio.channels.AsynchronousCloseException}
+ * ({@code read(TcpStream[...]): stream closed while the call was waiting}).
  */
 public final class TcpStream implements ByteStream {
     private final Loop loop;
@@ -175,7 +178,7 @@ public final class TcpStream implements ByteStream {
         requireWritable(dst.isReadOnly(), "read");
         int len = dst.remaining();
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         int r = io(true, MemorySegment.ofBuffer(dst), 0, len);
@@ -190,7 +193,7 @@ public final class TcpStream implements ByteStream {
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         return io(true, MemorySegment.ofArray(b), off, len);
@@ -209,7 +212,7 @@ public final class TcpStream implements ByteStream {
         Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         requireWritable(buffer.isReadOnly(), "read");
         if (length == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         return io(true, buffer, offset, length);
@@ -249,7 +252,7 @@ public final class TcpStream implements ByteStream {
     public int write(ByteBuffer src) throws IOException {
         int len = src.remaining();
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("write");
             return 0;
         }
         int r = io(false, MemorySegment.ofBuffer(src), 0, len);
@@ -260,7 +263,7 @@ public final class TcpStream implements ByteStream {
     public int write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("write");
             return 0;
         }
         return io(false, MemorySegment.ofArray(b), off, len);
@@ -287,7 +290,7 @@ public final class TcpStream implements ByteStream {
     }
 
     private int io(boolean read, MemorySegment seg, long off, int len) throws IOException {
-        ensureOpen();
+        ensureOpen(read ? "read" : "write");
         if (seg.isNative() && !seg.isAccessibleBy(loop.thread())) {
             throw new IllegalArgumentException((read ? "read" : "write") + ": the buffer's arena is confined to "
                     + "another thread; the loop thread must reach it (use Arena.ofShared(), ofAuto() or global())");
@@ -366,7 +369,7 @@ public final class TcpStream implements ByteStream {
      * end of stream. The array is not changed by anyone until the driver completes: the caller waits for that.
      */
     int vectorIo(boolean read, MemorySegment[] segments) throws IOException {
-        ensureOpen();
+        ensureOpen(read ? "readv" : "writev");
         for (MemorySegment m : segments) {
             // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
             if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(loop.thread()))) {
@@ -398,9 +401,10 @@ public final class TcpStream implements ByteStream {
         return read && r == 0 ? -1 : r;
     }
 
-    private IOException failure(String call, int r) {
+    /** What {@code call}'s result {@code r} (-errno) becomes: a close while it waited is named as such. */
+    IOException failure(String call, int r) {
         if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return new AsynchronousCloseException();
+            return Errno.asyncCloseException(call + "(" + this + "): stream closed while the call was waiting");
         }
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
@@ -424,10 +428,15 @@ public final class TcpStream implements ByteStream {
         }
     }
 
-    void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(TcpStream[fd=N, closed, loop]): stream closed} once the stream is closed. */
+    void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw closedException(call);
         }
+    }
+
+    ClosedChannelException closedException(String call) {
+        return Errno.closedException(call + "(" + this + "): stream closed");
     }
 
     // ---- callback style (loop thread only) ----
@@ -505,22 +514,22 @@ public final class TcpStream implements ByteStream {
     }
 
     private void setOption(SocketOpt option, int value) throws IOException {
-        ensureOpen();
+        ensureOpen("setsockopt");
         LoopCall.check(loop, "setsockopt(" + option + ", fd=" + handle + ")", d -> d.setOption(handle, option, value));
     }
 
     private int getOption(SocketOpt option) throws IOException {
-        ensureOpen();
+        ensureOpen("getsockopt");
         return LoopCall.check(loop, "getsockopt(" + option + ", fd=" + handle + ")", d -> d.getOption(handle, option));
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        ensureOpen();
+        ensureOpen("getsockname");
         return LoopCall.call(loop, d -> d.localAddress(handle));
     }
 
     public InetSocketAddress peerAddress() throws IOException {
-        ensureOpen();
+        ensureOpen("getpeername");
         InetSocketAddress p = peer;
         if (p == null) {
             p = LoopCall.call(loop, d -> d.peerAddress(handle));
@@ -553,13 +562,13 @@ public final class TcpStream implements ByteStream {
     /** Half-close: the peer reads end of stream; this side can still read. */
     @Override
     public void shutdownOutput() throws IOException {
-        ensureOpen();
+        ensureOpen("shutdown");
         LoopCall.check(loop, "shutdown(SHUT_WR, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_WR));
     }
 
     /** Stops reading: later reads return -1. */
     public void shutdownInput() throws IOException {
-        ensureOpen();
+        ensureOpen("shutdown");
         LoopCall.check(loop, "shutdown(SHUT_RD, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_RD));
     }
 

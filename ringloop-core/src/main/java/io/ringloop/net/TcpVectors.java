@@ -23,7 +23,7 @@ final class TcpVectors {
     static long write(TcpStream s, ByteBuffer[] srcs, int offset, int length) throws IOException {
         MemorySegment[] segments = segments(srcs, offset, length);
         if (segments.length == 0) {
-            s.ensureOpen();
+            s.ensureOpen("writev");
             return 0;
         }
         int r = s.vectorIo(false, segments);
@@ -39,7 +39,7 @@ final class TcpVectors {
         }
         MemorySegment[] segments = segments(dsts, offset, length);
         if (segments.length == 0) {
-            s.ensureOpen();
+            s.ensureOpen("readv");
             return 0;
         }
         int r = s.vectorIo(true, segments);
@@ -72,7 +72,7 @@ final class TcpVectors {
             total += m.byteSize();
         }
         if (total == 0) {
-            s.ensureOpen(); // an empty read is 0, not end of stream
+            s.ensureOpen(read ? "readv" : "writev"); // an empty read is 0, not end of stream
             return 0;
         }
         return s.vectorIo(read, window);

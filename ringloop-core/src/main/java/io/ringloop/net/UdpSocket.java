@@ -13,7 +13,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.IntSupplier;
 
@@ -60,13 +59,13 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        ensureOpen();
+        ensureOpen("getsockname");
         return LoopCall.call(loop, d -> d.localAddress(handle));
     }
 
     /** Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. */
     public void connect(InetSocketAddress peer) throws IOException {
-        ensureOpen();
+        ensureOpen("connect");
         String what = "connect(udp " + SockAddr.text(peer) + ")";
         int r = sendWaiter.run(() -> driver.connect(handle, peer, sendWaiter), what, 0);
         if (r < 0) {
@@ -75,23 +74,23 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     public void setBroadcast(boolean on) throws IOException {
-        ensureOpen();
+        ensureOpen("setsockopt");
         LoopCall.check(loop, "setsockopt(SO_BROADCAST, fd=" + handle + ")",
                 d -> d.setOption(handle, SocketOpt.SO_BROADCAST, on ? 1 : 0));
     }
 
     public boolean broadcast() throws IOException {
-        ensureOpen();
+        ensureOpen("getsockopt");
         return LoopCall.check(loop, "getsockopt(SO_BROADCAST, fd=" + handle + ")",
                 d -> d.getOption(handle, SocketOpt.SO_BROADCAST)) != 0;
     }
 
     /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; returns the bytes sent. */
     public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
-        ensureOpen();
+        ensureOpen("sendto");
         MemorySegment seg = MemorySegment.ofBuffer(src);
-        String what = "sendto(" + (target == null ? "connected peer" : SockAddr.text(target)) + ")";
-        int r = await(sendWaiter, () -> driver.sendTo(handle, seg, target, sendWaiter), what);
+        String to = target == null ? "connected peer" : SockAddr.text(target);
+        int r = await(sendWaiter, () -> driver.sendTo(handle, seg, target, sendWaiter), "sendto", to + ", ");
         src.position(src.position() + r);
         return r;
     }
@@ -110,27 +109,29 @@ public final class UdpSocket implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
         }
-        ensureOpen();
+        ensureOpen("recvfrom");
         MemorySegment seg = MemorySegment.ofBuffer(dst);
-        int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom");
+        int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom", "");
         dst.position(dst.position() + Math.min(r, seg.byteSize() > Integer.MAX_VALUE ? r : (int) seg.byteSize()));
         return SockAddr.decode(sender);
     }
 
-    private int await(IoWaiter w, IntSupplier op, String what) throws IOException {
-        int r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), what) : w.run(op, what, 0);
+    /** Runs {@code op} ({@code call}, its target {@code to} "host:port, " or "") and waits for its result. */
+    private int await(IoWaiter w, IntSupplier op, String call, String to) throws IOException {
+        int r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), call) : w.run(op, call, 0);
         if (r < 0) {
             if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-                throw new AsynchronousCloseException();
+                throw Errno.asyncCloseException(call + "(" + this + "): socket closed while the call was waiting");
             }
-            throw Errno.exception(what + "(fd=" + handle + ")", r);
+            throw Errno.exception(call + "(" + to + "fd=" + handle + ")", r);
         }
         return r;
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(UdpSocket[fd=N, closed, loop]): socket closed} once the socket is closed. */
+    private void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(" + this + "): socket closed");
         }
     }
 
@@ -152,5 +153,10 @@ public final class UdpSocket implements AutoCloseable {
             // Pending receives completed inside close(handle): the kernel no longer writes the sender block.
             arena.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        return "UdpSocket[fd=" + handle + (closed ? ", closed" : "") + ", " + loop.name() + "]";
     }
 }
