@@ -96,10 +96,14 @@ final class TcpCallbacks {
             }
         };
         Runnable go = () -> {
-            if (read) {
-                stream.read(seg, 0, len, cb);
-            } else {
-                stream.write(seg, 0, len, cb);
+            try {
+                if (read) {
+                    stream.read(seg, 0, len, cb);
+                } else {
+                    stream.write(seg, 0, len, cb);
+                }
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e); // e.g. another read in progress: the stage says so, not the loop's log
             }
         };
         Loop loop = Loop.of(stream.loop());

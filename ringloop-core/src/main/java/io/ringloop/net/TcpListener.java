@@ -25,6 +25,8 @@ public final class TcpListener implements AutoCloseable {
     private final int handle;
     private final InetSocketAddress localAddress;
     private final IoWaiter acceptWaiter;
+    /** One accept at a time, in either style (the "read" direction); held through a back-off too. */
+    private final Directions directions = Directions.ofListener(this);
     /** Waits between accepts refused for want of descriptors (both styles). */
     private final AcceptBackoff backoff;
     private CallbackOp acceptOp;
@@ -150,8 +152,20 @@ public final class TcpListener implements AutoCloseable {
      * <p>When accepting is refused for want of resources (EMFILE, ENFILE, ENOBUFS, ENOMEM), this does not
      * fail: the connection waits in the backlog while accept backs off (1 ms, doubling up to 100 ms) and tries
      * again, until descriptors are freed. A WARNING says so once per episode ({@link AcceptBackoff}).
+     *
+     * <p>One accept at a time, in either style: a second one while another is in progress (from another task or
+     * thread) throws {@link IllegalStateException} naming the call and the listener, and the first goes on.
      */
     public TcpStream accept() throws IOException {
+        directions.enter(true, "accept");
+        try {
+            return acceptOne();
+        } finally {
+            directions.exit(true);
+        }
+    }
+
+    private TcpStream acceptOne() throws IOException {
         while (true) {
             if (closed) {
                 throw Errno.closedException("accept(" + this + "): listener closed");
@@ -214,16 +228,19 @@ public final class TcpListener implements AutoCloseable {
      */
     public void accept(AcceptCallback callback) {
         if (!loop.inLoopThread()) {
-            throw new IllegalStateException("callback-style accept runs on the loop thread; from a task use accept()");
+            throw new IllegalStateException("accept(" + this + "): callback-style accept runs on the loop thread; "
+                    + "from a task or another thread use accept()");
         }
         if (acceptOp == null) {
             acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r, null,
                     this::failure);
         }
+        directions.enter(true, "accept"); // freed just before the callback runs, so it may start the next accept
         IoCallback adapter = new IoCallback() {
             @Override
             public void completed(int fd) {
                 backoff.accepted();
+                directions.exit(true);
                 callback.accepted(new TcpStream(loop, fd));
             }
 
@@ -239,6 +256,7 @@ public final class TcpListener implements AutoCloseable {
                     });
                     return;
                 }
+                directions.exit(true);
                 callback.failed(error);
             }
         };
@@ -248,9 +266,16 @@ public final class TcpListener implements AutoCloseable {
     private void startCallbackAccept(IoCallback adapter) {
         if (closed) {
             acceptOp.refused(Errno.closedException("accept(" + this + "): listener closed"), adapter);
-        } else {
-            acceptOp.started(driver.accept(handle, acceptOp), adapter);
+            return;
         }
+        int r;
+        try {
+            r = driver.accept(handle, acceptOp);
+        } catch (RuntimeException e) {
+            directions.exit(true);
+            throw e;
+        }
+        acceptOp.started(r, adapter);
     }
 
     public boolean isOpen() {
@@ -278,6 +303,7 @@ public final class TcpListener implements AutoCloseable {
                 AcceptCallback backingOffCallback = backoffCallback;
                 backoffTimer = -1;
                 backoffCallback = null;
+                directions.exit(true);
                 loop.executeLocal(() -> backingOffCallback.failed(Errno.asyncCloseException("accept(" + this
                         + "): listener closed while the call was waiting")));
             }

@@ -58,7 +58,7 @@ public final class TcpStream implements ByteStream {
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
     /** One reader and one writer at a time, in either style. */
-    private final TcpDirections directions = new TcpDirections(this);
+    private final Directions directions = Directions.ofStream(this);
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
@@ -409,7 +409,7 @@ public final class TcpStream implements ByteStream {
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
 
-    /** Starts a read (or write) in either style, or throws when one is in progress ({@link TcpDirections}). */
+    /** Starts a read (or write) in either style, or throws when one is in progress ({@link Directions}). */
     void enter(boolean read, String call) {
         directions.enter(read, call);
     }
@@ -447,18 +447,19 @@ public final class TcpStream implements ByteStream {
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         requireWritable(buffer.isReadOnly(), "read");
-        callbacks().read(buffer, offset, length, callback);
+        callbacks("read").read(buffer, offset, length, callback);
     }
 
     /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
-        callbacks().write(buffer, offset, length, callback);
+        callbacks("write").write(buffer, offset, length, callback);
     }
 
     /** Checks for the loop thread before the unsynchronised lazy field is touched. */
-    private TcpCallbacks callbacks() {
+    private TcpCallbacks callbacks(String call) {
         if (!loop.inLoopThread()) {
-            throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use read/write");
+            throw new IllegalStateException(call + "(" + this + "): callback-style I/O runs on the loop thread; from "
+                    + "a task or another thread use the blocking " + call + ", or " + call + "Async");
         }
         TcpCallbacks c = callbacks;
         if (c == null) {

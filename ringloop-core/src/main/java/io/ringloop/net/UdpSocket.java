@@ -19,6 +19,11 @@ import java.util.function.IntSupplier;
 /**
  * A UDP socket on one loop: send and receive datagrams with addresses, or connect to one peer. Blocking style
  * (from a task, or any thread). The socket owns a small native block for the sender's address, freed on close.
+ *
+ * <p>One receiver and one sender at a time: a receive (send) started while another is in progress, from another
+ * task or thread, throws {@link IllegalStateException} naming the call and the socket, on every backend, and the
+ * one in progress goes on. After {@link #close()} every call throws a {@link java.nio.channels.ClosedChannelException}
+ * naming it; a receive waiting at the close wakes with an {@link java.nio.channels.AsynchronousCloseException}.
  */
 public final class UdpSocket implements AutoCloseable {
     private final Loop loop;
@@ -28,6 +33,8 @@ public final class UdpSocket implements AutoCloseable {
     private final IoWaiter sendWaiter;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment sender = arena.allocate(SockAddr.MAX_SIZE, 8);
+    /** One receiver and one sender (or connect) at a time. */
+    private final Directions directions = Directions.ofDatagrams(this);
     private volatile boolean closed;
 
     private UdpSocket(Loop loop, int handle) {
@@ -63,14 +70,14 @@ public final class UdpSocket implements AutoCloseable {
         return LoopCall.call(loop, d -> d.localAddress(handle));
     }
 
-    /** Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. */
+    /**
+     * Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. It counts as a
+     * send: refused while another send is in progress.
+     */
     public void connect(InetSocketAddress peer) throws IOException {
         ensureOpen("connect");
-        String what = "connect(udp " + SockAddr.text(peer) + ")";
-        int r = sendWaiter.run(() -> driver.connect(handle, peer, sendWaiter), what, 0);
-        if (r < 0) {
-            throw Errno.exception(what, r);
-        }
+        await(sendWaiter, () -> driver.connect(handle, peer, sendWaiter), "connect", "udp " + SockAddr.text(peer)
+                + ", ");
     }
 
     public void setBroadcast(boolean on) throws IOException {
@@ -116,9 +123,19 @@ public final class UdpSocket implements AutoCloseable {
         return SockAddr.decode(sender);
     }
 
-    /** Runs {@code op} ({@code call}, its target {@code to} "host:port, " or "") and waits for its result. */
+    /**
+     * Runs {@code op} ({@code call}, its target {@code to} "host:port, " or "") and waits for its result; one call
+     * per direction at a time ({@link Directions}: the receive waiter, or the send waiter for sendto and connect).
+     */
     private int await(IoWaiter w, IntSupplier op, String call, String to) throws IOException {
-        int r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), call) : w.run(op, call, 0);
+        boolean receive = w == receiveWaiter;
+        directions.enter(receive, call);
+        int r;
+        try {
+            r = LoopContext.onCarrier(loop) ? w.finish(op.getAsInt(), call) : w.run(op, call, 0);
+        } finally {
+            directions.exit(receive);
+        }
         if (r < 0) {
             if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
                 throw Errno.asyncCloseException(call + "(" + this + "): socket closed while the call was waiting");
