@@ -125,7 +125,7 @@ public final class Ringloop implements AutoCloseable {
 
         /** io_uring ring entries per loop (power of two; default 1024). */
         public Builder ringEntries(int entries) {
-            this.loopOptions = loopOptions.withRingEntries(entries);
+            this.loopOptions = option("ringEntries", () -> loopOptions.withRingEntries(entries));
             return this;
         }
 
@@ -134,13 +134,13 @@ public final class Ringloop implements AutoCloseable {
          * default 128); registered only when multishot receive is on.
          */
         public Builder receiveBuffers(int count) {
-            this.loopOptions = loopOptions.withProvidedBuffers(count);
+            this.loopOptions = option("receiveBuffers", () -> loopOptions.withProvidedBuffers(count));
             return this;
         }
 
         /** io_uring: sends of native buffers of at least {@code bytes} use zero-copy SEND_ZC (0: never, default). */
         public Builder zeroCopyWritesAbove(long bytes) {
-            this.loopOptions = loopOptions.withZeroCopyMinBytes(bytes);
+            this.loopOptions = option("zeroCopyWritesAbove", () -> loopOptions.withZeroCopyMinBytes(bytes));
             return this;
         }
 
@@ -161,7 +161,7 @@ public final class Ringloop implements AutoCloseable {
          * a fixed file, so its later operations skip the kernel's fd lookup (0: never). Default 64.
          */
         public Builder fixedFilesAfter(int ops) {
-            this.loopOptions = loopOptions.withFixedFilesAfterOps(ops);
+            this.loopOptions = option("fixedFilesAfter", () -> loopOptions.withFixedFilesAfterOps(ops));
             return this;
         }
 
@@ -196,6 +196,15 @@ public final class Ringloop implements AutoCloseable {
             }
             this.budget = operations;
             return this;
+        }
+
+        /** Builds new options, or says which builder option refused its value. */
+        private static LoopOptions option(String name, java.util.function.Supplier<LoopOptions> with) {
+            try {
+                return with.get();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
         }
 
         public Ringloop start() throws IOException {

@@ -93,7 +93,10 @@ public final class AsyncFile implements AutoCloseable {
         return n == 0 ? -1 : n;
     }
 
-    /** Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes). */
+    /**
+     * Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes); a negative
+     * position throws {@link IllegalArgumentException}.
+     */
     public int write(ByteBuffer src, long position) throws IOException {
         checkPosition(position, "pwrite");
         ensureOpen("pwrite");

@@ -12,6 +12,7 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -51,8 +52,14 @@ public final class TcpListener implements AutoCloseable {
         return builder().bind(address);
     }
 
-    /** Binds {@code 0.0.0.0:port} (port 0: any free port) on the caller's loop. */
+    /**
+     * Binds {@code 0.0.0.0:port} (port 0: any free port) on the caller's loop; a port outside 0..65535 throws
+     * {@link IllegalArgumentException} naming the call.
+     */
     public static TcpListener bind(int port) throws IOException {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("bind(port=" + port + "): port out of range 0..65535");
+        }
         return builder().bind(new InetSocketAddress(port));
     }
 
@@ -92,8 +99,9 @@ public final class TcpListener implements AutoCloseable {
         }
 
         public TcpListener bind(InetSocketAddress address) throws IOException {
+            Objects.requireNonNull(address, "bind: the address is null");
             if (address.isUnresolved()) {
-                throw new UnknownHostException("bind(" + address + "): unresolved address");
+                throw new UnknownHostException("bind(" + SockAddr.text(address) + "): unresolved address");
             }
             Loop l = loop != null ? loop : LoopCall.requireLoop("bind");
             String where = SockAddr.text(address);

@@ -50,11 +50,11 @@ import java.util.concurrent.CompletionStage;
  * ({@code read(TcpStream[...]): stream closed while the call was waiting}).
  */
 public final class TcpStream implements ByteStream {
-    private final Loop loop;
-    private final Driver driver;
-    private final int handle;
-    private final IoWaiter readWaiter;
-    private final IoWaiter writeWaiter;
+    final Loop loop;
+    final Driver driver;
+    final int handle;
+    final IoWaiter readWaiter;
+    final IoWaiter writeWaiter;
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
     /** One reader and one writer at a time, in either style. */
@@ -85,6 +85,7 @@ public final class TcpStream implements ByteStream {
      * {@link IllegalArgumentException}; over about 146 years: that long.
      */
     public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
+        Objects.requireNonNull(address, "connect: the address is null");
         return connect(LoopCall.requireLoop("connect"), address, timeout);
     }
 
@@ -92,8 +93,9 @@ public final class TcpStream implements ByteStream {
     public static TcpStream connect(EventLoop eventLoop, InetSocketAddress address, Duration timeout)
             throws IOException {
         Loop loop = Loop.of(eventLoop);
+        Objects.requireNonNull(address, "connect: the address is null");
         if (address.isUnresolved()) {
-            throw new UnknownHostException("connect(" + address + "): unresolved address");
+            throw new UnknownHostException("connect(" + SockAddr.text(address) + "): unresolved address");
         }
         String what = "connect(" + SockAddr.text(address) + ")";
         long timeoutNs = Timeouts.limitNanos(timeout, what);
@@ -364,43 +366,6 @@ public final class TcpStream implements ByteStream {
         return TcpVectors.transfer(this, true, dsts, 0, 0);
     }
 
-    /**
-     * One readv/writev of at most {@link Driver#MAX_IOVECS} segments holding at least one byte: the count, -1 at
-     * end of stream. The array is not changed by anyone until the driver completes: the caller waits for that.
-     */
-    int vectorIo(boolean read, MemorySegment[] segments) throws IOException {
-        ensureOpen(read ? "readv" : "writev");
-        for (MemorySegment m : segments) {
-            // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
-            if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(loop.thread()))) {
-                throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
-                        + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
-            }
-            if (read) {
-                requireWritable(m.isReadOnly(), "readv");
-            }
-        }
-        IoWaiter w = read ? readWaiter : writeWaiter;
-        String call = read ? "readv" : "writev";
-        int r;
-        enter(read, call);
-        try {
-            if (LoopContext.onCarrier(loop)) {
-                r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
-                r = w.finish(r, call);
-            } else {
-                r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call,
-                        0);
-            }
-        } finally {
-            exit(read);
-        }
-        if (r < 0) {
-            throw failure(call, r);
-        }
-        return read && r == 0 ? -1 : r;
-    }
-
     /** What {@code call}'s result {@code r} (-errno) becomes: a close while it waited is named as such. */
     IOException failure(String call, int r) {
         if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
@@ -498,20 +463,31 @@ public final class TcpStream implements ByteStream {
         return getOption(SocketOpt.SO_KEEPALIVE) != 0;
     }
 
+    /** SO_RCVBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setReceiveBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_RCVBUF, bytes);
+        setOption(SocketOpt.SO_RCVBUF, positiveSize(SocketOpt.SO_RCVBUF, bytes));
     }
 
     public int receiveBufferSize() throws IOException {
         return getOption(SocketOpt.SO_RCVBUF);
     }
 
+    /** SO_SNDBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setSendBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_SNDBUF, bytes);
+        setOption(SocketOpt.SO_SNDBUF, positiveSize(SocketOpt.SO_SNDBUF, bytes));
     }
 
     public int sendBufferSize() throws IOException {
         return getOption(SocketOpt.SO_SNDBUF);
+    }
+
+    /** Before: a negative size set the system's maximum on io_uring and epoll, and failed with EINVAL on NIO. */
+    private int positiveSize(SocketOpt option, int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("setsockopt(" + option + ", fd=" + handle + "): size must be positive: "
+                    + bytes);
+        }
+        return bytes;
     }
 
     private void setOption(SocketOpt option, int value) throws IOException {

@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
 import java.util.function.IntSupplier;
 
 /**
@@ -50,9 +53,17 @@ public final class UdpSocket implements AutoCloseable {
         return bind(LoopCall.requireLoop("bind"), address);
     }
 
+    /**
+     * Binds on {@code eventLoop}. An unresolved address throws {@link UnknownHostException} naming the call on every
+     * backend.
+     */
     public static UdpSocket bind(EventLoop eventLoop, InetSocketAddress address) throws IOException {
         Loop loop = Loop.of(eventLoop);
+        Objects.requireNonNull(address, "bind(udp): the address is null");
         String where = SockAddr.text(address);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("bind(udp " + where + "): unresolved address");
+        }
         int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
         int fd = LoopCall.check(loop, "socket(udp " + where + ")", d -> d.socket(family, Driver.SOCK_DGRAM));
         UdpSocket s = new UdpSocket(loop, fd);
@@ -72,12 +83,13 @@ public final class UdpSocket implements AutoCloseable {
 
     /**
      * Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. It counts as a
-     * send: refused while another send is in progress.
+     * send: refused while another send is in progress. An unresolved peer throws {@link UnknownHostException},
+     * port 0 {@link SocketException}, as {@code DatagramChannel} does.
      */
     public void connect(InetSocketAddress peer) throws IOException {
         ensureOpen("connect");
-        await(sendWaiter, () -> driver.connect(handle, peer, sendWaiter), "connect", "udp " + SockAddr.text(peer)
-                + ", ");
+        String where = checkDestination("connect", peer);
+        await(sendWaiter, () -> driver.connect(handle, peer, sendWaiter), "connect", "udp " + where + ", ");
     }
 
     public void setBroadcast(boolean on) throws IOException {
@@ -92,11 +104,15 @@ public final class UdpSocket implements AutoCloseable {
                 d -> d.getOption(handle, SocketOpt.SO_BROADCAST)) != 0;
     }
 
-    /** Sends {@code src}'s remaining bytes as one datagram to {@code target}; returns the bytes sent. */
+    /**
+     * Sends {@code src}'s remaining bytes as one datagram to {@code target} (null: the connected peer); returns the
+     * bytes sent. An unresolved target throws {@link UnknownHostException}, port 0 {@link SocketException}, on
+     * every backend, as {@code DatagramChannel} does.
+     */
     public int send(ByteBuffer src, InetSocketAddress target) throws IOException {
         ensureOpen("sendto");
+        String to = target == null ? "connected peer" : checkDestination("sendto", target);
         MemorySegment seg = MemorySegment.ofBuffer(src);
-        String to = target == null ? "connected peer" : SockAddr.text(target);
         int r = await(sendWaiter, () -> driver.sendTo(handle, seg, target, sendWaiter), "sendto", to + ", ");
         src.position(src.position() + r);
         return r;
@@ -121,6 +137,19 @@ public final class UdpSocket implements AutoCloseable {
         int r = await(receiveWaiter, () -> driver.receiveFrom(handle, seg, sender, receiveWaiter), "recvfrom", "");
         dst.position(dst.position() + Math.min(r, seg.byteSize() > Integer.MAX_VALUE ? r : (int) seg.byteSize()));
         return SockAddr.decode(sender);
+    }
+
+    /** The text of a destination that a datagram can go to, or the exception the JDK's channel would throw. */
+    private static String checkDestination(String call, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(target, call + ": the address is null");
+        String where = SockAddr.text(target);
+        if (target.isUnresolved()) {
+            throw new UnknownHostException(call + "(" + where + "): unresolved address");
+        }
+        if (target.getPort() == 0) {
+            throw new SocketException(call + "(" + where + "): port 0 is not a destination");
+        }
+        return where;
     }
 
     /**
