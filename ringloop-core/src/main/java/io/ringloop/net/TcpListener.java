@@ -77,7 +77,15 @@ public final class TcpListener implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Connections the kernel queues before {@link #accept()} takes them (capped by {@code net.core.somaxconn});
+         * at least 1, else {@link IllegalArgumentException} (Linux would take a negative one as the maximum, the
+         * JDK's channel as its default of 50: two answers for one input).
+         */
         public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog(" + backlog + "): must be at least 1");
+            }
             this.backlog = backlog;
             return this;
         }

@@ -70,6 +70,12 @@ class ArgumentInputTest {
             for (int port : new int[] {-1, 65_536, 70_000, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
                 b.assertFails(IllegalArgumentException.class, "bind(port=" + port + "): port out of range",
                         () -> TcpListener.bind(port));
+                b.assertFails(IllegalArgumentException.class, "connect(localhost:" + port + "): port out of range",
+                        () -> TcpStream.connect("localhost", port));
+            }
+            for (int backlog : new int[] {0, -1, Integer.MIN_VALUE}) {
+                b.assertFails(IllegalArgumentException.class, "backlog(" + backlog + "): must be at least 1",
+                        () -> TcpListener.builder().backlog(backlog));
             }
         });
     }
