@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +115,8 @@ class StreamLimitsPropertyTest {
         StreamWriter w = new StreamWriter(out, 32);
         byte[] dst = new byte[arrayLength];
         if (!inBounds) {
+            BadInputs.tried("IndexOutOfBoundsException: read, readExactly, write of byte[" + arrayLength + "], off "
+                    + off + ", len " + len);
             assertThrows(IndexOutOfBoundsException.class, () -> r.read(dst, off, len));
             assertThrows(IndexOutOfBoundsException.class, () -> r.readExactly(dst, off, len));
             assertThrows(IndexOutOfBoundsException.class, () -> w.write(dst, off, len));
@@ -131,6 +134,7 @@ class StreamLimitsPropertyTest {
         }
         int buffered = r.available();
         if (size < 0 || size > buffered) {
+            BadInputs.tried("IndexOutOfBoundsException: consume(" + size + ") with " + buffered + " buffered");
             assertThrows(IndexOutOfBoundsException.class, () -> r.consume(size));
             assertEquals(buffered, r.available(), "a refused consume drops nothing");
         }
@@ -188,6 +192,7 @@ class StreamLimitsPropertyTest {
 
     private static void assertNames(Class<? extends Throwable> type, String names, Executable call) {
         Throwable e = assertThrows(type, call);
+        BadInputs.failed(e);
         assertTrue(e.getMessage() != null && e.getMessage().contains(names), () -> names + " in " + e);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import java.io.IOException;
@@ -71,6 +72,7 @@ final class Bystander implements AutoCloseable {
      */
     <T extends Throwable> T assertFails(Class<T> type, String names, Executable call) throws IOException {
         T e = assertThrows(type, call, "expected " + type.getSimpleName() + " naming " + names);
+        BadInputs.failed(e);
         assertTrue(e.getMessage() != null && e.getMessage().contains(names),
                 () -> "the message must name " + names + ": " + e);
         assertEchoes(names);
@@ -80,6 +82,7 @@ final class Bystander implements AutoCloseable {
     /** Runs {@code call}, which must work, then checks the other connection; returns its result. */
     <T> T assertWorks(String what, Callable<T> call) throws Exception {
         T result = call.call();
+        BadInputs.tried("taken: " + what);
         assertEchoes(what);
         return result;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.fs.AsyncFile;
 import io.ringloop.loop.Backend;
@@ -65,6 +66,7 @@ class ClosedUseTest {
                 ExecutionException e = assertThrows(ExecutionException.class,
                         () -> c.readAsync(ByteBuffer.allocate(1)).toCompletableFuture().get());
                 assertInstanceOf(closed, e.getCause());
+                BadInputs.failed(e.getCause());
                 assertTrue(e.getCause().getMessage().contains("read(TcpStream[fd="), e.getCause().toString());
                 b.assertEchoes("readAsync on a closed stream");
                 s.close();
@@ -94,6 +96,7 @@ class ClosedUseTest {
                 // stream closed). Either way it names the call and the stream.
                 ExecutionException e = assertThrows(ExecutionException.class, writer::join);
                 assertInstanceOf(ClosedChannelException.class, e.getCause());
+                BadInputs.tried("write(TcpStream[fd=#, closed, ringloop-#]) while another task closes");
                 assertTrue(e.getCause().getMessage().matches("write\\(TcpStream\\[fd=\\d+, closed, .*\\]\\): "
                         + "stream closed( while the call was waiting)?"), e.getCause().toString());
                 b.assertEchoes("a close that woke the writer");
@@ -233,6 +236,7 @@ class ClosedUseTest {
                                      String start, String end) {
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
         assertInstanceOf(type, e.getCause());
+        BadInputs.failed(e.getCause());
         String m = e.getCause().getMessage();
         assertTrue(m.startsWith(start) && m.endsWith(end), m);
     }
@@ -295,6 +299,7 @@ class ClosedUseTest {
     private static void assertWokenByClose(JoinHandle<?> waiting, String call) {
         ExecutionException e = assertThrows(ExecutionException.class, waiting::join);
         assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+        BadInputs.failed(e.getCause());
         assertTrue(e.getCause().getMessage().contains(call), e.getCause().toString());
         assertTrue(e.getCause().getMessage().contains("closed while the call was waiting"), e.getCause().toString());
     }

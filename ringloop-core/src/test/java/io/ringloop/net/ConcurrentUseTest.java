@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
@@ -98,6 +99,7 @@ class ConcurrentUseTest {
                 }
             });
             Throwable t = second.get(30, TimeUnit.SECONDS);
+            BadInputs.failed(t);
             assertTrue(t instanceof IllegalStateException, String.valueOf(t));
             assertTrue(t.getMessage().startsWith("read(" + s + "): another read of this stream is in progress"),
                     t.getMessage());
@@ -204,6 +206,7 @@ class ConcurrentUseTest {
                     }
                 });
                 Throwable refused = callbackStyle.get(30, TimeUnit.SECONDS);
+                BadInputs.failed(refused);
                 assertInstanceOf(IllegalStateException.class, refused, "a callback accept beside a waiting accept");
                 assertTrue(refused.getMessage().startsWith("accept(TcpListener[127.0.0.1:"), refused.getMessage());
                 try (TcpStream c = TcpStream.connect(l.localAddress()); TcpStream s = acceptor.join()) {
@@ -243,12 +246,14 @@ class ConcurrentUseTest {
                     }
                 });
                 Throwable e = second.get();
+                BadInputs.failed(e);
                 assertInstanceOf(IllegalStateException.class, e, "a second callback read");
                 assertTrue(e.getMessage().contains("read(TcpStream[fd="), e.getMessage());
                 b.assertEchoes("a second callback read");
                 ExecutionException stage = assertThrows(ExecutionException.class,
                         () -> c.readAsync(ByteBuffer.allocate(1)).toCompletableFuture().get());
                 assertInstanceOf(IllegalStateException.class, stage.getCause(), "readAsync beside a callback read");
+                BadInputs.failed(stage.getCause());
                 b.assertEchoes("readAsync beside a callback read");
                 s.writeAll(new byte[] {1, 2});
                 assertEquals(2, first.get(), "the first callback read got the bytes");
@@ -273,6 +278,19 @@ class ConcurrentUseTest {
                 });
                 assertArrayEquals("plain".getBytes(), back);
                 assertEquals(c.localAddress(), onPlainThread(c::localAddress));
+                // A listener's accept and a UDP socket's send and receive from a plain thread, likewise.
+                try (TcpListener other = TcpListener.bind(Bystander.LOCAL);
+                     UdpSocket u = UdpSocket.bind(Bystander.LOCAL); UdpSocket peer = UdpSocket.bind(Bystander.LOCAL)) {
+                    JoinHandle<TcpStream> connecting = Tasks.spawn(() -> TcpStream.connect(other.localAddress()));
+                    try (TcpStream accepted = onPlainThread(other::accept); TcpStream connected = connecting.join()) {
+                        assertEquals(connected.localAddress(), accepted.peerAddress());
+                    }
+                    InetSocketAddress to = u.localAddress();
+                    assertEquals(3, onPlainThread(() -> peer.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), to)));
+                    ByteBuffer got = ByteBuffer.allocate(8);
+                    assertEquals(peer.localAddress(), onPlainThread(() -> u.receive(got)));
+                    assertEquals(3, got.position());
+                }
                 b.assertEchoes("stream calls from a plain thread");
                 // What needs the caller's own loop, or its thread, says so and names the call.
                 b.assertFails(IllegalStateException.class, "connect: not on a ringloop loop",
@@ -321,6 +339,7 @@ class ConcurrentUseTest {
 
     private static void busy(Executable second, String call, TcpStream s) {
         IllegalStateException e = assertThrows(IllegalStateException.class, second);
+        BadInputs.failed(e);
         String direction = call.startsWith("read") ? "read" : "write";
         assertEquals(call + "(" + s + "): another " + direction + " of this stream is in progress; one reader and "
                 + "one writer at a time", e.getMessage());

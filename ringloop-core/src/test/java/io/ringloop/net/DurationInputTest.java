@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
@@ -261,6 +262,7 @@ class DurationInputTest {
         assertFalse(h.isDone(), what + " must wait");
         h.cancel();
         assertThrows(CancellationException.class, h::join, what);
+        BadInputs.tried("taken, waits: " + what);
         b.assertEchoes(what);
     }
 

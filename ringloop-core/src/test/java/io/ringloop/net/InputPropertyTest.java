@@ -3,6 +3,7 @@ package io.ringloop.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Backends;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
@@ -64,6 +65,9 @@ class InputPropertyTest {
                  TcpStream c = TcpStream.connect(l.localAddress())) {
                 boolean negative = d.isNegative();
                 Duration saturated = d.compareTo(Duration.ofNanos(MAX_NS)) > 0 ? Duration.ofNanos(MAX_NS) : d;
+                if (!negative && !saturated.equals(d)) {
+                    BadInputs.tried("taken, saturated: " + d + " by readTimeout, connect, timeout, join, interval");
+                }
                 check(b, negative, "readTimeout(fd=", () -> c.readTimeout(d));
                 if (!negative) {
                     assertEquals(saturated, c.readTimeout(), "readTimeout() gives back what was set, saturated");
@@ -151,6 +155,7 @@ class InputPropertyTest {
         try {
             setters.get(option).accept(value);
         } catch (IllegalArgumentException e) {
+            BadInputs.failed(e);
             assertTrue(e.getMessage().contains(option), e.getMessage());
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpStream;
@@ -178,6 +179,7 @@ class TlsFailureTest {
                 s.close(); // idempotent
                 List<String> m = new ArrayList<>();
                 m.add(assertThrows(ClosedChannelException.class, () -> s.read(new byte[1], 0, 1)).getMessage());
+                BadInputs.tried("read, write, shutdownOutput of a closed TlsStream");
                 m.add(assertThrows(ClosedChannelException.class, () -> s.writeAll(new byte[1], 0, 1)).getMessage());
                 m.add(assertThrows(ClosedChannelException.class, s::shutdownOutput).getMessage());
                 return m;
