@@ -8,6 +8,7 @@ import io.ringloop.loop.LoopOptions;
 import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -124,7 +125,7 @@ public final class Ringloop implements AutoCloseable {
 
         /** io_uring ring entries per loop (power of two; default 1024). */
         public Builder ringEntries(int entries) {
-            this.loopOptions = loopOptions.withRingEntries(entries);
+            this.loopOptions = option("ringEntries", () -> loopOptions.withRingEntries(entries));
             return this;
         }
 
@@ -133,13 +134,13 @@ public final class Ringloop implements AutoCloseable {
          * default 128); registered only when multishot receive is on.
          */
         public Builder receiveBuffers(int count) {
-            this.loopOptions = loopOptions.withProvidedBuffers(count);
+            this.loopOptions = option("receiveBuffers", () -> loopOptions.withProvidedBuffers(count));
             return this;
         }
 
         /** io_uring: sends of native buffers of at least {@code bytes} use zero-copy SEND_ZC (0: never, default). */
         public Builder zeroCopyWritesAbove(long bytes) {
-            this.loopOptions = loopOptions.withZeroCopyMinBytes(bytes);
+            this.loopOptions = option("zeroCopyWritesAbove", () -> loopOptions.withZeroCopyMinBytes(bytes));
             return this;
         }
 
@@ -160,12 +161,16 @@ public final class Ringloop implements AutoCloseable {
          * a fixed file, so its later operations skip the kernel's fd lookup (0: never). Default 64.
          */
         public Builder fixedFilesAfter(int ops) {
-            this.loopOptions = loopOptions.withFixedFilesAfterOps(ops);
+            this.loopOptions = option("fixedFilesAfter", () -> loopOptions.withFixedFilesAfterOps(ops));
             return this;
         }
 
-        /** Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off. */
+        /**
+         * Warn when a loop spends longer than this in one turn (the blocked-loop detector); ZERO: off; negative:
+         * {@link IllegalArgumentException}; over about 146 years: that long.
+         */
         public Builder blockedLoopThreshold(Duration threshold) {
+            Timeouts.toNanosSaturated(threshold, "blockedLoopThreshold");
             this.blockedThreshold = threshold;
             return this;
         }
@@ -191,6 +196,15 @@ public final class Ringloop implements AutoCloseable {
             }
             this.budget = operations;
             return this;
+        }
+
+        /** Builds new options, or says which builder option refused its value. */
+        private static LoopOptions option(String name, java.util.function.Supplier<LoopOptions> with) {
+            try {
+                return with.get();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
         }
 
         public Ringloop start() throws IOException {
@@ -335,9 +349,12 @@ public final class Ringloop implements AutoCloseable {
 
     /**
      * Graceful shutdown: every listener stops accepting, live tasks get up to {@code drain} to finish, then
-     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent.
+     * what is left is cancelled, every socket closed and every loop thread joined. Idempotent. A zero
+     * {@code drain} cancels at once; a negative one throws {@link IllegalArgumentException} (and shuts nothing
+     * down); over about 146 years: that long.
      */
     public void shutdown(Duration drain) {
+        Timeouts.toNanosSaturated(drain, "shutdown(drain)");
         closed = true;
         for (Loop l : loops) {
             l.requestShutdown(drain);

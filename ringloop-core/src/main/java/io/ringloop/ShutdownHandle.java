@@ -14,7 +14,7 @@ public final class ShutdownHandle {
         this.runtime = runtime;
     }
 
-    /** Shuts the runtime down, letting tasks drain for up to {@code drain}; returns when every loop ended. */
+    /** {@link Ringloop#shutdown(Duration)}: tasks drain for up to {@code drain}; returns when every loop ended. */
     public void shutdown(Duration drain) {
         runtime.shutdown(drain);
     }

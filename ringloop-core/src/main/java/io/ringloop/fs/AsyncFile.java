@@ -79,7 +79,7 @@ public final class AsyncFile implements AutoCloseable {
             throw new IllegalArgumentException("pread(" + path + "): read-only buffer");
         }
         checkPosition(position, "pread");
-        ensureOpen();
+        ensureOpen("pread");
         if (!readable) {
             throw new NonReadableChannelException();
         }
@@ -93,10 +93,13 @@ public final class AsyncFile implements AutoCloseable {
         return n == 0 ? -1 : n;
     }
 
-    /** Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes). */
+    /**
+     * Writes {@code src}'s remaining bytes at {@code position} (all of them, looping on short writes); a negative
+     * position throws {@link IllegalArgumentException}.
+     */
     public int write(ByteBuffer src, long position) throws IOException {
         checkPosition(position, "pwrite");
-        ensureOpen();
+        ensureOpen("pwrite");
         if (!writable) {
             throw new NonWritableChannelException();
         }
@@ -123,19 +126,19 @@ public final class AsyncFile implements AutoCloseable {
 
     /** {@code fsync}: data and metadata reach the device. */
     public void sync() throws IOException {
-        ensureOpen();
+        ensureOpen("fsync");
         io.sync(false);
     }
 
     /** {@code fdatasync}: data (and the metadata needed to read it) reach the device. */
     public void syncData() throws IOException {
-        ensureOpen();
+        ensureOpen("fdatasync");
         io.sync(true);
     }
 
     /** The file's size in bytes. */
     public long size() throws IOException {
-        ensureOpen();
+        ensureOpen("fstat");
         return io.size();
     }
 
@@ -163,9 +166,10 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(path): file closed} once the file is closed. */
+    private void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(" + path + "): file closed");
         }
     }
 

@@ -1,9 +1,9 @@
 package io.ringloop.io;
 
+import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 
 /**
@@ -71,7 +71,7 @@ final class ReaderViews {
         @Override
         public int read(ByteBuffer dst) throws IOException {
             if (closed) {
-                throw new ClosedChannelException();
+                throw Errno.closedException("read(channel view of " + reader.stream() + "): closed");
             }
             return reader.read(dst);
         }

@@ -31,6 +31,8 @@ import java.util.Objects;
 public final class StreamReader {
     public static final int DEFAULT_BUFFER_BYTES = 8 * 1024;
     public static final int DEFAULT_MAX_WINDOW_BYTES = 1 << 20;
+    /** The largest array the JVM makes (the JDK's own soft limit): a buffer or window beyond it could never be. */
+    public static final int MAX_BYTES = Integer.MAX_VALUE - 8;
     private static final byte[] EMPTY = new byte[0];
     private static final byte LF = '\n';
     private static final byte CR = '\r';
@@ -55,13 +57,15 @@ public final class StreamReader {
 
     /**
      * A reader whose buffer starts at {@code bufferBytes} and never grows past {@code maxWindowBytes}: the
-     * largest line, frame or peek it can hold.
+     * largest line, frame or peek it can hold. Needs {@code 1 <= bufferBytes <= maxWindowBytes <=} {@link #MAX_BYTES}
+     * ({@link IllegalArgumentException} otherwise: past it the first large call would fail with an
+     * {@code OutOfMemoryError} the JVM throws for any such array).
      */
     public StreamReader(ByteStream stream, int bufferBytes, int maxWindowBytes) {
         this.stream = Objects.requireNonNull(stream, "stream");
-        if (bufferBytes < 1 || maxWindowBytes < bufferBytes) {
+        if (bufferBytes < 1 || maxWindowBytes < bufferBytes || maxWindowBytes > MAX_BYTES) {
             throw new IllegalArgumentException("StreamReader: need 1 <= bufferBytes (" + bufferBytes
-                    + ") <= maxWindowBytes (" + maxWindowBytes + ")");
+                    + ") <= maxWindowBytes (" + maxWindowBytes + ") <= " + MAX_BYTES);
         }
         this.bufferBytes = bufferBytes;
         this.maxWindowBytes = maxWindowBytes;

@@ -40,12 +40,15 @@ public final class StreamWriter implements Flushable {
         this(stream, DEFAULT_BUFFER_BYTES);
     }
 
-    /** A writer whose buffer holds {@code bufferBytes} (allocated at the first write). */
+    /**
+     * A writer whose buffer holds {@code bufferBytes} (allocated at the first write): at least 20 (a decimal
+     * {@code long} fits) and at most {@link StreamReader#MAX_BYTES}, else {@link IllegalArgumentException}.
+     */
     public StreamWriter(ByteStream stream, int bufferBytes) {
         this.stream = Objects.requireNonNull(stream, "stream");
-        if (bufferBytes < MAX_DECIMAL_CHARS) {
-            throw new IllegalArgumentException("StreamWriter: bufferBytes " + bufferBytes + " < "
-                    + MAX_DECIMAL_CHARS);
+        if (bufferBytes < MAX_DECIMAL_CHARS || bufferBytes > StreamReader.MAX_BYTES) {
+            throw new IllegalArgumentException("StreamWriter: bufferBytes " + bufferBytes + " not within "
+                    + MAX_DECIMAL_CHARS + ".." + StreamReader.MAX_BYTES);
         }
         this.bufferBytes = bufferBytes;
     }

@@ -1,9 +1,9 @@
 package io.ringloop.io;
 
+import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.WritableByteChannel;
 
 /**
@@ -67,7 +67,7 @@ final class WriterViews {
         @Override
         public int write(ByteBuffer src) throws IOException {
             if (closed) {
-                throw new ClosedChannelException();
+                throw Errno.closedException("write(channel view of " + writer.stream() + "): closed");
             }
             int n = src.remaining();
             writer.write(src);

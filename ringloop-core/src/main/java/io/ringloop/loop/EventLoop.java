@@ -95,7 +95,8 @@ public sealed interface EventLoop extends Executor, AutoCloseable permits Loop {
      * Graceful shutdown, from any thread: stop accepting (listeners close), let live tasks finish for up to
      * {@code drain}, then cancel what is left and give it a moment to unwind, then complete every pending
      * operation with ECANCELED, close every handle and the backend, and wait for the thread to end.
-     * Idempotent; from the loop's own thread it only begins the shutdown.
+     * Idempotent; from the loop's own thread it only begins the shutdown. A zero {@code drain} cancels at once; a
+     * negative one throws {@link IllegalArgumentException}; one over about 146 years is taken as that.
      */
     void shutdown(Duration drain);
 
@@ -106,5 +107,9 @@ public sealed interface EventLoop extends Executor, AutoCloseable permits Loop {
     @Override
     void close();
 
+    /**
+     * Waits for the loop's thread to end: false if {@code timeout} passed first. Zero or null: no limit (as for
+     * every timeout in ringloop); negative: {@link IllegalArgumentException}; over about 146 years: that long.
+     */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 }

@@ -24,6 +24,9 @@ public record LoopOptions(int ringEntries, int providedBuffers, long zeroCopyMin
         if (providedBuffers != 0 && Integer.bitCount(providedBuffers) != 1) {
             throw new IllegalArgumentException("providedBuffers must be 0 or a power of two: " + providedBuffers);
         }
+        if (zeroCopyMinBytes < 0) {
+            throw new IllegalArgumentException("zeroCopyMinBytes must be >= 0: " + zeroCopyMinBytes);
+        }
     }
 
     public LoopOptions withRingEntries(int entries) {

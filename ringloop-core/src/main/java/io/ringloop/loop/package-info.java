@@ -25,6 +25,8 @@
  * are in the non-exported {@code loop.internal}: {@code Loop} (the one implementation, with what the runtime's
  * own packages use: the driver, the local queue, timers by payload, shutdown bookkeeping; {@code Loop.of}
  * converts a user's {@code EventLoop} at the API's entry), {@code TimerWheel}, {@code LoopShutdown},
- * {@code LoopWatchdog} (the blocked-loop detector) and {@code Drivers}.
+ * {@code LoopWatchdog} (the blocked-loop detector), {@code Drivers}, and {@code Timeouts}: every duration a user
+ * gives any package goes through it once, at the API's entry (zero: no limit; negative: refused naming the call;
+ * huge: saturated at 2^62 ns, so deadlines never overflow).
  */
 package io.ringloop.loop;

@@ -2,6 +2,7 @@ package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
 import java.io.IOException;
@@ -43,18 +44,20 @@ public final class AsyncFd {
     }
 
     /**
-     * {@link #await(int, int)} for at most {@code timeout} (null: no limit): 0 when the time ran out first, as
-     * poll(2) says it. On io_uring the kernel keeps the time limit (a LINK_TIMEOUT on the POLL_ADD).
+     * {@link #await(int, int)} for at most {@code timeout}: 0 when the time ran out first, as poll(2) says it.
+     * Null or zero: no limit (unlike poll(2)'s 0, as for every timeout in ringloop); negative:
+     * {@link IllegalArgumentException}. On io_uring the kernel keeps the time limit (a LINK_TIMEOUT on the
+     * POLL_ADD).
      */
     public static int await(int fd, int events, Duration timeout) throws IOException {
         if (fd < 0 || (events & (READABLE | WRITABLE)) == 0 || (events & ~(READABLE | WRITABLE)) != 0) {
             throw new IllegalArgumentException("AsyncFd.await(fd=" + fd + ", events=" + events
                     + "): needs fd >= 0 and events READABLE, WRITABLE or both");
         }
+        long timeoutNs = Timeouts.limitNanos(timeout, "AsyncFd.await(fd=" + fd + ")");
         Loop loop = LoopCall.requireLoop("AsyncFd.await");
         Driver driver = loop.driver();
         IoWaiter waiter = new IoWaiter(loop);
-        long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());
         int r = waiter.run(() -> driver.pollReady(fd, events, waiter), "poll(fd=" + fd + ")", timeoutNs);
         if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
             return 0;

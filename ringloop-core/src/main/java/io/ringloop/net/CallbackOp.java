@@ -4,6 +4,8 @@ import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
+import java.io.IOException;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -22,8 +24,12 @@ final class CallbackOp extends Completion implements Runnable {
     private final IntUnaryOperator mapResult;
     /** Runs when the operation is over, before the callback (a stream's direction is free again); or null. */
     private final Runnable onDone;
+    /** What a failed result ({@code -errno}) becomes: by default {@code Errno.exception(call, r)}. */
+    private final IntFunction<IOException> failure;
     private IoCallback callback;
     private int deferred;
+    /** An operation refused before it reached the driver ({@link #refused}): its callback hears this. */
+    private IOException deferredError;
     /** The loop turn of the last immediate result, and how many there were in it: the fairness budget. */
     private long budgetTurn = -1;
     private int immediateThisTurn;
@@ -33,10 +39,25 @@ final class CallbackOp extends Completion implements Runnable {
     }
 
     CallbackOp(Loop loop, String call, IntUnaryOperator mapResult, Runnable onDone) {
+        this(loop, call, mapResult, onDone, null);
+    }
+
+    CallbackOp(Loop loop, String call, IntUnaryOperator mapResult, Runnable onDone, IntFunction<IOException> failure) {
         this.loop = loop;
         this.call = call;
         this.mapResult = mapResult;
         this.onDone = onDone;
+        this.failure = failure != null ? failure : r -> Errno.exception(call, r);
+    }
+
+    /**
+     * Loop thread: the operation was refused before it reached the driver (its stream or listener is closed);
+     * {@code cb} hears {@code error} from the loop's queue, as it would hear a result, never inside this call.
+     */
+    void refused(IOException error, IoCallback cb) {
+        callback = cb;
+        deferredError = error;
+        loop.executeLocal(this);
     }
 
     /**
@@ -68,11 +89,22 @@ final class CallbackOp extends Completion implements Runnable {
 
     @Override
     public void run() {
-        complete(deferred);
+        IOException error = deferredError;
+        if (error != null) {
+            deferredError = null;
+            finish(-1, error);
+        } else {
+            complete(deferred);
+        }
     }
 
     @Override
     public void complete(int r) {
+        finish(r, null);
+    }
+
+    /** Hands {@code r} (or {@code error}, when not null) to the callback, once. */
+    private void finish(int r, IOException error) {
         IoCallback cb = callback;
         callback = null;
         if (cb == null) {
@@ -81,12 +113,12 @@ final class CallbackOp extends Completion implements Runnable {
         if (onDone != null) {
             onDone.run();
         }
-        boolean ok = r >= 0;
+        boolean ok = error == null && r >= 0;
         try {
             if (ok) {
                 cb.completed(mapResult.applyAsInt(r));
             } else {
-                cb.failed(Errno.exception(call, r));
+                cb.failed(error != null ? error : failure.apply(r));
             }
         } catch (Throwable t) {
             loop.reportUncaught((ok ? "IoCallback.completed" : "IoCallback.failed") + " after " + call, t);

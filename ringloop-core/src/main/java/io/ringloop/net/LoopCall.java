@@ -6,7 +6,6 @@ import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,7 +38,8 @@ final class LoopCall {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw (IOException) new ClosedChannelException().initCause(e);
+            throw (IOException) Errno.closedException(loop.name() + " has stopped: its sockets are closed")
+                    .initCause(e);
         }
         try {
             return f.get();

@@ -1,6 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Timeouts;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import java.util.function.LongSupplier;
  *   <li><b>Literals</b> ({@code 127.0.0.1}, {@code ::1}, {@code [::1]}) are parsed, never looked up.
  *   <li><b>Timeout</b>: a call waits at most {@link Builder#timeout} (default 10 s) and then fails with an
  *       {@link UnknownHostException} naming the call, the host and the time; the lookup itself runs on, and
- *       its answer still fills the cache.
+ *       its answer still fills the cache. Zero means no limit, as for every timeout in ringloop.
  *   <li><b>Cache</b>: answers are kept by name (case-insensitive) for {@link Builder#positiveTtl} (default
  *       30 s), "no such host" for {@link Builder#negativeTtl} (default 5 s); timeouts and other failures are
  *       not kept. At most {@link Builder#maxEntries} names (default 512), least recently used out first. The
@@ -75,9 +76,9 @@ public final class Resolver {
 
     private Resolver(Builder b) {
         this.lookup = b.lookup;
-        this.timeoutNs = nanos(b.timeout);
-        this.positiveTtlNs = nanos(b.positiveTtl);
-        this.negativeTtlNs = nanos(b.negativeTtl);
+        this.timeoutNs = nanos(b.timeout, "timeout");
+        this.positiveTtlNs = nanos(b.positiveTtl, "positiveTtl");
+        this.negativeTtlNs = nanos(b.negativeTtl, "negativeTtl");
         this.nanoClock = b.nanoClock;
         this.cache = new NameCache(b.maxEntries);
         AtomicInteger n = new AtomicInteger();
@@ -111,7 +112,10 @@ public final class Resolver {
         return resolve(host, null);
     }
 
-    /** {@link #resolve(String)} waiting at most {@code timeout} (null: this resolver's), capped at its timeout. */
+    /**
+     * {@link #resolve(String)} waiting at most {@code timeout}, capped at this resolver's timeout. Null or zero: no
+     * limit of its own (this resolver's applies); negative: {@link IllegalArgumentException}.
+     */
     public List<InetAddress> resolve(String host, Duration timeout) throws UnknownHostException {
         String call = "resolve(" + host + ")";
         checkHost(host, call);
@@ -121,11 +125,9 @@ public final class Resolver {
                     + "; call it from a task, or use resolveAsync");
         }
         long waitNs = timeoutNs;
-        if (timeout != null) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(call + ": timeout must be positive: " + timeout);
-            }
-            waitNs = Math.min(waitNs, nanos(timeout));
+        long callNs = Timeouts.limitNanos(timeout, call); // 0: no limit of its own
+        if (callNs > 0 && (waitNs == 0 || callNs < waitNs)) {
+            waitNs = callNs;
         }
         InetAddress literal = literal(host);
         if (literal != null) {
@@ -136,7 +138,8 @@ public final class Resolver {
             return cached;
         }
         try {
-            return lookupOf(host).get(waitNs, TimeUnit.NANOSECONDS);
+            CompletableFuture<List<InetAddress>> lookup = lookupOf(host);
+            return waitNs == 0 ? lookup.get() : lookup.get(waitNs, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException(call + ": cancelled");
@@ -167,7 +170,11 @@ public final class Resolver {
             return CompletableFuture.failedStage(e);
         }
         CompletableFuture<List<InetAddress>> result = new CompletableFuture<>();
-        lookupOf(host).copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS).whenComplete((addresses, failure) -> {
+        CompletableFuture<List<InetAddress>> lookup = lookupOf(host).copy();
+        if (timeoutNs > 0) {
+            lookup.orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
+        }
+        lookup.whenComplete((addresses, failure) -> {
             if (failure == null) {
                 result.complete(addresses);
                 return;
@@ -191,12 +198,11 @@ public final class Resolver {
     }
 
     /**
-     * {@code d} in nanoseconds, at most a quarter of the {@code long} range: an expiry {@code now + ttl} stays
-     * comparable by subtraction (that is still about 73 years).
+     * {@code d} in nanoseconds, saturated at {@link Timeouts#MAX_NS} (about 146 years): an expiry {@code now + ttl}
+     * stays comparable by subtraction.
      */
-    static long nanos(Duration d) {
-        long max = Long.MAX_VALUE / 4;
-        return d.compareTo(Duration.ofNanos(max)) >= 0 ? max : d.toNanos();
+    static long nanos(Duration d, String what) {
+        return Timeouts.toNanosSaturated(d, what);
     }
 
     private static void checkHost(String host, String call) {
@@ -319,9 +325,9 @@ public final class Resolver {
             return this;
         }
 
-        /** How long a call waits for a lookup (positive); default 10 s. */
+        /** How long a call waits for a lookup; default 10 s. Zero: no limit; negative: refused. */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive("timeout", timeout);
+            this.timeout = notNegative("timeout", timeout);
             return this;
         }
 
@@ -363,13 +369,6 @@ public final class Resolver {
 
         public Resolver build() {
             return new Resolver(this);
-        }
-
-        private static Duration positive(String what, Duration d) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
         }
 
         private static Duration notNegative(String what, Duration d) {

@@ -2,7 +2,6 @@ package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
-import io.ringloop.sys.Errno;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -35,12 +34,17 @@ final class TcpCallbacks {
     /** {@link TcpStream#read(MemorySegment, long, int, IoCallback)}. */
     void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (readOp == null) {
-            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r, () -> stream.exit(true));
+            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r, () -> stream.exit(true),
+                    r -> stream.failure("read", r));
         }
         stream.enter(true, "read");
+        if (!stream.isOpen()) {
+            readOp.refused(stream.closedException("read"), callback);
+            return;
+        }
         int r;
         try {
-            r = stream.isOpen() ? driver.read(handle, buffer, offset, length, readOp) : -Errno.EBADF;
+            r = driver.read(handle, buffer, offset, length, readOp);
         } catch (RuntimeException e) {
             stream.exit(true);
             throw e;
@@ -51,12 +55,17 @@ final class TcpCallbacks {
     /** {@link TcpStream#write(MemorySegment, long, int, IoCallback)}. */
     void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (writeOp == null) {
-            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r, () -> stream.exit(false));
+            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r, () -> stream.exit(false),
+                    r -> stream.failure("write", r));
         }
         stream.enter(false, "write");
+        if (!stream.isOpen()) {
+            writeOp.refused(stream.closedException("write"), callback);
+            return;
+        }
         int r;
         try {
-            r = stream.isOpen() ? driver.write(handle, buffer, offset, length, writeOp) : -Errno.EBADF;
+            r = driver.write(handle, buffer, offset, length, writeOp);
         } catch (RuntimeException e) {
             stream.exit(false);
             throw e;
@@ -87,10 +96,14 @@ final class TcpCallbacks {
             }
         };
         Runnable go = () -> {
-            if (read) {
-                stream.read(seg, 0, len, cb);
-            } else {
-                stream.write(seg, 0, len, cb);
+            try {
+                if (read) {
+                    stream.read(seg, 0, len, cb);
+                } else {
+                    stream.write(seg, 0, len, cb);
+                }
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e); // e.g. another read in progress: the stage says so, not the loop's log
             }
         };
         Loop loop = Loop.of(stream.loop());

@@ -1,6 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Timeouts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,7 +61,10 @@ public final class TcpConnector {
         return connect(host, port, null);
     }
 
-    /** Connects from the caller's loop within {@code timeout} (null or zero: no limit). */
+    /**
+     * Connects from the caller's loop within {@code timeout}, resolution included. Null or zero: no limit (as for
+     * every timeout in ringloop); negative: {@link IllegalArgumentException}; over about 146 years: that long.
+     */
     public TcpStream connect(String host, int port, Duration timeout) throws IOException {
         return connect(LoopCall.requireLoop("connect(" + host + ":" + port + ")"), host, port, timeout);
     }
@@ -73,16 +77,13 @@ public final class TcpConnector {
         if (port < 0 || port > 0xFFFF) {
             throw new IllegalArgumentException(what + ": port out of range (0-65535)");
         }
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException(what + ": negative timeout " + timeout);
-        }
+        long timeoutNs = Timeouts.limitNanos(timeout, what); // 0: no limit
         EventLoop here = EventLoop.current();
         if (here != null && here.inLoopThread()) {
             throw new IllegalStateException(what + ": would block the loop thread " + here.name()
                     + "; call it from a task");
         }
-        boolean hasDeadline = timeout != null && !timeout.isZero();
-        long timeoutNs = hasDeadline ? Resolver.nanos(timeout) : 0;
+        boolean hasDeadline = timeoutNs > 0;
         long deadlineNs = System.nanoTime() + timeoutNs;
         List<InetAddress> addresses;
         try {
@@ -92,8 +93,8 @@ public final class TcpConnector {
             named.initCause(e);
             throw named;
         }
-        return HappyEyeballs.connect(loop, host, port, addresses, Resolver.nanos(attemptDelay), deadlineNs,
-                hasDeadline);
+        return HappyEyeballs.connect(loop, host, port, addresses, Resolver.nanos(attemptDelay, "attemptDelay"),
+                deadlineNs, hasDeadline);
     }
 
     @Override

@@ -12,8 +12,7 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +26,8 @@ public final class TcpListener implements AutoCloseable {
     private final int handle;
     private final InetSocketAddress localAddress;
     private final IoWaiter acceptWaiter;
+    /** One accept at a time, in either style (the "read" direction); held through a back-off too. */
+    private final Directions directions = Directions.ofListener(this);
     /** Waits between accepts refused for want of descriptors (both styles). */
     private final AcceptBackoff backoff;
     private CallbackOp acceptOp;
@@ -51,8 +52,14 @@ public final class TcpListener implements AutoCloseable {
         return builder().bind(address);
     }
 
-    /** Binds {@code 0.0.0.0:port} (port 0: any free port) on the caller's loop. */
+    /**
+     * Binds {@code 0.0.0.0:port} (port 0: any free port) on the caller's loop; a port outside 0..65535 throws
+     * {@link IllegalArgumentException} naming the call.
+     */
     public static TcpListener bind(int port) throws IOException {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("bind(port=" + port + "): port out of range 0..65535");
+        }
         return builder().bind(new InetSocketAddress(port));
     }
 
@@ -70,7 +77,15 @@ public final class TcpListener implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Connections the kernel queues before {@link #accept()} takes them (capped by {@code net.core.somaxconn});
+         * at least 1, else {@link IllegalArgumentException} (Linux would take a negative one as the maximum, the
+         * JDK's channel as its default of 50: two answers for one input).
+         */
         public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog(" + backlog + "): must be at least 1");
+            }
             this.backlog = backlog;
             return this;
         }
@@ -92,8 +107,9 @@ public final class TcpListener implements AutoCloseable {
         }
 
         public TcpListener bind(InetSocketAddress address) throws IOException {
+            Objects.requireNonNull(address, "bind: the address is null");
             if (address.isUnresolved()) {
-                throw new UnknownHostException("bind(" + address + "): unresolved address");
+                throw new UnknownHostException("bind(" + SockAddr.text(address) + "): unresolved address");
             }
             Loop l = loop != null ? loop : LoopCall.requireLoop("bind");
             String where = SockAddr.text(address);
@@ -152,11 +168,23 @@ public final class TcpListener implements AutoCloseable {
      * <p>When accepting is refused for want of resources (EMFILE, ENFILE, ENOBUFS, ENOMEM), this does not
      * fail: the connection waits in the backlog while accept backs off (1 ms, doubling up to 100 ms) and tries
      * again, until descriptors are freed. A WARNING says so once per episode ({@link AcceptBackoff}).
+     *
+     * <p>One accept at a time, in either style: a second one while another is in progress (from another task or
+     * thread) throws {@link IllegalStateException} naming the call and the listener, and the first goes on.
      */
     public TcpStream accept() throws IOException {
+        directions.enter(true, "accept");
+        try {
+            return acceptOne();
+        } finally {
+            directions.exit(true);
+        }
+    }
+
+    private TcpStream acceptOne() throws IOException {
         while (true) {
             if (closed) {
-                throw new ClosedChannelException();
+                throw Errno.closedException("accept(" + this + "): listener closed");
             }
             int r;
             if (LoopContext.onCarrier(loop)) {
@@ -168,14 +196,19 @@ public final class TcpListener implements AutoCloseable {
                 backoff.accepted();
                 return new TcpStream(loop, r);
             }
-            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-                throw new AsynchronousCloseException();
-            }
             if (!AcceptBackoff.exhausted(r)) {
-                throw Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
+                throw failure(r);
             }
             pause(backoff.refused(r, System.nanoTime()));
         }
+    }
+
+    /** What an accept's result {@code r} (-errno) becomes: a close while it waited is named as such. */
+    private IOException failure(int r) {
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            return Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
+        }
+        return Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
     }
 
     /** Task style: waits {@code delayNs} (on the loop's timer when on its carrier); close or cancel ends it. */
@@ -211,15 +244,19 @@ public final class TcpListener implements AutoCloseable {
      */
     public void accept(AcceptCallback callback) {
         if (!loop.inLoopThread()) {
-            throw new IllegalStateException("callback-style accept runs on the loop thread; from a task use accept()");
+            throw new IllegalStateException("accept(" + this + "): callback-style accept runs on the loop thread; "
+                    + "from a task or another thread use accept()");
         }
         if (acceptOp == null) {
-            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r);
+            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r, null,
+                    this::failure);
         }
+        directions.enter(true, "accept"); // freed just before the callback runs, so it may start the next accept
         IoCallback adapter = new IoCallback() {
             @Override
             public void completed(int fd) {
                 backoff.accepted();
+                directions.exit(true);
                 callback.accepted(new TcpStream(loop, fd));
             }
 
@@ -235,6 +272,7 @@ public final class TcpListener implements AutoCloseable {
                     });
                     return;
                 }
+                directions.exit(true);
                 callback.failed(error);
             }
         };
@@ -242,7 +280,18 @@ public final class TcpListener implements AutoCloseable {
     }
 
     private void startCallbackAccept(IoCallback adapter) {
-        acceptOp.started(closed ? -Errno.EBADF : driver.accept(handle, acceptOp), adapter);
+        if (closed) {
+            acceptOp.refused(Errno.closedException("accept(" + this + "): listener closed"), adapter);
+            return;
+        }
+        int r;
+        try {
+            r = driver.accept(handle, acceptOp);
+        } catch (RuntimeException e) {
+            directions.exit(true);
+            throw e;
+        }
+        acceptOp.started(r, adapter);
     }
 
     public boolean isOpen() {
@@ -270,7 +319,9 @@ public final class TcpListener implements AutoCloseable {
                 AcceptCallback backingOffCallback = backoffCallback;
                 backoffTimer = -1;
                 backoffCallback = null;
-                loop.executeLocal(() -> backingOffCallback.failed(new AsynchronousCloseException()));
+                directions.exit(true);
+                loop.executeLocal(() -> backingOffCallback.failed(Errno.asyncCloseException("accept(" + this
+                        + "): listener closed while the call was waiting")));
             }
             return d.close(handle);
         });

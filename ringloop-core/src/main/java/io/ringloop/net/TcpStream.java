@@ -4,6 +4,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
@@ -15,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,18 +43,22 @@ import java.util.concurrent.CompletionStage;
  * submission takes up to 64 of them, the driver's {@code MAX_IOVECS}).
  *
  * <p>A read returns -1 at end of stream, as in {@code java.nio}. Every failure names the call and the errno,
- * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}.
+ * e.g. {@code connect(127.0.0.1:1): ECONNREFUSED (111) Connection refused}. After {@link #close()} (idempotent)
+ * every call throws a {@link ClosedChannelException} that names it and the stream
+ * ({@code read(TcpStream[fd=7, closed, ringloop-0]): stream closed}); a call that was waiting when another task or
+ * thread closed the stream wakes with an {@link java.nio.channels.AsynchronousCloseException}
+ * ({@code read(TcpStream[...]): stream closed while the call was waiting}).
  */
 public final class TcpStream implements ByteStream {
-    private final Loop loop;
-    private final Driver driver;
-    private final int handle;
-    private final IoWaiter readWaiter;
-    private final IoWaiter writeWaiter;
+    final Loop loop;
+    final Driver driver;
+    final int handle;
+    final IoWaiter readWaiter;
+    final IoWaiter writeWaiter;
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
     /** One reader and one writer at a time, in either style. */
-    private final TcpDirections directions = new TcpDirections(this);
+    private final Directions directions = Directions.ofStream(this);
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     private volatile long readTimeoutNs;
@@ -75,8 +79,13 @@ public final class TcpStream implements ByteStream {
         return connect(address, null);
     }
 
-    /** Connects from the caller's loop; fails with {@code ETIMEDOUT} after {@code timeout} (null: none). */
+    /**
+     * Connects from the caller's loop; fails with {@link SocketTimeoutException} ({@code ETIMEDOUT}) after
+     * {@code timeout}. Null or zero: no limit but the kernel's, as for {@link java.net.Socket#connect}; negative:
+     * {@link IllegalArgumentException}; over about 146 years: that long.
+     */
     public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
+        Objects.requireNonNull(address, "connect: the address is null");
         return connect(LoopCall.requireLoop("connect"), address, timeout);
     }
 
@@ -84,14 +93,15 @@ public final class TcpStream implements ByteStream {
     public static TcpStream connect(EventLoop eventLoop, InetSocketAddress address, Duration timeout)
             throws IOException {
         Loop loop = Loop.of(eventLoop);
+        Objects.requireNonNull(address, "connect: the address is null");
         if (address.isUnresolved()) {
-            throw new UnknownHostException("connect(" + address + "): unresolved address");
+            throw new UnknownHostException("connect(" + SockAddr.text(address) + "): unresolved address");
         }
         String what = "connect(" + SockAddr.text(address) + ")";
+        long timeoutNs = Timeouts.limitNanos(timeout, what);
         int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
         int fd = LoopCall.check(loop, "socket(" + what + ")", d -> d.socket(family, Driver.SOCK_STREAM));
         TcpStream s = new TcpStream(loop, fd);
-        long timeoutNs = timeout == null ? 0 : Math.max(1, timeout.toNanos());
         int r;
         try {
             r = s.writeWaiter.run(() -> s.driver.connect(fd, address, s.writeWaiter), what, timeoutNs);
@@ -149,13 +159,11 @@ public final class TcpStream implements ByteStream {
      * Limits each blocking read to {@code timeout} (null or zero: no limit, the default), like
      * {@link java.net.Socket#setSoTimeout}: a read that gets no byte in time throws
      * {@link SocketTimeoutException}, and the stream stays usable; no byte is lost, the next read gets it. On
-     * io_uring the kernel keeps the deadline (a linked timeout) where the read has an SQE of its own.
+     * io_uring the kernel keeps the deadline (a linked timeout) where the read has an SQE of its own. Negative:
+     * {@link IllegalArgumentException}; over about 146 years: that long.
      */
     public void readTimeout(Duration timeout) {
-        if (timeout != null && timeout.isNegative()) {
-            throw new IllegalArgumentException("readTimeout: negative " + timeout);
-        }
-        readTimeoutNs = timeout == null || timeout.isZero() ? 0 : Math.max(1, timeout.toNanos());
+        readTimeoutNs = Timeouts.limitNanos(timeout, "readTimeout(fd=" + handle + ")");
     }
 
     /** The limit set by {@link #readTimeout(Duration)}; {@link Duration#ZERO} for none. */
@@ -172,7 +180,7 @@ public final class TcpStream implements ByteStream {
         requireWritable(dst.isReadOnly(), "read");
         int len = dst.remaining();
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         int r = io(true, MemorySegment.ofBuffer(dst), 0, len);
@@ -187,7 +195,7 @@ public final class TcpStream implements ByteStream {
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         return io(true, MemorySegment.ofArray(b), off, len);
@@ -206,7 +214,7 @@ public final class TcpStream implements ByteStream {
         Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         requireWritable(buffer.isReadOnly(), "read");
         if (length == 0) {
-            ensureOpen();
+            ensureOpen("read");
             return 0;
         }
         return io(true, buffer, offset, length);
@@ -246,7 +254,7 @@ public final class TcpStream implements ByteStream {
     public int write(ByteBuffer src) throws IOException {
         int len = src.remaining();
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("write");
             return 0;
         }
         int r = io(false, MemorySegment.ofBuffer(src), 0, len);
@@ -257,7 +265,7 @@ public final class TcpStream implements ByteStream {
     public int write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
-            ensureOpen();
+            ensureOpen("write");
             return 0;
         }
         return io(false, MemorySegment.ofArray(b), off, len);
@@ -284,7 +292,7 @@ public final class TcpStream implements ByteStream {
     }
 
     private int io(boolean read, MemorySegment seg, long off, int len) throws IOException {
-        ensureOpen();
+        ensureOpen(read ? "read" : "write");
         if (seg.isNative() && !seg.isAccessibleBy(loop.thread())) {
             throw new IllegalArgumentException((read ? "read" : "write") + ": the buffer's arena is confined to "
                     + "another thread; the loop thread must reach it (use Arena.ofShared(), ofAuto() or global())");
@@ -358,51 +366,15 @@ public final class TcpStream implements ByteStream {
         return TcpVectors.transfer(this, true, dsts, 0, 0);
     }
 
-    /**
-     * One readv/writev of at most {@link Driver#MAX_IOVECS} segments holding at least one byte: the count, -1 at
-     * end of stream. The array is not changed by anyone until the driver completes: the caller waits for that.
-     */
-    int vectorIo(boolean read, MemorySegment[] segments) throws IOException {
-        ensureOpen();
-        for (MemorySegment m : segments) {
-            // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
-            if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(loop.thread()))) {
-                throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
-                        + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
-            }
-            if (read) {
-                requireWritable(m.isReadOnly(), "readv");
-            }
-        }
-        IoWaiter w = read ? readWaiter : writeWaiter;
-        String call = read ? "readv" : "writev";
-        int r;
-        enter(read, call);
-        try {
-            if (LoopContext.onCarrier(loop)) {
-                r = read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w);
-                r = w.finish(r, call);
-            } else {
-                r = w.run(() -> read ? driver.readv(handle, segments, w) : driver.writev(handle, segments, w), call,
-                        0);
-            }
-        } finally {
-            exit(read);
-        }
-        if (r < 0) {
-            throw failure(call, r);
-        }
-        return read && r == 0 ? -1 : r;
-    }
-
-    private IOException failure(String call, int r) {
+    /** What {@code call}'s result {@code r} (-errno) becomes: a close while it waited is named as such. */
+    IOException failure(String call, int r) {
         if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return new AsynchronousCloseException();
+            return Errno.asyncCloseException(call + "(" + this + "): stream closed while the call was waiting");
         }
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
 
-    /** Starts a read (or write) in either style, or throws when one is in progress ({@link TcpDirections}). */
+    /** Starts a read (or write) in either style, or throws when one is in progress ({@link Directions}). */
     void enter(boolean read, String call) {
         directions.enter(read, call);
     }
@@ -421,10 +393,15 @@ public final class TcpStream implements ByteStream {
         }
     }
 
-    void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(TcpStream[fd=N, closed, loop]): stream closed} once the stream is closed. */
+    void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw closedException(call);
         }
+    }
+
+    ClosedChannelException closedException(String call) {
+        return Errno.closedException(call + "(" + this + "): stream closed");
     }
 
     // ---- callback style (loop thread only) ----
@@ -435,18 +412,19 @@ public final class TcpStream implements ByteStream {
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         requireWritable(buffer.isReadOnly(), "read");
-        callbacks().read(buffer, offset, length, callback);
+        callbacks("read").read(buffer, offset, length, callback);
     }
 
     /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
-        callbacks().write(buffer, offset, length, callback);
+        callbacks("write").write(buffer, offset, length, callback);
     }
 
     /** Checks for the loop thread before the unsynchronised lazy field is touched. */
-    private TcpCallbacks callbacks() {
+    private TcpCallbacks callbacks(String call) {
         if (!loop.inLoopThread()) {
-            throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use read/write");
+            throw new IllegalStateException(call + "(" + this + "): callback-style I/O runs on the loop thread; from "
+                    + "a task or another thread use the blocking " + call + ", or " + call + "Async");
         }
         TcpCallbacks c = callbacks;
         if (c == null) {
@@ -485,39 +463,50 @@ public final class TcpStream implements ByteStream {
         return getOption(SocketOpt.SO_KEEPALIVE) != 0;
     }
 
+    /** SO_RCVBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setReceiveBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_RCVBUF, bytes);
+        setOption(SocketOpt.SO_RCVBUF, positiveSize(SocketOpt.SO_RCVBUF, bytes));
     }
 
     public int receiveBufferSize() throws IOException {
         return getOption(SocketOpt.SO_RCVBUF);
     }
 
+    /** SO_SNDBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setSendBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_SNDBUF, bytes);
+        setOption(SocketOpt.SO_SNDBUF, positiveSize(SocketOpt.SO_SNDBUF, bytes));
     }
 
     public int sendBufferSize() throws IOException {
         return getOption(SocketOpt.SO_SNDBUF);
     }
 
+    /** Before: a negative size set the system's maximum on io_uring and epoll, and failed with EINVAL on NIO. */
+    private int positiveSize(SocketOpt option, int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("setsockopt(" + option + ", fd=" + handle + "): size must be positive: "
+                    + bytes);
+        }
+        return bytes;
+    }
+
     private void setOption(SocketOpt option, int value) throws IOException {
-        ensureOpen();
+        ensureOpen("setsockopt");
         LoopCall.check(loop, "setsockopt(" + option + ", fd=" + handle + ")", d -> d.setOption(handle, option, value));
     }
 
     private int getOption(SocketOpt option) throws IOException {
-        ensureOpen();
+        ensureOpen("getsockopt");
         return LoopCall.check(loop, "getsockopt(" + option + ", fd=" + handle + ")", d -> d.getOption(handle, option));
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        ensureOpen();
+        ensureOpen("getsockname");
         return LoopCall.call(loop, d -> d.localAddress(handle));
     }
 
     public InetSocketAddress peerAddress() throws IOException {
-        ensureOpen();
+        ensureOpen("getpeername");
         InetSocketAddress p = peer;
         if (p == null) {
             p = LoopCall.call(loop, d -> d.peerAddress(handle));
@@ -550,13 +539,13 @@ public final class TcpStream implements ByteStream {
     /** Half-close: the peer reads end of stream; this side can still read. */
     @Override
     public void shutdownOutput() throws IOException {
-        ensureOpen();
+        ensureOpen("shutdown");
         LoopCall.check(loop, "shutdown(SHUT_WR, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_WR));
     }
 
     /** Stops reading: later reads return -1. */
     public void shutdownInput() throws IOException {
-        ensureOpen();
+        ensureOpen("shutdown");
         LoopCall.check(loop, "shutdown(SHUT_RD, fd=" + handle + ")", d -> d.shutdown(handle, Driver.SHUT_RD));
     }
 

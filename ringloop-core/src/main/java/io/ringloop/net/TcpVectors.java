@@ -1,6 +1,8 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.task.internal.IoWaiter;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -8,8 +10,8 @@ import java.util.Objects;
 
 /**
  * The scatter/gather calls of {@link TcpStream}: turning buffer arrays of any length into driver calls of at
- * most {@link Driver#MAX_IOVECS} buffers, and advancing through them as bytes move. The stream's
- * {@link TcpStream#vectorIo} does the one driver call.
+ * most {@link Driver#MAX_IOVECS} buffers, and advancing through them as bytes move; {@link #vectorIo} does the
+ * one driver call.
  *
  * <p>Allocation: a {@code ByteBuffer} call makes one segment per buffer and one array; a {@code MemorySegment}
  * call passes the caller's array as is when it fits one driver call, and makes a shorter window only after a
@@ -23,10 +25,10 @@ final class TcpVectors {
     static long write(TcpStream s, ByteBuffer[] srcs, int offset, int length) throws IOException {
         MemorySegment[] segments = segments(srcs, offset, length);
         if (segments.length == 0) {
-            s.ensureOpen();
+            s.ensureOpen("writev");
             return 0;
         }
-        int r = s.vectorIo(false, segments);
+        int r = vectorIo(s, false, segments);
         advance(srcs, offset, length, r);
         return r;
     }
@@ -39,10 +41,10 @@ final class TcpVectors {
         }
         MemorySegment[] segments = segments(dsts, offset, length);
         if (segments.length == 0) {
-            s.ensureOpen();
+            s.ensureOpen("readv");
             return 0;
         }
-        int r = s.vectorIo(true, segments);
+        int r = vectorIo(s, true, segments);
         if (r > 0) {
             advance(dsts, offset, length, r);
         }
@@ -72,10 +74,10 @@ final class TcpVectors {
             total += m.byteSize();
         }
         if (total == 0) {
-            s.ensureOpen(); // an empty read is 0, not end of stream
+            s.ensureOpen(read ? "readv" : "writev"); // an empty read is 0, not end of stream
             return 0;
         }
-        return s.vectorIo(read, window);
+        return vectorIo(s, read, window);
     }
 
     static void writeAll(TcpStream s, MemorySegment[] srcs) throws IOException {
@@ -166,5 +168,43 @@ final class TcpVectors {
             }
         }
         return false;
+    }
+
+    /**
+     * One readv/writev of at most {@link Driver#MAX_IOVECS} segments holding at least one byte: the count, -1 at
+     * end of stream. The array is not changed by anyone until the driver completes: the caller waits for that.
+     */
+    static int vectorIo(TcpStream s, boolean read, MemorySegment[] segments) throws IOException {
+        s.ensureOpen(read ? "readv" : "writev");
+        for (MemorySegment m : segments) {
+            // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
+            if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(s.loop.thread()))) {
+                throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
+                        + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
+            }
+            if (read) {
+                s.requireWritable(m.isReadOnly(), "readv");
+            }
+        }
+        IoWaiter w = read ? s.readWaiter : s.writeWaiter;
+        String call = read ? "readv" : "writev";
+        Driver driver = s.driver;
+        int fd = s.handle;
+        int r;
+        s.enter(read, call);
+        try {
+            if (LoopContext.onCarrier(s.loop)) {
+                r = read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w);
+                r = w.finish(r, call);
+            } else {
+                r = w.run(() -> read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w), call, 0);
+            }
+        } finally {
+            s.exit(read);
+        }
+        if (r < 0) {
+            throw s.failure(call, r);
+        }
+        return read && r == 0 ? -1 : r;
     }
 }

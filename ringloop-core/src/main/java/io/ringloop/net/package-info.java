@@ -11,6 +11,12 @@
  * scatter/gather in {@code TcpVectors}. Interrupting a task cancels its pending operation without
  * losing data. Errors name the call and the errno: {@code connect(127.0.0.1:1): ECONNREFUSED (111) ...}.
  *
+ * <p><b>Bad input</b> has one answer on every backend, given before a driver is reached: one caller per direction
+ * ({@code Directions}: a second reader, writer, acceptor or receiver gets {@code IllegalStateException} naming the
+ * call and the socket), a closed socket's calls throw a named {@code ClosedChannelException} (one that was waiting,
+ * a named {@code AsynchronousCloseException}), durations follow {@code loop.internal.Timeouts} (zero: no limit;
+ * negative: refused; huge: saturated), addresses, ports and sizes are checked as the JDK's channels check them.
+ *
  * <p><b>Names.</b> {@link io.ringloop.net.Resolver} turns host names into addresses without blocking a loop: the
  * JDK's lookup (blocking native code) runs on the resolver's own few platform threads while the task parks, with
  * a timeout and a small TTL cache (positive and negative answers, bounded, least recently used out first);

@@ -2,11 +2,13 @@ package io.ringloop.sys;
 
 import io.ringloop.error.SyscallException;
 import java.io.IOException;
+import java.io.Serial;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CancellationException;
 
@@ -149,9 +151,55 @@ public final class Errno {
     }
 
     private static IOException closed(String call) {
-        var ex = new ClosedChannelException();
+        var ex = closedException(call + ": " + describe(EBADF));
         ex.initCause(syscall(call, EBADF));
         return ex;
+    }
+
+    /**
+     * A {@link ClosedChannelException} with a message, which the JDK's has not: the call and what was closed,
+     * e.g. {@code read(fd=7): stream closed}. Callers catch it as the JDK type.
+     */
+    public static ClosedChannelException closedException(String message) {
+        return new NamedClosedChannelException(message);
+    }
+
+    /**
+     * An {@link AsynchronousCloseException} (a close by another task or thread ended the waiting call) with a
+     * message, e.g. {@code read(fd=7): stream closed while the call was waiting}.
+     */
+    public static AsynchronousCloseException asyncCloseException(String message) {
+        return new NamedAsynchronousCloseException(message);
+    }
+
+    private static final class NamedClosedChannelException extends ClosedChannelException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        NamedClosedChannelException(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
+    private static final class NamedAsynchronousCloseException extends AsynchronousCloseException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        NamedAsynchronousCloseException(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
     }
 
     /** {@link SyscallException} for {@code errno} (positive), with its name and description from this table. */

@@ -1,5 +1,6 @@
 package io.ringloop.task;
 
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.task.internal.JoinHandles;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -99,10 +100,15 @@ public final class JoinHandle<T> {
         return result.get();
     }
 
-    /** {@link #join()} with a limit. */
+    /**
+     * {@link #join()} with a limit: {@link TimeoutException} when the task has not finished by then. Zero or
+     * null: no limit (as for every timeout in ringloop, unlike {@code Future.get}'s 0; ask {@link #isDone()} to
+     * poll); negative: {@link IllegalArgumentException}; over about 146 years: that long.
+     */
     public T join(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
+        long timeoutNs = Timeouts.limitNanos(timeout, "join");
         observed = true;
-        return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return timeoutNs == 0 ? result.get() : result.get(timeoutNs, TimeUnit.NANOSECONDS);
     }
 
     /** Asks the task to stop (interrupts it). Returns false if it had already finished. */

@@ -1,5 +1,6 @@
 package io.ringloop.time;
 
+import io.ringloop.loop.internal.Timeouts;
 import java.time.Duration;
 
 /**
@@ -13,10 +14,10 @@ public final class Interval {
     private long nextNs;
 
     Interval(Duration period, MissedTicks policy) {
-        if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException("interval period must be positive: " + period);
+        if (period != null && period.isZero()) {
+            throw new IllegalArgumentException("interval: the period must be positive: " + period);
         }
-        this.periodNs = period.toNanos();
+        this.periodNs = Timeouts.toNanosSaturated(period, "interval");
         this.policy = policy;
         this.nextNs = System.nanoTime();
     }

@@ -1,10 +1,12 @@
 package io.ringloop.time;
 
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.task.internal.LoopContext;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
@@ -24,15 +26,19 @@ public final class Time {
     private Time() {
     }
 
-    /** Parks the calling task for {@code duration}; interruptible (a cancelled task stops sleeping). */
+    /**
+     * Parks the calling task for {@code duration}; interruptible (a cancelled task stops sleeping). Zero or
+     * negative: no sleep, as {@link Thread#sleep(Duration)}; over about 146 years: that long.
+     */
     public static void sleep(Duration duration) throws InterruptedException {
-        sleepUntilNanos(System.nanoTime() + Math.max(0, duration.toNanos()));
+        sleepUntilNanos(System.nanoTime() + Timeouts.sleepNanos(duration, "sleep"));
     }
 
-    /** Parks until the wall-clock {@code instant} (converted once to the monotonic clock). */
+    /** Parks until the wall-clock {@code instant} (converted once to the monotonic clock); a past one: no sleep. */
     public static void sleepUntil(Instant instant) throws InterruptedException {
-        long delayNs = Duration.between(Instant.now(), instant).toNanos();
-        sleepUntilNanos(System.nanoTime() + Math.max(0, delayNs));
+        Objects.requireNonNull(instant, "sleepUntil: the instant is null");
+        long delayNs = Timeouts.sleepNanos(Duration.between(Instant.now(), instant), "sleepUntil");
+        sleepUntilNanos(System.nanoTime() + delayNs);
     }
 
     /** Parks until {@link System#nanoTime()} reaches {@code deadlineNs}. */
@@ -82,16 +88,22 @@ public final class Time {
     /**
      * Runs {@code operation} in the calling task and cancels it if it takes longer than {@code limit}: the
      * task is interrupted, so a pending I/O operation is cancelled (data that arrived is kept for the next
-     * read) and {@link TimeoutException} is thrown. The operation's own exceptions pass through.
+     * read) and {@link TimeoutException} is thrown. The operation's own exceptions pass through. Null or zero:
+     * no limit (as for every timeout in ringloop); negative: {@link IllegalArgumentException}; over about 146
+     * years: that long.
      */
     public static <T> T timeout(Duration limit, Callable<T> operation) throws Exception {
+        long limitNs = Timeouts.limitNanos(limit, "timeout");
         Loop loop = LoopContext.current();
         if (loop == null) {
             throw new IllegalStateException("timeout: not in a task on a loop");
         }
+        if (limitNs == 0) {
+            return operation.call();
+        }
         Thread me = Thread.currentThread();
         TimeoutTimer fired = new TimeoutTimer(me);
-        long deadlineNs = System.nanoTime() + Math.max(0, limit.toNanos());
+        long deadlineNs = System.nanoTime() + limitNs;
         boolean local = LoopContext.onCarrier(loop);
         long timer = local ? loop.scheduleAt(deadlineNs, fired) : 0;
         if (!local) {

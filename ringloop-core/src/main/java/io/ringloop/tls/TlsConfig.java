@@ -1,5 +1,6 @@
 package io.ringloop.tls;
 
+import io.ringloop.loop.internal.Timeouts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -260,12 +261,12 @@ public final class TlsConfig {
             return this;
         }
 
-        /** The handshake must finish within this (default 10 s); zero: no limit. */
+        /**
+         * The handshake must finish within this (default 10 s). Null or zero: no limit (as for every timeout in
+         * ringloop); negative: {@link IllegalArgumentException}; over about 146 years: that long.
+         */
         public Builder handshakeTimeout(Duration timeout) {
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("handshakeTimeout: negative " + timeout);
-            }
-            handshakeTimeout = timeout;
+            handshakeTimeout = Duration.ofNanos(Timeouts.limitNanos(timeout, "handshakeTimeout"));
             return this;
         }
 

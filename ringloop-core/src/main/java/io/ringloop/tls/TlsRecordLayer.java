@@ -1,6 +1,7 @@
 package io.ringloop.tls;
 
 import io.ringloop.net.ByteStream;
+import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -149,7 +150,7 @@ final class TlsRecordLayer {
     int read(ByteBuffer dst) throws IOException {
         readLock.lock();
         try {
-            ensureOpen();
+            ensureOpen("read");
             if (!dst.hasRemaining()) {
                 return 0;
             }
@@ -324,7 +325,7 @@ final class TlsRecordLayer {
     void writeAll(ByteBuffer[] srcs) throws IOException {
         writeLock.lock();
         try {
-            ensureOpen();
+            ensureOpen("write");
             if (outboundDone) {
                 throw new SSLException("write to " + peer + ": the TLS output is closed (close_notify "
                         + (engine.isInboundDone() ? "received from the peer and answered)" : "sent)"));
@@ -402,7 +403,7 @@ final class TlsRecordLayer {
     void shutdownOutput() throws IOException {
         writeLock.lock();
         try {
-            ensureOpen();
+            ensureOpen("shutdownOutput");
             if (!outboundDone) {
                 sendCloseNotify();
                 transport.shutdownOutput();
@@ -485,9 +486,10 @@ final class TlsRecordLayer {
                 : e.getMessage() + ": " + cause;
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(TLS with <peer>): stream closed} once the stream is closed. */
+    private void ensureOpen(String call) throws ClosedChannelException {
         if (closed.get()) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(TLS with " + peer + "): stream closed");
         }
     }
 }

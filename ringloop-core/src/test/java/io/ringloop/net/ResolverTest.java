@@ -190,8 +190,9 @@ class ResolverTest {
         assertThrows(NullPointerException.class, () -> r.resolve(null));
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> r.resolve(" "));
         assertEquals("resolve( ): empty host name", empty.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> r.resolve("a.test", Duration.ZERO));
-        assertThrows(IllegalArgumentException.class, () -> Resolver.builder().timeout(Duration.ZERO));
+        // Zero is no limit (as for every timeout), so only a negative timeout is refused.
+        assertThrows(IllegalArgumentException.class, () -> r.resolve("a.test", Duration.ofNanos(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Resolver.builder().timeout(Duration.ofNanos(-1)));
         assertThrows(IllegalArgumentException.class, () -> Resolver.builder().positiveTtl(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> Resolver.builder().maxEntries(-1));
         assertThrows(IllegalArgumentException.class, () -> Resolver.builder().threads(0));

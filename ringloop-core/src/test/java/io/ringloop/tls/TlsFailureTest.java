@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.BadInputs;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpStream;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +162,35 @@ class TlsFailureTest {
                 assertTrue(e.getMessage().matches("read from /127.0.0.1:\\d+: the connection ended without a TLS "
                         + "close_notify; the data may be truncated"), e.getMessage());
             }
+        }
+    }
+
+    /** A closed TLS stream names the call and the peer, as a closed TcpStream does (ClosedUseTest). */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldNameTheCallOnAClosedTlsStream(Backend backend) throws Exception {
+        TestCerts c = TestCerts.get();
+        TlsConfig server = TlsConfig.server(c.localhost(), c.localhostKey()).build();
+        TlsConfig client = TlsConfig.client().trust(c.ca()).build();
+        try (Ringloop rt = TlsTesting.runtime(backend)) {
+            var served = TlsTesting.serve(rt, server, 1, s -> s.read(new byte[1], 0, 1));
+            List<String> messages = TlsTesting.client(rt, client, "localhost", served.port(), s -> {
+                s.close();
+                s.close(); // idempotent
+                List<String> m = new ArrayList<>();
+                m.add(assertThrows(ClosedChannelException.class, () -> s.read(new byte[1], 0, 1)).getMessage());
+                BadInputs.tried("read, write, shutdownOutput of a closed TlsStream");
+                m.add(assertThrows(ClosedChannelException.class, () -> s.writeAll(new byte[1], 0, 1)).getMessage());
+                m.add(assertThrows(ClosedChannelException.class, s::shutdownOutput).getMessage());
+                return m;
+            });
+            assertEquals(3, messages.size());
+            String[] calls = {"read", "write", "shutdownOutput"};
+            for (int i = 0; i < calls.length; i++) {
+                assertTrue(messages.get(i).matches(calls[i] + "\\(TLS with localhost:\\d+\\): stream closed"),
+                        messages.get(i));
+            }
+            assertEquals(-1, served.join().get(0), "the server saw the close");
         }
     }
 

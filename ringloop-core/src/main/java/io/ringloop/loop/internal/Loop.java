@@ -398,11 +398,11 @@ public final class Loop implements EventLoop {
 
     @Override
     public void requestShutdown(Duration drain) {
+        long drainNs = Timeouts.toNanosSaturated(drain, "shutdown(drain)");
         if (shutdownRequested) {
             return;
         }
         shutdownRequested = true;
-        long drainNs = drain.toNanos();
         try {
             executeRemote(() -> phases.begin(drainNs));
         } catch (RejectedExecutionException ignore) {
@@ -417,7 +417,8 @@ public final class Loop implements EventLoop {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long timeoutNs = Timeouts.limitNanos(timeout, "awaitTermination"); // 0: no limit
+        return terminated.await(timeoutNs == 0 ? Long.MAX_VALUE : timeoutNs, TimeUnit.NANOSECONDS);
     }
 
     // ---- the loop ----

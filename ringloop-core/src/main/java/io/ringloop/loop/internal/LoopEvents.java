@@ -33,7 +33,8 @@ import jdk.jfr.Timespan;
 public final class LoopEvents {
     /** Pending operations waited for longer than this (ns) are committed as SlowOperation; 0: not measured. */
     private static volatile long slowOperationNs =
-            saturatedNanos(Duration.ofMillis(Math.max(0, Long.getLong("ringloop.slowOperationMs", 0))));
+            Timeouts.toNanosSaturated(Duration.ofMillis(Math.max(0, Long.getLong("ringloop.slowOperationMs", 0))),
+                    "-Dringloop.slowOperationMs");
 
     private LoopEvents() {
     }
@@ -152,14 +153,7 @@ public final class LoopEvents {
      * reported as {@code io.ringloop.SlowOperation} (while a recording enables it). {@link Duration#ZERO}: off.
      */
     public static void slowOperationThreshold(Duration threshold) {
-        if (threshold.isNegative()) {
-            throw new IllegalArgumentException("slowOperationThreshold must be >= 0: " + threshold);
-        }
-        slowOperationNs = saturatedNanos(threshold);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+        slowOperationNs = Timeouts.toNanosSaturated(threshold, "slowOperationThreshold");
     }
 
     /** The waiting task: {@code operation} on {@code loop} took {@code waitedNs}, over the threshold. */

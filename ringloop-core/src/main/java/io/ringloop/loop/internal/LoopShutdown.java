@@ -106,12 +106,17 @@ final class LoopShutdown {
 
     /**
      * When the sleeping loop must wake, given its next timer {@code deadlineNs}: the earlier of that and the
-     * end of the current stop phase, so {@link #stopNow} gets to move on in time.
+     * end of the current stop phase, so {@link #stopNow} gets to move on in time; at once when stopping with
+     * nothing left alive (else a loop that was idle when the shutdown arrived slept out the whole drain, however
+     * long, before {@link #stopNow} saw that nothing was left to drain).
      */
     long wakeBy(long deadlineNs) {
-        if (stopPhase != RUNNING_PHASE && phaseDeadlineNs - deadlineNs < 0) {
-            return phaseDeadlineNs;
+        if (stopPhase == RUNNING_PHASE) {
+            return deadlineNs;
         }
-        return deadlineNs;
+        if (keepAlive <= 0) {
+            return loop.nanoTime();
+        }
+        return phaseDeadlineNs - deadlineNs < 0 ? phaseDeadlineNs : deadlineNs;
     }
 }

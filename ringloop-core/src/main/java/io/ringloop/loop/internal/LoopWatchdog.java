@@ -58,7 +58,7 @@ public final class LoopWatchdog implements AutoCloseable {
     LoopWatchdog(List<Loop> loops, Duration threshold, long startNs, boolean startThread, Consumer<String> out) {
         this.out = out;
         this.loops = List.copyOf(loops);
-        this.thresholdNs = threshold.toNanos();
+        this.thresholdNs = Timeouts.toNanosSaturated(threshold, "blockedLoopThreshold");
         int n = this.loops.size();
         lastTurns = new long[n];
         sinceNs = new long[n];

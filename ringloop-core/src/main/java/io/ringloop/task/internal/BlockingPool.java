@@ -1,5 +1,6 @@
 package io.ringloop.task.internal;
 
+import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.task.JoinHandle;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ public final class BlockingPool implements AutoCloseable {
 
     public BlockingPool(String name, int maxThreads, Duration keepAlive) {
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(maxThreads, maxThreads, keepAlive.toNanos(), TimeUnit.NANOSECONDS,
+        long keepAliveNs = Timeouts.toNanosSaturated(keepAlive, "BlockingPool(keepAlive)");
+        executor = new ThreadPoolExecutor(maxThreads, maxThreads, keepAliveNs, TimeUnit.NANOSECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, name + "-blocking-" + n.getAndIncrement());
                     t.setDaemon(true);
