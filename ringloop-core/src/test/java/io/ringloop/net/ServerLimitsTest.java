@@ -52,16 +52,18 @@ class ServerLimitsTest {
     void shouldServeTheConnectionPastTheLimitOnlyWhenOneCloses(Backend backend, TcpServer.Spread spread)
             throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
+        BlockingQueue<String> served = new LinkedBlockingQueue<>();
         AtomicInteger running = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(2).start()) {
-            int fdsBefore = Leaks.openFds();
+            int fdsBefore = fdsAfterWarmUp();
             TcpServer server = rt.serve(ANY_LOCAL, spread, ServerLimits.DEFAULTS.withMaxConnections(2), s -> {
                 peak.accumulateAndGet(running.incrementAndGet(), Math::max);
                 byte[] b = new byte[1];
                 s.readFully(b, 0, 1);
-                char name = (char) b[0];
+                String name = String.valueOf((char) b[0]);
                 log.add("serve " + name);
+                served.add(name);
                 s.writeAll(b);
                 while (s.read(b) > 0) {
                     s.writeAll(b);
@@ -74,22 +76,30 @@ class ServerLimitsTest {
             Client b = new Client(at);
             assertEquals("a", a.ask("a"));
             assertEquals("b", b.ask("b"));
+            served.clear();
             try (Client c = new Client(at); Client d = new Client(at)) {
                 c.send("c"); // connected (the backlog), but not served while a and b are
                 d.send("d");
                 assertEquals("b", b.ask("b"), "the connections being served go on");
                 a.close();
-                assertEquals("c", c.read(1), "served once a closed");
+                // Which of c and d comes first is the kernel's choice (REUSE_PORT: each loop has its backlog).
+                String first = served.poll(10, TimeUnit.SECONDS);
+                assertTrue("c".equals(first) || "d".equals(first), "one more is served once a closed: " + first);
+                Client firstClient = first.equals("c") ? c : d;
+                Client second = first.equals("c") ? d : c;
+                assertEquals(first, firstClient.read(1));
+                assertTrue(log.indexOf("end a") < log.indexOf("serve " + first), "only after a ended: " + log);
+                assertFalse(log.contains("serve " + (first.equals("c") ? "d" : "c")), "not both: " + log);
                 b.close();
-                assertEquals("d", d.read(1), "served once b closed");
-                assertTrue(log.indexOf("end a") < log.indexOf("serve c"), "c only after a ended: " + log);
-                assertTrue(log.indexOf("end b") < log.indexOf("serve d"), "d only after b ended: " + log);
+                String last = first.equals("c") ? "d" : "c";
+                assertEquals(last, second.read(1), "served once b closed");
+                assertTrue(log.indexOf("end b") < log.indexOf("serve " + last), "only after b ended: " + log);
                 assertTrue(peak.get() <= 2, "at most maxConnections handlers at once: " + peak.get());
                 assertEquals(2, server.connections());
                 assertTrue(server.drain(Duration.ofSeconds(10)), "the idle echo connections close at once");
             }
             assertEquals(0, server.connections());
-            assertEquals(fdsBefore, Leaks.openFds(), "every connection and listener closed");
+            assertFdsBack(rt, fdsBefore);
         }
     }
 
@@ -98,7 +108,7 @@ class ServerLimitsTest {
     void shouldCloseAnIdleConnectionAndNeverOneWhoseDataFlows(Backend backend) throws Exception {
         BlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
-            int fdsBefore = Leaks.openFds();
+            int fdsBefore = fdsAfterWarmUp();
             TcpServer server = rt.serve(ANY_LOCAL, TcpServer.Spread.ACCEPTOR,
                     ServerLimits.DEFAULTS.withIdleTimeout(SHORT), s -> echo(s, endings));
             try (Client flowing = new Client(server.localAddress());
@@ -122,7 +132,7 @@ class ServerLimitsTest {
                 assertNull(endings.peek());
             }
             assertTrue(server.drain(Duration.ofSeconds(10)));
-            assertEquals(fdsBefore, Leaks.openFds());
+            assertFdsBack(rt, fdsBefore);
         }
     }
 
@@ -194,6 +204,36 @@ class ServerLimitsTest {
             }
             assertTrue(server.drain(Duration.ofSeconds(10)));
         }
+    }
+
+    /**
+     * Open descriptors, after one loopback connection of the JDK's own sockets: their first use keeps a socket
+     * open for the process's life (the JDK's probe), which a leak count must not see as ours.
+     */
+    static int fdsAfterWarmUp() throws IOException {
+        try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             Socket c = new Socket(ss.getInetAddress(), ss.getLocalPort());
+             Socket s = ss.accept()) {
+            c.getOutputStream().write(1);
+            s.getInputStream().read();
+        }
+        return Leaks.openFds();
+    }
+
+    /**
+     * Descriptors are back to {@code fdsBefore} once every loop has polled twice: NIO closes a channel that was
+     * registered with its selector at the selector's next select, not in close().
+     */
+    static void assertFdsBack(Ringloop rt, int fdsBefore) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < rt.loops().size(); i++) {
+                rt.spawnOn(i, () -> {
+                    io.ringloop.task.Tasks.yieldNow(); // waits for the loop's next poll
+                    return null;
+                }).join();
+            }
+        }
+        assertEquals(fdsBefore, Leaks.openFds(), "every connection and listener closed");
     }
 
     /** Echoes until end of stream or a failure, then records how it ended. */
