@@ -32,9 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  *       take a share of the connections (a leftover server, a second instance).</li>
  * </ul>
  *
+ * <p><b>Limits</b> ({@link ServerLimits}, {@link ServerLimits#DEFAULTS} unless given): at
+ * {@code maxConnections} connections being served, over all loops, the accepting tasks park with no accept
+ * submitted and the kernel's backlog holds new connections until one closes (with REUSE_PORT, a connection an
+ * accept already pending on another loop brings in waits accepted, unserved, in the same way). The idle, request
+ * and write timeouts apply to the handler's blocking reads and writes; a handler marks its requests and sees a
+ * drain through {@link ServerConnection#of(TcpStream)}.
+ *
+ * <p><b>Drain.</b> {@link #drain(Duration)} closes this server alone: it stops accepting, closes the connections
+ * waiting for input outside a request, lets the other handlers finish, and cancels what still runs at the
+ * deadline. Other servers on the same loops are not touched. {@link #close()} only stops accepting.
+ *
  * <p>A handler that throws is reported to its loop's uncaught-failure handler with the peer's address (nobody
  * joins a connection's task); the server and every other connection go on. A handler stopped by a cancel
- * (a shutdown) is not a failure.
+ * (a shutdown, or this server's drain at its deadline) is not a failure, nor one that lets out the exception a
+ * limit made its read or write throw.
  */
 public final class TcpServer implements AutoCloseable {
     /** How connections are spread over the loops (see the class comment). */
@@ -45,9 +57,13 @@ public final class TcpServer implements AutoCloseable {
         ACCEPTOR
     }
 
-    /** Serves one connection, in its own task. The stream is closed when this returns or throws. */
+    /**
+     * Serves one connection, in its own task. The stream is closed when this returns or throws;
+     * {@link ServerConnection#of(TcpStream)} gives the connection's limits and request marks meanwhile.
+     */
     @FunctionalInterface
     public interface Handler {
+        /** Serves {@code stream} (on its loop, in a task of its own) until the connection is done. */
         void handle(TcpStream stream) throws Exception;
     }
 
