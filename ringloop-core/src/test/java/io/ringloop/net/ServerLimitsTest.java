@@ -113,12 +113,16 @@ class ServerLimitsTest {
                     ServerLimits.DEFAULTS.withIdleTimeout(SHORT), s -> echo(s, endings));
             try (Client flowing = new Client(server.localAddress());
                  Client idle = new Client(server.localAddress())) {
+                assertEquals("x", flowing.ask("x"));
+                long armedBefore = rt.loop(0).metrics().timers().armed();
                 long untilNs = System.nanoTime() + 4 * SHORT.toNanos();
                 int rounds = 0;
-                while (rounds < 20 || System.nanoTime() - untilNs < 0) { // several idle timeouts' worth of data
-                    assertEquals("x", flowing.ask("x"));
+                while (rounds < 200 || System.nanoTime() - untilNs < 0) { // several idle timeouts' worth of data
+                    assertEquals("x", flowing.ask("x")); // the server's read waits for each
                     rounds++;
                 }
+                long armed = rt.loop(0).metrics().timers().armed() - armedBefore;
+                assertTrue(armed < rounds / 2, "no timer per read: " + armed + " timers for " + rounds + " reads");
                 assertEquals(-1, idle.in.read(), "the idle connection is closed by the server");
                 Ending e = endings.poll(10, TimeUnit.SECONDS);
                 assertNotNull(e);
