@@ -38,6 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServerLimitsTest {
     static final InetSocketAddress ANY_LOCAL = new InetSocketAddress("127.0.0.1", 0);
     private static final Duration SHORT = Duration.ofMillis(300);
+    /** Long enough that a loaded machine does not stall the flowing client's next byte past it. */
+    private static final Duration IDLE = Duration.ofSeconds(1);
 
     /** What a handler saw: the bytes it echoed and how it ended (null: end of stream). */
     record Ending(int echoed, Throwable failure, boolean streamOpen) {
@@ -110,12 +112,12 @@ class ServerLimitsTest {
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             int fdsBefore = fdsAfterWarmUp();
             TcpServer server = rt.serve(ANY_LOCAL, TcpServer.Spread.ACCEPTOR,
-                    ServerLimits.DEFAULTS.withIdleTimeout(SHORT), s -> echo(s, endings));
+                    ServerLimits.DEFAULTS.withIdleTimeout(IDLE), s -> echo(s, endings));
             try (Client flowing = new Client(server.localAddress());
                  Client idle = new Client(server.localAddress())) {
                 assertEquals("x", flowing.ask("x"));
                 long armedBefore = rt.loop(0).metrics().timers().armed();
-                long untilNs = System.nanoTime() + 4 * SHORT.toNanos();
+                long untilNs = System.nanoTime() + 2 * IDLE.toNanos();
                 int rounds = 0;
                 while (rounds < 200 || System.nanoTime() - untilNs < 0) { // several idle timeouts' worth of data
                     assertEquals("x", flowing.ask("x")); // the server's read waits for each
