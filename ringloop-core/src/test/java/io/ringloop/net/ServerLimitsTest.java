@@ -172,6 +172,28 @@ class ServerLimitsTest {
 
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
+    void shouldNotApplyTheIdleTimeoutInsideARequest(Backend backend) throws Exception {
+        BlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+            TcpServer server = rt.serve(ANY_LOCAL, TcpServer.Spread.ACCEPTOR, ServerLimits.DEFAULTS
+                    .withIdleTimeout(SHORT).withReadTimeout(Duration.ofSeconds(30)), s -> lines(s, endings));
+            try (Client c = new Client(server.localAddress())) {
+                c.send("GE");
+                Thread.sleep(2 * SHORT.toMillis()); // mid-request, longer than the idle timeout
+                c.send("T\n");
+                assertEquals("ok\n", c.read(3), "the request timeout governs a request, not the idle one");
+                assertEquals(-1, c.in.read(), "between requests the idle timeout closes the connection");
+                Ending e = endings.poll(10, TimeUnit.SECONDS);
+                assertNotNull(e);
+                assertEquals(1, e.echoed(), "one request served");
+                assertTrue(e.failure().getMessage().contains("ServerLimits.idleTimeout"), e.failure().getMessage());
+            }
+            assertTrue(server.drain(Duration.ofSeconds(10)));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
     void shouldFailAWriteThePeerDoesNotTakeAndCloseTheConnection(Backend backend) throws Exception {
         BlockingQueue<Ending> endings = new LinkedBlockingQueue<>();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
@@ -274,6 +296,9 @@ class ServerLimitsTest {
             }
         } catch (SocketTimeoutException e) {
             endings.add(new Ending(requests, e, s.isOpen()));
+            if (!s.isOpen()) {
+                return; // the idle timeout: nothing to answer
+            }
             s.writeAll("408\n".getBytes(StandardCharsets.US_ASCII));
             c.requestDone(); // the rest of the request is not waited for: discard input until the peer closes
             s.shutdownOutput();
