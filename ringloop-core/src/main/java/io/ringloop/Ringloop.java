@@ -9,6 +9,7 @@ import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.LoopWatchdog;
 import io.ringloop.loop.internal.Timeouts;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.net.TcpServer;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -291,10 +292,21 @@ public final class Ringloop implements AutoCloseable {
         return serve(address, TcpServer.Spread.ACCEPTOR, handler);
     }
 
+    /** {@link #serve(InetSocketAddress, TcpServer.Handler)} with the spread chosen explicitly. */
     public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, TcpServer.Handler handler)
             throws IOException {
+        return serve(address, spread, ServerLimits.DEFAULTS, handler);
+    }
+
+    /**
+     * Serves TCP on every loop under {@code limits}: at most {@code maxConnections} at once, idle, request and
+     * write timeouts ({@link io.ringloop.net.ServerConnection}), and {@link TcpServer#drain()} after
+     * {@code drainTimeout}.
+     */
+    public TcpServer serve(InetSocketAddress address, TcpServer.Spread spread, ServerLimits limits,
+                           TcpServer.Handler handler) throws IOException {
         ensureOpen();
-        return TcpServer.start(loops, address, spread, handler);
+        return TcpServer.start(loops, address, spread, limits, handler);
     }
 
     /**

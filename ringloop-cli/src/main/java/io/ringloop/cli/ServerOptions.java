@@ -2,10 +2,13 @@ package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
+import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Spec;
 /**
  * The options the protocol server commands ({@code http}, {@code kv}) share, as a picocli mixin, checked while
  * parsing like {@code echo}'s; each command declares its own {@code --port} (its default differs) through
- * {@link #port(CommandSpec, int)}.
+ * {@link #port(CommandSpec, int)}. The connection limit and the timeouts become the server's
+ * {@link ServerLimits} ({@link #limits}); what is not given keeps the command's default.
  */
 public final class ServerOptions {
     @Spec(Spec.Target.MIXEE)
@@ -23,6 +27,10 @@ public final class ServerOptions {
     private Backend backend;
     private int threads;
     private long drainSeconds;
+    private Integer maxConnections;
+    private Duration idleTimeout;
+    private Duration readTimeout;
+    private Duration writeTimeout;
 
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
@@ -53,6 +61,68 @@ public final class ServerOptions {
             description = "on SIGINT/SIGTERM, wait this long for busy connections, >= 0 (default: ${DEFAULT-VALUE})")
     void drainSeconds(int value) {
         drainSeconds = OptionRange.atLeast(spec, "--drain-s", value, 0);
+    }
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "connections served at once over all loops, >= 1; more wait in the backlog "
+                    + "(default: the command's)")
+    void maxConnections(int value) {
+        maxConnections = OptionRange.atLeast(spec, "--max-connections", value, 1);
+    }
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", converter = TimeoutConverter.class,
+            description = "close a connection that waits this long for a request: 500ms, 30s, 2m; 0 = never "
+                    + "(default: the command's)")
+    void idleTimeout(Duration value) {
+        idleTimeout = value;
+    }
+
+    @Option(names = "--read-timeout", paramLabel = "TIME", converter = TimeoutConverter.class,
+            description = "a request must arrive whole within this long of its first byte; 0 = no limit "
+                    + "(default: the command's)")
+    void readTimeout(Duration value) {
+        readTimeout = value;
+    }
+
+    @Option(names = "--write-timeout", paramLabel = "TIME", converter = TimeoutConverter.class,
+            description = "close a connection whose peer takes no byte of output for this long; 0 = no limit "
+                    + "(default: the command's)")
+    void writeTimeout(Duration value) {
+        writeTimeout = value;
+    }
+
+    /** {@code defaults} with what was given on the command line, and the drain time of {@code --drain-s}. */
+    public ServerLimits limits(ServerLimits defaults) {
+        ServerLimits l = defaults.withDrainTimeout(Duration.ofSeconds(drainSeconds));
+        if (maxConnections != null) {
+            l = l.withMaxConnections(maxConnections);
+        }
+        if (idleTimeout != null) {
+            l = l.withIdleTimeout(idleTimeout);
+        }
+        if (readTimeout != null) {
+            l = l.withReadTimeout(readTimeout);
+        }
+        if (writeTimeout != null) {
+            l = l.withWriteTimeout(writeTimeout);
+        }
+        return l;
+    }
+
+    /** A timeout: 0 for none, else at least 1 ms, written as for {@code echo --stats} (500ms, 10s, 2m, PT1S). */
+    static final class TimeoutConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            if (value.trim().equals("0")) {
+                return Duration.ZERO;
+            }
+            try {
+                return new StatsPrinter.IntervalConverter().convert(value);
+            } catch (CommandLine.TypeConversionException e) {
+                throw new CommandLine.TypeConversionException("'" + value
+                        + "' is not a timeout: use 0 (none) or a time such as 500ms, 30s, 2m or PT1S");
+            }
+        }
     }
 
     /** A port option's value checked: 0..65535, else a usage error of {@code spec}'s command. */

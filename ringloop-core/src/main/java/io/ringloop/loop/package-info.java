@@ -7,7 +7,9 @@
  * WAKING, after OpenVMM's pal_async) makes a wake while running cost one CAS and a sleeping loop exactly one
  * eventfd write. A loop turn polls the driver once. Shutdown has phases: stop accepting, drain, cancel,
  * close every handle; {@code LoopShutdown} keeps the first three (what is alive, the phase and its deadline),
- * {@code Loop} the request from any thread and the final close.
+ * {@code Loop} the request from any thread and the final close. Each turn samples the clock once
+ * ({@code Loop.cachedNanoTime}): hot paths that stamp a time (a connection's deadlines) read that field instead
+ * of the clock, and may be early by one turn.
  *
  * <p>{@link io.ringloop.loop.Backend} is chosen here ({@code Drivers}): AUTO tries io_uring, then epoll,
  * then NIO; the choice and its reason stay with the loop ({@code backendReason()}, {@code metrics()}, the

@@ -17,7 +17,9 @@ import java.util.Objects;
  *   <li>{@code idleTimeout}: a connection with no partial request read and nothing queued to send is closed
  *       after this long without input; default none.</li>
  *   <li>{@code readTimeout}: a request (from its first byte to its last, headers included) must arrive within
- *       this long, or the connection is closed (the slow-loris guard); default none.</li>
+ *       this long (the slow-loris guard); default none. The framing server closes the connection; under
+ *       {@link TcpServer} the handler's waiting read throws {@link java.net.SocketTimeoutException} and the
+ *       handler decides (an HTTP server answers 408, then closes).</li>
  *   <li>{@code writeTimeout}: output the peer has not accepted for this long aborts the connection (a peer that
  *       never reads); default none.</li>
  *   <li>{@code drainTimeout}: how long a graceful close of the server waits for connections to finish before

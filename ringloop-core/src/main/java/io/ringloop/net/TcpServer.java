@@ -4,12 +4,14 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,9 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  *       take a share of the connections (a leftover server, a second instance).</li>
  * </ul>
  *
+ * <p><b>Limits</b> ({@link ServerLimits}, {@link ServerLimits#DEFAULTS} unless given): at
+ * {@code maxConnections} connections being served, over all loops, the accepting tasks park with no accept
+ * submitted and the kernel's backlog holds new connections until one closes (with REUSE_PORT, a connection an
+ * accept already pending on another loop brings in waits accepted, unserved, in the same way). The idle, request
+ * and write timeouts apply to the handler's blocking reads and writes; a handler marks its requests and sees a
+ * drain through {@link ServerConnection#of(TcpStream)}.
+ *
+ * <p><b>Drain.</b> {@link #drain(Duration)} closes this server alone: it stops accepting, closes the connections
+ * waiting for input outside a request, lets the other handlers finish, and cancels what still runs at the
+ * deadline. Other servers on the same loops are not touched. {@link #close()} only stops accepting.
+ *
  * <p>A handler that throws is reported to its loop's uncaught-failure handler with the peer's address (nobody
  * joins a connection's task); the server and every other connection go on. A handler stopped by a cancel
- * (a shutdown) is not a failure.
+ * (a shutdown, or this server's drain at its deadline) is not a failure, nor one that lets out the exception a
+ * limit made its read or write throw.
  */
 public final class TcpServer implements AutoCloseable {
     /** How connections are spread over the loops (see the class comment). */
@@ -43,29 +57,50 @@ public final class TcpServer implements AutoCloseable {
         ACCEPTOR
     }
 
-    /** Serves one connection, in its own task. The stream is closed when this returns or throws. */
+    /**
+     * Serves one connection, in its own task. The stream is closed when this returns or throws;
+     * {@link ServerConnection#of(TcpStream)} gives the connection's limits and request marks meanwhile.
+     */
     @FunctionalInterface
     public interface Handler {
+        /** Serves {@code stream} (on its loop, in a task of its own) until the connection is done. */
         void handle(TcpStream stream) throws Exception;
     }
+
+    /** After a drain's deadline, how long cancelled handlers get to unwind. */
+    private static final long CANCEL_GRACE_NS = 5_000_000_000L;
 
     private final List<Loop> loops;
     private final List<TcpListener> listeners;
     private final AtomicIntegerArray accepted;
     private final InetSocketAddress localAddress;
+    private final ServerConnections connections;
+    private final Handler handler;
 
-    private TcpServer(List<Loop> loops, List<TcpListener> listeners, AtomicIntegerArray accepted) {
+    private TcpServer(List<Loop> loops, List<TcpListener> listeners, ServerLimits limits, Handler handler) {
         this.loops = loops;
         this.listeners = listeners;
-        this.accepted = accepted;
+        this.accepted = new AtomicIntegerArray(loops.size());
+        this.connections = new ServerConnections(limits, loops);
+        this.handler = handler;
         this.localAddress = listeners.get(0).localAddress();
     }
 
-    /** Binds and starts accepting on {@code loops}; any thread. */
+    /** Binds and starts accepting on {@code loops} with {@link ServerLimits#DEFAULTS}; any thread. */
     public static TcpServer start(List<? extends EventLoop> loops, InetSocketAddress address, Spread spread,
                                   Handler handler) throws IOException {
+        return start(loops, address, spread, ServerLimits.DEFAULTS, handler);
+    }
+
+    /**
+     * Binds and starts accepting on {@code loops}, under {@code limits} (see {@link ServerLimits} and
+     * {@link ServerConnection}); any thread.
+     */
+    public static TcpServer start(List<? extends EventLoop> loops, InetSocketAddress address, Spread spread,
+                                  ServerLimits limits, Handler handler) throws IOException {
         List<Loop> all = loops.stream().map(Loop::of).toList();
-        AtomicIntegerArray accepted = new AtomicIntegerArray(all.size());
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(handler, "handler");
         List<TcpListener> listeners = new ArrayList<>();
         try {
             if (spread == Spread.REUSE_PORT) {
@@ -74,25 +109,33 @@ public final class TcpServer implements AutoCloseable {
                     TcpListener l = TcpListener.builder().loop(all.get(i)).reusePort(true).bind(at);
                     listeners.add(l);
                     at = l.localAddress(); // port 0: every loop joins the port the first one got
-                    int index = i;
-                    Tasks.spawn(all.get(i), () -> acceptLoop(l, handler, accepted, index));
                 }
             } else {
-                TcpListener l = TcpListener.builder().loop(all.get(0)).bind(address);
-                listeners.add(l);
-                Tasks.spawn(all.get(0), () -> acceptAndHandOff(l, all, handler, accepted));
+                listeners.add(TcpListener.builder().loop(all.get(0)).bind(address));
             }
+            TcpServer server = new TcpServer(all, listeners, limits, handler);
+            for (int i = 0; i < listeners.size(); i++) {
+                TcpListener l = listeners.get(i);
+                int index = i;
+                Tasks.spawn(l.loop(), () -> server.acceptLoop(l, index, spread == Spread.REUSE_PORT));
+            }
+            return server;
         } catch (IOException | RuntimeException e) {
             for (TcpListener l : listeners) {
                 l.close();
             }
             throw e;
         }
-        return new TcpServer(all, listeners, accepted);
     }
 
-    private static Void acceptLoop(TcpListener l, Handler handler, AtomicIntegerArray accepted, int index) {
-        while (true) {
+    /**
+     * One listener's accepting task: waits for room under the limit, accepts, takes a slot, and serves the
+     * connection on this loop ({@code own}) or hands it to the next loop round-robin.
+     */
+    private Void acceptLoop(TcpListener l, int index, boolean own) {
+        int next = 0;
+        Loop here = Loop.of(l.loop());
+        while (connections.awaitRoom(index)) {
             TcpStream s;
             try {
                 s = l.accept();
@@ -104,40 +147,36 @@ public final class TcpServer implements AutoCloseable {
                 }
                 continue; // one failed accept (ECONNABORTED, EMFILE...) does not stop the server
             }
-            accepted.incrementAndGet(index);
-            Tasks.spawn(() -> serve(s, handler));
+            if (!connections.acquire(index)) {
+                closeQuietly(s); // stopped or cancelled while waiting for a slot
+                return null;
+            }
+            int target = own ? index : Math.floorMod(next++, loops.size());
+            accepted.incrementAndGet(target);
+            handOff(s, here, target);
         }
+        return null;
     }
 
-    private static Void acceptAndHandOff(TcpListener l, List<Loop> loops, Handler handler,
-                                         AtomicIntegerArray accepted) {
-        AtomicInteger next = new AtomicInteger();
-        Loop here = Loop.of(l.loop());
-        while (true) {
-            TcpStream s;
-            try {
-                s = l.accept();
-            } catch (ClosedChannelException e) {
-                return null;
-            } catch (IOException e) {
-                if (failedAccept()) {
-                    return null;
-                }
-                continue;
-            }
-            int index = Math.floorMod(next.getAndIncrement(), loops.size());
-            Loop target = loops.get(index);
-            accepted.incrementAndGet(index);
-            if (target == here) {
-                Tasks.spawn(() -> serve(s, handler));
-                continue;
+    /** Spawns the connection's task on loop {@code target}, detaching the socket if that is another loop. */
+    private void handOff(TcpStream s, Loop here, int target) {
+        Loop to = loops.get(target);
+        try {
+            if (to == here) {
+                Tasks.spawn(() -> serve(s, target));
+                return;
             }
             Object detached = s.detach();
             if (detached == null) {
                 closeQuietly(s);
-                continue;
+                connections.release();
+                return;
             }
-            Tasks.spawn(target, () -> serve(TcpStream.adopt(target, detached), handler));
+            Tasks.spawn(to, () -> serve(TcpStream.adopt(to, detached), target));
+        } catch (RuntimeException e) {
+            closeQuietly(s); // the target loop no longer takes tasks (shut down)
+            connections.release();
+            throw e;
         }
     }
 
@@ -153,20 +192,36 @@ public final class TcpServer implements AutoCloseable {
         return Thread.currentThread().isInterrupted();
     }
 
-    private static Void serve(TcpStream s, Handler handler) throws Exception {
+    private Void serve(TcpStream s, int loopIndex) throws Exception {
+        ServerConnection c = new ServerConnection(s, connections, loopIndex, connections.limits());
         s.rememberPeer(true);
+        s.serverConnection(c);
+        connections.add(c);
         try {
             handler.handle(s);
         } catch (Throwable t) {
             if (cancelled(t)) {
+                if (connections.cancelling()) {
+                    return null; // this server's drain ran out of time: not a failure
+                }
                 throw t; // the task ends by cancellation: not a failure
+            }
+            if (c.isLimitFailure(t)) {
+                return null; // a timeout or the drain closed the connection, as the limits say: not a failure
             }
             InetSocketAddress peer = s.rememberedPeer(); // before the close below
             Loop.of(Tasks.currentLoop()).reportUncaught("connection handler (peer "
                     + (peer == null ? "unknown, fd " + s.handle() : SockAddr.text(peer)) + ")", t);
         } finally {
+            c.closed();
+            connections.remove(c);
+            s.serverConnection(null);
             s.rememberPeer(false); // the server's own close needs no address
-            s.close();
+            try {
+                s.close();
+            } finally {
+                connections.release();
+            }
         }
         return null;
     }
@@ -204,9 +259,57 @@ public final class TcpServer implements AutoCloseable {
         return List.copyOf(loops);
     }
 
+    /** Connections being served now, over all loops. */
+    public int connections() {
+        return connections.open();
+    }
+
+    /** The limits this server was started with. */
+    public ServerLimits limits() {
+        return connections.limits();
+    }
+
+    /** {@link #drain(Duration)} with the limits' {@link ServerLimits#drainTimeout()}. */
+    public boolean drain() throws IOException, InterruptedException {
+        return drain(connections.limits().drainTimeout());
+    }
+
+    /**
+     * Graceful close of this server alone (other servers on the same loops go on): stops accepting, closes the
+     * connections waiting for input outside a request ({@link ServerConnection}), lets running handlers finish
+     * (they see {@link ServerConnection#draining()}), and at {@code timeout} cancels (interrupts) the handlers
+     * still running and waits a few seconds for them to end. Returns true when every connection closed within
+     * {@code timeout}. Any thread but one of the server's loops (from a task, the task parks).
+     *
+     * @throws IllegalStateException called on one of the server's loop threads, which it would block
+     */
+    public boolean drain(Duration timeout) throws IOException, InterruptedException {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("drain: negative timeout " + timeout);
+        }
+        for (Loop l : loops) {
+            if (l.inLoopThread() || LoopContext.onCarrier(l)) {
+                throw new IllegalStateException("drain(" + timeout + ") on " + l.name()
+                        + ", a loop of the server: it would wait for connections that loop serves");
+            }
+        }
+        IOException closeFailure = null;
+        try {
+            close();
+        } catch (IOException e) {
+            closeFailure = e; // the connections drain all the same
+        }
+        boolean all = connections.drain(timeout.toNanos(), CANCEL_GRACE_NS);
+        if (closeFailure != null) {
+            throw closeFailure;
+        }
+        return all;
+    }
+
     /** Stops accepting; connections already accepted keep being served. */
     @Override
     public void close() throws IOException {
+        connections.stopAccepting();
         IOException first = null;
         for (TcpListener l : listeners) {
             try {

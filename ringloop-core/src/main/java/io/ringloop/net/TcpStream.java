@@ -65,6 +65,8 @@ public final class TcpStream implements ByteStream {
     /** A server's connection keeps its peer's address for a failure report, even past a close by its handler. */
     private volatile boolean rememberPeer;
     private volatile InetSocketAddress peer;
+    /** While a {@link TcpServer} handler serves this stream: its limits and request state; else null. */
+    private ServerConnection server;
 
     TcpStream(Loop loop, int handle) {
         this.loop = loop;
@@ -300,18 +302,28 @@ public final class TcpStream implements ByteStream {
         IoWaiter w = read ? readWaiter : writeWaiter;
         String call = read ? "read" : "write";
         long timeoutNs = read ? readTimeoutNs : 0;
+        ServerConnection sc = server;
         int r;
         enter(read, call);
         try {
             if (LoopContext.onCarrier(loop)) {
                 r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
+                if (r == Driver.PENDING && sc != null) {
+                    sc.pending(read);
+                }
                 r = w.finish(r, call, timeoutNs);
             } else {
+                if (sc != null) {
+                    sc.pendingFromAfar(read);
+                }
                 r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
                         call, timeoutNs);
             }
         } finally {
             exit(read);
+        }
+        if (r < 0 && sc != null) {
+            sc.throwIfExpired(read, call, r);
         }
         if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
             throw new SocketTimeoutException("read(fd=" + handle + "): no data within "
@@ -534,6 +546,19 @@ public final class TcpStream implements ByteStream {
 
     int handle() {
         return handle;
+    }
+
+    /** A server's handler task: its connection state ({@link TcpServer}), or null when it is served no more. */
+    void serverConnection(ServerConnection c) {
+        server = c;
+    }
+
+    ServerConnection serverConnection() {
+        return server;
+    }
+
+    IoWaiter waiter(boolean read) {
+        return read ? readWaiter : writeWaiter;
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */

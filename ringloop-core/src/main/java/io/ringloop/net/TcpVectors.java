@@ -190,17 +190,27 @@ final class TcpVectors {
         String call = read ? "readv" : "writev";
         Driver driver = s.driver;
         int fd = s.handle;
+        ServerConnection sc = s.serverConnection();
         int r;
         s.enter(read, call);
         try {
             if (LoopContext.onCarrier(s.loop)) {
                 r = read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w);
+                if (r == Driver.PENDING && sc != null) {
+                    sc.pending(read);
+                }
                 r = w.finish(r, call);
             } else {
+                if (sc != null) {
+                    sc.pendingFromAfar(read);
+                }
                 r = w.run(() -> read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w), call, 0);
             }
         } finally {
             s.exit(read);
+        }
+        if (r < 0 && sc != null) {
+            sc.throwIfExpired(read, call, r);
         }
         if (r < 0) {
             throw s.failure(call, r);

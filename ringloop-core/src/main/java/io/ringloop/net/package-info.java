@@ -17,6 +17,17 @@
  * a named {@code AsynchronousCloseException}), durations follow {@code loop.internal.Timeouts} (zero: no limit;
  * negative: refused; huge: saturated), addresses, ports and sizes are checked as the JDK's channels check them.
  *
+ * <p><b>Servers.</b> {@link io.ringloop.net.TcpServer} runs a handler task per connection under
+ * {@link io.ringloop.net.ServerLimits}, which the framing server shares. {@code ServerConnections} counts a
+ * server's connections over all its loops against {@code maxConnections} (acceptors park at the limit, with no
+ * accept submitted) and keeps, per loop, the list a drain walks. {@link io.ringloop.net.ServerConnection} is one
+ * connection's side: request marks, and the idle, request and write deadlines, kept as Netty's IdleStateHandler
+ * keeps them. An operation that must wait stamps the loop's turn clock and makes sure the connection's one timer
+ * (a {@code TimerWheel} entry, re-armed when it fires) is due by its deadline; an expired operation is cancelled
+ * through the driver like any cancel, so a raced result is delivered and no byte is lost, and the stream turns
+ * the cancel into {@code SocketTimeoutException} naming the call, the peer and the limit. Nothing is done for
+ * an operation that completes at once.
+ *
  * <p><b>Names.</b> {@link io.ringloop.net.Resolver} turns host names into addresses without blocking a loop: the
  * JDK's lookup (blocking native code) runs on the resolver's own few platform threads while the task parks, with
  * a timeout and a small TTL cache (positive and negative answers, bounded, least recently used out first);

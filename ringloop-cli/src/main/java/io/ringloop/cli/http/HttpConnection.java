@@ -1,13 +1,14 @@
 package io.ringloop.cli.http;
 
-import io.ringloop.cli.server.ConnectionTracker;
 import io.ringloop.io.ByteView;
 import io.ringloop.io.FrameTooLongException;
 import io.ringloop.io.StreamReader;
 import io.ringloop.io.StreamWriter;
+import io.ringloop.net.ServerConnection;
 import io.ringloop.net.TcpStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -23,6 +24,11 @@ import java.util.concurrent.CancellationException;
  * <p>A refused request (400, 408, 413, 414, 431, 501, 505) is answered with {@code Connection: close}; then the
  * connection half-closes and discards input for up to {@link #LINGER} before closing, so the client reads the
  * answer instead of a reset.
+ *
+ * <p>Timeouts are the server's ({@link ServerConnection}): a request runs from its first byte
+ * ({@code requestStarted}) until its body is read ({@code requestDone}); a read that passes the request timeout
+ * in between is answered 408 (a slow head or body: slow loris); waiting for the next request is the idle
+ * timeout, which closes the connection; the write timeout closes it too.
  */
 final class HttpConnection {
     static final int ROUTE_PLAINTEXT = 0;
@@ -45,7 +51,7 @@ final class HttpConnection {
 
     private final TcpStream stream;
     private final HttpConfig config;
-    private final ConnectionTracker.Connection tracked;
+    private final ServerConnection conn;
     private final HttpRequestParser parser;
     private final StreamReader reader;
     private final StreamWriter writer;
@@ -54,10 +60,10 @@ final class HttpConnection {
     /** The body of an /echo request; grows up to the body limit, back to empty after a large one. */
     private byte[] body = EMPTY;
 
-    private HttpConnection(TcpStream stream, HttpConfig config, ConnectionTracker.Connection tracked) {
+    private HttpConnection(TcpStream stream, HttpConfig config) {
         this.stream = stream;
         this.config = config;
-        this.tracked = tracked;
+        this.conn = ServerConnection.of(stream);
         this.parser = new HttpRequestParser(ROUTES, config.maxRequestLine(), config.maxHeaderBytes());
         this.reader = new StreamReader(stream, BUFFER_BYTES, Math.max(BUFFER_BYTES, parser.maxHeadBytes()));
         this.writer = new StreamWriter(stream, 16 * 1024);
@@ -69,21 +75,21 @@ final class HttpConnection {
     }
 
     /** Serves {@code stream} until it closes; a connection the peer breaks is dropped quietly. */
-    static void serve(TcpStream stream, HttpConfig config, ConnectionTracker tracker) {
-        try (ConnectionTracker.Connection tracked = tracker.register()) {
-            new HttpConnection(stream, config, tracked).run();
+    static void serve(TcpStream stream, HttpConfig config) {
+        try {
+            new HttpConnection(stream, config).run();
         } catch (IOException | CancellationException e) {
-            // reset by the peer, timed out mid-body, or cancelled by the runtime's shutdown: nothing to answer
+            // reset by the peer, a timeout that closed it, or cancelled by a drain or shutdown: nothing to answer
         }
     }
 
     private void run() throws IOException {
         stream.setNoDelay(true);
-        stream.readTimeout(config.idleTimeout());
         while (true) {
             if (reader.available() == 0 && !awaitRequest()) {
                 return; // end of stream, idle timeout or drain: pending answers were flushed before the wait
             }
+            conn.requestStarted(); // its first byte is in hand (maybe pipelined behind the previous one)
             request.reset();
             int head = readHead();
             if (head == GONE) {
@@ -99,26 +105,27 @@ final class HttpConnection {
         }
     }
 
-    /** Waits, idle, for the first byte of a request: false to close instead. */
+    /**
+     * Waits, idle, for the first byte of a request: false to close instead (end of stream, the idle timeout, or
+     * the server drains: a wait for a request is cancelled then, and none starts).
+     */
     private boolean awaitRequest() throws IOException {
-        if (!tracked.enterIdle()) {
+        if (conn.draining()) {
             writer.flush();
             return false;
         }
-        int n;
         try {
-            n = reader.fill(); // flushes the answers to everything before
-        } catch (SocketTimeoutException | CancellationException e) {
-            tracked.leaveIdle();
-            return false;
+            if (reader.fill() <= 0) { // flushes the answers to everything before
+                return false;
+            }
+        } catch (SocketException | SocketTimeoutException | CancellationException e) {
+            return false; // the drain or the idle timeout closed the stream; or a shutdown cancelled the wait
         }
-        return tracked.leaveIdle() && n > 0;
+        return true;
     }
 
     /** The head's length (consumed), {@link #GONE}, or minus the status to refuse with. */
     private int readHead() throws IOException {
-        long deadlineNs = 0;
-        boolean waited = false;
         while (true) {
             int r = parser.parse(reader.buffered(), request);
             if (r > 0) {
@@ -128,24 +135,12 @@ final class HttpConnection {
             if (r < 0) {
                 return r;
             }
-            long nowNs = System.nanoTime();
-            if (!waited) {
-                waited = true;
-                deadlineNs = nowNs + config.headerTimeout().toNanos();
-            }
-            long leftNs = deadlineNs - nowNs;
-            if (leftNs <= 0) {
-                return -408;
-            }
-            stream.readTimeout(Duration.ofNanos(leftNs)); // only for a head that did not arrive whole
             try {
                 if (reader.fill() < 0) {
                     return GONE;
                 }
             } catch (SocketTimeoutException e) {
-                return -408;
-            } finally {
-                stream.readTimeout(config.idleTimeout());
+                return stream.isOpen() ? -408 : GONE; // the request timeout; else the idle one closed it
             }
         }
     }
@@ -173,13 +168,19 @@ final class HttpConnection {
                 return false;
             } catch (FrameTooLongException e) {
                 bodyLength = -400;
+            } catch (SocketTimeoutException e) {
+                if (!stream.isOpen()) {
+                    return false;
+                }
+                bodyLength = -408; // the body did not arrive within the request timeout
             }
             if (bodyLength < 0) {
                 refuse((int) -bodyLength);
                 return false;
             }
         }
-        boolean keep = r.keepAlive() && !tracked.draining();
+        conn.requestDone(); // all of it read: what follows is the answer, under the write timeout
+        boolean keep = r.keepAlive() && !conn.draining();
         boolean close = !keep;
         boolean keep10 = keep && r.version == 10;
         boolean headOnly = r.method == HttpRequest.HEAD;
@@ -327,6 +328,7 @@ final class HttpConnection {
      * client could lose the answer.
      */
     private void closeGracefully() throws IOException {
+        conn.requestDone(); // a refused request is not read further: the linger is no part of it
         writer.flush();
         stream.shutdownOutput();
         long deadlineNs = System.nanoTime() + LINGER.toNanos();

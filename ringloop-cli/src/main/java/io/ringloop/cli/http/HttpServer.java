@@ -1,7 +1,7 @@
 package io.ringloop.cli.http;
 
 import io.ringloop.Ringloop;
-import io.ringloop.cli.server.ConnectionTracker;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.net.TcpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,24 +9,27 @@ import java.time.Duration;
 
 /**
  * The HTTP/1.1 server of {@code ringloop http}: one listener per loop (SO_REUSEPORT), a task per connection
- * ({@link HttpConnection}). Routes: {@code GET|HEAD /plaintext} and {@code /json} as in the TechEmpower rules,
- * and {@code POST|PUT /echo}, which answers the request body (to test body framing).
+ * ({@link HttpConnection}), under the {@link ServerLimits} it was started with (connections at once, idle,
+ * request and write timeouts). Routes: {@code GET|HEAD /plaintext} and {@code /json} as in the TechEmpower
+ * rules, and {@code POST|PUT /echo}, which answers the request body (to test body framing).
  */
 public final class HttpServer {
     private final TcpServer server;
-    private final ConnectionTracker tracker;
 
-    private HttpServer(TcpServer server, ConnectionTracker tracker) {
+    private HttpServer(TcpServer server) {
         this.server = server;
-        this.tracker = tracker;
+    }
+
+    /** Binds {@code address} on every loop of {@code rt} under {@link HttpConfig#LIMITS}. */
+    public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config) throws IOException {
+        return start(rt, address, config, HttpConfig.LIMITS);
     }
 
     /** Binds {@code address} on every loop of {@code rt} and serves until {@link #drain}. */
-    public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config) throws IOException {
-        ConnectionTracker tracker = new ConnectionTracker();
-        TcpServer server = rt.serve(address, TcpServer.Spread.REUSE_PORT,
-                s -> HttpConnection.serve(s, config, tracker));
-        return new HttpServer(server, tracker);
+    public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config, ServerLimits limits)
+            throws IOException {
+        return new HttpServer(rt.serve(address, TcpServer.Spread.REUSE_PORT, limits,
+                s -> HttpConnection.serve(s, config)));
     }
 
     public InetSocketAddress localAddress() {
@@ -35,15 +38,15 @@ public final class HttpServer {
 
     /** Connections open now. */
     public int connections() {
-        return tracker.size();
+        return server.connections();
     }
 
     /**
      * Graceful shutdown: stops accepting, closes idle connections, lets busy ones answer their request (with
-     * {@code Connection: close}), and waits up to {@code timeout}: true when every connection closed in time.
+     * {@code Connection: close}), and waits up to {@code timeout}: true when every connection closed in time
+     * (the rest are cancelled).
      */
     public boolean drain(Duration timeout) throws IOException, InterruptedException {
-        server.close();
-        return tracker.drain(timeout);
+        return server.drain(timeout);
     }
 }

@@ -2,6 +2,7 @@ package io.ringloop.cli.kv;
 
 import io.ringloop.Ringloop;
 import io.ringloop.cli.ServerOptions;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import java.time.Duration;
@@ -12,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code ringloop kv}: a Redis-protocol (RESP2) key-value server, until SIGINT/SIGTERM, then a graceful drain. */
+/**
+ * {@code ringloop kv}: a Redis-protocol (RESP2) key-value server, until SIGINT/SIGTERM, then a graceful drain.
+ * Its limits default to {@link ServerLimits#DEFAULTS} (no timeouts, as Redis; 10,000 connections).
+ */
 @Command(name = "kv", mixinStandardHelpOptions = true,
         description = "Run a Redis-protocol key-value server (GET, SET, INCR, EXPIRE ...) until SIGINT/SIGTERM.")
 public final class KvCommand implements Callable<Integer> {
@@ -20,7 +24,6 @@ public final class KvCommand implements Callable<Integer> {
     private CommandSpec spec;
     private int port;
     private int maxBulkMib;
-    private int idleTimeoutS;
 
     @Mixin
     ServerOptions server = new ServerOptions();
@@ -37,18 +40,12 @@ public final class KvCommand implements Callable<Integer> {
         maxBulkMib = ServerOptions.between(spec, "--max-bulk-mib", value, 1, 2047);
     }
 
-    @Option(names = "--idle-timeout-s", paramLabel = "S", defaultValue = "0",
-            description = "close a connection idle this long, >= 0; 0 = never (default: ${DEFAULT-VALUE})")
-    void idleTimeoutS(int value) {
-        idleTimeoutS = ServerOptions.between(spec, "--idle-timeout-s", value, 0, Integer.MAX_VALUE);
-    }
-
     @Override
     public Integer call() throws Exception {
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = server.start("kv")) {
             KvServer kv = KvServer.start(rt, server.address(port), (long) maxBulkMib << 20,
-                    Duration.ofSeconds(idleTimeoutS));
+                    server.limits(ServerLimits.DEFAULTS));
             System.out.printf("ringloop kv on %s: backend %s, %d loop(s), one store shared by all loops%n",
                     kv.localAddress(), rt.backendName(), server.threads());
             System.out.flush();

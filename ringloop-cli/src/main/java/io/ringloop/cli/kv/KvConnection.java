@@ -1,19 +1,21 @@
 package io.ringloop.cli.kv;
 
-import io.ringloop.cli.server.ConnectionTracker;
 import io.ringloop.io.StreamReader;
 import io.ringloop.io.StreamWriter;
+import io.ringloop.net.ServerConnection;
 import io.ringloop.net.TcpStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
 /**
  * One RESP connection in its own task: parse a command ({@link RespParser}), run it ({@link KvCommands}), write
  * the reply; replies collect in the writer and leave when the reader must wait for input, so a pipeline of N
- * commands is answered in one write. On a drain it answers what it has parsed, then closes.
+ * commands is answered in one write. A command is a request for the server's timeouts ({@link ServerConnection}):
+ * one that does not arrive whole within the request timeout closes the connection, and so does the idle timeout
+ * between commands. On a drain it answers what it has parsed, then closes.
  */
 final class KvConnection {
     private static final int BUFFER_BYTES = 8 * 1024;
@@ -21,12 +23,11 @@ final class KvConnection {
     private KvConnection() {
     }
 
-    /** Serves {@code stream} until QUIT, end of stream, idle timeout or drain; a broken connection is dropped. */
-    static void serve(TcpStream stream, KvStore store, long maxBulkBytes, Duration idleTimeout,
-                      ConnectionTracker tracker) {
-        try (ConnectionTracker.Connection tracked = tracker.register()) {
+    /** Serves {@code stream} until QUIT, end of stream, a timeout or drain; a broken connection is dropped. */
+    static void serve(TcpStream stream, KvStore store, long maxBulkBytes) {
+        ServerConnection conn = ServerConnection.of(stream);
+        try {
             stream.setNoDelay(true);
-            stream.readTimeout(idleTimeout);
             StreamReader reader = new StreamReader(stream, BUFFER_BYTES, RespParser.window());
             StreamWriter writer = new StreamWriter(stream, 16 * 1024);
             reader.flushBeforeRead(writer);
@@ -34,11 +35,13 @@ final class KvConnection {
             RespCommand command = new RespCommand();
             KvCommands commands = new KvCommands(store);
             while (true) {
-                if (reader.available() == 0 && !awaitCommand(reader, tracked)) {
+                if (reader.available() == 0 && !awaitCommand(reader, conn)) {
                     writer.flush();
                     return;
                 }
+                conn.requestStarted();
                 int r = parser.read(command);
+                conn.requestDone();
                 if (r == RespParser.END) {
                     writer.flush();
                     return;
@@ -51,25 +54,21 @@ final class KvConnection {
                 }
             }
         } catch (EOFException | SocketTimeoutException | CancellationException e) {
-            // the client left mid-command, went idle too long, or the runtime shut down
+            // the client left mid-command, was too slow or idle too long, or the runtime shut down
         } catch (IOException e) {
-            // reset by the peer: nothing to answer
+            // reset by the peer, or closed by the drain: nothing to answer
         }
     }
 
     /** Waits, idle, for the next command's first byte: false to close instead. */
-    private static boolean awaitCommand(StreamReader reader, ConnectionTracker.Connection tracked)
-            throws IOException {
-        if (!tracked.enterIdle()) {
+    private static boolean awaitCommand(StreamReader reader, ServerConnection conn) throws IOException {
+        if (conn.draining()) {
             return false;
         }
-        int n;
         try {
-            n = reader.fill(); // flushes the replies to everything before
-        } catch (SocketTimeoutException | CancellationException e) {
-            tracked.leaveIdle();
-            return false;
+            return reader.fill() > 0; // flushes the replies to everything before
+        } catch (SocketException | SocketTimeoutException | CancellationException e) {
+            return false; // the drain or the idle timeout closed the stream; or a shutdown cancelled the wait
         }
-        return tracked.leaveIdle() && n > 0;
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
+import io.ringloop.net.ServerLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,8 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The HTTP server over raw sockets, every backend: framing, limits, timeouts, and isolation between clients. */
 class HttpServerTest {
-    private static final HttpConfig CONFIG = HttpConfig.DEFAULTS.withHeaderTimeout(Duration.ofMillis(300))
-            .withMaxBodyBytes(1000);
+    private static final HttpConfig CONFIG = HttpConfig.DEFAULTS.withMaxBodyBytes(1000);
+    private static final ServerLimits LIMITS = HttpConfig.LIMITS.withReadTimeout(Duration.ofMillis(300));
     private static final String GET = "GET /plaintext HTTP/1.1|Host: t||";
 
     interface Body {
@@ -27,7 +28,7 @@ class HttpServerTest {
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    CONFIG);
+                    CONFIG, LIMITS);
             body.run(http.localAddress(), http);
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
+import io.ringloop.net.ServerLimits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,7 +33,7 @@ class KvServerTest {
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             KvServer kv = KvServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), MAX_BULK,
-                    Duration.ZERO);
+                    ServerLimits.DEFAULTS);
             body.run(kv.localAddress(), kv);
         }
     }

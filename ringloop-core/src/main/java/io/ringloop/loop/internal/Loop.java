@@ -101,6 +101,8 @@ public final class Loop implements EventLoop {
     private volatile boolean shutdownRequested;
     /** Written by the loop thread with opaque stores, read by the watchdog with opaque loads. */
     private long turns;
+    /** {@link #nanoTime()} at the start of the current turn; loop thread (and the tasks it carries) only. */
+    private long turnStartNs;
     /** CPU to pin the loop thread to, or -1. */
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
@@ -312,6 +314,15 @@ public final class Loop implements EventLoop {
         return System.nanoTime();
     }
 
+    /**
+     * The clock ({@link #nanoTime()}) as it was when the current turn began: a field read instead of a clock
+     * read, for stamps on hot paths that can be late by one turn (per-connection deadlines). Loop thread and
+     * the tasks it carries only.
+     */
+    public long cachedNanoTime() {
+        return turnStartNs;
+    }
+
     @Override
     public long schedule(long delayNs, Runnable task) {
         counters.timerArmed();
@@ -472,6 +483,7 @@ public final class Loop implements EventLoop {
 
     private void turn() {
         TURNS.setOpaque(this, turns + 1);
+        turnStartNs = nanoTime();
         local.promote(); // the previous turn ended with a poll: what waited for it may run now
         counters.turnStarted(local.size(), timers.size());
         runLocal();
