@@ -9,10 +9,15 @@ import io.ringloop.task.internal.VirtualThreads;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * Spawning tasks: virtual threads scheduled on a loop (see {@code task.internal.VirtualThreads} for how, and for
@@ -75,6 +80,61 @@ public final class Tasks {
     }
 
     /**
+     * Runs each branch as a task on the caller's loop; the first to end wins (tokio's {@code select!}). Its value is
+     * returned, or its failure thrown; the other branches are cancelled and have ended when this returns. A
+     * cancelled branch's I/O wait ends without consuming data: the bytes stay in the stream for the next read.
+     *
+     * <p>A losing branch whose operation had already completed when the cancel reached it (its bytes arrived as
+     * the winner ended) ends normally, with its value; this form drops such values. When a branch's value
+     * carries data (a read's count), use {@link #race(List, Consumer)}, which hands them over.
+     *
+     * @throws ExecutionException    the winner failed; the cause is what it threw
+     * @throws IllegalStateException the caller is not on a loop
+     */
+    @SafeVarargs
+    public static <T> T race(Callable<? extends T>... branches) throws ExecutionException, InterruptedException {
+        List<Callable<? extends T>> list = new ArrayList<>(branches.length);
+        for (Callable<? extends T> branch : branches) {
+            list.add(branch);
+        }
+        return race(list, ignore -> { });
+    }
+
+    /**
+     * {@link #race(Callable[])}, and the value of every losing branch that ended normally all the same (it had
+     * already finished its operation when the cancel came) goes to {@code lateValues}, on the calling thread,
+     * in branch order, before this returns or throws. So a read that lost the race loses no data: either it was
+     * cancelled and its bytes are still in the stream, or it read them and its count arrives here.
+     *
+     * @throws IllegalArgumentException {@code branches} is empty
+     * @throws ExecutionException       the winner failed; the cause is what it threw
+     * @throws InterruptedException     the caller was interrupted; every branch was cancelled and has ended
+     */
+    public static <T> T race(List<? extends Callable<? extends T>> branches, Consumer<? super T> lateValues)
+            throws ExecutionException, InterruptedException {
+        if (branches.isEmpty()) {
+            throw new IllegalArgumentException("Tasks.race: no branch");
+        }
+        Joiners.FirstCompleted<T> first = new Joiners.FirstCompleted<>();
+        List<JoinHandle<T>> handles = new ArrayList<>(branches.size());
+        try (TaskScope<T, T> scope = TaskScope.open(requireLoop("Tasks.race"), first)) {
+            for (Callable<? extends T> branch : branches) {
+                handles.add(scope.fork(branch));
+            }
+            try {
+                return scope.join();
+            } finally {
+                // join has waited for every branch to end: each state is final here.
+                for (JoinHandle<T> h : handles) {
+                    if (h != first.winner() && h.state() == Future.State.SUCCESS) {
+                        lateValues.accept(h.resultNow());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Lets the loop poll for I/O and run the other ready tasks before the caller goes on (tokio's
      * {@code yield_now}): the calling task's continuation waits for the loop's next poll. A task that never has to
      * wait otherwise (its operations always complete at once) does this every {@code budget} operations on its
@@ -101,12 +161,33 @@ public final class Tasks {
                 handle.fail(new CancellationException("loop " + loop.name() + " is shutting down"));
                 return;
             }
+            if (handle.cancelledBeforeStart()) {
+                // Never started, so never counted: it ends here, and its body never runs.
+                handle.fail(new CancellationException("task " + t.getName() + " cancelled before it started"));
+                return;
+            }
             loop.retain();
             per.started(handle);
             loop.counters().taskSpawned();
             t.start();
         });
         return handle;
+    }
+
+    /**
+     * A task of a {@link TaskScope}: on {@code loop}, with the caller's {@link TaskLocal} values, its failure the
+     * scope's (counted as joined).
+     */
+    static <T> JoinHandle<T> spawnScoped(Loop loop, Callable<T> body) {
+        return spawn(loop, body, TaskLocal.current(), false, true);
+    }
+
+    static Loop requireLoop(String call) {
+        Loop loop = LoopContext.current();
+        if (loop == null) {
+            throw new IllegalStateException(call + ": not on a loop; pass the loop to run on");
+        }
+        return loop;
     }
 
     private static Loop requireLoop() {
