@@ -70,7 +70,7 @@ public final class TaskScope<T, R> implements AutoCloseable {
      * @throws IllegalStateException the caller is not on a loop (use {@link #open(EventLoop, Joiner)})
      */
     public static <T, R> TaskScope<T, R> open(Joiner<T, R> joiner) {
-        return new TaskScope<>(Tasks.requireLoop("TaskScope.open"), joiner);
+        return new TaskScope<>(Tasks.requireLoop("TaskScope.open", "use TaskScope.open(loop, joiner)"), joiner);
     }
 
     /** {@link #open(Joiner)} for the runtime's own calls, which name themselves in the error. */

@@ -117,7 +117,7 @@ public final class Tasks {
         }
         Joiners.FirstCompleted<T> first = new Joiners.FirstCompleted<>();
         List<JoinHandle<T>> handles = new ArrayList<>(branches.size());
-        try (TaskScope<T, T> scope = TaskScope.open(requireLoop("Tasks.race"), first)) {
+        try (TaskScope<T, T> scope = TaskScope.open(requireLoop("Tasks.race", "call it from a task"), first)) {
             for (Callable<? extends T> branch : branches) {
                 handles.add(scope.fork(branch));
             }
@@ -182,10 +182,11 @@ public final class Tasks {
         return spawn(loop, body, TaskLocal.current(), false, true);
     }
 
-    static Loop requireLoop(String call) {
+    /** The caller's loop, or an exception that names {@code call} and says {@code whatInstead}. */
+    static Loop requireLoop(String call, String whatInstead) {
         Loop loop = LoopContext.current();
         if (loop == null) {
-            throw new IllegalStateException(call + ": not on a loop; pass the loop to run on");
+            throw new IllegalStateException(call + ": not on a loop; " + whatInstead);
         }
         return loop;
     }
