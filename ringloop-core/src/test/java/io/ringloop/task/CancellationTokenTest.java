@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,63 @@ class CancellationTokenTest {
         assertEquals(2, ran.get(), "a failing callback does not stop the others");
         assertEquals(1, e.getSuppressed().length);
         assertTrue(t.isCancelled());
+    }
+
+    /**
+     * Threads register, close and make children while another cancels: every callback that was never closed runs
+     * exactly once (by the cancel, or at once if registered after it), none runs twice, every child ends up
+     * cancelled.
+     */
+    @Test
+    void shouldRunEachLiveCallbackExactlyOnceUnderConcurrentRegistration() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            CancellationToken t = new CancellationToken();
+            int perThread = 2_000;
+            int threads = 3;
+            AtomicInteger[][] runs = new AtomicInteger[threads][perThread];
+            List<CancellationToken> children = new CopyOnWriteArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> workers = new ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                AtomicInteger[] mine = runs[w];
+                workers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    for (int i = 0; i < perThread; i++) {
+                        AtomicInteger count = new AtomicInteger();
+                        mine[i] = count;
+                        CancellationToken.Registration r = t.onCancel(count::incrementAndGet);
+                        if (i % 2 == 1) {
+                            r.close(); // closed: may have run once (the cancel came first), or not at all
+                        }
+                        if (i % 100 == 0) {
+                            children.add(t.child());
+                        }
+                    }
+                }));
+            }
+            go.countDown();
+            Thread.yield();
+            t.cancel();
+            for (Thread w : workers) {
+                w.join();
+            }
+            for (AtomicInteger[] mine : runs) {
+                for (int i = 0; i < perThread; i++) {
+                    if (i % 2 == 0) {
+                        assertEquals(1, mine[i].get(), "a live callback runs exactly once");
+                    } else {
+                        assertTrue(mine[i].get() <= 1, "a closed callback ran " + mine[i].get() + " times");
+                    }
+                }
+            }
+            for (CancellationToken c : children) {
+                assertTrue(c.isCancelled());
+            }
+        }
     }
 
     @Test
