@@ -203,7 +203,7 @@ public final class Tasks {
                                     Map<TaskLocal<?>, Object> locals) {
         boolean failed = false;
         try {
-            ScopedValue.Carrier carrier = LoopContext.bind(loop);
+            ScopedValue.Carrier carrier = per.binding();
             if (locals != null && !locals.isEmpty()) {
                 carrier = carrier.where(TaskLocal.BINDINGS, locals);
             }
