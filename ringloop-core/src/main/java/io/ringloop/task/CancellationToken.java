@@ -1,5 +1,6 @@
 package io.ringloop.task;
 
+import io.ringloop.loop.internal.Loop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -162,9 +163,10 @@ public final class CancellationToken {
 
     /**
      * Waits until the token is cancelled; returns at once if it is. A task parks (its loop is free meanwhile); a
-     * plain thread parks too.
+     * plain thread parks too. A loop's own thread (callback code) may not wait: use {@link #onCancel} there.
      *
-     * @throws InterruptedException the waiting thread was interrupted (a cancelled task is)
+     * @throws InterruptedException  the waiting thread was interrupted (a cancelled task is)
+     * @throws IllegalStateException the caller is a loop's own thread and the token is not cancelled
      */
     public void await() throws InterruptedException {
         awaitNanos(Long.MAX_VALUE, false);
@@ -189,6 +191,11 @@ public final class CancellationToken {
     private boolean awaitNanos(long timeoutNs, boolean timed) throws InterruptedException {
         if (cancelled) {
             return true;
+        }
+        Loop here = Loop.current();
+        if (here != null) {
+            throw new IllegalStateException("CancellationToken.await: would block the thread of loop " + here.name()
+                    + "; wait from a task, or register a callback with onCancel");
         }
         Thread me = Thread.currentThread();
         Registration r = onCancel(() -> LockSupport.unpark(me));

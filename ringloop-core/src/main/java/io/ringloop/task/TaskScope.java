@@ -125,13 +125,16 @@ public final class TaskScope<T, R> implements AutoCloseable {
      * @throws ExecutionException   the joiner's verdict: a task failed (the cause is what it threw)
      * @throws InterruptedException the owner was interrupted while it waited; the tasks were cancelled and have
      *                              ended
-     * @throws WrongThreadException the caller does not own the scope
+     * @throws WrongThreadException  the caller does not own the scope
+     * @throws IllegalStateException the scope was joined or closed already, or the caller is a loop's own thread
+     *                               (callback code), which the tasks need
      */
     public R join() throws ExecutionException, InterruptedException {
         checkOwner("join");
         if (phase != OPEN) {
             throw new IllegalStateException("TaskScope.join: the scope was " + (phase == JOINED ? "joined" : "closed"));
         }
+        refuseLoopThread("join");
         phase = JOINED;
         boolean interrupted = false;
         lock.lock();
@@ -172,7 +175,8 @@ public final class TaskScope<T, R> implements AutoCloseable {
      * scope. An interrupt meanwhile is kept for later (the interrupt status is set again on return).
      *
      * @throws WrongThreadException  the caller does not own the scope
-     * @throws IllegalStateException tasks were forked and never joined (thrown after they ended)
+     * @throws IllegalStateException tasks were forked and never joined (thrown after they ended), or tasks still
+     *                               run and the caller is a loop's own thread (they are cancelled, not waited for)
      */
     @Override
     public void close() {
@@ -191,7 +195,8 @@ public final class TaskScope<T, R> implements AutoCloseable {
             lock.unlock();
         }
         if (!joined && forked) {
-            throw new IllegalStateException("TaskScope.close: tasks were forked and never joined (they were cancelled)");
+            throw new IllegalStateException(
+                    "TaskScope.close: tasks were forked and never joined (they were cancelled)");
         }
     }
 
@@ -201,6 +206,9 @@ public final class TaskScope<T, R> implements AutoCloseable {
         boolean interrupted = false;
         lock.lock();
         try {
+            if (running > 0) {
+                refuseLoopThread("close");
+            }
             while (running > 0) {
                 try {
                     changed.await();
@@ -243,6 +251,18 @@ public final class TaskScope<T, R> implements AutoCloseable {
         }
         for (JoinHandle<T> h : copy) {
             h.cancel(); // false for the ones that ended
+        }
+    }
+
+    /**
+     * A loop's own thread (callback code) must not wait for tasks: they need that thread to run. A task waits by
+     * parking, which frees the thread.
+     */
+    private static void refuseLoopThread(String call) {
+        Loop here = Loop.current();
+        if (here != null) {
+            throw new IllegalStateException("TaskScope." + call + ": would block the thread of loop " + here.name()
+                    + ", which the scope's tasks need; wait from a task");
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -166,6 +167,43 @@ class TaskScopeTest {
             assertTrue(e.getMessage().contains("never joined"), e.getMessage());
             assertTrue(forked[0].isCancelled(), "close cancels and waits");
         }
+    }
+
+    /** Callback code on a loop's own thread cannot wait for tasks that need that thread: refused, not a hang. */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldRefuseToWaitOnTheLoopThreadItself(Backend backend) throws Exception {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+            Throwable join = failureOnLoopThread(rt, () -> {
+                TaskScope<String, List<String>> scope = TaskScope.open(TaskScope.Joiner.allSuccessful());
+                scope.fork(() -> "needs the loop");
+                scope.join();
+            });
+            assertInstanceOf(IllegalStateException.class, join);
+            assertTrue(join.getMessage().startsWith("TaskScope.join: would block the thread of loop"),
+                    join.getMessage());
+            Throwable await = failureOnLoopThread(rt, () -> new CancellationToken().await());
+            assertInstanceOf(IllegalStateException.class, await);
+            assertTrue(await.getMessage().startsWith("CancellationToken.await: would block"), await.getMessage());
+        }
+    }
+
+    /** What {@code body} throws when run as callback code on the loop's own thread (null if nothing). */
+    private static Throwable failureOnLoopThread(Ringloop rt, ThrowingBody body) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        rt.loop(0).execute(() -> {
+            try {
+                body.run();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        return outcome.get();
+    }
+
+    private interface ThrowingBody {
+        void run() throws Exception;
     }
 
     /** A cancelled owner cancels its scope's tasks, which have ended when its join throws. */
