@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Forked tasks see the owner's {@link TaskLocal} values. Their failures belong to the scope: they never reach
  * the loop's uncaught-failure handler. If the owner is interrupted (a cancelled owner task) while it joins, the
- * scope's tasks are cancelled and waited for before {@code join} throws. {@link #cancel()} (any thread; e.g. a
+ * scope's tasks are cancelled and waited for before {@code join} throws; so a deadline for the whole scope is
+ * {@code Time.timeout(limit, () -> { ... scope.join() ... })}. {@link #cancel()} (any thread; e.g. a
  * {@link CancellationToken} callback) stops the scope as a joiner would.
  *
  * @param <T> what the tasks return

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpStream;
+import io.ringloop.time.Time;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -21,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -166,6 +169,41 @@ class TaskScopeTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, scope::close);
             assertTrue(e.getMessage().contains("never joined"), e.getMessage());
             assertTrue(forked[0].isCancelled(), "close cancels and waits");
+        }
+    }
+
+    /**
+     * A per-request deadline over a scope ({@code Time.timeout} interrupts the owner): its tasks, blocked in reads
+     * on real streams, are cancelled and have ended when the timeout is thrown, and the streams keep their data.
+     */
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldCancelScopeTasksWhenOwnerDeadlinePasses(Backend backend) throws Exception {
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+            rt.blockOn(() -> {
+                TcpStream[] a = connectedPair();
+                TcpStream[] b = connectedPair();
+                List<JoinHandle<Integer>> reads = new ArrayList<>();
+                assertThrows(TimeoutException.class, () -> Time.timeout(Duration.ofMillis(50), () -> {
+                    try (TaskScope<Integer, List<Integer>> scope = TaskScope.open(TaskScope.Joiner.allSuccessful())) {
+                        reads.add(scope.fork(() -> a[1].read(new byte[4])));
+                        reads.add(scope.fork(() -> b[1].read(new byte[4])));
+                        return scope.join();
+                    }
+                }));
+                for (JoinHandle<Integer> r : reads) {
+                    assertEquals(Future.State.CANCELLED, r.state(), "ended and cancelled when the timeout came");
+                }
+                for (TcpStream[] pair : List.of(a, b)) {
+                    pair[0].writeAll("data".getBytes());
+                    byte[] got = new byte[4];
+                    pair[1].readFully(got, 0, 4);
+                    assertArrayEquals("data".getBytes(), got);
+                    pair[0].close();
+                    pair[1].close();
+                }
+                return null;
+            });
         }
     }
 
