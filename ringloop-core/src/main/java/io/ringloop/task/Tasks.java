@@ -2,13 +2,11 @@ package io.ringloop.task;
 
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
-import io.ringloop.loop.internal.LoopEvents;
 import io.ringloop.task.internal.LoopContext;
 import io.ringloop.task.internal.LoopTasks;
 import io.ringloop.task.internal.VirtualThreads;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -153,24 +151,9 @@ public final class Tasks {
                                            boolean stealing, boolean joined) {
         LoopTasks per = LoopTasks.of(loop);
         JoinHandle<T> handle = new JoinHandle<>(joined);
-        Runnable run = () -> runTask(loop, per, handle, body, locals);
-        Thread t = stealing ? STEALING.newThread(run) : per.newThread(run);
-        handle.bind(t);
-        LoopContext.post(loop, () -> {
-            if (!loop.acceptsTasks()) {
-                handle.fail(new CancellationException("loop " + loop.name() + " is shutting down"));
-                return;
-            }
-            if (handle.cancelledBeforeStart()) {
-                // Never started, so never counted: it ends here, and its body never runs.
-                handle.fail(new CancellationException("task " + t.getName() + " cancelled before it started"));
-                return;
-            }
-            loop.retain();
-            per.started(handle);
-            loop.counters().taskSpawned();
-            t.start();
-        });
+        TaskRun<T> run = new TaskRun<>(loop, per, handle, body, locals);
+        handle.bind(stealing ? STEALING.newThread(run) : per.newThread(run));
+        LoopContext.post(loop, run);
         return handle;
     }
 
@@ -197,39 +180,6 @@ public final class Tasks {
             throw new IllegalStateException("spawn: not on a loop; use Ringloop.spawn or Tasks.spawn(loop, body)");
         }
         return loop;
-    }
-
-    private static <T> void runTask(Loop loop, LoopTasks per, JoinHandle<T> handle, Callable<T> body,
-                                    Map<TaskLocal<?>, Object> locals) {
-        boolean failed = false;
-        try {
-            ScopedValue.Carrier carrier = per.binding();
-            if (locals != null && !locals.isEmpty()) {
-                carrier = carrier.where(TaskLocal.BINDINGS, locals);
-            }
-            T value = carrier.call(body::call);
-            handle.succeed(value);
-        } catch (Throwable t) {
-            failed = !isCancellation(t);
-            if (failed) {
-                LoopEvents.taskFailure(loop.name(), Thread.currentThread().getName(), t);
-            }
-            // Reported before the handle completes: a join that returns has seen the decision. A channel closed
-            // under the task by its loop's shutdown (a pending accept as listeners close) is how it was stopped.
-            boolean stoppedByShutdown = loop.isShutdown() && t instanceof ClosedChannelException;
-            if (handle.reportsFailure(t) && !stoppedByShutdown) {
-                loop.reportUncaught("task " + Thread.currentThread().getName(), t);
-            }
-            handle.fail(t);
-        } finally {
-            // The end of a task runs where it ran: on the loop (loop-scheduled) or it hops there.
-            boolean counted = failed;
-            LoopContext.post(loop, () -> {
-                loop.counters().taskEnded(counted);
-                per.ended(handle);
-                loop.release();
-            });
-        }
     }
 
     static boolean isCancellation(Throwable t) {

@@ -42,6 +42,8 @@
  * parks a task on a driver operation ({@code IoWaiter}); and the {@code BlockingPool} behind
  * {@code Ringloop.spawnBlocking} and the files of backends without asynchronous files, which completes join
  * handles through {@code JoinHandles} (the access {@code JoinHandle} grants the runtime, in the style of the
- * JDK's {@code SharedSecrets}).
+ * JDK's {@code SharedSecrets}). In this package, {@code TaskRun} is one task's life (start on the loop, the
+ * thread's body, the end on the loop) in one object, and {@code Joiners} holds the joiners
+ * {@link io.ringloop.task.TaskScope.Joiner} names.
  */
 package io.ringloop.task;
