@@ -7,6 +7,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,7 +25,11 @@ import java.util.concurrent.TimeoutException;
  * <p>{@link #cancel()} interrupts the task. An I/O wait in the task then ends: its operation is cancelled
  * (keeping any data that had already arrived) and the call throws {@link CancellationException}; the task's
  * other blocking calls see the interrupt as usual. {@link #join()} of a cancelled task throws
- * {@link CancellationException}.
+ * {@link CancellationException}. A task cancelled before its loop started it never runs.
+ *
+ * <p>The handle is also a future in the JDK's shapes: {@link #toCompletionStage()}, {@link #toCompletableFuture()}
+ * (whose {@code cancel} cancels the task), and {@link #state()}, {@link #resultNow()}, {@link #exceptionNow()}
+ * as {@link Future} has them, for code that inspects finished tasks ({@link TaskScope.Joiner}).
  */
 public final class JoinHandle<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
@@ -80,6 +85,16 @@ public final class JoinHandle<T> {
         return !observed && !cancelRequested && !(t instanceof CancellationException);
     }
 
+    /** A cancel came before the loop started the task: it must not start. */
+    boolean cancelledBeforeStart() {
+        return cancelRequested;
+    }
+
+    /** Runs {@code action} once the handle is complete, on the thread that completes it (or at once if done). */
+    void whenDone(Runnable action) {
+        result.whenComplete((value, failure) -> action.run());
+    }
+
     void fail(Throwable t) {
         if (cancelRequested && Tasks.isCancellation(t)) {
             result.completeExceptionally(new CancellationException("task cancelled"));
@@ -101,14 +116,28 @@ public final class JoinHandle<T> {
     }
 
     /**
-     * {@link #join()} with a limit: {@link TimeoutException} when the task has not finished by then. Zero or
-     * null: no limit (as for every timeout in ringloop, unlike {@code Future.get}'s 0; ask {@link #isDone()} to
-     * poll); negative: {@link IllegalArgumentException}; over about 146 years: that long.
+     * {@link #join()} with a limit. Zero or null: no limit (as for every timeout in ringloop, unlike
+     * {@code Future.get}'s 0; ask {@link #isDone()} to poll); negative: {@link IllegalArgumentException}; over
+     * about 146 years: that long. The task goes on running when the wait times out; cancel it if it should not.
+     *
+     * @throws TimeoutException      the task had not finished within {@code timeout}; the message names the call,
+     *                               the limit and the task
+     * @throws ExecutionException    the task threw; the cause is its exception
+     * @throws CancellationException the task was cancelled
      */
     public T join(Duration timeout) throws ExecutionException, InterruptedException, TimeoutException {
         long timeoutNs = Timeouts.limitNanos(timeout, "join");
         observed = true;
-        return timeoutNs == 0 ? result.get() : result.get(timeoutNs, TimeUnit.NANOSECONDS);
+        if (timeoutNs == 0) {
+            return result.get();
+        }
+        try {
+            return result.get(timeoutNs, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            Thread t = thread;
+            throw new TimeoutException("JoinHandle.join(" + timeout + "): task " + (t == null ? "?" : t.getName())
+                    + " still running after " + timeout);
+        }
     }
 
     /** Asks the task to stop (interrupts it). Returns false if it had already finished. */
@@ -124,18 +153,64 @@ public final class JoinHandle<T> {
         return true;
     }
 
+    /** True once the task has finished: with a value, a failure, or cancelled. */
     public boolean isDone() {
         return result.isDone();
     }
 
+    /** True when the task was cancelled (its {@link #cancel()} took effect before it finished). */
     public boolean isCancelled() {
         return cancelRequested && result.isCompletedExceptionally();
+    }
+
+    /**
+     * The task's state as a {@link Future}'s: RUNNING until it finishes (also before its loop starts it), then
+     * SUCCESS, FAILED, or CANCELLED.
+     */
+    public Future.State state() {
+        return result.state();
+    }
+
+    /**
+     * The value of a task that finished with one, without waiting.
+     *
+     * @throws IllegalStateException the task has not finished, or did not finish with a value
+     */
+    public T resultNow() {
+        return result.resultNow();
+    }
+
+    /**
+     * What a failed task threw, without waiting.
+     *
+     * @throws IllegalStateException the task has not finished, finished with a value, or was cancelled
+     */
+    public Throwable exceptionNow() {
+        return result.exceptionNow();
     }
 
     /** The result as a stage, for callback-style code; the task's failure is the stage's from now on. */
     public CompletionStage<T> toCompletionStage() {
         observed = true;
         return result.minimalCompletionStage();
+    }
+
+    /**
+     * The result as a new {@link CompletableFuture}, for code written against the JDK's futures; the task's
+     * failure is the future's from now on (its {@code get} throws it as the cause of an
+     * {@code ExecutionException}, its {@code join} as that of a {@code CompletionException}). Completing the
+     * future does not complete the task;
+     * {@link CompletableFuture#cancel(boolean) cancelling} it cancels the task.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        observed = true;
+        CompletableFuture<T> copy = result.copy();
+        copy.whenComplete((value, failure) -> {
+            if (copy.isCancelled()) {
+                cancel();
+            }
+        });
+        return copy;
     }
 
     /** The task's thread (a virtual thread). */

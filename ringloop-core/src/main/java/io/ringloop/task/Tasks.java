@@ -2,17 +2,20 @@ package io.ringloop.task;
 
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
-import io.ringloop.loop.internal.LoopEvents;
 import io.ringloop.task.internal.LoopContext;
 import io.ringloop.task.internal.LoopTasks;
 import io.ringloop.task.internal.VirtualThreads;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * Spawning tasks: virtual threads scheduled on a loop (see {@code task.internal.VirtualThreads} for how, and for
@@ -75,6 +78,61 @@ public final class Tasks {
     }
 
     /**
+     * Runs each branch as a task on the caller's loop; the first to end wins (tokio's {@code select!}). Its value is
+     * returned, or its failure thrown; the other branches are cancelled and have ended when this returns. A
+     * cancelled branch's I/O wait ends without consuming data: the bytes stay in the stream for the next read.
+     *
+     * <p>A losing branch whose operation had already completed when the cancel reached it (its bytes arrived as
+     * the winner ended) ends normally, with its value; this form drops such values. When a branch's value
+     * carries data (a read's count), use {@link #race(List, Consumer)}, which hands them over.
+     *
+     * @throws ExecutionException    the winner failed; the cause is what it threw
+     * @throws IllegalStateException the caller is not on a loop
+     */
+    @SafeVarargs
+    public static <T> T race(Callable<? extends T>... branches) throws ExecutionException, InterruptedException {
+        List<Callable<? extends T>> list = new ArrayList<>(branches.length);
+        for (Callable<? extends T> branch : branches) {
+            list.add(branch);
+        }
+        return race(list, ignore -> { });
+    }
+
+    /**
+     * {@link #race(Callable[])}, and the value of every losing branch that ended normally all the same (it had
+     * already finished its operation when the cancel came) goes to {@code lateValues}, on the calling thread,
+     * in branch order, before this returns or throws. So a read that lost the race loses no data: either it was
+     * cancelled and its bytes are still in the stream, or it read them and its count arrives here.
+     *
+     * @throws IllegalArgumentException {@code branches} is empty
+     * @throws ExecutionException       the winner failed; the cause is what it threw
+     * @throws InterruptedException     the caller was interrupted; every branch was cancelled and has ended
+     */
+    public static <T> T race(List<? extends Callable<? extends T>> branches, Consumer<? super T> lateValues)
+            throws ExecutionException, InterruptedException {
+        if (branches.isEmpty()) {
+            throw new IllegalArgumentException("Tasks.race: no branch");
+        }
+        Joiners.FirstCompleted<T> first = new Joiners.FirstCompleted<>();
+        List<JoinHandle<T>> handles = new ArrayList<>(branches.size());
+        try (TaskScope<T, T> scope = TaskScope.open(requireLoop("Tasks.race", "call it from a task"), first)) {
+            for (Callable<? extends T> branch : branches) {
+                handles.add(scope.fork(branch));
+            }
+            try {
+                return scope.join();
+            } finally {
+                // join has waited for every branch to end: each state is final here.
+                for (JoinHandle<T> h : handles) {
+                    if (h != first.winner() && h.state() == Future.State.SUCCESS) {
+                        lateValues.accept(h.resultNow());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Lets the loop poll for I/O and run the other ready tasks before the caller goes on (tokio's
      * {@code yield_now}): the calling task's continuation waits for the loop's next poll. A task that never has to
      * wait otherwise (its operations always complete at once) does this every {@code budget} operations on its
@@ -93,20 +151,27 @@ public final class Tasks {
                                            boolean stealing, boolean joined) {
         LoopTasks per = LoopTasks.of(loop);
         JoinHandle<T> handle = new JoinHandle<>(joined);
-        Runnable run = () -> runTask(loop, per, handle, body, locals);
-        Thread t = stealing ? STEALING.newThread(run) : per.newThread(run);
-        handle.bind(t);
-        LoopContext.post(loop, () -> {
-            if (!loop.acceptsTasks()) {
-                handle.fail(new CancellationException("loop " + loop.name() + " is shutting down"));
-                return;
-            }
-            loop.retain();
-            per.started(handle);
-            loop.counters().taskSpawned();
-            t.start();
-        });
+        TaskRun<T> run = new TaskRun<>(loop, per, handle, body, locals);
+        handle.bind(stealing ? STEALING.newThread(run) : per.newThread(run));
+        LoopContext.post(loop, run);
         return handle;
+    }
+
+    /**
+     * A task of a {@link TaskScope}: on {@code loop}, with the caller's {@link TaskLocal} values, its failure the
+     * scope's (counted as joined).
+     */
+    static <T> JoinHandle<T> spawnScoped(Loop loop, Callable<T> body) {
+        return spawn(loop, body, TaskLocal.current(), false, true);
+    }
+
+    /** The caller's loop, or an exception that names {@code call} and says {@code whatInstead}. */
+    static Loop requireLoop(String call, String whatInstead) {
+        Loop loop = LoopContext.current();
+        if (loop == null) {
+            throw new IllegalStateException(call + ": not on a loop; " + whatInstead);
+        }
+        return loop;
     }
 
     private static Loop requireLoop() {
@@ -115,39 +180,6 @@ public final class Tasks {
             throw new IllegalStateException("spawn: not on a loop; use Ringloop.spawn or Tasks.spawn(loop, body)");
         }
         return loop;
-    }
-
-    private static <T> void runTask(Loop loop, LoopTasks per, JoinHandle<T> handle, Callable<T> body,
-                                    Map<TaskLocal<?>, Object> locals) {
-        boolean failed = false;
-        try {
-            ScopedValue.Carrier carrier = LoopContext.bind(loop);
-            if (locals != null && !locals.isEmpty()) {
-                carrier = carrier.where(TaskLocal.BINDINGS, locals);
-            }
-            T value = carrier.call(body::call);
-            handle.succeed(value);
-        } catch (Throwable t) {
-            failed = !isCancellation(t);
-            if (failed) {
-                LoopEvents.taskFailure(loop.name(), Thread.currentThread().getName(), t);
-            }
-            // Reported before the handle completes: a join that returns has seen the decision. A channel closed
-            // under the task by its loop's shutdown (a pending accept as listeners close) is how it was stopped.
-            boolean stoppedByShutdown = loop.isShutdown() && t instanceof ClosedChannelException;
-            if (handle.reportsFailure(t) && !stoppedByShutdown) {
-                loop.reportUncaught("task " + Thread.currentThread().getName(), t);
-            }
-            handle.fail(t);
-        } finally {
-            // The end of a task runs where it ran: on the loop (loop-scheduled) or it hops there.
-            boolean counted = failed;
-            LoopContext.post(loop, () -> {
-                loop.counters().taskEnded(counted);
-                per.ended(handle);
-                loop.release();
-            });
-        }
     }
 
     static boolean isCancellation(Throwable t) {

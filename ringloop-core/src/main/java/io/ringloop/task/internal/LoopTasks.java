@@ -18,12 +18,15 @@ public final class LoopTasks {
     private static final ConcurrentHashMap<Loop, LoopTasks> LOOPS = new ConcurrentHashMap<>();
 
     private final ThreadFactory factory;
+    /** The loop binding every task of this loop runs its body in; immutable, so made once (not per spawn). */
+    private final ScopedValue.Carrier binding;
     /** Touched only on the loop thread; a concurrent set so that {@link #liveTasks} may read it elsewhere. */
     private final Set<JoinHandle<?>> live = ConcurrentHashMap.newKeySet();
 
     private LoopTasks(Loop loop) {
         ThreadFactory f = VirtualThreads.factory(new LoopScheduler(loop), "ringloop-task-");
         factory = f != null ? f : Thread.ofVirtual().name("ringloop-task-", 0).factory();
+        binding = LoopContext.bind(loop);
     }
 
     /** The task bookkeeping of {@code loop}; any thread. The first call in the process logs the task mode. */
@@ -53,6 +56,11 @@ public final class LoopTasks {
     public static int liveTasks(Loop loop) {
         LoopTasks per = LOOPS.get(loop);
         return per == null ? 0 : per.live.size();
+    }
+
+    /** The binding a task of this loop runs its body in ({@link LoopContext#bind}). */
+    public ScopedValue.Carrier binding() {
+        return binding;
     }
 
     /** An unstarted thread for a task of this loop, running {@code body}. */
