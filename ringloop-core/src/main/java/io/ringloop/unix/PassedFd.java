@@ -32,6 +32,7 @@ public final class PassedFd implements Closeable {
         return Path.of("/proc/self/fd/" + fd);
     }
 
+    /** False once {@link #close()} has been called. */
     public boolean isOpen() {
         return !closed.get();
     }

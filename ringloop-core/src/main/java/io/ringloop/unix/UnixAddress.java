@@ -66,10 +66,12 @@ public final class UnixAddress {
         return sockaddr.isUnnamed() ? UNNAMED : new UnixAddress(sockaddr);
     }
 
+    /** True for a name in Linux's abstract namespace. */
     public boolean isAbstract() {
         return sockaddr.isAbstract();
     }
 
+    /** True for the address of an unbound socket. */
     public boolean isUnnamed() {
         return sockaddr.isUnnamed();
     }

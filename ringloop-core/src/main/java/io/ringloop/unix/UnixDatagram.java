@@ -176,6 +176,7 @@ public final class UnixDatagram implements AutoCloseable {
         }
     }
 
+    /** False once {@link #close()} has been called. */
     public boolean isOpen() {
         return !closed;
     }

@@ -198,6 +198,7 @@ public final class UnixListener implements AutoCloseable {
         throw Errno.exception("accept(" + address + ")", r);
     }
 
+    /** False once {@link #close()} has been called. */
     public boolean isOpen() {
         return !closed;
     }

@@ -123,6 +123,7 @@ public final class UnixStream implements ByteStream {
         return stream.read(b, off, len);
     }
 
+    /** Reads into {@code b}: the count, or -1 at end of stream. */
     public int read(byte[] b) throws IOException {
         return stream.read(b);
     }
@@ -162,6 +163,7 @@ public final class UnixStream implements ByteStream {
         stream.writeAll(b, off, len);
     }
 
+    /** Writes all of {@code b}. */
     public void writeAll(byte[] b) throws IOException {
         stream.writeAll(b);
     }

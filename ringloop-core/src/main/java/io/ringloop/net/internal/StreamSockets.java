@@ -25,14 +25,19 @@ public final class StreamSockets {
 
     /** What {@code net} provides; installed once. */
     public interface Access {
+        /** A stream over {@code handle}, a connected stream socket of {@code loop}'s driver, which it now owns. */
         TcpStream stream(Loop loop, int handle);
 
+        /** Starts a read (or write) of {@code stream}, or throws when one is in progress. */
         void enter(TcpStream stream, boolean read, String call);
 
+        /** Ends what {@link #enter} started. */
         void exit(TcpStream stream, boolean read);
 
+        /** Runs {@code call} on the loop thread (at once on its carrier, else posted while the caller waits). */
         <T> T call(Loop loop, DriverCall<T> call) throws IOException;
 
+        /** The caller's loop, or a clear error naming {@code call}. */
         Loop requireLoop(String call);
     }
 
