@@ -127,8 +127,11 @@ public final class UnixDatagram implements AutoCloseable {
         ensureOpen();
         MemorySegment seg = MemorySegment.ofBuffer(src);
         UnixSockAddr to = target == null ? null : target.sockaddr();
-        String what = "sendto(" + (target == null ? "connected peer" : target.toString()) + ")";
-        int r = await(sendWaiter, () -> driver.sendTo(handle, seg, to, sendWaiter), what);
+        int r = sendWaiter.run(() -> driver.sendTo(handle, seg, to, sendWaiter), "sendto", 0);
+        if (r < 0) {
+            // The message is made only on failure: a send allocates no text.
+            throw failure("sendto(" + (target == null ? "connected peer" : target.toString()) + ")", r);
+        }
         src.position(src.position() + r);
         return r;
     }
@@ -162,12 +165,16 @@ public final class UnixDatagram implements AutoCloseable {
     private int await(IoWaiter w, IntSupplier op, String what) throws IOException {
         int r = w.run(op, what, 0);
         if (r < 0) {
-            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-                throw new AsynchronousCloseException();
-            }
-            throw Errno.exception(what + "(fd=" + handle + ")", r);
+            throw failure(what, r);
         }
         return r;
+    }
+
+    private IOException failure(String what, int r) {
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            return new AsynchronousCloseException();
+        }
+        return Errno.exception(what + "(fd=" + handle + ")", r);
     }
 
     private void ensureOpen() throws ClosedChannelException {

@@ -8,6 +8,7 @@ import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -59,6 +60,11 @@ public final class UnixListener implements AutoCloseable {
     /** Binds the socket file {@code path} on the caller's loop with the defaults of {@link #builder()}. */
     public static UnixListener bind(Path path) throws IOException {
         return builder().bind(UnixAddress.of(path));
+    }
+
+    /** Binds the JDK's address (a path) on the caller's loop with the defaults of {@link #builder()}. */
+    public static UnixListener bind(UnixDomainSocketAddress address) throws IOException {
+        return builder().bind(UnixAddress.of(address));
     }
 
     /** Listener options: backlog 1024, stale files kept (reported). */

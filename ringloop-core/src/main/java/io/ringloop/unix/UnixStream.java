@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -69,6 +70,11 @@ public final class UnixStream implements ByteStream {
     /** Connects from the caller's loop. */
     public static UnixStream connect(UnixAddress address) throws IOException {
         return connect(NET.requireLoop("connect"), address);
+    }
+
+    /** Connects to the JDK's address (a path) from the caller's loop. */
+    public static UnixStream connect(UnixDomainSocketAddress address) throws IOException {
+        return connect(UnixAddress.of(address));
     }
 
     /** Connects to the socket file at {@code path} from the caller's loop. */

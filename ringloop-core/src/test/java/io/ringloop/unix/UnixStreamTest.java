@@ -12,7 +12,12 @@ import io.ringloop.io.StreamReader;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
+import io.ringloop.net.IoCallback;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +146,56 @@ class UnixStreamTest {
                 }
                 return null;
             });
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldEchoInCallbackStyleOnTheLoopThreadAndTakeTheJdksAddress(Backend backend) throws Exception {
+        Path sock = dir.resolve("callback.sock");
+        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start();
+             Arena arena = Arena.ofShared()) {
+            MemorySegment out = arena.allocate(8).copyFrom(MemorySegment.ofArray(
+                    "callback".getBytes(StandardCharsets.US_ASCII)));
+            MemorySegment in = arena.allocate(out.byteSize());
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            UnixStream c = rt.blockOn(() -> {
+                UnixListener l = UnixListener.bind(UnixDomainSocketAddress.of(sock));
+                Tasks.spawn(() -> {
+                    try (l) {
+                        UnixEcho.echo(l.accept());
+                    }
+                    return null;
+                });
+                return UnixStream.connect(UnixDomainSocketAddress.of(sock));
+            });
+            rt.loop(0).execute(() -> c.write(out, 0, (int) out.byteSize(), new IoCallback() {
+                @Override
+                public void completed(int written) {
+                    c.read(in, 0, written, new IoCallback() {
+                        @Override
+                        public void completed(int read) {
+                            done.complete(read);
+                        }
+
+                        @Override
+                        public void failed(Throwable error) {
+                            done.completeExceptionally(error);
+                        }
+                    });
+                }
+
+                @Override
+                public void failed(Throwable error) {
+                    done.completeExceptionally(error);
+                }
+            }));
+            int read = done.get();
+            assertTrue(read > 0);
+            assertEquals("callback".substring(0, read),
+                    new String(in.asSlice(0, read).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII));
+            assertThrows(IllegalStateException.class, () -> c.read(in, 0, 1, null), "off the loop thread");
+            c.close();
         }
     }
 
