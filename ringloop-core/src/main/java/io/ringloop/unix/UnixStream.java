@@ -35,7 +35,10 @@ import java.util.Objects;
  *   <li>descriptor passing ({@code SCM_RIGHTS}): {@link #writeWithFds} sends descriptors with bytes, and
  *       {@link #readWithFds} receives them. The descriptors travel with the first byte sent alongside them;
  *       a plain {@code read} of that byte makes the kernel discard (close) them, so a protocol that passes
- *       descriptors reads with {@code readWithFds} where they may come.</li>
+ *       descriptors reads with {@code readWithFds} where they may come. With io_uring's opt-in
+ *       {@code multishotReceive}, a plain heap read may arm a multishot receive, which carries no control data:
+ *       a {@code readWithFds} while it holds or awaits bytes fails with EBUSY rather than lose descriptors or
+ *       reorder bytes.</li>
  * </ul>
  *
  * <p><b>Backends.</b> io_uring and epoll do everything. NIO (the JDK's Unix-domain {@code SocketChannel}) has no

@@ -7,7 +7,6 @@ import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.MsgHdr;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringBufRing;
 import io.ringloop.sys.uring.IoUringRing;
@@ -395,22 +394,14 @@ public final class IoUringDriver implements Driver {
 
     @Override
     public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
-        requireNative(msghdr);
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(WRITE, sockOps.message(handle, msghdr, true, completion));
     }
 
     @Override
     public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
-        requireNative(msghdr);
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(READ, sockOps.message(handle, msghdr, false, completion));
-    }
-
-    private static void requireNative(MemorySegment msghdr) {
-        if (!msghdr.isNative() || msghdr.byteSize() < MsgHdr.SIZE) {
-            throw new IllegalArgumentException("msghdr must be native and " + MsgHdr.SIZE + " bytes");
-        }
     }
 
     @Override

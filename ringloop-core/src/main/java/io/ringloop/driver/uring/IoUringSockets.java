@@ -5,6 +5,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
+import io.ringloop.sys.MsgHdr;
 import io.ringloop.sys.ScmRights;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
@@ -227,6 +228,14 @@ final class IoUringSockets {
      * are the caller's and stay alive until the CQE (the slot's attachment keeps the segment reachable).
      */
     int message(int handle, MemorySegment msghdr, boolean send, Completion completion) {
+        if (!msghdr.isNative() || msghdr.byteSize() < MsgHdr.SIZE) {
+            throw new IllegalArgumentException("msghdr must be native and " + MsgHdr.SIZE + " bytes");
+        }
+        if (!send && multishot != null && multishot.busy(handle)) {
+            // Bytes (or an armed RECV) of the connection's multishot receive would be overtaken, and a multishot
+            // RECV has no control data: it drops passed descriptors. Refused rather than reordered or lost.
+            return -Errno.EBUSY;
+        }
         long token = engine.begin(handle, completion, send ? IoUringOpKind.SEND_MESSAGE : IoUringOpKind.RECV_MESSAGE,
                 null);
         engine.ops.attach(token, msghdr);
