@@ -191,8 +191,14 @@ public final class EchoCommand implements Callable<Integer> {
 
     /** {@code --unix}: serves until a signal, then closes the listener (removing its file) and the runtime. */
     private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop) throws Exception {
-        try (UnixListener l = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap,
-                style == Style.STEALING)) {
+        UnixListener listener;
+        try {
+            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // A path too long, or an abstract name on NIO: the user's choice of options, one line.
+            throw new ParameterException(spec.commandLine(), "--unix " + unixPath + ": " + e.getMessage());
+        }
+        try (UnixListener l = listener) {
             System.out.println(StatsPrinter.startLine(0, rt, threads, styleName)
                     .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", ")));
             System.out.flush();

@@ -70,6 +70,7 @@ class EchoUnixTest {
     @CsvSource(delimiter = '|', textBlock = """
             echo --unix /tmp/x.sock --style callback | ringloop echo: --unix serves the task and stealing styles, not callback
             echo --unix /tmp/x.sock --threads 2      | ringloop echo: --unix serves on one loop (Unix sockets have no SO_REUSEPORT spread): drop --threads
+            echo --unix @ringloop-x --backend nio    | ringloop echo: --unix @ringloop-x: bind(@ringloop-x): not on the nio backend (the JDK's Unix-domain channels have no abstract namespace); use io_uring or epoll
             """)
     void shouldRejectUnixOptionsThatDoNotFitOnOneLine(String args, String expected) {
         CliBadInputTest.Run run = CliBadInputTest.Run.of(args.split(" "));
