@@ -29,7 +29,8 @@ public final class ReadinessOp {
     public static final int RECV_MSG = 11;
 
     private static final String[] NAMES = {
-        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MSG", "RECV_MSG",
+        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MSG",
+        "RECV_MSG",
     };
 
     private ReadinessOp() {
