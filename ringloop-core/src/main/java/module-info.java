@@ -14,6 +14,7 @@ module io.ringloop {
     exports io.ringloop.net;
     exports io.ringloop.io;
     exports io.ringloop.tls;
+    exports io.ringloop.unix;
     exports io.ringloop.signal;
     exports io.ringloop.time;
     exports io.ringloop.fs;

@@ -9,6 +9,8 @@ import io.ringloop.net.TcpStream;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import io.ringloop.tls.TlsConfig;
+import io.ringloop.unix.UnixAddress;
+import io.ringloop.unix.UnixListener;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +37,7 @@ import picocli.CommandLine.Spec;
  * error of one line before any loop starts. The settings are this object's fields, one object per run.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run a TCP (or TLS) echo server until SIGINT/SIGTERM.")
+        description = "Run a TCP (or TLS, or Unix domain socket) echo server until SIGINT/SIGTERM.")
 public final class EchoCommand implements Callable<Integer> {
     /** How connections are served. */
     enum Style {
@@ -84,6 +87,11 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
     Path keyFile;
+
+    @Option(names = "--unix", paramLabel = "PATH", description = "task and stealing styles, one loop: serve on the "
+            + "Unix domain socket PATH (@NAME: Linux's abstract namespace) instead of TCP; a stale socket file is "
+            + "replaced, and the file is removed at exit")
+    String unixPath;
 
     @Option(names = "--stats", paramLabel = "INTERVAL", converter = StatsPrinter.IntervalConverter.class,
             description = "print a line of rates every INTERVAL (e.g. 1s, 500ms): operations, system calls, "
@@ -143,11 +151,18 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
+        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads, tls);
+        if (unixRefusal != null) {
+            throw new ParameterException(spec.commandLine(), unixRefusal);
+        }
         TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK, certFile, keyFile) : null;
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
+            if (unixPath != null) {
+                return serveUnix(rt, bufferBytes, styleName, stop);
+            }
             InetSocketAddress address = new InetSocketAddress(host, port);
             InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
@@ -169,6 +184,25 @@ public final class EchoCommand implements Callable<Integer> {
                     printer.close();
                 }
             }
+            System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
+        }
+        return 0;
+    }
+
+    /** {@code --unix}: serves until a signal, then closes the listener (removing its file) and the runtime. */
+    private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop) throws Exception {
+        UnixListener listener;
+        try {
+            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // A path too long, or an abstract name on NIO: the user's choice of options, one line.
+            throw new ParameterException(spec.commandLine(), "--unix " + unixPath + ": " + e.getMessage());
+        }
+        try (UnixListener l = listener) {
+            System.out.println(StatsPrinter.startLine(0, rt, threads, styleName)
+                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", ")));
+            System.out.flush();
+            Signal s = stop.await();
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
         }
         return 0;

@@ -2,6 +2,7 @@ package io.ringloop.driver;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * One event loop's I/O: submit operations, reap their completions. Confined to the loop thread, except
@@ -40,7 +41,12 @@ public interface Driver extends AutoCloseable {
     /** A non-blocking, close-on-exec socket; returns its handle or -errno. */
     int socket(int family, int type);
 
-    int bind(int handle, InetSocketAddress address);
+    /**
+     * Binds to an {@link InetSocketAddress}, or for an {@link #AF_UNIX} socket a {@code sys.UnixSockAddr} (path or
+     * abstract name; encoded without allocation) or the JDK's {@link java.net.UnixDomainSocketAddress}. Returns 0
+     * or -errno; -EOPNOTSUPP for an address kind the backend cannot take (NIO: abstract names).
+     */
+    int bind(int handle, SocketAddress address);
 
     int listen(int handle, int backlog);
 
@@ -119,8 +125,8 @@ public interface Driver extends AutoCloseable {
     /** Accepts a connection: the new handle (non-blocking, close-on-exec). */
     int accept(int handle, Completion completion);
 
-    /** Connects; 0 when connected. */
-    int connect(int handle, InetSocketAddress address, Completion completion);
+    /** Connects to an address {@link #bind} takes; 0 when connected. */
+    int connect(int handle, SocketAddress address, Completion completion);
 
     /** Reads up to {@code buffer.byteSize()} bytes: the count, 0 at end of stream. */
     int read(int handle, MemorySegment buffer, Completion completion);
@@ -182,8 +188,40 @@ public interface Driver extends AutoCloseable {
      */
     int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion);
 
-    /** Sends one datagram to {@code target}, or to the connected peer when {@code target} is null. */
-    int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion);
+    /**
+     * Sends one datagram to {@code target} (an address {@link #bind} takes), or to the connected peer when
+     * {@code target} is null.
+     */
+    int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion);
+
+    // ---- Unix domain sockets: what only the fd-based backends do (NIO: -EOPNOTSUPP) ----
+
+    /**
+     * {@code getsockopt(SO_PEERCRED)}: the connected Unix peer's {@code struct ucred {pid, uid, gid}} written to
+     * {@code ucred} (native, at least 12 bytes). Returns 0 or -errno; -EOPNOTSUPP where the backend cannot.
+     */
+    default int peerCredentials(int handle, MemorySegment ucred) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * {@code sendmsg(2)} of the caller's {@code msghdr} (native, with its iovecs and control data, e.g. SCM_RIGHTS)
+     * with MSG_NOSIGNAL: bytes sent, -errno or {@link #PENDING}. The msghdr and all it points at must stay
+     * unchanged and alive until the completion. A write-side operation of the stream (one at a time with its
+     * writes). -EOPNOTSUPP where the backend cannot (NIO).
+     */
+    default int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * {@code recvmsg(2)} into the caller's {@code msghdr} with MSG_CMSG_CLOEXEC: bytes received (0 at end of
+     * stream), -errno or {@link #PENDING}; the kernel writes {@code msg_controllen} and {@code msg_flags} into it.
+     * A read-side operation; the rules of {@link #sendMessage} apply. -EOPNOTSUPP where the backend cannot.
+     */
+    default int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
 
     /**
      * Asks a pending operation to stop. Its completion is still called exactly once: with

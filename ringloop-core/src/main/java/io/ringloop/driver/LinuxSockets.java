@@ -7,6 +7,7 @@ import io.ringloop.sys.Socket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The synchronous socket calls that the fd-based drivers (epoll, io_uring) share: socket creation, bind,
@@ -32,8 +33,8 @@ public final class LinuxSockets {
         return fd;
     }
 
-    public int bind(int fd, InetSocketAddress address) {
-        int len = SockAddr.encode(address, family(fd, address), addressScratch);
+    public int bind(int fd, SocketAddress address) {
+        int len = encode(fd, address, addressScratch);
         return Socket.bind(callState, fd, addressScratch, len);
     }
 
@@ -41,9 +42,22 @@ public final class LinuxSockets {
         return Socket.listen(callState, fd, backlog);
     }
 
-    /** Encodes {@code address} for {@code fd}'s family into {@code dst}; returns its length. */
-    public int encode(int fd, InetSocketAddress address, MemorySegment dst) {
-        return SockAddr.encode(address, family(fd, address), dst);
+    /**
+     * Encodes {@code address} for {@code fd}'s family into {@code dst}; returns its length. A Unix-domain address
+     * needs no family lookup (and no system call).
+     */
+    public int encode(int fd, SocketAddress address, MemorySegment dst) {
+        if (address instanceof InetSocketAddress inet) {
+            return SockAddr.encode(inet, family(fd, inet), dst);
+        }
+        return SockAddr.encode(address, Driver.AF_UNIX, dst);
+    }
+
+    /** {@code SO_PEERCRED} into {@code ucred} (12 bytes): 0 or -errno. */
+    public int peerCredentials(int fd, MemorySegment ucred) {
+        int r = Socket.getsockopt(callState, fd, Socket.SOL_SOCKET, Socket.SO_PEERCRED,
+                ucred.asSlice(0, Socket.UCRED_SIZE));
+        return r < 0 ? r : 0;
     }
 
     public int setOption(int fd, SocketOpt option, int value) {

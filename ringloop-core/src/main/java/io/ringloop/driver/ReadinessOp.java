@@ -23,9 +23,14 @@ public final class ReadinessOp {
      * {@link ReadinessCore}, only reported. Odd, though it has no side: it never occupies a handle's read slot.
      */
     public static final int POLL = 9;
+    /** A {@code sendmsg(2)} of the caller's msghdr ({@link Driver#sendMessage}): fds passed over a Unix stream. */
+    public static final int SEND_MSG = 10;
+    /** A {@code recvmsg(2)} into the caller's msghdr ({@link Driver#receiveMessage}). */
+    public static final int RECV_MSG = 11;
 
     private static final String[] NAMES = {
-        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL",
+        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MSG",
+        "RECV_MSG",
     };
 
     private ReadinessOp() {
@@ -41,8 +46,8 @@ public final class ReadinessOp {
         return switch (kind) {
             case ACCEPT -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case READ, READV, RECV_FROM -> DriverCounters.READ;
-            case WRITE, WRITEV, SEND_TO -> DriverCounters.WRITE;
+            case READ, READV, RECV_FROM, RECV_MSG -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO, SEND_MSG -> DriverCounters.WRITE;
             default -> DriverCounters.OTHER;
         };
     }

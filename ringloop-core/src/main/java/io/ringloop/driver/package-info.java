@@ -15,6 +15,10 @@
  *       short, 0 at end of stream for {@code readv}, and no SIGPIPE from {@code writev} (EPIPE instead).
  *       Native buffers go to the kernel in place through driver-owned iovec memory; heap ones through a
  *       native staging copy (see {@code Iovecs}).</li>
+ *   <li>Socket addresses as {@code java.net.SocketAddress}: IP, and for AF_UNIX a {@code sys.UnixSockAddr} (path or
+ *       abstract name, encoded without allocation) or the JDK's {@code UnixDomainSocketAddress}. For Unix sockets,
+ *       {@code peerCredentials} ({@code SO_PEERCRED}) and {@code sendMessage/receiveMessage} of the caller's msghdr
+ *       (descriptor passing); NIO answers -EOPNOTSUPP to both and to abstract names.</li>
  *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
  *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
  *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A connected, ordered, two-way byte stream on a loop: what the buffered reader and writer of
- * {@code io.ringloop.io} need from a connection. {@link TcpStream} is one; TLS and Unix-domain streams will be
+ * {@code io.ringloop.io} need from a connection. {@link TcpStream} is one; TLS and Unix-domain streams are
  * others, so protocol code written against this interface runs over any of them.
  *
  * <p>Blocking style: call from a task (the task parks, the loop runs others). One reader and one writer at a

@@ -2,7 +2,9 @@
  * Sockets: {@link io.ringloop.net.TcpListener}, {@link io.ringloop.net.TcpStream},
  * {@link io.ringloop.net.UdpSocket} and {@link io.ringloop.net.TcpServer} (connections spread over loops).
  * {@link io.ringloop.net.ByteStream} is what the buffered reader and writer of {@code io.ringloop.io} need of a
- * connection; {@code TcpStream} implements it, and TLS or Unix-domain streams will.
+ * connection; {@code TcpStream} implements it, and so do {@code TlsStream} and {@code UnixStream}. The latter is a
+ * {@code TcpStream} over a Unix socket's handle, lent through the non-exported {@code net.internal.StreamSockets}
+ * (installed by {@code NetPlumbing}), so stream code exists once.
  *
  * <p>Every socket lives on one loop for its whole life. The blocking style parks the calling task through a
  * reusable {@code IoWaiter} per direction (no allocation per operation); the callback style runs on the loop

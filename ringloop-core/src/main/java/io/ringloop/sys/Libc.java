@@ -35,6 +35,7 @@ public final class Libc {
     private static final MethodHandle READV = critical("readv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle WRITEV = critical("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle CLOSE = blocking("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle PIPE2 = critical("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
 
     private Libc() {
     }
@@ -105,6 +106,15 @@ public final class Libc {
     public static int writev(MemorySegment cs, int fd, MemorySegment iov, int iovcnt) {
         try {
             return result((long) WRITEV.invokeExact(cs, fd, iov, iovcnt), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pipe2(fds, flags)}: {@code fds} (native, 8 bytes) gets the read end at 0, the write end at 4. */
+    public static int pipe2(MemorySegment cs, MemorySegment fds, int flags) {
+        try {
+            return result((int) PIPE2.invokeExact(cs, fds, flags), cs);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -36,6 +36,22 @@ public final class MsgHdr {
         msg.set(JAVA_LONG, MSG_IOVLEN, iovLen);
     }
 
+    /** Sets {@code msg_control} and {@code msg_controllen} (after {@link #set}). */
+    public static void setControl(MemorySegment msg, MemorySegment control, long controlLength) {
+        msg.set(ADDRESS, MSG_CONTROL, control);
+        msg.set(JAVA_LONG, MSG_CONTROLLEN, controlLength);
+    }
+
+    /** {@code msg_controllen} after a recvmsg: the control bytes the kernel wrote. */
+    public static long controlLength(MemorySegment msg) {
+        return msg.get(JAVA_LONG, MSG_CONTROLLEN);
+    }
+
+    /** {@code msg_flags} after a recvmsg (MSG_CTRUNC, MSG_TRUNC). */
+    public static int flags(MemorySegment msg) {
+        return msg.get(JAVA_INT, MSG_FLAGS);
+    }
+
     /** {@code msg_namelen} after a recvmsg. */
     public static int nameLength(MemorySegment msg) {
         return msg.get(JAVA_INT, MSG_NAMELEN);

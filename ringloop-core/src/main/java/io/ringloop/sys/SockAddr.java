@@ -9,10 +9,13 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 
 /**
- * {@code struct sockaddr_in} and {@code sockaddr_in6} encoding (linux/in.h, linux/in6.h):
+ * {@code struct sockaddr_in} and {@code sockaddr_in6} encoding (linux/in.h, linux/in6.h); Unix-domain
+ * addresses are {@link UnixSockAddr}'s:
  *
  * <pre>
  * struct sockaddr_in  { sa_family_t sin_family; __be16 sin_port; struct in_addr sin_addr; u8 pad[8]; }  // 16
@@ -69,6 +72,20 @@ public final class SockAddr {
             dst.set(JAVA_INT, 24, ((Inet6Address) ip).getScopeId());
         }
         return SIZE_IN6;
+    }
+
+    /**
+     * Encodes any address a driver takes: an {@link InetSocketAddress} as {@link #encode(InetSocketAddress, int,
+     * MemorySegment)}, a {@link UnixSockAddr} (no allocation) or the JDK's {@link UnixDomainSocketAddress} (its
+     * path converted on each call) as {@code sockaddr_un}. Returns the length to pass as {@code socklen_t}.
+     */
+    public static int encode(SocketAddress address, int family, MemorySegment dst) {
+        return switch (address) {
+            case InetSocketAddress inet -> encode(inet, family, dst);
+            case UnixSockAddr unix -> unix.encode(dst);
+            case UnixDomainSocketAddress jdk -> UnixSockAddr.path(jdk.getPath().toString()).encode(dst);
+            default -> throw new IllegalArgumentException("unsupported address type: " + address.getClass());
+        };
     }
 
     /** Decodes a {@code sockaddr_in}/{@code sockaddr_in6}; null for another family. */

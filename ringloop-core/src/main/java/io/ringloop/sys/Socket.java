@@ -31,6 +31,9 @@ public final class Socket {
     public static final int SO_RCVBUF = 8;
     public static final int SO_KEEPALIVE = 9;
     public static final int SO_REUSEPORT = 15;
+    /** {@code struct ucred { pid_t pid; uid_t uid; gid_t gid; }} (12 bytes) of a Unix socket's peer. */
+    public static final int SO_PEERCRED = 17;
+    public static final int UCRED_SIZE = 12;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
     public static final int IPPROTO_IPV6 = 41;
@@ -196,6 +199,20 @@ public final class Socket {
             MemorySegment len = arena.allocateFrom(JAVA_INT, 4);
             int r = result((int) GETSOCKOPT.invokeExact(cs, fd, level, option, v, len), cs);
             return r < 0 ? r : v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code getsockopt} into {@code value} (native): the length written, or {@code -errno}. For options that
+     * are structs ({@link #SO_PEERCRED}). Not a hot path: uses a confined arena for the length.
+     */
+    public static int getsockopt(MemorySegment cs, int fd, int level, int option, MemorySegment value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) value.byteSize());
+            int r = result((int) GETSOCKOPT.invokeExact(cs, fd, level, option, value, len), cs);
+            return r < 0 ? r : len.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -7,6 +7,7 @@ import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessCore;
+import io.ringloop.driver.ReadinessOp;
 import io.ringloop.driver.SocketOpt;
 import static io.ringloop.driver.ReadinessOp.ACCEPT;
 import static io.ringloop.driver.ReadinessOp.CONNECT;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Objects;
 
 /**
@@ -120,7 +122,7 @@ public final class EpollDriver implements Driver {
     }
 
     @Override
-    public int bind(int handle, InetSocketAddress address) {
+    public int bind(int handle, SocketAddress address) {
         return fds.isOpen(handle) ? sockets.bind(handle, address) : -Errno.EBADF;
     }
 
@@ -202,7 +204,7 @@ public final class EpollDriver implements Driver {
     }
 
     @Override
-    public int connect(int handle, InetSocketAddress address, Completion completion) {
+    public int connect(int handle, SocketAddress address, Completion completion) {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
@@ -270,11 +272,32 @@ public final class EpollDriver implements Driver {
     }
 
     @Override
-    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         if (!fds.isOpen(handle)) {
             return -Errno.EBADF;
         }
         return core.start(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
+    }
+
+    @Override
+    public int peerCredentials(int handle, MemorySegment ucred) {
+        return fds.isOpen(handle) ? sockets.peerCredentials(handle, ucred) : -Errno.EBADF;
+    }
+
+    @Override
+    public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return core.start(handle, ReadinessOp.SEND_MSG, msghdr, 0, null, completion);
+    }
+
+    @Override
+    public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return core.start(handle, ReadinessOp.RECV_MSG, msghdr, 0, null, completion);
     }
 
     @Override

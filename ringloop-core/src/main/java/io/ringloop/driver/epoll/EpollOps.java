@@ -21,12 +21,13 @@ import static io.ringloop.driver.epoll.EpollFdTable.WRITABLE;
 import io.ringloop.sys.Epoll;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
+import io.ringloop.sys.ScmRights;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * The epoll side of the {@link ReadinessCore}: one try of the syscall behind each kind of operation
@@ -79,7 +80,7 @@ final class EpollOps implements ReadinessBackend {
     }
 
     /** The {@code connect(2)} that starts a connection: 0, {@code -EINPROGRESS} (then wait for writable), -errno. */
-    int connect(int fd, InetSocketAddress address) {
+    int connect(int fd, SocketAddress address) {
         int len = sockets.encode(fd, address, addrScratch);
         return Socket.connect(cs, fd, addrScratch, len);
     }
@@ -117,7 +118,9 @@ final class EpollOps implements ReadinessBackend {
                 addrLenScratch.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_SIZE);
                 r = Socket.recvfrom(cs, fd, buffer, buffer.byteSize(), 0, (MemorySegment) extra, addrLenScratch);
             }
-            case SEND_TO -> r = sendTo(fd, buffer, (InetSocketAddress) extra);
+            case SEND_TO -> r = sendTo(fd, buffer, (SocketAddress) extra);
+            case ReadinessOp.SEND_MSG -> r = Socket.sendmsg(cs, fd, buffer, Socket.MSG_NOSIGNAL);
+            case ReadinessOp.RECV_MSG -> r = Socket.recvmsg(cs, fd, buffer, ScmRights.MSG_CMSG_CLOEXEC);
             case CONNECT -> r = sockets.connectError(fd);
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
@@ -169,7 +172,7 @@ final class EpollOps implements ReadinessBackend {
         return offset == 0 ? buffer : buffer.asSlice(offset);
     }
 
-    private int sendTo(int fd, MemorySegment buffer, InetSocketAddress target) {
+    private int sendTo(int fd, MemorySegment buffer, SocketAddress target) {
         if (target == null) {
             return Socket.send(cs, fd, buffer, buffer.byteSize(), Socket.MSG_NOSIGNAL);
         }

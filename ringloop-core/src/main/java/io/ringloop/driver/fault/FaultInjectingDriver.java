@@ -7,6 +7,7 @@ import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -107,7 +108,7 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     @Override
-    public int bind(int handle, InetSocketAddress address) {
+    public int bind(int handle, SocketAddress address) {
         return delegate.bind(handle, address);
     }
 
@@ -189,7 +190,7 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     @Override
-    public int connect(int handle, InetSocketAddress address, Completion completion) {
+    public int connect(int handle, SocketAddress address, Completion completion) {
         return start(completion, handle, "connect", op -> delegate.connect(handle, address, op));
     }
 
@@ -263,8 +264,24 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     @Override
-    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         return start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op));
+    }
+
+    @Override
+    public int peerCredentials(int handle, MemorySegment ucred) {
+        return delegate.peerCredentials(handle, ucred);
+    }
+
+    /** A message is never shortened (its control data goes with its first byte); it may still come later. */
+    @Override
+    public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
+        return start(completion, handle, "sendMessage", op -> delegate.sendMessage(handle, msghdr, op));
+    }
+
+    @Override
+    public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
+        return start(completion, handle, "receiveMessage", op -> delegate.receiveMessage(handle, msghdr, op));
     }
 
     @Override

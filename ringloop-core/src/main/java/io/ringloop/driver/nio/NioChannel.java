@@ -1,7 +1,7 @@
 package io.ringloop.driver.nio;
 
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 
@@ -41,7 +41,7 @@ final class NioChannel {
 
     /** Options and local address of an {@link #UNBOUND_STREAM}; a listener keeps the inheritable options. */
     final NioOptions options = new NioOptions();
-    InetSocketAddress bindAddress;
+    SocketAddress bindAddress;
 
     /**
      * Readiness cache, as an edge-triggered reactor keeps one: false after an attempt would have blocked or a

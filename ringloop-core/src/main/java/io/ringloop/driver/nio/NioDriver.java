@@ -22,6 +22,7 @@ import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.ProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -101,6 +102,9 @@ public final class NioDriver implements Driver {
         if (closed) {
             return -Errno.EBADF;
         }
+        if (type == SOCK_DGRAM && family == AF_UNIX) {
+            return -Errno.EOPNOTSUPP; // the JDK has no Unix-domain DatagramChannel
+        }
         if (type == SOCK_STREAM) {
             return handles.add(new NioChannel(handles.next(), pf, NioChannel.UNBOUND_STREAM));
         }
@@ -114,7 +118,7 @@ public final class NioDriver implements Driver {
     }
 
     @Override
-    public int bind(int handle, InetSocketAddress address) {
+    public int bind(int handle, SocketAddress address) {
         NioChannel ch = handles.get(handle);
         return ch == null ? -Errno.EBADF : sockets.bind(ch, address);
     }
@@ -200,7 +204,7 @@ public final class NioDriver implements Driver {
     }
 
     @Override
-    public int connect(int handle, InetSocketAddress address, Completion completion) {
+    public int connect(int handle, SocketAddress address, Completion completion) {
         NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;
@@ -215,9 +219,13 @@ public final class NioDriver implements Driver {
     }
 
     /** Connects without waiting: the result, or {@code -EINPROGRESS} when the core must wait for OP_CONNECT. */
-    private int connectNow(NioChannel ch, int handle, InetSocketAddress address) {
+    private int connectNow(NioChannel ch, int handle, SocketAddress requested) {
         if (core.isPending(handle, false)) {
             return -Errno.EALREADY;
+        }
+        SocketAddress address = NioSockets.jdkAddress(requested);
+        if (address == null) {
+            return -Errno.EOPNOTSUPP; // an abstract Unix name: the JDK's channels have no abstract namespace
         }
         try {
             switch (ch.kind) {
@@ -260,7 +268,7 @@ public final class NioDriver implements Driver {
     }
 
     @Override
-    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         NioChannel ch = handles.get(handle);
         return ch == null ? -Errno.EBADF : core.start(handle, SEND_TO, buffer, 0, target, completion);
     }

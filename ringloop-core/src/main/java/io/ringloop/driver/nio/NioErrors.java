@@ -42,6 +42,7 @@ final class NioErrors {
         "Transport endpoint is not connected", "Software caused connection abort", "Connection aborted",
         "Address family not supported", "Protocol family unavailable", "Invalid argument",
         "Operation not permitted", "Socket closed", "Socket is closed",
+        "No such file or directory",
     };
     private static final int[] ERRNOS = {
         Errno.ECONNREFUSED, Errno.ECONNRESET, Errno.EPIPE, Errno.ETIMEDOUT, Errno.EHOSTUNREACH,
@@ -50,6 +51,7 @@ final class NioErrors {
         Errno.ENOTCONN, Errno.ECONNABORTED, Errno.ECONNABORTED,
         Errno.EAFNOSUPPORT, Errno.EAFNOSUPPORT, Errno.EINVAL,
         Errno.EPERM, Errno.EBADF, Errno.EBADF,
+        Errno.ENOENT, // a Unix-domain connect or bind: no such socket file or directory
     };
 
     private NioErrors() {

@@ -71,7 +71,7 @@ final class NioOps implements ReadinessBackend {
                 case ACCEPT -> accept(driver, ch);
                 case CONNECT -> ((SocketChannel) ch.channel).finishConnect() ? 0 : AGAIN;
                 case RECV_FROM -> receive(ch, buffer, (MemorySegment) attachment);
-                case SEND_TO -> send(ch, buffer, (InetSocketAddress) attachment);
+                case SEND_TO -> send(ch, buffer, (SocketAddress) attachment);
                 case READV -> NioVectors.read(ch, (MemorySegment[]) attachment);
                 case WRITEV -> NioVectors.write(ch, (MemorySegment[]) attachment);
                 default -> -Errno.EINVAL;
@@ -170,7 +170,7 @@ final class NioOps implements ReadinessBackend {
         return b.position() - start;
     }
 
-    private static int send(NioChannel ch, MemorySegment buffer, InetSocketAddress target) throws IOException {
+    private static int send(NioChannel ch, MemorySegment buffer, SocketAddress target) throws IOException {
         if (!(ch.channel instanceof DatagramChannel dc)) {
             return write(ch, buffer); // a stream has one peer; like Linux, the target is not looked at
         }

@@ -4,10 +4,13 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.UnixSockAddr;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
@@ -34,8 +37,21 @@ final class NioSockets {
         return switch (family) {
             case Driver.AF_INET -> StandardProtocolFamily.INET;
             case Driver.AF_INET6 -> StandardProtocolFamily.INET6;
+            case Driver.AF_UNIX -> StandardProtocolFamily.UNIX;
             default -> null;
         };
+    }
+
+    /**
+     * {@code address} as the JDK's channels take it: a {@link UnixSockAddr} path becomes a
+     * {@link UnixDomainSocketAddress}; null for what they cannot take (an abstract or unnamed Unix address: the
+     * JDK has no abstract namespace).
+     */
+    static SocketAddress jdkAddress(SocketAddress address) {
+        if (address instanceof UnixSockAddr u) {
+            return u.isAbstract() || u.isUnnamed() ? null : UnixDomainSocketAddress.of(u.name());
+        }
+        return address;
     }
 
     /** Makes {@code channel} non-blocking and registers it, with no interest yet, under {@code ch}. */
@@ -73,9 +89,16 @@ final class NioSockets {
         }
     }
 
-    int bind(NioChannel ch, InetSocketAddress address) {
-        if (address.isUnresolved()) {
+    int bind(NioChannel ch, SocketAddress requested) {
+        SocketAddress address = jdkAddress(requested);
+        if (address == null) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
             return -Errno.EINVAL;
+        }
+        if ((ch.family == StandardProtocolFamily.UNIX) != (address instanceof UnixDomainSocketAddress)) {
+            return -Errno.EAFNOSUPPORT;
         }
         if (ch.kind == NioChannel.DATAGRAM) {
             try {
@@ -88,7 +111,7 @@ final class NioSockets {
         if (ch.kind != NioChannel.UNBOUND_STREAM || ch.bindAddress != null) {
             return -Errno.EINVAL; // bound already, as Linux answers a second bind
         }
-        if (ch.family == StandardProtocolFamily.INET && !SockAddr.isV4(address)) {
+        if (ch.family == StandardProtocolFamily.INET && !SockAddr.isV4((InetSocketAddress) address)) {
             return -Errno.EAFNOSUPPORT;
         }
         ch.bindAddress = address; // bound for real at listen or connect
@@ -161,11 +184,14 @@ final class NioSockets {
 
     InetSocketAddress localAddress(NioChannel ch) throws IOException {
         if (ch.channel == null) {
-            return ch.bindAddress != null ? ch.bindAddress : wildcard(ch);
+            return ch.bindAddress instanceof InetSocketAddress a ? a : wildcard(ch);
         }
         try {
-            InetSocketAddress a = (InetSocketAddress) ((NetworkChannel) ch.channel).getLocalAddress();
-            return a != null ? a : wildcard(ch);
+            SocketAddress a = ((NetworkChannel) ch.channel).getLocalAddress();
+            if (a != null && !(a instanceof InetSocketAddress)) {
+                throw Errno.exception("getsockname(handle=" + ch.handle + "): a Unix socket", Errno.EAFNOSUPPORT);
+            }
+            return a != null ? (InetSocketAddress) a : wildcard(ch);
         } catch (IOException | RuntimeException e) {
             throw Errno.exception("getsockname(handle=" + ch.handle + ")", NioErrors.errno(e));
         }
@@ -180,14 +206,15 @@ final class NioSockets {
     InetSocketAddress peerAddress(NioChannel ch) throws IOException {
         int errno = Errno.ENOTCONN;
         try {
-            InetSocketAddress a = switch (ch.channel) {
-                case SocketChannel sc when sc.isConnected() -> (InetSocketAddress) sc.getRemoteAddress();
-                case DatagramChannel dc -> (InetSocketAddress) dc.getRemoteAddress();
+            SocketAddress a = switch (ch.channel) {
+                case SocketChannel sc when sc.isConnected() -> sc.getRemoteAddress();
+                case DatagramChannel dc -> dc.getRemoteAddress();
                 case null, default -> null;
             };
-            if (a != null) {
-                return a;
+            if (a instanceof InetSocketAddress inet) {
+                return inet;
             }
+            errno = a != null ? Errno.EAFNOSUPPORT : errno;
         } catch (IOException | RuntimeException e) {
             errno = NioErrors.errno(e);
         }

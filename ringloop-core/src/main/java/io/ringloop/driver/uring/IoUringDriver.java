@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import static io.ringloop.driver.DriverCounters.ACCEPT;
 import static io.ringloop.driver.DriverCounters.CONNECT;
 import static io.ringloop.driver.DriverCounters.OTHER;
@@ -243,7 +244,7 @@ public final class IoUringDriver implements Driver {
     }
 
     @Override
-    public int bind(int handle, InetSocketAddress address) {
+    public int bind(int handle, SocketAddress address) {
         return sockets.bind(handle, address);
     }
 
@@ -335,7 +336,7 @@ public final class IoUringDriver implements Driver {
     }
 
     @Override
-    public int connect(int handle, InetSocketAddress address, Completion completion) {
+    public int connect(int handle, SocketAddress address, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(CONNECT, sockOps.connect(handle, address, completion));
     }
@@ -381,9 +382,26 @@ public final class IoUringDriver implements Driver {
     }
 
     @Override
-    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(WRITE, sockOps.sendTo(handle, buffer, target, completion));
+    }
+
+    @Override
+    public int peerCredentials(int handle, MemorySegment ucred) {
+        return fds.isOpen(handle) ? sockets.peerCredentials(handle, ucred) : -Errno.EBADF;
+    }
+
+    @Override
+    public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : counters.immediate(WRITE, sockOps.message(handle, msghdr, true, completion));
+    }
+
+    @Override
+    public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : counters.immediate(READ, sockOps.message(handle, msghdr, false, completion));
     }
 
     @Override

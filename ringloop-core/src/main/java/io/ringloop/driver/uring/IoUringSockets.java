@@ -5,12 +5,14 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
+import io.ringloop.sys.MsgHdr;
+import io.ringloop.sys.ScmRights;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringSubmissionQueue;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.BitSet;
 
 /**
@@ -104,7 +106,7 @@ final class IoUringSockets {
         polled.clear((int) engine.ops.arg(token));
     }
 
-    int connect(int handle, InetSocketAddress address, Completion completion) {
+    int connect(int handle, SocketAddress address, Completion completion) {
         long token = engine.begin(handle, completion, IoUringOpKind.CONNECT, null);
         MemorySegment addr = memory.sockaddr(IoUringEngine.slot(token));
         int len;
@@ -201,7 +203,7 @@ final class IoUringSockets {
         return Driver.PENDING;
     }
 
-    int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         long token = engine.begin(handle, completion, IoUringOpKind.SENDMSG, buffer);
         int slot = IoUringEngine.slot(token);
         MemorySegment name = MemorySegment.NULL;
@@ -218,6 +220,30 @@ final class IoUringSockets {
         MemorySegment source = memory.kernelBuffer(slot, buffer, true);
         MemorySegment msg = memory.msghdr(slot, name, nameLen, source, buffer);
         sq.prepSendMsg(handle, msg, Socket.MSG_NOSIGNAL, token);
+        return Driver.PENDING;
+    }
+
+    /**
+     * The caller's msghdr as one SENDMSG (MSG_NOSIGNAL) or RECVMSG (MSG_CMSG_CLOEXEC) SQE: it and what it points at
+     * are the caller's and stay alive until the CQE (the slot's attachment keeps the segment reachable).
+     */
+    int message(int handle, MemorySegment msghdr, boolean send, Completion completion) {
+        if (!msghdr.isNative() || msghdr.byteSize() < MsgHdr.SIZE) {
+            throw new IllegalArgumentException("msghdr must be native and " + MsgHdr.SIZE + " bytes");
+        }
+        if (!send && multishot != null && multishot.busy(handle)) {
+            // Bytes (or an armed RECV) of the connection's multishot receive would be overtaken, and a multishot
+            // RECV has no control data: it drops passed descriptors. Refused rather than reordered or lost.
+            return -Errno.EBUSY;
+        }
+        long token = engine.begin(handle, completion, send ? IoUringOpKind.SEND_MESSAGE : IoUringOpKind.RECV_MESSAGE,
+                null);
+        engine.ops.attach(token, msghdr);
+        if (send) {
+            sq.prepSendMsg(handle, msghdr, Socket.MSG_NOSIGNAL, token);
+        } else {
+            sq.prepRecvMsg(handle, msghdr, ScmRights.MSG_CMSG_CLOEXEC, token);
+        }
         return Driver.PENDING;
     }
 

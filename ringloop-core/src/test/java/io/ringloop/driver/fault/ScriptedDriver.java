@@ -7,6 +7,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,7 +94,7 @@ final class ScriptedDriver implements Driver {
     }
 
     @Override
-    public int bind(int handle, InetSocketAddress address) {
+    public int bind(int handle, SocketAddress address) {
         return 0;
     }
 
@@ -145,7 +146,7 @@ final class ScriptedDriver implements Driver {
     }
 
     @Override
-    public int connect(int handle, InetSocketAddress address, Completion completion) {
+    public int connect(int handle, SocketAddress address, Completion completion) {
         return op("connect", handle, 0, completion);
     }
 
@@ -183,7 +184,7 @@ final class ScriptedDriver implements Driver {
     }
 
     @Override
-    public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
+    public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         return op("sendTo", handle, buffer.byteSize(), completion);
     }
 

@@ -1,0 +1,228 @@
+package io.ringloop.unix;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.StreamSockets;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
+import io.ringloop.sys.UnixSockAddr;
+import io.ringloop.task.internal.IoWaiter;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.IntSupplier;
+
+/**
+ * A Unix domain datagram socket on one loop: reliable and ordered on one host (unlike UDP), message boundaries
+ * kept, zero-byte datagrams included. Bound to a path or an abstract name ({@link #bind(UnixAddress)}), or unbound
+ * ({@link #open()}: it can send, and a receiver sees it as {@link UnixAddress#unnamed()}, which cannot be answered).
+ * A bound path's socket file is removed on {@link #close()} (if it is still the file bind made).
+ *
+ * <p><b>Backends.</b> io_uring and epoll. The JDK has no Unix-domain {@code DatagramChannel}, so on NIO the
+ * constructors throw {@link UnsupportedOperationException} naming the backend.
+ */
+public final class UnixDatagram implements AutoCloseable {
+    private static final StreamSockets.Access NET = StreamSockets.access();
+
+    private final Loop loop;
+    private final Driver driver;
+    private final int handle;
+    private final UnixAddress address;
+    private final Object createdFile;
+    private final IoWaiter receiveWaiter;
+    private final IoWaiter sendWaiter;
+    private final Arena arena = Arena.ofShared();
+    /** The sender's sockaddr of the receive in progress: zero-filled before each, see UnixSockAddr. */
+    private final MemorySegment sender = arena.allocate(SockAddr.MAX_SIZE, 8);
+    private volatile boolean closed;
+
+    private UnixDatagram(Loop loop, int handle, UnixAddress address, Object createdFile) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+        this.address = address;
+        this.createdFile = createdFile;
+        this.receiveWaiter = new IoWaiter(loop);
+        this.sendWaiter = new IoWaiter(loop);
+    }
+
+    /** An unbound socket on the caller's loop. */
+    public static UnixDatagram open() throws IOException {
+        return open(NET.requireLoop("open"), UnixAddress.unnamed());
+    }
+
+    /** A socket bound to {@code address} on the caller's loop. */
+    public static UnixDatagram bind(UnixAddress address) throws IOException {
+        return open(NET.requireLoop("bind"), address);
+    }
+
+    /** A socket bound to the path {@code path} on the caller's loop. */
+    public static UnixDatagram bind(Path path) throws IOException {
+        return bind(UnixAddress.of(path));
+    }
+
+    /**
+     * A socket on {@code eventLoop}, bound to {@code address} unless it is {@link UnixAddress#unnamed()}.
+     *
+     * @throws UnsupportedOperationException on the NIO backend
+     * @throws java.net.BindException when the address is taken
+     */
+    public static UnixDatagram open(EventLoop eventLoop, UnixAddress address) throws IOException {
+        Loop loop = Loop.of(eventLoop);
+        Unsupported.nio(loop, "UnixDatagram", "the JDK has no Unix-domain DatagramChannel");
+        return NET.call(loop, d -> {
+            int fd = d.socket(Driver.AF_UNIX, Driver.SOCK_DGRAM);
+            if (fd < 0) {
+                throw Errno.exception("socket(AF_UNIX, SOCK_DGRAM)", fd);
+            }
+            Object file = null;
+            try {
+                if (!address.isUnnamed()) {
+                    int r = d.bind(fd, address.sockaddr());
+                    if (r < 0) {
+                        throw Errno.exception("bind(" + address + ")", r);
+                    }
+                    if (address.path().isPresent()) {
+                        file = Files.readAttributes(address.path().get(), BasicFileAttributes.class,
+                                LinkOption.NOFOLLOW_LINKS).fileKey();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                d.close(fd);
+                throw e;
+            }
+            return new UnixDatagram(loop, fd, address, file);
+        });
+    }
+
+    /** The bound address; {@link UnixAddress#unnamed()} when unbound. */
+    public UnixAddress address() {
+        return address;
+    }
+
+    /** Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. */
+    public void connect(UnixAddress peer) throws IOException {
+        ensureOpen();
+        String what = "connect(" + peer + ")";
+        int r = sendWaiter.run(() -> driver.connect(handle, peer.sockaddr(), sendWaiter), what, 0);
+        if (r < 0) {
+            throw Errno.exception(what, r);
+        }
+    }
+
+    /**
+     * Sends {@code src}'s remaining bytes (none is fine) as one datagram to {@code target}: the bytes sent. Waits
+     * while the receiver's queue is full (a Unix datagram is never dropped).
+     */
+    public int send(ByteBuffer src, UnixAddress target) throws IOException {
+        ensureOpen();
+        MemorySegment seg = MemorySegment.ofBuffer(src);
+        UnixSockAddr to = target == null ? null : target.sockaddr();
+        int r = sendWaiter.run(() -> driver.sendTo(handle, seg, to, sendWaiter), "sendto", 0);
+        if (r < 0) {
+            // The message is made only on failure: a send allocates no text.
+            throw failure("sendto(" + (target == null ? "connected peer" : target.toString()) + ")", r);
+        }
+        src.position(src.position() + r);
+        return r;
+    }
+
+    /** Sends to the connected peer. */
+    public int send(ByteBuffer src) throws IOException {
+        return send(src, null);
+    }
+
+    /**
+     * Receives one datagram into {@code dst} (truncated to its remaining space) and returns its sender
+     * ({@link UnixAddress#unnamed()} for an unbound one).
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     */
+    public UnixAddress receive(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
+        }
+        ensureOpen();
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        int r = await(receiveWaiter, () -> {
+            sender.fill((byte) 0); // on the loop thread, before the kernel may write it
+            return driver.receiveFrom(handle, seg, sender, receiveWaiter);
+        }, "recvfrom");
+        dst.position(dst.position() + (int) Math.min(r, seg.byteSize()));
+        UnixSockAddr from = UnixSockAddr.decodeZeroFilled(sender);
+        return from == null ? UnixAddress.unnamed() : UnixAddress.of(from);
+    }
+
+    private int await(IoWaiter w, IntSupplier op, String what) throws IOException {
+        int r = w.run(op, what, 0);
+        if (r < 0) {
+            throw failure(what, r);
+        }
+        return r;
+    }
+
+    private IOException failure(String what, int r) {
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            return new AsynchronousCloseException();
+        }
+        return Errno.exception(what + "(fd=" + handle + ")", r);
+    }
+
+    private void ensureOpen() throws ClosedChannelException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** False once {@link #close()} has been called. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Closes the socket (a pending receive fails with AsynchronousCloseException) and removes its socket file. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!loop.isTerminated()) {
+                NET.call(loop, d -> d.close(handle));
+            }
+        } finally {
+            // Pending receives completed inside close(handle): the kernel no longer writes the sender block.
+            arena.close();
+            removeCreatedFile();
+        }
+    }
+
+    private void removeCreatedFile() throws IOException {
+        if (createdFile == null) {
+            return;
+        }
+        Path path = address.path().orElseThrow();
+        try {
+            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (createdFile.equals(now)) {
+                Files.delete(path);
+            }
+        } catch (NoSuchFileException ignore) {
+            // Removed by someone else already: nothing of ours is left.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UnixDatagram[fd=" + handle + ", " + address + ", " + loop.name() + "]";
+    }
+}

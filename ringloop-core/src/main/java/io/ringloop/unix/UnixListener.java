@@ -1,0 +1,253 @@
+package io.ringloop.unix;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.StreamSockets;
+import io.ringloop.sys.Errno;
+import io.ringloop.task.internal.IoWaiter;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+
+/**
+ * A listening Unix domain stream socket on one loop; accepted streams live on the same loop.
+ *
+ * <p><b>The socket file.</b> Binding a path creates a socket file, which outlives the socket unless removed. A
+ * bind that finds the path taken fails with a {@link BindException} that names the path and says what is there: a
+ * stale file (nobody listens: a crashed server's), a live listener, or a file that is not a socket. With
+ * {@link Builder#removeStale(boolean) removeStale(true)} a stale socket file is removed and the bind retried;
+ * nothing else is ever removed. {@link #close()} removes the file this listener created, if it is still the same
+ * file (a later server may have replaced it). Abstract names have no file.
+ *
+ * <p>Accept failures for want of descriptors (EMFILE, ENFILE) are thrown, not backed off as {@code TcpListener}
+ * does.
+ */
+public final class UnixListener implements AutoCloseable {
+    private static final StreamSockets.Access NET = StreamSockets.access();
+
+    private final Loop loop;
+    private final Driver driver;
+    private final int handle;
+    private final UnixAddress address;
+    /** The identity of the socket file bind created ({@link BasicFileAttributes#fileKey()}), or null: none. */
+    private final Object createdFile;
+    private final IoWaiter acceptWaiter;
+    private volatile boolean closed;
+
+    private UnixListener(Loop loop, int handle, UnixAddress address, Object createdFile) {
+        this.loop = loop;
+        this.driver = loop.driver();
+        this.handle = handle;
+        this.address = address;
+        this.createdFile = createdFile;
+        this.acceptWaiter = new IoWaiter(loop);
+    }
+
+    /** Binds on the caller's loop with the defaults of {@link #builder()}. */
+    public static UnixListener bind(UnixAddress address) throws IOException {
+        return builder().bind(address);
+    }
+
+    /** Binds the socket file {@code path} on the caller's loop with the defaults of {@link #builder()}. */
+    public static UnixListener bind(Path path) throws IOException {
+        return builder().bind(UnixAddress.of(path));
+    }
+
+    /** Binds the JDK's address (a path) on the caller's loop with the defaults of {@link #builder()}. */
+    public static UnixListener bind(UnixDomainSocketAddress address) throws IOException {
+        return builder().bind(UnixAddress.of(address));
+    }
+
+    /** Listener options: backlog 1024, stale files kept (reported). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Listener options. */
+    public static final class Builder {
+        private int backlog = 1024;
+        private boolean removeStale;
+        private Loop loop;
+
+        private Builder() {
+        }
+
+        /** The kernel's queue of connections not yet accepted (capped by {@code net.core.somaxconn}). */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /**
+         * Whether a bind that finds a stale socket file at its path (a socket file nobody listens on) removes it
+         * and binds again. Default false: the bind fails and says so. A live listener's file, and a file that is
+         * not a socket, are never removed.
+         */
+        public Builder removeStale(boolean on) {
+            this.removeStale = on;
+            return this;
+        }
+
+        /** The loop to listen on; default: the caller's. */
+        public Builder loop(EventLoop eventLoop) {
+            this.loop = Loop.of(eventLoop);
+            return this;
+        }
+
+        /** Binds and listens on {@code path}. */
+        public UnixListener bind(Path path) throws IOException {
+            return bind(UnixAddress.of(path));
+        }
+
+        /**
+         * Binds and listens.
+         *
+         * @throws BindException when the address is taken, naming it and what holds it
+         * @throws UnsupportedOperationException for an abstract address on the NIO backend
+         */
+        public UnixListener bind(UnixAddress address) throws IOException {
+            Objects.requireNonNull(address, "address");
+            if (address.isUnnamed()) {
+                throw new IllegalArgumentException("bind: an unnamed address; a listener needs a path or a name");
+            }
+            Loop l = loop != null ? loop : NET.requireLoop("bind");
+            Unsupported.abstractAddress(l, address, "bind(" + address + ")");
+            return NET.call(l, d -> open(l, d, address));
+        }
+
+        private UnixListener open(Loop l, Driver d, UnixAddress address) throws IOException {
+            int fd = attempt(d, address);
+            if (fd == -Errno.EADDRINUSE && address.path().isPresent()) {
+                Path path = address.path().get();
+                StaleSocket found = StaleSocket.probe(path);
+                if (found == StaleSocket.STALE && removeStale) {
+                    Files.deleteIfExists(path);
+                    fd = attempt(d, address);
+                } else {
+                    throw new BindException("bind(" + address + "): " + Errno.describe(Errno.EADDRINUSE) + ": "
+                            + found.explanation());
+                }
+            }
+            if (fd < 0) {
+                throw Errno.exception("bind(" + address + ")", fd);
+            }
+            Object file = null;
+            if (address.path().isPresent()) {
+                try {
+                    file = Files.readAttributes(address.path().get(), BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS).fileKey();
+                } catch (IOException e) {
+                    d.close(fd);
+                    throw e;
+                }
+            }
+            UnixListener listener = new UnixListener(l, fd, address, file);
+            l.closeOnShutdown(listener); // shutdown stops accepting first
+            return listener;
+        }
+
+        /** socket, bind, listen: the listening handle, or -EADDRINUSE (socket closed again); throws otherwise. */
+        private int attempt(Driver d, UnixAddress address) throws IOException {
+            int fd = d.socket(Driver.AF_UNIX, Driver.SOCK_STREAM);
+            if (fd < 0) {
+                throw Errno.exception("socket(AF_UNIX, " + address + ")", fd);
+            }
+            int r = d.bind(fd, address.sockaddr());
+            String call = "bind(" + address + ")";
+            if (r >= 0) {
+                r = d.listen(fd, backlog);
+                // NIO binds at listen: its EADDRINUSE is still "the address is taken".
+                call = (r == -Errno.EADDRINUSE ? "bind(" : "listen(") + address + ")";
+            }
+            if (r < 0) {
+                d.close(fd);
+                if (r == -Errno.EADDRINUSE) {
+                    return r;
+                }
+                throw Errno.exception(call, r);
+            }
+            return fd;
+        }
+    }
+
+    /** The bound address. */
+    public UnixAddress address() {
+        return address;
+    }
+
+    /** The loop this listener lives on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Waits for a connection. From a task the task parks; the loop serves others. */
+    public UnixStream accept() throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        int r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
+        if (r >= 0) {
+            return new UnixStream(loop, r, UnixAddress.unnamed());
+        }
+        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+            throw new AsynchronousCloseException();
+        }
+        throw Errno.exception("accept(" + address + ")", r);
+    }
+
+    /** False once {@link #close()} has been called. */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * Stops listening (a pending accept fails with AsynchronousCloseException) and removes the socket file this
+     * listener created, if it is still that file. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!loop.isTerminated()) {
+                NET.call(loop, d -> {
+                    loop.forgetOnShutdown(this);
+                    return d.close(handle);
+                });
+            }
+        } finally {
+            removeCreatedFile();
+        }
+    }
+
+    private void removeCreatedFile() throws IOException {
+        if (createdFile == null) {
+            return;
+        }
+        Path path = address.path().orElseThrow();
+        try {
+            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (createdFile.equals(now)) {
+                Files.delete(path);
+            }
+        } catch (NoSuchFileException ignore) {
+            // Removed by someone else already: nothing of ours is left.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "UnixListener[" + address + ", " + loop.name() + "]";
+    }
+}
