@@ -23,9 +23,16 @@ public final class ReadinessOp {
      * {@link ReadinessCore}, only reported. Odd, though it has no side: it never occupies a handle's read slot.
      */
     public static final int POLL = 9;
+    /** Several datagrams sent in one call ({@code sendmmsg}); the attachment is the {@link DatagramBatch}. */
+    public static final int SEND_MMSG = 10;
+    /** Several datagrams received in one call ({@code recvmmsg}); the attachment is the {@link DatagramBatch}. */
+    public static final int RECV_MMSG = 11;
+    /** A receiveFrom whose result is the datagram's full length ({@link Driver#receiveDatagram}). */
+    public static final int RECV_TRUNC = 13;
 
     private static final String[] NAMES = {
-        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL",
+        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MMSG",
+        "RECV_MMSG", "UNKNOWN(12)", "RECV_TRUNC",
     };
 
     private ReadinessOp() {
@@ -41,8 +48,8 @@ public final class ReadinessOp {
         return switch (kind) {
             case ACCEPT -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case READ, READV, RECV_FROM -> DriverCounters.READ;
-            case WRITE, WRITEV, SEND_TO -> DriverCounters.WRITE;
+            case READ, READV, RECV_FROM, RECV_MMSG, RECV_TRUNC -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO, SEND_MMSG -> DriverCounters.WRITE;
             default -> DriverCounters.OTHER;
         };
     }

@@ -50,7 +50,13 @@ enum IoUringOpKind {
     /** Scatter read as RECVMSG over the slot's iovecs ({@link IoUringVectors}). */
     READV(IoUring.OP_RECVMSG, 1, false, false),
     /** Gather write as SENDMSG over the slot's iovecs. */
-    WRITEV(IoUring.OP_SENDMSG, -1, false, false);
+    WRITEV(IoUring.OP_SENDMSG, -1, false, false),
+    /** A datagram receive that reports the full length (MSG_TRUNC), else as {@link #RECVMSG}. */
+    RECVMSG_TRUNC(IoUring.OP_RECVMSG, 0, true, true),
+    /** A batch receive waiting for readiness, then recvmmsg(2) ({@link IoUringDatagrams}). */
+    BATCH_RECV(IoUring.OP_POLL_ADD, 0, true, false),
+    /** A batch send waiting for room, then sendmmsg(2) ({@link IoUringDatagrams}). */
+    BATCH_SEND(IoUring.OP_POLL_ADD, 0, true, false);
 
     /** {@link #opcode()} of a kind that writes no SQE. */
     static final int NO_SQE = -1;
@@ -96,8 +102,8 @@ enum IoUringOpKind {
         return switch (this) {
             case ACCEPT, ACCEPT_WAITER -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV -> DriverCounters.READ;
-            case SEND, SENDMSG, SEND_ZC, WRITEV -> DriverCounters.WRITE;
+            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, RECVMSG_TRUNC, BATCH_RECV -> DriverCounters.READ;
+            case SEND, SENDMSG, SEND_ZC, WRITEV, BATCH_SEND -> DriverCounters.WRITE;
             case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
             case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
         };
@@ -124,7 +130,7 @@ enum IoUringOpKind {
 
     /**
      * Whether received bytes go from a bounce buffer into the caller's heap buffer at the CQE: a datagram's
-     * RECVMSG and a file read (a stream RECV is only ever into native memory).
+     * RECVMSG (with or without MSG_TRUNC) and a file read (a stream RECV is only ever into native memory).
      */
     boolean copiesOut() {
         return copiesOut;
