@@ -35,6 +35,14 @@ class UdpEdgeCasesTest {
                     assertEquals(0, first.length(), "the empty datagram comes first, as itself");
                     assertFalse(first.truncated());
                     assertEquals(1, b.receiveDatagram(buf.clear()).length(), "then the next one");
+                    a.connect(b.localAddress()); // and to a connected peer, except on NIO
+                    if (backend == Backend.NIO) {
+                        IOException e = assertThrows(IOException.class, () -> a.send(ByteBuffer.allocate(0)));
+                        assertTrue(e.getMessage().contains("EOPNOTSUPP"), e.getMessage());
+                    } else {
+                        assertEquals(0, a.send(ByteBuffer.allocateDirect(0)));
+                        assertEquals(0, b.receiveDatagram(buf.clear()).length());
+                    }
                 }
                 return null;
             });

@@ -22,6 +22,8 @@ import java.util.ArrayList;
  *       buffer smaller than the largest datagram (65535 bytes) receives through a heap staging buffer of that size,
  *       made once per driver, and gets its share copied: the result is the datagram's full length, as with
  *       MSG_TRUNC on Linux.</li>
+ *   <li>An empty datagram to a connected peer: the JDK sends nothing for it (and says 0 bytes went), so it is
+ *       refused with -EOPNOTSUPP. To an address it goes.</li>
  *   <li>Batches: the JDK has no recvmmsg/sendmmsg, so a batch is a loop of receives (sends) until one would block or
  *       the batch is done, reported in the batch's entries as recvmmsg would. An error after some datagrams moved
  *       ends the batch with those, and is kept for the handle's next batch call (the JDK has consumed it).</li>
@@ -106,13 +108,16 @@ final class NioDatagrams {
             InetSocketAddress target = batch.target(i);
             int n;
             try {
-                n = target == null ? dc.write(b) : dc.send(b, target);
+                n = send(dc, b, target);
             } catch (IOException e) {
                 if (i == from) {
                     throw e;
                 }
                 ch.pendingError = NioErrors.result(e);
                 return i - from;
+            }
+            if (n < 0) {
+                return i == from ? n : i - from; // the refused empty datagram fails the next call
             }
             if (n == 0 && len > 0) {
                 ch.writeReady = false;
@@ -151,6 +156,18 @@ final class NioDatagrams {
         }
         ch.memberships.add(((DatagramChannel) ch.channel).join(group, nif));
         return 0;
+    }
+
+    /**
+     * One datagram to {@code target}, or to the connected peer when null. The JDK sends nothing for an empty buffer on
+     * a connected channel ({@code write} and {@code send} both return 0, as if it went), so an empty datagram there is
+     * refused with {@code -EOPNOTSUPP} rather than reported sent.
+     */
+    static int send(DatagramChannel dc, ByteBuffer b, InetSocketAddress target) throws IOException {
+        if (!b.hasRemaining() && dc.isConnected()) {
+            return -Errno.EOPNOTSUPP;
+        }
+        return target == null ? dc.write(b) : dc.send(b, target);
     }
 
     private static int takeError(NioChannel ch) {

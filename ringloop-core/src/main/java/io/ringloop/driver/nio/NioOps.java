@@ -188,7 +188,7 @@ final class NioOps implements ReadinessBackend {
         }
         ByteBuffer b = ch.writeView.of(buffer);
         int want = b.remaining();
-        int n = target == null ? dc.write(b) : dc.send(b, target);
+        int n = NioDatagrams.send(dc, b, target);
         if (n == 0 && want > 0) {
             ch.writeReady = false;
             return AGAIN;
