@@ -50,10 +50,12 @@ public final class DatagramBatch implements AutoCloseable {
         }
     }
 
+    /** Slots in the batch. */
     public int capacity() {
         return capacity;
     }
 
+    /** Bytes per slot: the longest datagram kept whole. */
     public int slotBytes() {
         return slotBytes;
     }

@@ -133,6 +133,14 @@ public final class UdpBatch implements AutoCloseable {
         batch.close();
     }
 
+    /** Before a send: the datagrams held were added to send, not received. */
+    void requireSendable(String call) {
+        if (received && size > 0) {
+            throw new IllegalStateException(call + ": the batch holds received datagrams; clear() it and add "
+                    + "what to send");
+        }
+    }
+
     DatagramBatch driverBatch() {
         return batch;
     }

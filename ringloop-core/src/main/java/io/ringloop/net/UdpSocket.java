@@ -255,6 +255,7 @@ public final class UdpSocket implements AutoCloseable {
      */
     public int send(UdpBatch batch) throws IOException {
         ensureOpen();
+        batch.requireSendable("sendmmsg(fd=" + handle + ")");
         int size = batch.size();
         if (size == 0) {
             return 0;
@@ -269,7 +270,25 @@ public final class UdpSocket implements AutoCloseable {
         return size;
     }
 
-    // ---- TTL, multicast ----
+    // ---- buffers, TTL, multicast ----
+
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUF; Linux doubles it for its bookkeeping and caps it at
+     * {@code net.core.rmem_max}): how many datagrams can wait for a receive before the kernel drops new ones.
+     */
+    public void setReceiveBufferSize(int bytes) throws IOException {
+        ensureOpen();
+        checkOption("setsockopt(SO_RCVBUF=" + bytes + ", fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.setOption(handle, SocketOpt.SO_RCVBUF, bytes)));
+    }
+
+    /** The receive buffer's size in bytes as the kernel reports it (SO_RCVBUF). */
+    public int receiveBufferSize() throws IOException {
+        ensureOpen();
+        return checkOption("getsockopt(SO_RCVBUF, fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.getOption(handle, SocketOpt.SO_RCVBUF)));
+    }
+
 
     /** Sets the unicast TTL (IPv4 IP_TTL) or hop limit (IPv6 IPV6_UNICAST_HOPS), 1 to 255. Not on NIO (no such
      * option in the JDK): a {@link io.ringloop.error.SyscallException} with ENOPROTOOPT says so. */
@@ -357,7 +376,8 @@ public final class UdpSocket implements AutoCloseable {
     private int getIp(SocketOpt v4, SocketOpt v6) throws IOException {
         ensureOpen();
         SocketOpt o = family() == SockAddr.AF_INET6 ? v6 : v4;
-        return checkOption("getsockopt(" + o + ", fd=" + handle + ")", LoopCall.call(loop, d -> d.getOption(handle, o)));
+        return checkOption("getsockopt(" + o + ", fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.getOption(handle, o)));
     }
 
     private int checkOption(String what, int r) throws IOException {
@@ -407,7 +427,7 @@ public final class UdpSocket implements AutoCloseable {
         return callbacks().lastSender();
     }
 
-    /** Sends {@code buffer} as one datagram to {@code target} (null: the connected peer); the callback gets the count. */
+    /** Sends {@code buffer} as one datagram to {@code target} (null: the connected peer); the callback gets its size. */
     public void send(MemorySegment buffer, InetSocketAddress target, IoCallback callback) {
         callbacks().send(buffer, target, callback);
     }
@@ -425,6 +445,7 @@ public final class UdpSocket implements AutoCloseable {
         if (batch.size() == 0) {
             throw new IllegalArgumentException("sendmmsg(fd=" + handle + "): empty batch");
         }
+        batch.requireSendable("sendmmsg(fd=" + handle + ")");
         UdpCallbacks c = callbacks();
         batch.driverBatch().encodeTargets(0, batch.size(), family());
         c.send(batch, callback);

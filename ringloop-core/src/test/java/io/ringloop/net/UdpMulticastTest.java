@@ -65,8 +65,8 @@ class UdpMulticastTest {
                     assertTrue(twice.getMessage().contains("EADDRINUSE"), twice.getMessage());
                     s.leaveGroup(group, nif);
                     IOException notJoined = assertThrows(IOException.class, () -> s.leaveGroup(group, nif));
-                    assertTrue(notJoined.getMessage().contains("leave") && notJoined.getMessage().contains("EADDRNOTAVAIL"),
-                            notJoined.getMessage());
+                    String m = notJoined.getMessage();
+                    assertTrue(m.contains("leave") && m.contains("EADDRNOTAVAIL"), m);
                 }
                 return null;
             });

@@ -45,7 +45,8 @@ import java.nio.channels.SocketChannel;
  * would block does it take an {@link OpTable} slot, add its interest bit and return {@link #PENDING};
  * {@link #poll} retries it when the selector reports the direction ready. One read-side op (read, readv, accept,
  * receiveFrom) and one write-side op (write, writev, connect, sendTo) may be pending per handle; another gets
- * {@code -EBUSY}. Scatter/gather: {@link NioVectors}.
+ * {@code -EBUSY}. Scatter/gather: {@link NioVectors}. Datagram truncation, batches and multicast groups:
+ * {@link NioDatagrams}.
  *
  * <p><b>Interest</b> changes cost an {@code epoll_ctl} at the next select, so they are made only when needed.
  * Read interest is dropped lazily, when the selector reports a socket readable that has no read pending: a
