@@ -25,7 +25,7 @@ JAVA_HOME="$(./ringloop java-home)" mvn -o -q -pl ringloop-core compile >"$work/
   || { cat "$work/build.log" >&2; exit 1; }
 cp -r ringloop-core/target/classes "$work/core" # a build during the run must not change what runs
 cp_core="$work/core"
-flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp_core")
+flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
 
 cat >"$work/UdpBench.java" <<'JAVA'
 import io.ringloop.Ringloop;
@@ -170,10 +170,11 @@ for ((r = 1; r <= runs; r++)); do
   for b in $backends; do
     B=$(tr a-z A-Z <<<"$b")
     for mode in ${MODES:-recv-single recv-batch send-single send-batch}; do
+      rm -f "$work/server.log" # the wait below must not read the last run's
       taskset -c 0 "$java" "${flags[@]}" -cp "$cp_core:$work" UdpBench server "$mode" "$B" "$warm" "$run" \
         >"$work/server.log" 2>&1 &
       server=$!
-      for ((i = 0; i < 300; i++)); do grep -q '^ports ' "$work/server.log" && break; sleep 0.1; done
+      for ((i = 0; i < 300; i++)); do grep -qs '^ports ' "$work/server.log" && break; sleep 0.1; done
       read -r _ dport cport < <(grep -m1 '^ports ' "$work/server.log") \
         || { cat "$work/server.log" >&2; kill "$server"; exit 1; }
       taskset -c 1 "$java" -cp "$work" UdpBench peer "$mode" "$dport" "$cport" >/dev/null 2>&1 &
