@@ -224,6 +224,41 @@ public interface Driver extends AutoCloseable {
     }
 
     /**
+     * {@link #receiveFrom} whose result is the datagram's <b>full</b> length ({@code MSG_TRUNC}): more than
+     * {@code buffer.byteSize()} when the datagram was truncated to the buffer (only that much is written).
+     * -EOPNOTSUPP where the backend cannot tell.
+     */
+    default int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * Receives 1 to {@code max} datagrams into {@code batch}'s slots from 0 (waiting for the first only): the count.
+     * Each slot's length, truncation and sender are in {@code batch} ({@code recvmmsg} with MSG_TRUNC where the
+     * backend has it). The batch stays alive and untouched until the completion.
+     */
+    default int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * Sends slots {@code [from, from + count)} of {@code batch} in order (waiting while none can go): how many went,
+     * at least 1; {@code -errno} when the first failed (an error after some went is the next call's).
+     * {@link DatagramBatch#encodeTargets} has been called for those slots. SIGPIPE never.
+     */
+    default int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * Joins ({@code join}) or leaves multicast {@code group} on the interface of index {@code interfaceIndex} (0:
+     * the system's choice, which the NIO backend does not have: -EINVAL there). Returns 0 or -errno.
+     */
+    default int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
      * Asks a pending operation to stop. Its completion is still called exactly once: with
      * {@code -ECANCELED}, or with the real result if that raced the cancel. Returns false when
      * {@code completion} has nothing pending.

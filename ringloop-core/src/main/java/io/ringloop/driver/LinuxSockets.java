@@ -6,8 +6,12 @@ import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The synchronous socket calls that the fd-based drivers (epoll, io_uring) share: socket creation, bind,
@@ -61,10 +65,16 @@ public final class LinuxSockets {
     }
 
     public int setOption(int fd, SocketOpt option, int value) {
+        if (option == SocketOpt.IP_MULTICAST_IF) {
+            return Socket.setsockopt(callState, fd, Socket.IPPROTO_IP, Socket.IP_MULTICAST_IF, mreqn(null, value), 12);
+        }
         return Socket.setsockopt(callState, fd, level(option), name(option), value);
     }
 
     public int getOption(int fd, SocketOpt option) {
+        if (option == SocketOpt.IP_MULTICAST_IF) {
+            return -Errno.EOPNOTSUPP; // Linux gives back an address, not the index that was set
+        }
         int r = Socket.getsockopt(callState, fd, level(option), name(option));
         return r < 0 || isSize(option) ? r : (r != 0 ? 1 : 0);
     }
@@ -104,12 +114,49 @@ public final class LinuxSockets {
         return SockAddr.family(target);
     }
 
+    /**
+     * Joins ({@code join}) or leaves multicast {@code group} on interface {@code ifindex} (0: the kernel picks by
+     * its routes). An IPv4 group takes {@code struct ip_mreqn} at IPPROTO_IP (an IPv6 socket too: Linux passes
+     * that level on to IPv4 for its mapped traffic), an IPv6 group {@code struct ipv6_mreq}. Returns 0 or -errno.
+     */
+    public int membership(int fd, boolean join, InetAddress group, int ifindex) {
+        if (group instanceof Inet4Address) {
+            int name = join ? Socket.IP_ADD_MEMBERSHIP : Socket.IP_DROP_MEMBERSHIP;
+            return Socket.setsockopt(callState, fd, Socket.IPPROTO_IP, name, mreqn(group, ifindex), 12);
+        }
+        // struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; int ipv6mr_ifindex; }   (linux/in6.h)
+        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+        b.put(group.getAddress()).putInt(ifindex);
+        int name = join ? Socket.IPV6_ADD_MEMBERSHIP : Socket.IPV6_DROP_MEMBERSHIP;
+        return Socket.setsockopt(callState, fd, Socket.IPPROTO_IPV6, name, MemorySegment.ofArray(b.array()), 20);
+    }
+
+    /**
+     * {@code struct ip_mreqn { struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex; }}
+     * (linux/in.h): the group (or 0.0.0.0), any local address, the interface index.
+     */
+    private static MemorySegment mreqn(InetAddress group, int ifindex) {
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
+        b.put(group == null ? new byte[4] : group.getAddress()).putInt(0).putInt(ifindex);
+        return MemorySegment.ofArray(b.array());
+    }
+
+    /** Options whose value is a number, not a boolean to report as 0/1. */
     private static boolean isSize(SocketOpt option) {
-        return option == SocketOpt.SO_RCVBUF || option == SocketOpt.SO_SNDBUF;
+        return switch (option) {
+            case SO_RCVBUF, SO_SNDBUF, IP_TTL, IP_MULTICAST_TTL, IPV6_UNICAST_HOPS, IPV6_MULTICAST_HOPS,
+                 IPV6_MULTICAST_IF -> true;
+            default -> false;
+        };
     }
 
     private static int level(SocketOpt option) {
-        return option == SocketOpt.TCP_NODELAY ? Socket.IPPROTO_TCP : Socket.SOL_SOCKET;
+        return switch (option) {
+            case TCP_NODELAY -> Socket.IPPROTO_TCP;
+            case IP_TTL, IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_MULTICAST_IF -> Socket.IPPROTO_IP;
+            case IPV6_UNICAST_HOPS, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_MULTICAST_IF -> Socket.IPPROTO_IPV6;
+            default -> Socket.SOL_SOCKET;
+        };
     }
 
     private static int name(SocketOpt option) {
@@ -121,6 +168,14 @@ public final class LinuxSockets {
             case SO_RCVBUF -> Socket.SO_RCVBUF;
             case SO_SNDBUF -> Socket.SO_SNDBUF;
             case TCP_NODELAY -> Socket.TCP_NODELAY;
+            case IP_TTL -> Socket.IP_TTL;
+            case IP_MULTICAST_TTL -> Socket.IP_MULTICAST_TTL;
+            case IP_MULTICAST_LOOP -> Socket.IP_MULTICAST_LOOP;
+            case IP_MULTICAST_IF -> Socket.IP_MULTICAST_IF;
+            case IPV6_UNICAST_HOPS -> Socket.IPV6_UNICAST_HOPS;
+            case IPV6_MULTICAST_HOPS -> Socket.IPV6_MULTICAST_HOPS;
+            case IPV6_MULTICAST_LOOP -> Socket.IPV6_MULTICAST_LOOP;
+            case IPV6_MULTICAST_IF -> Socket.IPV6_MULTICAST_IF;
         };
     }
 }

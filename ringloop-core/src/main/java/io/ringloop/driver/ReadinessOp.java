@@ -27,10 +27,16 @@ public final class ReadinessOp {
     public static final int SEND_MSG = 10;
     /** A {@code recvmsg(2)} into the caller's msghdr ({@link Driver#receiveMessage}). */
     public static final int RECV_MSG = 11;
+    /** Several datagrams sent in one call ({@code sendmmsg}); the attachment is the {@link DatagramBatch}. */
+    public static final int SEND_MMSG = 12;
+    /** Several datagrams received in one call ({@code recvmmsg}); the attachment is the {@link DatagramBatch}. */
+    public static final int RECV_MMSG = 13;
+    /** A receiveFrom whose result is the datagram's full length ({@link Driver#receiveDatagram}). */
+    public static final int RECV_TRUNC = 15;
 
     private static final String[] NAMES = {
         "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MSG",
-        "RECV_MSG",
+        "RECV_MSG", "SEND_MMSG", "RECV_MMSG", "UNKNOWN(14)", "RECV_TRUNC",
     };
 
     private ReadinessOp() {
@@ -46,8 +52,8 @@ public final class ReadinessOp {
         return switch (kind) {
             case ACCEPT -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case READ, READV, RECV_FROM, RECV_MSG -> DriverCounters.READ;
-            case WRITE, WRITEV, SEND_TO, SEND_MSG -> DriverCounters.WRITE;
+            case READ, READV, RECV_FROM, RECV_MSG, RECV_MMSG, RECV_TRUNC -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO, SEND_MSG, SEND_MMSG -> DriverCounters.WRITE;
             default -> DriverCounters.OTHER;
         };
     }

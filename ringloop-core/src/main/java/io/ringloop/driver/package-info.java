@@ -19,6 +19,11 @@
  *       abstract name, encoded without allocation) or the JDK's {@code UnixDomainSocketAddress}. For Unix sockets,
  *       {@code peerCredentials} ({@code SO_PEERCRED}) and {@code sendMessage/receiveMessage} of the caller's msghdr
  *       (descriptor passing); NIO answers -EOPNOTSUPP to both and to abstract names.</li>
+ *   <li>Datagrams beyond {@code receiveFrom/sendTo}: {@code receiveDatagram} (the full length, MSG_TRUNC, so a
+ *       caller can tell truncation), {@code receiveBatch/sendBatch} over a {@link io.ringloop.driver.DatagramBatch}
+ *       (recvmmsg/sendmmsg on epoll, the same calls made directly on io_uring with a POLL_ADD only to wait, a loop
+ *       of the JDK's calls on NIO), {@code membership} (multicast join/leave), and the TTL and multicast
+ *       {@link io.ringloop.driver.SocketOpt}s (NIO has no unicast TTL: ENOPROTOOPT).</li>
  *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
  *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
  *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's

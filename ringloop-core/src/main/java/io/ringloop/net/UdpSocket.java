@@ -1,5 +1,6 @@
 package io.ringloop.net;
 
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
@@ -11,11 +12,16 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.IntSupplier;
 
@@ -39,6 +45,10 @@ public final class UdpSocket implements AutoCloseable {
     /** One receiver and one sender (or connect) at a time. */
     private final Directions directions = Directions.ofDatagrams(this);
     private volatile boolean closed;
+    /** {@link SockAddr#AF_INET} or {@link SockAddr#AF_INET6}, from the local address at first need; 0 before. */
+    private volatile int family;
+    /** Made at the first callback-style call, on the loop thread. */
+    private UdpCallbacks callbacks;
 
     private UdpSocket(Loop loop, int handle) {
         this.loop = loop;
@@ -58,7 +68,10 @@ public final class UdpSocket implements AutoCloseable {
      * backend.
      */
     public static UdpSocket bind(EventLoop eventLoop, InetSocketAddress address) throws IOException {
-        Loop loop = Loop.of(eventLoop);
+        return bind(Loop.of(eventLoop), address, false);
+    }
+
+    private static UdpSocket bind(Loop loop, InetSocketAddress address, boolean reusePort) throws IOException {
         Objects.requireNonNull(address, "bind(udp): the address is null");
         String where = SockAddr.text(address);
         if (address.isUnresolved()) {
@@ -68,6 +81,10 @@ public final class UdpSocket implements AutoCloseable {
         int fd = LoopCall.check(loop, "socket(udp " + where + ")", d -> d.socket(family, Driver.SOCK_DGRAM));
         UdpSocket s = new UdpSocket(loop, fd);
         try {
+            if (reusePort) {
+                LoopCall.check(loop, "setsockopt(SO_REUSEPORT, fd=" + fd + ")",
+                        d -> d.setOption(fd, SocketOpt.SO_REUSEPORT, 1));
+            }
             LoopCall.check(loop, "bind(udp " + where + ")", d -> d.bind(fd, address));
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -199,6 +216,298 @@ public final class UdpSocket implements AutoCloseable {
             // Pending receives completed inside close(handle): the kernel no longer writes the sender block.
             arena.close();
         }
+    }
+
+    // ---- SO_REUSEPORT: one port over several loops ----
+
+    /**
+     * Binds on {@code eventLoop} with SO_REUSEPORT set first, so other sockets that set it may bind the same port
+     * (port 0: any free port, which others then join). The kernel spreads datagrams over those sockets by a hash of
+     * the sender's address and port. Opt-in, as {@link TcpServer.Spread#REUSE_PORT} is: any socket of the same user
+     * that sets SO_REUSEPORT, in any process, may join the port and get a share of its datagrams.
+     */
+    public static UdpSocket bindReusePort(EventLoop eventLoop, InetSocketAddress address) throws IOException {
+        return bind(Loop.of(eventLoop), address, true);
+    }
+
+    /**
+     * One socket per loop, all bound to one port with SO_REUSEPORT ({@link #bindReusePort(EventLoop,
+     * InetSocketAddress)}); port 0 picks a free port for the first and the others join it. In the loops' order; all
+     * closed again if one fails.
+     */
+    public static List<UdpSocket> bindReusePort(List<EventLoop> loops, InetSocketAddress address) throws IOException {
+        List<UdpSocket> sockets = new ArrayList<>(loops.size());
+        try {
+            InetSocketAddress at = address;
+            for (EventLoop l : loops) {
+                UdpSocket s = bindReusePort(l, at);
+                sockets.add(s);
+                at = s.localAddress();
+            }
+        } catch (IOException | RuntimeException e) {
+            for (UdpSocket s : sockets) {
+                try {
+                    s.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return sockets;
+    }
+
+    // ---- truncation and batches ----
+
+    /**
+     * Receives one datagram into {@code dst} (what fits of it) and says who sent it, how long it was and whether it
+     * was truncated: {@link UdpReceived#truncated()} when it was longer than {@code dst}'s remaining space.
+     *
+     * @throws IllegalArgumentException if {@code dst} is read-only
+     */
+    public UdpReceived receiveDatagram(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
+        }
+        ensureOpen("recvfrom");
+        MemorySegment seg = MemorySegment.ofBuffer(dst);
+        int r = await(receiveWaiter, () -> driver.receiveDatagram(handle, seg, sender, receiveWaiter), "recvfrom",
+                "");
+        int received = (int) Math.min(r, seg.byteSize());
+        dst.position(dst.position() + received);
+        return new UdpReceived(SockAddr.decode(sender), r, received);
+    }
+
+    /**
+     * Receives 1 to {@code batch.capacity()} datagrams into {@code batch} (waiting for the first only; as many as
+     * are queued after it, in one system call on epoll and io_uring): returns how many, also
+     * {@link UdpBatch#size()}. What the batch held before is replaced.
+     */
+    public int receive(UdpBatch batch) throws IOException {
+        ensureOpen("recvmmsg");
+        DatagramBatch b = batch.driverBatch();
+        int n = await(receiveWaiter, () -> driver.receiveBatch(handle, b, b.capacity(), receiveWaiter), "recvmmsg",
+                "");
+        batch.receivedCount(n);
+        return n;
+    }
+
+    /**
+     * Sends every datagram of {@code batch} in order, as many per system call as the kernel takes, to each one's
+     * target (null: the connected peer): returns how many ({@link UdpBatch#size()}). An error stops the batch with
+     * an exception; the datagrams before the failing one have gone.
+     */
+    public int send(UdpBatch batch) throws IOException {
+        ensureOpen("sendmmsg");
+        batch.requireSendable("sendmmsg(fd=" + handle + ")");
+        int size = batch.size();
+        if (size == 0) {
+            return 0;
+        }
+        DatagramBatch b = batch.driverBatch();
+        b.encodeTargets(0, size, family());
+        int from = 0;
+        while (from < size) {
+            int start = from;
+            from += await(sendWaiter, () -> driver.sendBatch(handle, b, start, size - start, sendWaiter), "sendmmsg",
+                    "");
+        }
+        return size;
+    }
+
+    // ---- buffers, TTL, multicast ----
+
+    /**
+     * Asks for a receive buffer of {@code bytes} (SO_RCVBUF; Linux doubles it for its bookkeeping and caps it at
+     * {@code net.core.rmem_max}): how many datagrams can wait for a receive before the kernel drops new ones.
+     */
+    public void setReceiveBufferSize(int bytes) throws IOException {
+        ensureOpen("setsockopt");
+        checkOption("setsockopt(SO_RCVBUF=" + bytes + ", fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.setOption(handle, SocketOpt.SO_RCVBUF, bytes)));
+    }
+
+    /** The receive buffer's size in bytes as the kernel reports it (SO_RCVBUF). */
+    public int receiveBufferSize() throws IOException {
+        ensureOpen("getsockopt");
+        return checkOption("getsockopt(SO_RCVBUF, fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.getOption(handle, SocketOpt.SO_RCVBUF)));
+    }
+
+
+    /** Sets the unicast TTL (IPv4 IP_TTL) or hop limit (IPv6 IPV6_UNICAST_HOPS), 1 to 255. Not on NIO (no such
+     * option in the JDK): a {@link io.ringloop.error.SyscallException} with ENOPROTOOPT says so. */
+    public void setTimeToLive(int ttl) throws IOException {
+        setIp(SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS, ttl, false);
+    }
+
+    /** The unicast TTL or hop limit; see {@link #setTimeToLive}. */
+    public int timeToLive() throws IOException {
+        return getIp(SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS);
+    }
+
+    /** Sets the TTL (hop limit) of multicast datagrams sent, 0 to 255 (default 1: the local network only). */
+    public void setMulticastTimeToLive(int ttl) throws IOException {
+        setIp(SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS, ttl, true);
+    }
+
+    /** The TTL (hop limit) of multicast datagrams sent. */
+    public int multicastTimeToLive() throws IOException {
+        return getIp(SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS);
+    }
+
+    /** Whether multicast datagrams sent are also delivered to this host's members, this socket included. */
+    public void setMulticastLoopback(boolean on) throws IOException {
+        setIp(SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP, on ? 1 : 0, true);
+    }
+
+    /** Whether multicast datagrams sent loop back to this host (IP_MULTICAST_LOOP, Linux's default: on). */
+    public boolean multicastLoopback() throws IOException {
+        return getIp(SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP) != 0;
+    }
+
+    /** The interface multicast datagrams leave by (null: the system's choice, by its routes). */
+    public void setMulticastInterface(NetworkInterface nif) throws IOException {
+        setIp(SocketOpt.IP_MULTICAST_IF, SocketOpt.IPV6_MULTICAST_IF, nif == null ? 0 : nif.getIndex(), true);
+    }
+
+    /**
+     * Joins multicast {@code group} (IPv4, or IPv6 on an IPv6 socket) on {@code nif}, or on the interface the
+     * system picks when null (not on NIO, whose {@code DatagramChannel.join} needs one: EINVAL). Joining twice on
+     * one interface is EADDRINUSE.
+     */
+    public void joinGroup(InetAddress group, NetworkInterface nif) throws IOException {
+        membership(true, group, nif);
+    }
+
+    /** Leaves a group joined with {@link #joinGroup}; one not joined is EADDRNOTAVAIL. */
+    public void leaveGroup(InetAddress group, NetworkInterface nif) throws IOException {
+        membership(false, group, nif);
+    }
+
+    private void membership(boolean join, InetAddress group, NetworkInterface nif) throws IOException {
+        ensureOpen("setsockopt");
+        if (!group.isMulticastAddress()) {
+            throw new IllegalArgumentException("not a multicast group: " + group.getHostAddress());
+        }
+        if (family() == SockAddr.AF_INET && !(group instanceof Inet4Address)) {
+            throw new IllegalArgumentException("IPv6 group " + group.getHostAddress() + " on an IPv4 socket");
+        }
+        int ifindex = nif == null ? 0 : nif.getIndex();
+        String what = "setsockopt(" + (join ? "join " : "leave ") + group.getHostAddress()
+                + (nif == null ? "" : " on " + nif.getName()) + ", fd=" + handle + ")";
+        int r = LoopCall.call(loop, d -> d.membership(handle, join, group, ifindex));
+        if (r < 0) {
+            throw Errno.exception(what + backendNote(r), r);
+        }
+    }
+
+    /**
+     * Sets an IP-level option: the IPv4 one on an IPv4 socket; on an IPv6 socket the IPv6 one, and with
+     * {@code bothOnV6} the IPv4 one too, which Linux applies to the socket's IPv4-mapped traffic.
+     */
+    private void setIp(SocketOpt v4, SocketOpt v6, int value, boolean bothOnV6) throws IOException {
+        ensureOpen("setsockopt");
+        boolean ipv6 = family() == SockAddr.AF_INET6;
+        SocketOpt first = ipv6 ? v6 : v4;
+        checkOption("setsockopt(" + first + "=" + value + ", fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.setOption(handle, first, value)));
+        if (ipv6 && bothOnV6) {
+            checkOption("setsockopt(" + v4 + "=" + value + ", fd=" + handle + ")",
+                    LoopCall.call(loop, d -> d.setOption(handle, v4, value)));
+        }
+    }
+
+    private int getIp(SocketOpt v4, SocketOpt v6) throws IOException {
+        ensureOpen("getsockopt");
+        SocketOpt o = family() == SockAddr.AF_INET6 ? v6 : v4;
+        return checkOption("getsockopt(" + o + ", fd=" + handle + ")",
+                LoopCall.call(loop, d -> d.getOption(handle, o)));
+    }
+
+    private int checkOption(String what, int r) throws IOException {
+        if (r < 0) {
+            throw Errno.exception(what + backendNote(r), r);
+        }
+        return r;
+    }
+
+    /** What a backend's refusal means, for the message: NIO's missing options. */
+    private String backendNote(int r) {
+        if (!"nio".equals(driver.name())) {
+            return "";
+        }
+        if (r == -Errno.ENOPROTOOPT) {
+            return " on the nio backend (the JDK's DatagramChannel has no such option)";
+        }
+        return r == -Errno.EINVAL ? " on the nio backend (the JDK's DatagramChannel needs an interface)" : "";
+    }
+
+    /** The socket's address family, asked of its local address once. */
+    private int family() throws IOException {
+        int f = family;
+        if (f == 0) {
+            f = SockAddr.isV4(localAddress()) ? SockAddr.AF_INET : SockAddr.AF_INET6;
+            family = f;
+        }
+        return f;
+    }
+
+    // ---- callback style (loop thread only) ----
+
+    /**
+     * Receives one datagram into {@code buffer} and calls {@code callback} with its full length (more than
+     * {@code buffer.byteSize()} when truncated); {@link #lastSender()} then says who sent it. Loop thread only;
+     * one receive at a time.
+     */
+    public void receive(MemorySegment buffer, IoCallback callback) {
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
+        }
+        callbacks().receive(buffer, callback);
+    }
+
+    /** The sender of the last datagram a callback-style receive got (valid in its callback, until the next). */
+    public InetSocketAddress lastSender() {
+        return callbacks().lastSender();
+    }
+
+    /** Sends {@code buffer} as one datagram to {@code target} (null: the connected peer); the callback gets its size. */
+    public void send(MemorySegment buffer, InetSocketAddress target, IoCallback callback) {
+        callbacks().send(buffer, target, callback);
+    }
+
+    /** Receives 1 or more datagrams into {@code batch}; the callback gets how many. Loop thread only. */
+    public void receive(UdpBatch batch, IoCallback callback) {
+        callbacks().receive(batch, callback);
+    }
+
+    /**
+     * Sends every datagram of {@code batch} (not empty) in order; the callback gets their number when all have gone,
+     * or the error that stopped them. Loop thread only.
+     */
+    public void send(UdpBatch batch, IoCallback callback) throws IOException {
+        if (batch.size() == 0) {
+            throw new IllegalArgumentException("sendmmsg(fd=" + handle + "): empty batch");
+        }
+        batch.requireSendable("sendmmsg(fd=" + handle + ")");
+        UdpCallbacks c = callbacks();
+        batch.driverBatch().encodeTargets(0, batch.size(), family());
+        c.send(batch, callback);
+    }
+
+    /** Checks for the loop thread before the unsynchronised lazy field is touched. */
+    private UdpCallbacks callbacks() {
+        if (!loop.inLoopThread()) {
+            throw new IllegalStateException("callback-style I/O runs on the loop thread; from a task use "
+                    + "receive/send");
+        }
+        UdpCallbacks c = callbacks;
+        if (c == null) {
+            c = new UdpCallbacks(this, loop, handle, arena.allocate(SockAddr.MAX_SIZE, 8));
+            callbacks = c;
+        }
+        return c;
     }
 
     @Override

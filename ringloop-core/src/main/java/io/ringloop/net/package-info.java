@@ -30,6 +30,14 @@
  * the cancel into {@code SocketTimeoutException} naming the call, the peer and the limit. Nothing is done for
  * an operation that completes at once.
  *
+ * <p><b>UDP.</b> {@link io.ringloop.net.UdpSocket} sends and receives datagrams in both styles; a receive can
+ * report truncation ({@link io.ringloop.net.UdpReceived}); {@link io.ringloop.net.UdpBatch} moves many datagrams
+ * per system call (recvmmsg/sendmmsg: measured with {@code ringloop-bench/src/main/sh/udp-batch.sh}); multicast
+ * groups, TTL and hop limits, IPv6 sockets (dual-stack) and SO_REUSEPORT spread over loops are there. Its callback
+ * style lives in {@code UdpCallbacks}. What a backend cannot do fails with the errno Linux would give: NIO has no
+ * unicast TTL (ENOPROTOOPT), no multicast join without an interface (EINVAL), and cannot send an empty datagram to
+ * a connected peer (EOPNOTSUPP).
+ *
  * <p><b>Names.</b> {@link io.ringloop.net.Resolver} turns host names into addresses without blocking a loop: the
  * JDK's lookup (blocking native code) runs on the resolver's own few platform threads while the task parks, with
  * a timeout and a small TTL cache (positive and negative answers, bounded, least recently used out first);

@@ -42,6 +42,7 @@ public final class Errno {
     public static final int ETIME = 62;
     public static final int ENOTSOCK = 88;
     public static final int EMSGSIZE = 90;
+    public static final int ENOPROTOOPT = 92;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRINUSE = 98;
@@ -85,6 +86,7 @@ public final class Errno {
         def(ETIME, "ETIME", "Timer expired");
         def(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
         def(EMSGSIZE, "EMSGSIZE", "Message too long");
+        def(ENOPROTOOPT, "ENOPROTOOPT", "Protocol not available");
         def(EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
         def(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
         def(EADDRINUSE, "EADDRINUSE", "Address already in use");

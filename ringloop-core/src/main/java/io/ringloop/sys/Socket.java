@@ -38,6 +38,21 @@ public final class Socket {
     public static final int TCP_NODELAY = 1;
     public static final int IPPROTO_IPV6 = 41;
     public static final int IPV6_V6ONLY = 26;
+    public static final int IPPROTO_IP = 0;
+    public static final int IP_TTL = 2;
+    public static final int IP_MULTICAST_IF = 32;
+    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_LOOP = 34;
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    public static final int IP_DROP_MEMBERSHIP = 36;
+    public static final int IPV6_UNICAST_HOPS = 16;
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    public static final int IPV6_DROP_MEMBERSHIP = 21;
+    /** On receive: return the datagram's real length even when it was longer than the buffer. */
+    public static final int MSG_TRUNC = 0x20;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int SHUT_RD = 0;
@@ -58,6 +73,10 @@ public final class Socket {
             critical("recvfrom", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle SENDMSG = critical("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle RECVMSG = critical("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SENDMMSG =
+            critical("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle RECVMMSG =
+            critical("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SHUTDOWN = critical("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle SETSOCKOPT =
             blocking("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
@@ -169,6 +188,45 @@ public final class Socket {
     public static int recvmsg(MemorySegment cs, int fd, MemorySegment msg, int flags) {
         try {
             return result((long) RECVMSG.invokeExact(cs, fd, msg, flags), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code sendmmsg(fd, vec, vlen, flags)}: how many of the {@code vlen} messages of {@code vec} (native, see
+     * {@link MMsgHdr}) were sent, each entry's {@code msg_len} set; {@code -errno} only when the first failed.
+     */
+    public static int sendmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
+        try {
+            return result((int) SENDMMSG.invokeExact(cs, fd, vec, vlen, flags), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code recvmmsg(fd, vec, vlen, flags, NULL)}: how many datagrams were received into {@code vec} (native, see
+     * {@link MMsgHdr}), each entry's {@code msg_len}, {@code msg_namelen} and {@code msg_flags} set. With
+     * MSG_DONTWAIT, what is queued now (up to {@code vlen}) or {@code -EAGAIN}.
+     */
+    public static int recvmmsg(MemorySegment cs, int fd, MemorySegment vec, int vlen, int flags) {
+        try {
+            return result((int) RECVMMSG.invokeExact(cs, fd, vec, vlen, flags, MemorySegment.NULL), cs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code setsockopt} with a struct value: the first {@code len} bytes of {@code value} (any memory; copied to
+     * a native scratch here). Not a hot path.
+     */
+    public static int setsockopt(MemorySegment cs, int fd, int level, int option, MemorySegment value, int len) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(Math.max(len, 1), 8);
+            MemorySegment.copy(value, 0, v, 0, len);
+            return result((int) SETSOCKOPT.invokeExact(cs, fd, level, option, v, len), cs);
         } catch (Throwable t) {
             throw rethrow(t);
         }

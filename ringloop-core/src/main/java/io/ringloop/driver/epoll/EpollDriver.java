@@ -1,6 +1,7 @@
 package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.Completion;
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
@@ -14,6 +15,9 @@ import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
 import static io.ringloop.driver.ReadinessOp.READV;
 import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
+import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
+import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
@@ -298,6 +302,37 @@ public final class EpollDriver implements Driver {
             return -Errno.EBADF;
         }
         return core.start(handle, ReadinessOp.RECV_MSG, msghdr, 0, null, completion);
+    }
+
+    @Override
+    public int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return core.start(handle, RECV_TRUNC, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
+    }
+
+    /** {@code recvmmsg(2)}: tried at once, again on each readable edge. */
+    @Override
+    public int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return core.start(handle, RECV_MMSG, null, Math.max(1, Math.min(max, batch.capacity())), batch, completion);
+    }
+
+    /** {@code sendmmsg(2)}: tried at once, again on each writable edge. */
+    @Override
+    public int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
+        if (!fds.isOpen(handle)) {
+            return -Errno.EBADF;
+        }
+        return core.start(handle, SEND_MMSG, null, ((long) from << 32) | count, batch, completion);
+    }
+
+    @Override
+    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+        return fds.isOpen(handle) ? sockets.membership(handle, join, group, interfaceIndex) : -Errno.EBADF;
     }
 
     @Override

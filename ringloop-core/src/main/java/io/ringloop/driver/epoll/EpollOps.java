@@ -1,5 +1,6 @@
 package io.ringloop.driver.epoll;
 
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessBackend;
@@ -10,6 +11,9 @@ import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
 import static io.ringloop.driver.ReadinessOp.READV;
 import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
+import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
+import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
@@ -121,6 +125,16 @@ final class EpollOps implements ReadinessBackend {
             case SEND_TO -> r = sendTo(fd, buffer, (SocketAddress) extra);
             case ReadinessOp.SEND_MSG -> r = Socket.sendmsg(cs, fd, buffer, Socket.MSG_NOSIGNAL);
             case ReadinessOp.RECV_MSG -> r = Socket.recvmsg(cs, fd, buffer, ScmRights.MSG_CMSG_CLOEXEC);
+            case RECV_TRUNC -> {
+                addrLenScratch.set(ValueLayout.JAVA_INT, 0, SockAddr.MAX_SIZE);
+                r = Socket.recvfrom(cs, fd, buffer, buffer.byteSize(), Socket.MSG_TRUNC, (MemorySegment) extra,
+                        addrLenScratch);
+            }
+            case RECV_MMSG -> {
+                r = ((DatagramBatch) extra).recvmmsg(cs, fd, (int) span);
+                drainedIfShort(fd, r, (int) span); // fewer than asked: the queue is empty
+            }
+            case SEND_MMSG -> r = ((DatagramBatch) extra).sendmmsg(cs, fd, (int) (span >>> 32), (int) span);
             case CONNECT -> r = sockets.connectError(fd);
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }

@@ -1,6 +1,7 @@
 package io.ringloop.driver.fault;
 
 import io.ringloop.driver.Completion;
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
@@ -266,6 +267,30 @@ public final class FaultInjectingDriver implements Driver {
     @Override
     public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         return start(completion, handle, "sendTo", op -> delegate.sendTo(handle, buffer, target, op));
+    }
+
+    /** As {@link #receiveFrom}: never shortened. */
+    @Override
+    public int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        return ledger.start(completion, handle, "receiveDatagram",
+                op -> delegate.receiveDatagram(handle, buffer, senderAddress, op), !buffer.isReadOnly(), false);
+    }
+
+    /** Datagrams are never shortened, nor batches cut: the batch's memory is native, filled by the backend. */
+    @Override
+    public int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
+        return ledger.start(completion, handle, "receiveBatch",
+                op -> delegate.receiveBatch(handle, batch, max, op), true, false);
+    }
+
+    @Override
+    public int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
+        return start(completion, handle, "sendBatch", op -> delegate.sendBatch(handle, batch, from, count, op));
+    }
+
+    @Override
+    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+        return delegate.membership(handle, join, group, interfaceIndex);
     }
 
     @Override

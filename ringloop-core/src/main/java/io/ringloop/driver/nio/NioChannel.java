@@ -52,6 +52,11 @@ final class NioChannel {
     boolean readReady = true;
     boolean writeReady = true;
 
+    /** A datagram channel's multicast groups ({@code NioDatagrams}); null until the first join. */
+    java.util.List<java.nio.channels.MembershipKey> memberships;
+    /** A datagram batch's error that came after some datagrams moved, for the next batch call; or 0. */
+    int pendingError;
+
     final NioBufferView readView = new NioBufferView();
     final NioBufferView writeView = new NioBufferView();
     /** Made at the direction's first readv / writev. */

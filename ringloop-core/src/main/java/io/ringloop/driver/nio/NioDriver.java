@@ -1,6 +1,7 @@
 package io.ringloop.driver.nio;
 
 import io.ringloop.driver.Completion;
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
@@ -12,6 +13,9 @@ import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
 import static io.ringloop.driver.ReadinessOp.READV;
 import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
+import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
+import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
@@ -42,7 +46,8 @@ import java.nio.channels.SocketChannel;
  * would block does it take an {@link OpTable} slot, add its interest bit and return {@link #PENDING};
  * {@link #poll} retries it when the selector reports the direction ready. One read-side op (read, readv, accept,
  * receiveFrom) and one write-side op (write, writev, connect, sendTo) may be pending per handle; another gets
- * {@code -EBUSY}. Scatter/gather: {@link NioVectors}.
+ * {@code -EBUSY}. Scatter/gather: {@link NioVectors}. Datagram truncation, batches and multicast groups:
+ * {@link NioDatagrams}.
  *
  * <p><b>Interest</b> changes cost an {@code epoll_ctl} at the next select, so they are made only when needed.
  * Read interest is dropped lazily, when the selector reports a socket readable that has no read pending: a
@@ -178,9 +183,10 @@ public final class NioDriver implements Driver {
         if (ch.channel != null) {
             try {
                 ch.channel.close(); // cancels the key; the JDK frees the fd at the next select
-                if (ch.kind == NioChannel.LISTENER) {
-                    // A listener's port must be free when close returns (a new bind or a refused connect
-                    // depends on it), so flush the cancelled key now, or right after the select we are in.
+                if (ch.kind == NioChannel.LISTENER || ch.kind == NioChannel.DATAGRAM) {
+                    // A listener's or datagram socket's port must be free when close returns (a new bind, a
+                    // refused connect, the port-unreachable answer to a datagram depend on it), so flush the
+                    // cancelled key now, or right after the select we are in.
                     selector.releaseClosedChannels();
                 }
             } catch (IOException e) {
@@ -230,7 +236,11 @@ public final class NioDriver implements Driver {
         try {
             switch (ch.kind) {
                 case NioChannel.DATAGRAM -> {
-                    ((DatagramChannel) ch.channel).connect(address);
+                    DatagramChannel dc = (DatagramChannel) ch.channel;
+                    if (dc.isConnected()) {
+                        dc.disconnect(); // Linux lets a datagram socket connect again; the JDK wants this first
+                    }
+                    dc.connect(address);
                     return 0;
                 }
                 case NioChannel.UNBOUND_STREAM -> sockets.openStream(ch);
@@ -271,6 +281,43 @@ public final class NioDriver implements Driver {
     public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
         NioChannel ch = handles.get(handle);
         return ch == null ? -Errno.EBADF : core.start(handle, SEND_TO, buffer, 0, target, completion);
+    }
+
+    @Override
+    public int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : core.start(handle, RECV_TRUNC, buffer, 0, senderAddress, completion);
+    }
+
+    /** A loop of receives ({@code NioDatagrams}): the JDK has no recvmmsg. */
+    @Override
+    public int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF : core.start(handle, RECV_MMSG, null, max, batch, completion);
+    }
+
+    /** A loop of sends ({@code NioDatagrams}): the JDK has no sendmmsg. */
+    @Override
+    public int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
+        NioChannel ch = handles.get(handle);
+        return ch == null ? -Errno.EBADF
+                : core.start(handle, SEND_MMSG, null, ((long) from << 32) | count, batch, completion);
+    }
+
+    @Override
+    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+        NioChannel ch = handles.get(handle);
+        if (ch == null) {
+            return -Errno.EBADF;
+        }
+        if (ch.kind != NioChannel.DATAGRAM) {
+            return -Errno.EOPNOTSUPP;
+        }
+        try {
+            return NioDatagrams.membership(ch, join, group, interfaceIndex);
+        } catch (IOException | RuntimeException e) {
+            return NioErrors.result(e);
+        }
     }
 
     @Override

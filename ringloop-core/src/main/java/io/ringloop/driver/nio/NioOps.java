@@ -1,5 +1,6 @@
 package io.ringloop.driver.nio;
 
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.ReadinessBackend;
 import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.ReadinessOp;
@@ -8,6 +9,9 @@ import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
 import static io.ringloop.driver.ReadinessOp.READV;
 import static io.ringloop.driver.ReadinessOp.RECV_FROM;
+import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
+import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
+import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
@@ -47,6 +51,8 @@ final class NioOps implements ReadinessBackend {
 
     private final NioDriver driver;
     private final NioHandles handles;
+    /** Truncation-aware receives and batches of datagrams. */
+    private final NioDatagrams datagrams = new NioDatagrams();
 
     /** {@code driver} adopts what an accept returns; {@code handles} names the channels. */
     NioOps(NioDriver driver, NioHandles handles) {
@@ -74,6 +80,12 @@ final class NioOps implements ReadinessBackend {
                 case SEND_TO -> send(ch, buffer, (SocketAddress) attachment);
                 case READV -> NioVectors.read(ch, (MemorySegment[]) attachment);
                 case WRITEV -> NioVectors.write(ch, (MemorySegment[]) attachment);
+                case RECV_TRUNC -> ch.kind != NioChannel.DATAGRAM ? -Errno.EOPNOTSUPP
+                        : datagrams.receive(ch, buffer, (MemorySegment) attachment);
+                case RECV_MMSG -> ch.kind != NioChannel.DATAGRAM ? -Errno.EOPNOTSUPP
+                        : datagrams.receiveBatch(ch, (DatagramBatch) attachment, (int) arg);
+                case SEND_MMSG -> ch.kind != NioChannel.DATAGRAM ? -Errno.EOPNOTSUPP
+                        : datagrams.sendBatch(ch, (DatagramBatch) attachment, (int) (arg >>> 32), (int) arg);
                 default -> -Errno.EINVAL;
             };
         } catch (IOException | RuntimeException e) {
@@ -176,7 +188,7 @@ final class NioOps implements ReadinessBackend {
         }
         ByteBuffer b = ch.writeView.of(buffer);
         int want = b.remaining();
-        int n = target == null ? dc.write(b) : dc.send(b, target);
+        int n = NioDatagrams.send(dc, b, target);
         if (n == 0 && want > 0) {
             ch.writeReady = false;
             return AGAIN;

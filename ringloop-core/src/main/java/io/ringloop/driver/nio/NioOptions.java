@@ -2,6 +2,7 @@ package io.ringloop.driver.nio;
 
 import io.ringloop.driver.SocketOpt;
 import java.io.IOException;
+import java.net.NetworkInterface;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.NetworkChannel;
@@ -23,6 +24,7 @@ final class NioOptions {
     private final int[] values = new int[ALL.length];
     private int setMask;
 
+    /** The JDK's option, or null where it has none (unicast TTL). */
     static SocketOption<?> standard(SocketOpt option) {
         return switch (option) {
             case SO_REUSEADDR -> StandardSocketOptions.SO_REUSEADDR;
@@ -32,18 +34,32 @@ final class NioOptions {
             case SO_RCVBUF -> StandardSocketOptions.SO_RCVBUF;
             case SO_SNDBUF -> StandardSocketOptions.SO_SNDBUF;
             case TCP_NODELAY -> StandardSocketOptions.TCP_NODELAY;
+            case IP_MULTICAST_TTL, IPV6_MULTICAST_HOPS -> StandardSocketOptions.IP_MULTICAST_TTL;
+            case IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP -> StandardSocketOptions.IP_MULTICAST_LOOP;
+            case IP_MULTICAST_IF, IPV6_MULTICAST_IF -> StandardSocketOptions.IP_MULTICAST_IF;
+            case IP_TTL, IPV6_UNICAST_HOPS -> null; // the JDK has no unicast TTL option
         };
     }
 
     static boolean supports(NetworkChannel channel, SocketOpt option) {
-        return channel.supportedOptions().contains(standard(option));
+        SocketOption<?> o = standard(option);
+        return o != null && channel.supportedOptions().contains(o);
     }
 
     /** Sets {@code option} on {@code channel}: 0/1 for booleans, bytes for sizes. */
     @SuppressWarnings("unchecked")
     static void set(NetworkChannel channel, SocketOpt option, int value) throws IOException {
         SocketOption<?> o = standard(option);
-        if (o.type() == Boolean.class) {
+        if (o == null) {
+            throw new UnsupportedOperationException(option + ": the JDK has no such option");
+        }
+        if (o.type() == NetworkInterface.class) {
+            NetworkInterface nif = NetworkInterface.getByIndex(value);
+            if (nif == null) {
+                throw new IllegalArgumentException(option + ": no interface of index " + value);
+            }
+            channel.setOption((SocketOption<NetworkInterface>) o, nif);
+        } else if (o.type() == Boolean.class) {
             channel.setOption((SocketOption<Boolean>) o, value != 0);
         } else {
             channel.setOption((SocketOption<Integer>) o, value);
@@ -52,8 +68,15 @@ final class NioOptions {
 
     /** {@code option}'s value on {@code channel} as the driver reports it (0/1 for booleans). */
     static int get(NetworkChannel channel, SocketOpt option) throws IOException {
-        Object v = channel.getOption(standard(option));
-        return v instanceof Boolean b ? (b ? 1 : 0) : (Integer) v;
+        SocketOption<?> o = standard(option);
+        if (o == null) {
+            throw new UnsupportedOperationException(option + ": the JDK has no such option");
+        }
+        Object v = channel.getOption(o);
+        if (v instanceof NetworkInterface nif) {
+            return nif.getIndex();
+        }
+        return v == null ? 0 : v instanceof Boolean b ? (b ? 1 : 0) : (Integer) v;
     }
 
     void record(SocketOpt option, int value) {

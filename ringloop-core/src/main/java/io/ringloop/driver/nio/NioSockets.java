@@ -8,6 +8,7 @@ import io.ringloop.sys.UnixSockAddr;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -168,7 +169,8 @@ final class NioSockets {
     int getOption(NioChannel ch, SocketOpt option) {
         if (ch.options.isRecorded(option)) {
             int v = ch.options.recorded(option);
-            return NioOptions.standard(option).type() == Boolean.class ? (v != 0 ? 1 : 0) : v;
+            SocketOption<?> o = NioOptions.standard(option);
+            return o != null && o.type() == Boolean.class ? (v != 0 ? 1 : 0) : v;
         }
         try {
             if (ch.channel != null) {

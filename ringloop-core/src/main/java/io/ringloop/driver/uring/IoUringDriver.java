@@ -1,6 +1,7 @@
 package io.ringloop.driver.uring;
 
 import io.ringloop.driver.Completion;
+import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
@@ -402,6 +403,33 @@ public final class IoUringDriver implements Driver {
     public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(READ, sockOps.message(handle, msghdr, false, completion));
+    }
+
+    @Override
+    public int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
+        IoUringSockets.checkSenderAddress(senderAddress);
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : counters.immediate(READ,
+                sockOps.datagrams.receiveDatagram(handle, buffer, senderAddress, completion));
+    }
+
+    @Override
+    public int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused
+                : counters.immediate(READ, sockOps.datagrams.receiveBatch(handle, batch, max, completion));
+    }
+
+    @Override
+    public int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused
+                : counters.immediate(WRITE, sockOps.datagrams.sendBatch(handle, batch, from, count, completion));
+    }
+
+    @Override
+    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+        return fds.isOpen(handle) ? sockets.membership(handle, join, group, interfaceIndex) : -Errno.EBADF;
     }
 
     @Override

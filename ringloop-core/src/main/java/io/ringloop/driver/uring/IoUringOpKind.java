@@ -54,7 +54,13 @@ enum IoUringOpKind {
     /** The caller's own msghdr sent ({@code Driver.sendMessage}: fds over a Unix stream). */
     SEND_MESSAGE(IoUring.OP_SENDMSG, -1, true, false),
     /** A receive into the caller's own msghdr ({@code Driver.receiveMessage}). */
-    RECV_MESSAGE(IoUring.OP_RECVMSG, 1, true, false);
+    RECV_MESSAGE(IoUring.OP_RECVMSG, 1, true, false),
+    /** A datagram receive that reports the full length (MSG_TRUNC), else as {@link #RECVMSG}. */
+    RECVMSG_TRUNC(IoUring.OP_RECVMSG, 0, true, true),
+    /** A batch receive waiting for readiness, then recvmmsg(2) ({@link IoUringDatagrams}). */
+    BATCH_RECV(IoUring.OP_POLL_ADD, 0, true, false),
+    /** A batch send waiting for room, then sendmmsg(2) ({@link IoUringDatagrams}). */
+    BATCH_SEND(IoUring.OP_POLL_ADD, 0, true, false);
 
     /** {@link #opcode()} of a kind that writes no SQE. */
     static final int NO_SQE = -1;
@@ -100,8 +106,9 @@ enum IoUringOpKind {
         return switch (this) {
             case ACCEPT, ACCEPT_WAITER -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, RECV_MESSAGE -> DriverCounters.READ;
-            case SEND, SENDMSG, SEND_ZC, WRITEV, SEND_MESSAGE -> DriverCounters.WRITE;
+            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, RECV_MESSAGE, RECVMSG_TRUNC, BATCH_RECV ->
+                    DriverCounters.READ;
+            case SEND, SENDMSG, SEND_ZC, WRITEV, SEND_MESSAGE, BATCH_SEND -> DriverCounters.WRITE;
             case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
             case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
         };
@@ -128,7 +135,7 @@ enum IoUringOpKind {
 
     /**
      * Whether received bytes go from a bounce buffer into the caller's heap buffer at the CQE: a datagram's
-     * RECVMSG and a file read (a stream RECV is only ever into native memory).
+     * RECVMSG (with or without MSG_TRUNC) and a file read (a stream RECV is only ever into native memory).
      */
     boolean copiesOut() {
         return copiesOut;

@@ -124,7 +124,8 @@ final class IoUringOpMemory {
         MemorySegment b = bounceBySlot[slot];
         if (b != null) {
             if (copyOut && bytes > 0) {
-                MemorySegment.copy(b, 0, userBuffer, 0, bytes);
+                // A MSG_TRUNC receive reports more than it wrote: copy what the bounce buffer holds, no more.
+                MemorySegment.copy(b, 0, userBuffer, 0, Math.min(bytes, kernelLength(userBuffer)));
             }
             bounceBySlot[slot] = null;
             bounce.give(b);

@@ -51,6 +51,8 @@ final class IoUringSockets {
     private final MemorySegment cs;
     /** Heap reads that must wait: readiness, then recv(2) into the array. */
     final IoUringPolledReads polledReads;
+    /** Datagram receives with truncation, and batches of datagrams. */
+    final IoUringDatagrams datagrams;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
     private final BitSet polled = new BitSet();
 
@@ -58,6 +60,7 @@ final class IoUringSockets {
                    IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.cs = cs;
         this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);
+        this.datagrams = new IoUringDatagrams(engine, cs);
         this.engine = engine;
         this.sq = engine.sq;
         this.memory = engine.memory;

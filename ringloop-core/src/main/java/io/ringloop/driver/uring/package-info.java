@@ -30,7 +30,9 @@
  *       op kind to the part that owns it; then {@code IoUringSockets}: which path a socket operation takes.</li>
  *   <li>The parts, which never use each other: {@code IoUringAcceptor} (multishot accept),
  *       {@code IoUringMultishotReads}, {@code IoUringPolledReads}, {@code IoUringZeroCopySends},
- *       {@code IoUringVectors} (readv/writev), {@code IoUringFiles}, {@code IoUringWaker}.</li>
+ *       {@code IoUringVectors} (readv/writev), {@code IoUringDatagrams} (receives with MSG_TRUNC; batches of
+ *       datagrams as a direct recvmmsg/sendmmsg, with a POLL_ADD only when nothing can move), {@code IoUringFiles},
+ *       {@code IoUringWaker}.</li>
  *   <li>{@code IoUringEngine}: the state they share (ring, op table, per-slot memory, fd table, CQE stash) and
  *       the moves on it (begin, finish, keep the SQ from overflowing, reap). It knows no part: a reaped CQE
  *       goes to the {@code CqeHandler} it was given, the driver's dispatch.</li>

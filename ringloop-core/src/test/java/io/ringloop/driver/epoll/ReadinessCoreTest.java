@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 final class ReadinessCoreTest {
     /** The read-side kinds, which wait for "readable"; every other kind waits for "writable". */
-    private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL", "RECV_MSG");
+    private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL", "RECV_MSG",
+            "RECV_MMSG", "RECV_TRUNC");
 
     interface DriverFactory {
         Driver open() throws IOException;
@@ -134,7 +135,7 @@ final class ReadinessCoreTest {
                 kinds++;
             }
         }
-        assertEquals(11, kinds);
+        assertEquals(14, kinds);
         assertEquals("FREE", ReadinessOp.name(0));
         assertEquals("UNKNOWN(42)", ReadinessOp.name(42));
     }

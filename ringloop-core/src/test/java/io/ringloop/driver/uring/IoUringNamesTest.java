@@ -60,8 +60,10 @@ class IoUringNamesTest {
                 IoUringOpKind.SEND_MESSAGE);
         Set<IoUringOpKind> linkable = EnumSet.of(IoUringOpKind.POLL, IoUringOpKind.ACCEPT, IoUringOpKind.CONNECT,
                 IoUringOpKind.RECV, IoUringOpKind.SEND, IoUringOpKind.RECVMSG, IoUringOpKind.SENDMSG,
-                IoUringOpKind.POLLED_READ, IoUringOpKind.SEND_MESSAGE, IoUringOpKind.RECV_MESSAGE);
-        Set<IoUringOpKind> copiesOut = EnumSet.of(IoUringOpKind.RECVMSG, IoUringOpKind.FILE_READ);
+                IoUringOpKind.POLLED_READ, IoUringOpKind.SEND_MESSAGE, IoUringOpKind.RECV_MESSAGE,
+                IoUringOpKind.RECVMSG_TRUNC, IoUringOpKind.BATCH_RECV, IoUringOpKind.BATCH_SEND);
+        Set<IoUringOpKind> copiesOut = EnumSet.of(IoUringOpKind.RECVMSG, IoUringOpKind.FILE_READ,
+                IoUringOpKind.RECVMSG_TRUNC);
         for (IoUringOpKind kind : IoUringOpKind.values()) {
             int direction = receives.contains(kind) ? 1 : sends.contains(kind) ? -1 : 0;
             assertEquals(direction, kind.direction(), kind + " direction");
