@@ -23,9 +23,14 @@ public final class ReadinessOp {
      * {@link ReadinessCore}, only reported. Odd, though it has no side: it never occupies a handle's read slot.
      */
     public static final int POLL = 9;
+    /** {@link Driver#splice} from a pipe to the socket: waits for the socket to be writable. */
+    public static final int SPLICE_OUT = 10;
+    /** {@link Driver#splice} from the socket to a pipe: waits for the socket to be readable. */
+    public static final int SPLICE_IN = 11;
 
     private static final String[] NAMES = {
-        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL",
+        "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SPLICE_OUT",
+        "SPLICE_IN",
     };
 
     private ReadinessOp() {
@@ -41,8 +46,8 @@ public final class ReadinessOp {
         return switch (kind) {
             case ACCEPT -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case READ, READV, RECV_FROM -> DriverCounters.READ;
-            case WRITE, WRITEV, SEND_TO -> DriverCounters.WRITE;
+            case READ, READV, RECV_FROM, SPLICE_IN -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO, SPLICE_OUT -> DriverCounters.WRITE;
             default -> DriverCounters.OTHER;
         };
     }

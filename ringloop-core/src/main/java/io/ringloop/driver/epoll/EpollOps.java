@@ -1,5 +1,6 @@
 package io.ringloop.driver.epoll;
 
+import io.ringloop.driver.LinuxPipes;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessBackend;
@@ -11,6 +12,8 @@ import static io.ringloop.driver.ReadinessOp.READ;
 import static io.ringloop.driver.ReadinessOp.READV;
 import static io.ringloop.driver.ReadinessOp.RECV_FROM;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.SPLICE_IN;
+import static io.ringloop.driver.ReadinessOp.SPLICE_OUT;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
 import static io.ringloop.driver.epoll.EpollFdTable.HANGUP;
@@ -51,6 +54,7 @@ final class EpollOps implements ReadinessBackend {
     private final EpollFdTable fds;
     private final LinuxSockets sockets;
     private final EpollVectors vectors;
+    final LinuxPipes pipes;
     private final MemorySegment addrScratch;
     private final MemorySegment addrLenScratch;
 
@@ -66,6 +70,7 @@ final class EpollOps implements ReadinessBackend {
         this.fds = fds;
         this.sockets = sockets;
         this.vectors = new EpollVectors(arena, cs);
+        this.pipes = new LinuxPipes(cs, arena);
         this.addrScratch = arena.allocate(SockAddr.MAX_SIZE, 8);
         this.addrLenScratch = arena.allocate(4, 4);
     }
@@ -119,6 +124,10 @@ final class EpollOps implements ReadinessBackend {
             }
             case SEND_TO -> r = sendTo(fd, buffer, (InetSocketAddress) extra);
             case CONNECT -> r = sockets.connectError(fd);
+            // arg: the pipe end << 32 | length. No drained-if-short: a splice into a pipe stops at the pipe's
+            // page slots, not only where the socket ran dry, and a wrong guess would wait for an edge never sent.
+            case SPLICE_IN -> r = pipes.splice(fd, (int) (span >>> 32), (int) span);
+            case SPLICE_OUT -> r = pipes.splice((int) (span >>> 32), fd, (int) span);
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
         if (r == -Errno.EAGAIN) {

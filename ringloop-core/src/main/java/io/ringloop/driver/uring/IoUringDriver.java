@@ -132,7 +132,7 @@ public final class IoUringDriver implements Driver {
                 ? IoUringMultishotReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
-        sockOps = new IoUringSockets(cs, engine, sockets, acceptor, multishot, zeroCopy, vectors);
+        sockOps = new IoUringSockets(cs, a, engine, sockets, acceptor, multishot, zeroCopy, vectors);
         completions = new IoUringCompletions(engine, waker, sockOps, acceptor, multishot, zeroCopy, vectors);
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
@@ -384,6 +384,27 @@ public final class IoUringDriver implements Driver {
     public int sendTo(int handle, MemorySegment buffer, InetSocketAddress target, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(WRITE, sockOps.sendTo(handle, buffer, target, completion));
+    }
+
+    @Override
+    public boolean supportsSplice() {
+        return true;
+    }
+
+    @Override
+    public int pipe(int[] ends, int capacityBytes) {
+        return closing ? -Errno.ECANCELED : sockOps.splices.pipe(ends, capacityBytes);
+    }
+
+    @Override
+    public int splice(int from, int to, int length, Completion completion) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("splice: length " + length);
+        }
+        int refused = refuse(from, completion);
+        int kind = sockOps.splices.isPipe(from) ? WRITE : READ;
+        return refused != 0 ? refused : !fds.isOpen(to) ? -Errno.EBADF
+                : counters.immediate(kind, sockOps.splice(from, to, length, completion));
     }
 
     @Override

@@ -50,7 +50,11 @@ enum IoUringOpKind {
     /** Scatter read as RECVMSG over the slot's iovecs ({@link IoUringVectors}). */
     READV(IoUring.OP_RECVMSG, 1, false, false),
     /** Gather write as SENDMSG over the slot's iovecs. */
-    WRITEV(IoUring.OP_SENDMSG, -1, false, false);
+    WRITEV(IoUring.OP_SENDMSG, -1, false, false),
+    /** A socket-to-pipe splice waiting for the socket to be readable, then splice(2) ({@link IoUringSplices}). */
+    SPLICE_IN(IoUring.OP_POLL_ADD, 1, true, false),
+    /** A pipe-to-socket splice waiting for the socket to be writable, then splice(2). */
+    SPLICE_OUT(IoUring.OP_POLL_ADD, -1, true, false);
 
     /** {@link #opcode()} of a kind that writes no SQE. */
     static final int NO_SQE = -1;
@@ -96,8 +100,8 @@ enum IoUringOpKind {
         return switch (this) {
             case ACCEPT, ACCEPT_WAITER -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV -> DriverCounters.READ;
-            case SEND, SENDMSG, SEND_ZC, WRITEV -> DriverCounters.WRITE;
+            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, SPLICE_IN -> DriverCounters.READ;
+            case SEND, SENDMSG, SEND_ZC, WRITEV, SPLICE_OUT -> DriverCounters.WRITE;
             case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
             case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
         };
