@@ -395,7 +395,7 @@ public final class TcpStream implements ByteStream {
         return read && r == 0 ? -1 : r;
     }
 
-    private IOException failure(String call, int r) {
+    IOException failure(String call, int r) {
         if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
             return new AsynchronousCloseException();
         }
@@ -545,6 +545,11 @@ public final class TcpStream implements ByteStream {
 
     int handle() {
         return handle;
+    }
+
+    /** The waiter of one direction, for another operation of that direction ({@code TcpSplice}). */
+    IoWaiter waiter(boolean read) {
+        return read ? readWaiter : writeWaiter;
     }
 
     /** Half-close: the peer reads end of stream; this side can still read. */
