@@ -13,4 +13,5 @@ module io.ringloop.cli {
     opens io.ringloop.cli to info.picocli;
     opens io.ringloop.cli.http to info.picocli;
     opens io.ringloop.cli.kv to info.picocli;
+    opens io.ringloop.cli.proxy to info.picocli;
 }
