@@ -1,5 +1,5 @@
 /**
- * The {@code ringloop} command ({@link io.ringloop.cli.Main}): echo, http, kv, timers, info. It uses the runtime
+ * The {@code ringloop} command ({@link io.ringloop.cli.Main}): echo, http, kv, proxy, timers, info. It uses the runtime
  * as any user does, through {@code io.ringloop}'s exported packages; only {@code info} reads the io_uring driver's
  * setup flags, through the two internal packages the core exports to this module alone.
  */

@@ -29,20 +29,27 @@ public final class ProxyBench {
     }
 
     /** A proxy under test: its label and the command line of its JVM (port and target filled in). */
-    private record Competitor(String label, String mainClass, List<String> args) {
+    private record Competitor(String label, List<String> jvmFlags, String mainClass, List<String> args) {
     }
 
     private static List<Competitor> competitors(int port, int sinkPort) {
         List<Competitor> all = new ArrayList<>();
         for (String backend : List.of("io_uring", "epoll")) {
-            for (String copy : List.of("memory", "splice")) {
-                all.add(new Competitor("ringloop " + backend + " " + copy, ServerCatalog.RINGLOOP_MAIN,
+            for (String copy : List.of("memory", "splice", "splice-sqe")) {
+                if (copy.equals("splice-sqe") && !backend.equals("io_uring")) {
+                    continue;
+                }
+                // splice-sqe: IORING_OP_SPLICE submissions instead of splice(2) after a poll (driver.uring)
+                List<String> flags = copy.equals("splice-sqe") ? List.of("-Dringloop.uring.spliceSqe=true")
+                        : List.of();
+                all.add(new Competitor("ringloop " + backend + " " + copy, flags, ServerCatalog.RINGLOOP_MAIN,
                         List.of("proxy", "--listen", Integer.toString(port), "--to", "127.0.0.1:" + sinkPort,
-                                "--host", "127.0.0.1", "--backend", backend, "--copy", copy)));
+                                "--host", "127.0.0.1", "--backend", backend, "--copy",
+                                copy.startsWith("splice") ? "splice" : copy)));
             }
         }
         for (String transport : List.of("epoll", "io_uring")) {
-            all.add(new Competitor("netty " + transport, NettyProxyServer.class.getName(),
+            all.add(new Competitor("netty " + transport, List.of(), NettyProxyServer.class.getName(),
                     List.of("--port", Integer.toString(port), "--to-port", Integer.toString(sinkPort),
                             "--transport", transport)));
         }
@@ -83,7 +90,7 @@ public final class ProxyBench {
         Process loader = null;
         try {
             // The proxy connects to its target (the load's sink) per client connection only, so it starts first.
-            proxy = start(launcher.command(proxyCpu, List.of(), c.mainClass(), c.args()));
+            proxy = start(launcher.command(proxyCpu, c.jvmFlags(), c.mainClass(), c.args()));
             String banner = reader(proxy).readLine();
             if (banner == null || !banner.contains("proxy")) {
                 throw new IOException("the proxy did not start: " + banner);

@@ -15,6 +15,10 @@
  *       short, 0 at end of stream for {@code readv}, and no SIGPIPE from {@code writev} (EPIPE instead).
  *       Native buffers go to the kernel in place through driver-owned iovec memory; heap ones through a
  *       native staging copy (see {@code Iovecs}).</li>
+ *   <li>{@code pipe} and {@code splice}: bytes from a socket into a driver-owned pipe and from the pipe into a
+ *       socket inside the kernel (splice(2)); the driver waits for the socket only (epoll: a read- or write-side
+ *       op of the readiness core; io_uring: a direct try, then POLL_ADD and splice(2)); NIO has no file
+ *       descriptors and throws UnsupportedOperationException naming itself ({@code supportsSplice} false).</li>
  *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
  *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
  *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's

@@ -29,7 +29,8 @@
  *   <li>{@code IoUringCompletions}: cancels, deadlines (LINK_TIMEOUT) and the CQE dispatch, a switch on the
  *       op kind to the part that owns it; then {@code IoUringSockets}: which path a socket operation takes.</li>
  *   <li>The parts, which never use each other: {@code IoUringAcceptor} (multishot accept),
- *       {@code IoUringMultishotReads}, {@code IoUringPolledReads}, {@code IoUringZeroCopySends},
+ *       {@code IoUringMultishotReads}, {@code IoUringPolledReads}, {@code IoUringSplices} (pipes and splice:
+ *       splice(2) after a POLL_ADD, or IORING_OP_SPLICE SQEs on request), {@code IoUringZeroCopySends},
  *       {@code IoUringVectors} (readv/writev), {@code IoUringFiles}, {@code IoUringWaker}.</li>
  *   <li>{@code IoUringEngine}: the state they share (ring, op table, per-slot memory, fd table, CQE stash) and
  *       the moves on it (begin, finish, keep the SQ from overflowing, reap). It knows no part: a reaped CQE
