@@ -236,11 +236,14 @@ public final class StreamCopy {
                 }
                 throw e;
             }
-            Throwable f = failure;
+            Throwable f;
+            boolean fromA;
+            synchronized (this) {
+                f = failure;
+                fromA = failedDirection == 0;
+            }
             if (f != null) {
-                synchronized (this) {
-                    throw new CopyException(result, failedDirection == 0, f);
-                }
+                throw new CopyException(result, fromA, f);
             }
             return result;
         }

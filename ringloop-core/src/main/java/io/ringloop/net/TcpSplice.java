@@ -64,7 +64,16 @@ final class TcpSplice {
                 }
             }
         } finally {
-            LoopCall.call(loop, d -> d.close(ends[0]) + d.close(ends[1]));
+            // A cancelled direction gets here interrupted; off the loop's carrier the close is posted and waited
+            // for, which an interrupt would cut short and leak the pipe. Closed first, the interrupt kept.
+            boolean interrupted = Thread.interrupted();
+            try {
+                LoopCall.call(loop, d -> d.close(ends[0]) + d.close(ends[1]));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

