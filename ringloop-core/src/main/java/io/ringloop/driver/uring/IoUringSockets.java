@@ -10,6 +10,7 @@ import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringSubmissionQueue;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.BitSet;
@@ -55,7 +56,8 @@ final class IoUringSockets {
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
     private final BitSet polled = new BitSet();
 
-    IoUringSockets(MemorySegment cs, java.lang.foreign.Arena pipeScratch, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
+    IoUringSockets(MemorySegment cs, Arena pipeScratch, IoUringEngine engine, LinuxSockets sockets,
+                   IoUringAcceptor acceptor,
                    IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.cs = cs;
         this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);

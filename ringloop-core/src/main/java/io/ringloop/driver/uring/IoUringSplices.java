@@ -62,7 +62,7 @@ final class IoUringSplices {
         }
     }
 
-    /** {@code from} and {@code to} are open handles of this driver; {@code busy}: the socket's multishot holds bytes. */
+    /** {@code from} and {@code to}: open handles of this driver; {@code multishotBusy}: the socket's multishot is. */
     int splice(int from, int to, int length, Completion completion, boolean multishotBusy) {
         boolean out = pipeEnds.get(from);
         if (out == pipeEnds.get(to)) {
@@ -110,9 +110,10 @@ final class IoUringSplices {
         } else if (res < 0) {
             return res; // the poll's: -ECANCELED from a cancel or a linked timeout
         } else if (SPLICE_SQES && !cancelled) {
-            engine.ensureSqSpace();
+            engine.ensureSqRoom(2);
             engine.ops.setArg(token, arg | IN_RING);
             engine.sq.prepSplice(out ? pipe : socket, out ? socket : pipe, length, LinuxPipes.SPLICE_FLAGS, token);
+            engine.relinkDeadline(token, IoUringEngine.TIMEOUT_TOKEN);
             return Driver.PENDING;
         } else {
             r = out ? pipes.splice(pipe, socket, length) : pipes.splice(socket, pipe, length);

@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 final class ReadinessCoreTest {
     /** The read-side kinds, which wait for "readable"; every other kind waits for "writable". */
-    private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL");
+    private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL", "SPLICE_IN");
 
     interface DriverFactory {
         Driver open() throws IOException;
@@ -134,7 +134,7 @@ final class ReadinessCoreTest {
                 kinds++;
             }
         }
-        assertEquals(9, kinds);
+        assertEquals(11, kinds);
         assertEquals("FREE", ReadinessOp.name(0));
         assertEquals("UNKNOWN(42)", ReadinessOp.name(42));
     }

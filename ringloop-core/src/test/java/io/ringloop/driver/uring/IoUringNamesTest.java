@@ -54,11 +54,13 @@ class IoUringNamesTest {
     /** The routing tables the kinds replaced, pinned: which kinds count as receives or sends, link, copy out. */
     @Test
     void shouldKeepEachKindsRouting() {
-        Set<IoUringOpKind> receives = EnumSet.of(IoUringOpKind.RECV, IoUringOpKind.READV, IoUringOpKind.POLLED_READ);
-        Set<IoUringOpKind> sends = EnumSet.of(IoUringOpKind.SEND, IoUringOpKind.SEND_ZC, IoUringOpKind.WRITEV);
+        Set<IoUringOpKind> receives = EnumSet.of(IoUringOpKind.RECV, IoUringOpKind.READV, IoUringOpKind.POLLED_READ,
+                IoUringOpKind.SPLICE_IN);
+        Set<IoUringOpKind> sends = EnumSet.of(IoUringOpKind.SEND, IoUringOpKind.SEND_ZC, IoUringOpKind.WRITEV,
+                IoUringOpKind.SPLICE_OUT);
         Set<IoUringOpKind> linkable = EnumSet.of(IoUringOpKind.POLL, IoUringOpKind.ACCEPT, IoUringOpKind.CONNECT,
                 IoUringOpKind.RECV, IoUringOpKind.SEND, IoUringOpKind.RECVMSG, IoUringOpKind.SENDMSG,
-                IoUringOpKind.POLLED_READ);
+                IoUringOpKind.POLLED_READ, IoUringOpKind.SPLICE_IN, IoUringOpKind.SPLICE_OUT);
         Set<IoUringOpKind> copiesOut = EnumSet.of(IoUringOpKind.RECVMSG, IoUringOpKind.FILE_READ);
         for (IoUringOpKind kind : IoUringOpKind.values()) {
             int direction = receives.contains(kind) ? 1 : sends.contains(kind) ? -1 : 0;
