@@ -103,8 +103,10 @@ public final class ProxyCommand implements Callable<Integer> {
                     + ", copy " + mode.name().toLowerCase(Locale.ROOT));
             System.out.flush();
             Signal sig = stop.await();
-            System.out.println("ringloop proxy: SIG" + sig + ", closing; " + proxy.connections() + " connections, "
-                    + proxy.failures() + " failed, " + proxy.bytes() + " bytes");
+            long n = proxy.connections();
+            System.out.println("ringloop proxy: SIG" + sig + ", closing; " + n
+                    + (n == 1 ? " connection, " : " connections, ") + proxy.failures() + " failed, " + proxy.bytes()
+                    + " bytes copied");
             rt.shutdown(java.time.Duration.ofSeconds(server.drainSeconds()));
         }
         return 0;
