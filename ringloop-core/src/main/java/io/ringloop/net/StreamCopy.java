@@ -34,9 +34,9 @@ import java.util.concurrent.ExecutionException;
  * ({@link CopyMode#SPLICE}): socket → pipe → socket with {@code splice(2)}, one pipe per direction, so the bytes
  * never enter user memory. {@link CopyMode#AUTO} picks it there, because it measured better: {@code ./ringloop
  * bench --scenarios proxy} (1 GiB through {@code ringloop proxy} over loopback, the proxy pinned to one core)
- * found the proxy's CPU per GiB 30-50% lower with splice than through a 64 KiB buffer, on io_uring and on
- * epoll (figures in docs/DESIGN.md, "A proxy"); throughput on the shared 2-core machine varied more between
- * runs than between the modes. Elsewhere (NIO, a TLS stream, streams of two loops) AUTO copies through memory.
+ * found the proxy's CPU per GiB 25-65% lower with splice than through a 64 KiB buffer, on io_uring and on
+ * epoll (figures in docs/DESIGN.md, "A proxy"), and moved the most bytes per second in the one run on a quiet
+ * machine. Elsewhere (NIO, a TLS stream, streams of two loops) AUTO copies through memory.
  */
 public final class StreamCopy {
     /** Bytes per direction by default: a buffer, or a pipe's capacity. */
@@ -44,7 +44,7 @@ public final class StreamCopy {
     /** Largest {@code bufferBytes}: 16 MiB per direction is beyond any use. */
     public static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;
     /**
-     * What {@link CopyMode#AUTO} picks where splice is possible: splice, which cost 30-50% less of the proxy's CPU
+     * What {@link CopyMode#AUTO} picks where splice is possible: splice, which cost 25-65% less of the proxy's CPU
      * per byte than copying through memory on both io_uring and epoll (see the class doc).
      */
     static final boolean AUTO_SPLICES = true;
