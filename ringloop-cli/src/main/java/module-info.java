@@ -1,5 +1,5 @@
 /**
- * The {@code ringloop} command ({@link io.ringloop.cli.Main}): echo, http, kv, timers, info. It uses the runtime
+ * The {@code ringloop} command ({@link io.ringloop.cli.Main}): echo, http, kv, proxy, timers, info. It uses the runtime
  * as any user does, through {@code io.ringloop}'s exported packages; only {@code info} reads the io_uring driver's
  * setup flags, through the two internal packages the core exports to this module alone.
  */
@@ -13,4 +13,5 @@ module io.ringloop.cli {
     opens io.ringloop.cli to info.picocli;
     opens io.ringloop.cli.http to info.picocli;
     opens io.ringloop.cli.kv to info.picocli;
+    opens io.ringloop.cli.proxy to info.picocli;
 }

@@ -72,8 +72,8 @@ public final class BenchMain implements Callable<Integer> {
                     + "default: the quick set, or all with --full.")
     List<String> servers;
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers); "
-                    + "default: latency,rate, or all with --full.")
+            description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers), "
+                    + "proxy (ringloop proxy beside Netty's, its own run); default: latency,rate, or all with --full.")
     List<String> scenarios;
     @Option(names = "--zero-copy-sizes", split = ",", paramLabel = "KIB", description = "Payload sizes of the "
             + "zerocopy sweep in KiB, ascending (default 4,16,64,256).")
@@ -119,6 +119,9 @@ public final class BenchMain implements Callable<Integer> {
         checkNumbers();
         if (scenarios != null && scenarios.contains(FairnessBench.NAME)) {
             return FairnessBench.run(durationSec); // in-process: a quiet connection beside a flood
+        }
+        if (scenarios != null && scenarios.contains(ProxyBench.NAME)) {
+            return ProxyBench.run(!noPin); // its own processes: ringloop proxy and Netty's, a client and a sink
         }
         if (micro != null) {
             return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);

@@ -2,6 +2,7 @@ package io.ringloop.cli;
 
 import io.ringloop.cli.http.HttpCommand;
 import io.ringloop.cli.kv.KvCommand;
+import io.ringloop.cli.proxy.ProxyCommand;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
         versionProvider = Main.Version.class,
         description = "An asynchronous I/O runtime for Java 25: event loops over io_uring, epoll or the JDK "
                 + "selector, with user code as tasks (virtual threads on the loop's own thread) or as callbacks.",
-        subcommands = {EchoCommand.class, HttpCommand.class, KvCommand.class, TimersCommand.class, InfoCommand.class,
-            SoakCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EchoCommand.class, HttpCommand.class, KvCommand.class, ProxyCommand.class, TimersCommand.class,
+            InfoCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nLauncher commands (./ringloop only):%n",
         footer = {
             "  test       Run the whole test suite (mvn test); extra arguments go to Maven.",

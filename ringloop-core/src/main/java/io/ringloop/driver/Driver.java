@@ -265,6 +265,44 @@ public interface Driver extends AutoCloseable {
      */
     boolean cancel(Completion completion);
 
+    // ---- splice: bytes between a socket and a pipe inside the kernel (epoll, io_uring; not NIO) ----
+
+    /** True when this backend has {@link #pipe} and {@link #splice}; false where they throw. */
+    default boolean supportsSplice() {
+        return false;
+    }
+
+    /**
+     * A non-blocking, close-on-exec pipe of about {@code capacityBytes} (the kernel rounds it to pages and caps
+     * it at {@code /proc/sys/fs/pipe-max-size}): its read end's handle into {@code ends[0]}, its write end's into
+     * {@code ends[1]}. Both are handles of this driver, closed with {@link #close(int)} and counted by
+     * {@link #openHandles()}. Returns the capacity the pipe got, or -errno.
+     *
+     * @throws UnsupportedOperationException naming the backend, where it has no pipes ({@link #supportsSplice}
+     *                                       false)
+     */
+    default int pipe(int[] ends, int capacityBytes) {
+        throw new UnsupportedOperationException(name() + ": pipe (splice needs file descriptors; this backend has "
+                + "none)");
+    }
+
+    /**
+     * Moves up to {@code length} bytes from handle {@code from} to handle {@code to} inside the kernel
+     * ({@code splice(2)}): exactly one of them is a pipe end from {@link #pipe}, the other a connected stream
+     * socket of this driver. The result is the count moved (may be fewer), 0 at the end of the socket's input,
+     * {@code -errno} or {@link #PENDING}, under the rules of {@link #read(int, MemorySegment, Completion)}; a
+     * socket to pipe splice is a read-side operation of the socket, pipe to socket a write-side one (the caller
+     * keeps one at a time per side, as for reads and writes). The driver waits only for the socket: the
+     * caller gives a pipe that has room for {@code length} bytes (socket to pipe) or holds {@code length} bytes
+     * (pipe to socket). A gone peer is {@code -EPIPE} or {@code -ECONNRESET}, never SIGPIPE.
+     *
+     * @throws UnsupportedOperationException naming the backend, where it cannot splice
+     * @throws IllegalArgumentException      when {@code length} is not positive
+     */
+    default int splice(int from, int to, int length, Completion completion) {
+        throw new UnsupportedOperationException(name() + ": splice (bytes can only move through user memory)");
+    }
+
     /** {@link #pollReady} events, as poll(2) numbers them. */
     int POLLIN = 0x001;
     int POLLOUT = 0x004;

@@ -33,10 +33,14 @@ public final class ReadinessOp {
     public static final int RECV_MMSG = 13;
     /** A receiveFrom whose result is the datagram's full length ({@link Driver#receiveDatagram}). */
     public static final int RECV_TRUNC = 15;
+    /** {@link Driver#splice} from a pipe to the socket: waits for the socket to be writable. */
+    public static final int SPLICE_OUT = 16;
+    /** {@link Driver#splice} from the socket to a pipe: waits for the socket to be readable. */
+    public static final int SPLICE_IN = 17;
 
     private static final String[] NAMES = {
         "FREE", "ACCEPT", "CONNECT", "READ", "WRITE", "RECV_FROM", "SEND_TO", "READV", "WRITEV", "POLL", "SEND_MSG",
-        "RECV_MSG", "SEND_MMSG", "RECV_MMSG", "UNKNOWN(14)", "RECV_TRUNC",
+        "RECV_MSG", "SEND_MMSG", "RECV_MMSG", "UNKNOWN(14)", "RECV_TRUNC", "SPLICE_OUT", "SPLICE_IN",
     };
 
     private ReadinessOp() {
@@ -52,8 +56,8 @@ public final class ReadinessOp {
         return switch (kind) {
             case ACCEPT -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case READ, READV, RECV_FROM, RECV_MSG, RECV_MMSG, RECV_TRUNC -> DriverCounters.READ;
-            case WRITE, WRITEV, SEND_TO, SEND_MSG, SEND_MMSG -> DriverCounters.WRITE;
+            case READ, READV, RECV_FROM, RECV_MSG, RECV_MMSG, RECV_TRUNC, SPLICE_IN -> DriverCounters.READ;
+            case WRITE, WRITEV, SEND_TO, SEND_MSG, SEND_MMSG, SPLICE_OUT -> DriverCounters.WRITE;
             default -> DriverCounters.OTHER;
         };
     }

@@ -24,6 +24,10 @@
  *       (recvmmsg/sendmmsg on epoll, the same calls made directly on io_uring with a POLL_ADD only to wait, a loop
  *       of the JDK's calls on NIO), {@code membership} (multicast join/leave), and the TTL and multicast
  *       {@link io.ringloop.driver.SocketOpt}s (NIO has no unicast TTL: ENOPROTOOPT).</li>
+ *   <li>{@code pipe} and {@code splice}: bytes from a socket into a driver-owned pipe and from the pipe into a
+ *       socket inside the kernel (splice(2)); the driver waits for the socket only (epoll: a read- or write-side
+ *       op of the readiness core; io_uring: a direct try, then POLL_ADD and splice(2)); NIO has no file
+ *       descriptors and throws UnsupportedOperationException naming itself ({@code supportsSplice} false).</li>
  *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
  *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
  *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's

@@ -557,6 +557,7 @@ public final class TcpStream implements ByteStream {
         return server;
     }
 
+    /** The waiter of one direction, for another operation of that direction ({@code TcpSplice}). */
     IoWaiter waiter(boolean read) {
         return read ? readWaiter : writeWaiter;
     }

@@ -38,6 +38,12 @@
  * unicast TTL (ENOPROTOOPT), no multicast join without an interface (EINVAL), and cannot send an empty datagram to
  * a connected peer (EOPNOTSUPP).
  *
+ * <p><b>Copying.</b> {@link io.ringloop.net.StreamCopy#copyBidirectional} copies two streams into each other until
+ * each side has ended (a proxy's core): a task per direction, half-close forwarded, one buffer (or pipe) per
+ * direction as back-pressure, the first failure stops both and is thrown as a {@link io.ringloop.net.CopyException}
+ * with the counts. Two TCP streams on one loop of io_uring or epoll are spliced through a pipe
+ * ({@code TcpSplice}, the driver's {@code splice}): fewer CPU cycles per byte, measured.
+ *
  * <p><b>Names.</b> {@link io.ringloop.net.Resolver} turns host names into addresses without blocking a loop: the
  * JDK's lookup (blocking native code) runs on the resolver's own few platform threads while the task parks, with
  * a timeout and a small TTL cache (positive and negative answers, bounded, least recently used out first);

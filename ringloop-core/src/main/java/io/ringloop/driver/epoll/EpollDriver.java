@@ -19,10 +19,13 @@ import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
 import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
 import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.SPLICE_IN;
+import static io.ringloop.driver.ReadinessOp.SPLICE_OUT;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
 import static io.ringloop.driver.epoll.EpollFdTable.HANGUP;
 import static io.ringloop.driver.epoll.EpollFdTable.OPEN;
+import static io.ringloop.driver.epoll.EpollFdTable.PIPE;
 import static io.ringloop.driver.epoll.EpollFdTable.READABLE;
 import static io.ringloop.driver.epoll.EpollFdTable.REGISTERED;
 import static io.ringloop.driver.epoll.EpollFdTable.WRITABLE;
@@ -233,6 +236,42 @@ public final class EpollDriver implements Driver {
         }
         Objects.checkFromIndexSize(offset, length, buffer.byteSize());
         return core.start(handle, READ, buffer, span(offset, length), null, completion);
+    }
+
+    // ---- splice: the readiness core waits for the socket; the pipe is the caller's to keep ready ----
+
+    @Override
+    public boolean supportsSplice() {
+        return true;
+    }
+
+    @Override
+    public int pipe(int[] ends, int capacityBytes) {
+        int r = syscalls.pipes.open(ends, capacityBytes);
+        if (r >= 0) {
+            for (int i = 0; i < 2; i++) {
+                fds.adopt(ends[i]);
+                fds.state[ends[i]] |= PIPE;
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public int splice(int from, int to, int length, Completion completion) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("splice: length " + length);
+        }
+        if (!fds.isOpen(from) || !fds.isOpen(to)) {
+            return -Errno.EBADF;
+        }
+        boolean out = (fds.state[from] & PIPE) != 0;
+        if (out == ((fds.state[to] & PIPE) != 0)) {
+            return -Errno.EINVAL; // two pipes or two sockets: one side must be each
+        }
+        int socket = out ? to : from;
+        long arg = ((long) (out ? from : to) << 32) | length;
+        return core.start(socket, out ? SPLICE_OUT : SPLICE_IN, null, arg, null, completion);
     }
 
     @Override

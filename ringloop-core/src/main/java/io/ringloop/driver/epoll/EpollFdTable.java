@@ -21,6 +21,8 @@ final class EpollFdTable {
     static final int REGISTERED = 8;
     /** Owned by the driver: between {@link #adopt} and {@link #forget}. */
     static final int OPEN = 16;
+    /** A pipe end from {@code pipe}: spliced to or from, never registered (splices wait for their socket). */
+    static final int PIPE = 32;
 
     /** The bits above ({@link #READABLE}, {@link #WRITABLE}, {@link #HANGUP}, ...); 0: not the driver's fd. */
     int[] state = new int[1024];

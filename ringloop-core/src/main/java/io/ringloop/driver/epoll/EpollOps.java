@@ -1,6 +1,7 @@
 package io.ringloop.driver.epoll;
 
 import io.ringloop.driver.DatagramBatch;
+import io.ringloop.driver.LinuxPipes;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessBackend;
@@ -15,6 +16,8 @@ import static io.ringloop.driver.ReadinessOp.RECV_MMSG;
 import static io.ringloop.driver.ReadinessOp.RECV_TRUNC;
 import static io.ringloop.driver.ReadinessOp.SEND_MMSG;
 import static io.ringloop.driver.ReadinessOp.SEND_TO;
+import static io.ringloop.driver.ReadinessOp.SPLICE_IN;
+import static io.ringloop.driver.ReadinessOp.SPLICE_OUT;
 import static io.ringloop.driver.ReadinessOp.WRITE;
 import static io.ringloop.driver.ReadinessOp.WRITEV;
 import static io.ringloop.driver.epoll.EpollFdTable.HANGUP;
@@ -56,6 +59,7 @@ final class EpollOps implements ReadinessBackend {
     private final EpollFdTable fds;
     private final LinuxSockets sockets;
     private final EpollVectors vectors;
+    final LinuxPipes pipes;
     private final MemorySegment addrScratch;
     private final MemorySegment addrLenScratch;
 
@@ -71,6 +75,7 @@ final class EpollOps implements ReadinessBackend {
         this.fds = fds;
         this.sockets = sockets;
         this.vectors = new EpollVectors(arena, cs);
+        this.pipes = new LinuxPipes(cs, arena);
         this.addrScratch = arena.allocate(SockAddr.MAX_SIZE, 8);
         this.addrLenScratch = arena.allocate(4, 4);
     }
@@ -136,6 +141,10 @@ final class EpollOps implements ReadinessBackend {
             }
             case SEND_MMSG -> r = ((DatagramBatch) extra).sendmmsg(cs, fd, (int) (span >>> 32), (int) span);
             case CONNECT -> r = sockets.connectError(fd);
+            // arg: the pipe end << 32 | length. No drained-if-short: a splice into a pipe stops at the pipe's
+            // page slots, not only where the socket ran dry, and a wrong guess would wait for an edge never sent.
+            case SPLICE_IN -> r = pipes.splice(fd, (int) (span >>> 32), (int) span);
+            case SPLICE_OUT -> r = pipes.splice((int) (span >>> 32), fd, (int) span);
             default -> throw new IllegalStateException("unknown op kind " + kind);
         }
         if (r == -Errno.EAGAIN) {

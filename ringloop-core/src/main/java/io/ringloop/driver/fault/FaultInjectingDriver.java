@@ -44,6 +44,8 @@ public final class FaultInjectingDriver implements Driver {
     private final FaultLedger ledger;
     /** Handles a {@link Fault#RESET} broke. */
     private final Set<Integer> broken = new HashSet<>();
+    /** Pipe ends this wrapper opened ({@link #pipe}): a splice's other handle is its socket. */
+    private final Set<Integer> pipeEnds = new HashSet<>();
     private int nextAnonymousHandle = -2;
 
     /** Wraps {@code delegate}; decisions follow {@code seed}. */
@@ -150,6 +152,7 @@ public final class FaultInjectingDriver implements Driver {
         ledger.closed(handle);
         ledger.settle(handle);
         broken.remove(handle);
+        pipeEnds.remove(handle);
         return r;
     }
 
@@ -307,6 +310,39 @@ public final class FaultInjectingDriver implements Driver {
     @Override
     public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
         return start(completion, handle, "receiveMessage", op -> delegate.receiveMessage(handle, msghdr, op));
+    }
+
+    @Override
+    public boolean supportsSplice() {
+        return delegate.supportsSplice();
+    }
+
+    @Override
+    public int pipe(int[] ends, int capacityBytes) {
+        int r = delegate.pipe(ends, capacityBytes);
+        if (r >= 0) {
+            for (int i = 0; i < 2; i++) {
+                ledger.opened(ends[i]);
+                pipeEnds.add(ends[i]);
+            }
+        }
+        return r;
+    }
+
+    /** A splice is a read (socket to pipe) or a write (pipe to socket) of its socket, with the same faults. */
+    @Override
+    public int splice(int from, int to, int length, Completion completion) {
+        if (length <= 0) {
+            return delegate.splice(from, to, length, completion); // the backend's own answer
+        }
+        boolean in = !pipeEnds.contains(from);
+        int socket = in ? from : to;
+        int broke = breakage(socket, in);
+        if (broke != 0) {
+            return broke;
+        }
+        int n = (int) dice.transferLength(length);
+        return start(completion, socket, "splice", op -> delegate.splice(from, to, n, op));
     }
 
     @Override

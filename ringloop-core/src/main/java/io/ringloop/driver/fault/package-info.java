@@ -16,6 +16,8 @@
  *       only, never overtaking a result of the same handle (one stream's order is the kernel's);</li>
  *   <li>spurious wake-ups: a {@code poll} with a timeout returns at once with nothing.</li>
  * </ul>
+ * Splices are treated as reads (socket to pipe) or writes (pipe to socket) of their socket: shortened, held,
+ * reset alike.
  * The hostile kinds (resets under a read or write, accepts that fail or are refused with EMFILE) break things
  * a correct program survives but sees (or, for EMFILE, logs). Datagrams are never shortened. EAGAIN and EINTR
  * never reach the caller: they become {@code PENDING} and a later completion, as in every backend.

@@ -123,6 +123,7 @@ final class IoUringCompletions {
             case SEND_ZC -> zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
             case POLLED_READ -> sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again
             case BATCH_RECV, BATCH_SEND -> sockets.datagrams.onCqe(ud, res, serving); // PENDING: polls again
+            case SPLICE_IN, SPLICE_OUT -> sockets.splices.onCqe(ud, res, serving); // PENDING: polls again
             case READV, WRITEV -> vectors.onCqe(ud, res); // scatters staged bytes into heap buffers
             default -> res;
         };

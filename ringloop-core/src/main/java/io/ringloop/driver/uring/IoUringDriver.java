@@ -134,7 +134,7 @@ public final class IoUringDriver implements Driver {
                 ? IoUringMultishotReads.registerRing(cs, r.fd(), a, providedBuffers) : null;
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
-        sockOps = new IoUringSockets(cs, engine, sockets, acceptor, multishot, zeroCopy, vectors);
+        sockOps = new IoUringSockets(cs, a, engine, sockets, acceptor, multishot, zeroCopy, vectors);
         completions = new IoUringCompletions(engine, waker, sockOps, acceptor, multishot, zeroCopy, vectors);
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
@@ -430,6 +430,27 @@ public final class IoUringDriver implements Driver {
     @Override
     public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
         return fds.isOpen(handle) ? sockets.membership(handle, join, group, interfaceIndex) : -Errno.EBADF;
+    }
+
+    @Override
+    public boolean supportsSplice() {
+        return true;
+    }
+
+    @Override
+    public int pipe(int[] ends, int capacityBytes) {
+        return closing ? -Errno.ECANCELED : sockOps.splices.pipe(ends, capacityBytes);
+    }
+
+    @Override
+    public int splice(int from, int to, int length, Completion completion) {
+        if (length <= 0) {
+            throw new IllegalArgumentException("splice: length " + length);
+        }
+        int refused = refuse(from, completion);
+        int kind = sockOps.splices.isPipe(from) ? WRITE : READ;
+        return refused != 0 ? refused : !fds.isOpen(to) ? -Errno.EBADF
+                : counters.immediate(kind, sockOps.splice(from, to, length, completion));
     }
 
     @Override

@@ -60,7 +60,11 @@ enum IoUringOpKind {
     /** A batch receive waiting for readiness, then recvmmsg(2) ({@link IoUringDatagrams}). */
     BATCH_RECV(IoUring.OP_POLL_ADD, 0, true, false),
     /** A batch send waiting for room, then sendmmsg(2) ({@link IoUringDatagrams}). */
-    BATCH_SEND(IoUring.OP_POLL_ADD, 0, true, false);
+    BATCH_SEND(IoUring.OP_POLL_ADD, 0, true, false),
+    /** A socket-to-pipe splice waiting for the socket to be readable, then splice(2) ({@link IoUringSplices}). */
+    SPLICE_IN(IoUring.OP_POLL_ADD, 1, true, false),
+    /** A pipe-to-socket splice waiting for the socket to be writable, then splice(2). */
+    SPLICE_OUT(IoUring.OP_POLL_ADD, -1, true, false);
 
     /** {@link #opcode()} of a kind that writes no SQE. */
     static final int NO_SQE = -1;
@@ -106,9 +110,9 @@ enum IoUringOpKind {
         return switch (this) {
             case ACCEPT, ACCEPT_WAITER -> DriverCounters.ACCEPT;
             case CONNECT -> DriverCounters.CONNECT;
-            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, RECV_MESSAGE, RECVMSG_TRUNC, BATCH_RECV ->
+            case RECV, RECVMSG, RECV_WAITER, POLLED_READ, READV, RECV_MESSAGE, RECVMSG_TRUNC, BATCH_RECV, SPLICE_IN ->
                     DriverCounters.READ;
-            case SEND, SENDMSG, SEND_ZC, WRITEV, SEND_MESSAGE, BATCH_SEND -> DriverCounters.WRITE;
+            case SEND, SENDMSG, SEND_ZC, WRITEV, SEND_MESSAGE, BATCH_SEND, SPLICE_OUT -> DriverCounters.WRITE;
             case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
             case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
         };

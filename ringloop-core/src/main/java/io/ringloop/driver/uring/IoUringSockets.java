@@ -2,6 +2,7 @@ package io.ringloop.driver.uring;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.LinuxPipes;
 import io.ringloop.driver.LinuxSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
@@ -11,6 +12,7 @@ import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringSubmissionQueue;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.SocketAddress;
 import java.util.BitSet;
@@ -53,14 +55,18 @@ final class IoUringSockets {
     final IoUringPolledReads polledReads;
     /** Datagram receives with truncation, and batches of datagrams. */
     final IoUringDatagrams datagrams;
+    /** Pipes and splices ({@link IoUringSplices}). */
+    final IoUringSplices splices;
     /** Foreign fds with a wait in flight ({@link #pollReady}). */
     private final BitSet polled = new BitSet();
 
-    IoUringSockets(MemorySegment cs, IoUringEngine engine, LinuxSockets sockets, IoUringAcceptor acceptor,
+    IoUringSockets(MemorySegment cs, Arena pipeScratch, IoUringEngine engine, LinuxSockets sockets,
+                   IoUringAcceptor acceptor,
                    IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
         this.cs = cs;
         this.polledReads = new IoUringPolledReads(engine, cs, IoUringEngine.TIMEOUT_TOKEN);
         this.datagrams = new IoUringDatagrams(engine, cs);
+        this.splices = new IoUringSplices(engine, new LinuxPipes(cs, pipeScratch));
         this.engine = engine;
         this.sq = engine.sq;
         this.memory = engine.memory;
@@ -147,6 +153,12 @@ final class IoUringSockets {
         long token = engine.begin(handle, completion, IoUringOpKind.RECV, buffer);
         sq.prepRecv(handle, buffer, IoUringOpMemory.kernelLength(buffer), 0, token);
         return Driver.PENDING;
+    }
+
+    /** {@link Driver#splice}: {@link IoUringSplices}, told whether the socket's multishot holds bytes. */
+    int splice(int from, int to, int length, Completion completion) {
+        int socket = splices.isPipe(from) ? to : from;
+        return splices.splice(from, to, length, completion, multishot != null && multishot.busy(socket));
     }
 
     /** A native buffer at an offset goes straight into the SQE: no slice object. */
@@ -267,6 +279,7 @@ final class IoUringSockets {
      */
     int close(int handle, int rounds, long waitNs) {
         engine.fds.closed(handle);
+        splices.forget(handle);
         engine.unfix(handle); // the table's reference would keep the socket open past its close
         if (acceptor != null) {
             acceptor.closeListener(handle);

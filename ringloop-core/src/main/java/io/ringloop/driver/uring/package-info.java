@@ -29,7 +29,8 @@
  *   <li>{@code IoUringCompletions}: cancels, deadlines (LINK_TIMEOUT) and the CQE dispatch, a switch on the
  *       op kind to the part that owns it; then {@code IoUringSockets}: which path a socket operation takes.</li>
  *   <li>The parts, which never use each other: {@code IoUringAcceptor} (multishot accept),
- *       {@code IoUringMultishotReads}, {@code IoUringPolledReads}, {@code IoUringZeroCopySends},
+ *       {@code IoUringMultishotReads}, {@code IoUringPolledReads}, {@code IoUringSplices} (pipes and splice:
+ *       splice(2) after a POLL_ADD, or IORING_OP_SPLICE SQEs on request), {@code IoUringZeroCopySends},
  *       {@code IoUringVectors} (readv/writev), {@code IoUringDatagrams} (receives with MSG_TRUNC; batches of
  *       datagrams as a direct recvmmsg/sendmmsg, with a POLL_ADD only when nothing can move), {@code IoUringFiles},
  *       {@code IoUringWaker}.</li>

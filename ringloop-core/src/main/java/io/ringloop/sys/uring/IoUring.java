@@ -94,6 +94,7 @@ public final class IoUring {
     public static final int OP_SEND = 26;
     public static final int OP_RECV = 27;
     public static final int OP_PROVIDE_BUFFERS = 31;
+    public static final int OP_SPLICE = 30;
     public static final int OP_SHUTDOWN = 34;
     public static final int OP_SEND_ZC = 47;
     public static final int OP_SENDMSG_ZC = 48;

@@ -206,6 +206,20 @@ public final class IoUringSubmissionQueue {
         tail++;
     }
 
+    /**
+     * IORING_OP_SPLICE of up to {@code len} bytes from {@code fdIn} to {@code fdOut}, both without an offset
+     * (-1 in {@code splice_off_in} and {@code off}, as for a pipe or a socket), {@code splice_flags} as
+     * splice(2) (io_uring/splice.c {@code io_splice_prep}: fd_out in {@code fd}, fd_in in {@code splice_fd_in}).
+     */
+    public void prepSplice(int fdIn, int fdOut, int len, int spliceFlags, long userData) {
+        long sqe = start(IoUring.OP_SPLICE, fdOut, userData);
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_ADDR, -1L); // splice_off_in
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_OFF, -1L);
+        lenAndFlags(sqe, len, spliceFlags);
+        sqes.set(JAVA_INT, sqe + IoUring.SQE_FILE_INDEX, fdIn); // splice_fd_in
+        tail++;
+    }
+
     // ---- files ----
 
     /** IORING_OP_OPENAT: native C string {@code path} relative to {@code dirfd}; {@code open_flags}, mode. */

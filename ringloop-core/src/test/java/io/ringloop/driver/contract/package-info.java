@@ -13,7 +13,8 @@
  *       checks them on purpose (sockets that would block, immediate results, one operation per completion).</li>
  *   <li>Sockets and data: {@code StreamContractTest} (accept, connect, read, write, end of stream, errors,
  *       options, IPv6), {@code DatagramContractTest}, {@code VectoredIoContractTest} (readv/writev),
- *       {@code FileContractTest} (files or -EOPNOTSUPP).</li>
+ *       {@code FileContractTest} (files or -EOPNOTSUPP), {@code SpliceContractTest} (pipes and splice, or
+ *       UnsupportedOperationException naming NIO).</li>
  *   <li>Cancel never loses data and says false when nothing is pending: {@code CancelContractTest}, with the
  *       cancel/read race under stress in {@link io.ringloop.driver.contract.CancelRace}.</li>
  *   <li>close(handle) and close(): pending operations end with -ECANCELED, late events after close and handle

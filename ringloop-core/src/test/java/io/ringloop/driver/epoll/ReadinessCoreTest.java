@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class ReadinessCoreTest {
     /** The read-side kinds, which wait for "readable"; every other kind waits for "writable". */
     private static final Set<String> READ_SIDE = Set.of("ACCEPT", "READ", "READV", "RECV_FROM", "POLL", "RECV_MSG",
-            "RECV_MMSG", "RECV_TRUNC");
+            "RECV_MMSG", "RECV_TRUNC", "SPLICE_IN");
 
     interface DriverFactory {
         Driver open() throws IOException;
@@ -135,7 +135,7 @@ final class ReadinessCoreTest {
                 kinds++;
             }
         }
-        assertEquals(14, kinds);
+        assertEquals(16, kinds);
         assertEquals("FREE", ReadinessOp.name(0));
         assertEquals("UNKNOWN(42)", ReadinessOp.name(42));
     }

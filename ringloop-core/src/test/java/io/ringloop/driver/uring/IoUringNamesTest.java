@@ -55,13 +55,14 @@ class IoUringNamesTest {
     @Test
     void shouldKeepEachKindsRouting() {
         Set<IoUringOpKind> receives = EnumSet.of(IoUringOpKind.RECV, IoUringOpKind.READV, IoUringOpKind.POLLED_READ,
-                IoUringOpKind.RECV_MESSAGE);
+                IoUringOpKind.RECV_MESSAGE, IoUringOpKind.SPLICE_IN);
         Set<IoUringOpKind> sends = EnumSet.of(IoUringOpKind.SEND, IoUringOpKind.SEND_ZC, IoUringOpKind.WRITEV,
-                IoUringOpKind.SEND_MESSAGE);
+                IoUringOpKind.SEND_MESSAGE, IoUringOpKind.SPLICE_OUT);
         Set<IoUringOpKind> linkable = EnumSet.of(IoUringOpKind.POLL, IoUringOpKind.ACCEPT, IoUringOpKind.CONNECT,
                 IoUringOpKind.RECV, IoUringOpKind.SEND, IoUringOpKind.RECVMSG, IoUringOpKind.SENDMSG,
                 IoUringOpKind.POLLED_READ, IoUringOpKind.SEND_MESSAGE, IoUringOpKind.RECV_MESSAGE,
-                IoUringOpKind.RECVMSG_TRUNC, IoUringOpKind.BATCH_RECV, IoUringOpKind.BATCH_SEND);
+                IoUringOpKind.RECVMSG_TRUNC, IoUringOpKind.BATCH_RECV, IoUringOpKind.BATCH_SEND,
+                IoUringOpKind.SPLICE_IN, IoUringOpKind.SPLICE_OUT);
         Set<IoUringOpKind> copiesOut = EnumSet.of(IoUringOpKind.RECVMSG, IoUringOpKind.FILE_READ,
                 IoUringOpKind.RECVMSG_TRUNC);
         for (IoUringOpKind kind : IoUringOpKind.values()) {
