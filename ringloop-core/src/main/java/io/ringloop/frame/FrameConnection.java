@@ -222,6 +222,8 @@ public final class FrameConnection {
             finish(null, false);
         } else if (draining && !in.partial()) {
             close();
+        } else {
+            armTimer(); // nothing queued now: the idle timeout applies again
         }
     }
 

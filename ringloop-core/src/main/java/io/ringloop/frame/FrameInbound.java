@@ -175,6 +175,7 @@ final class FrameInbound extends ReceiveCompletion {
         accStart += (int) used;
         if (accStart == accEnd) {
             releaseAccumulator();
+            conn.armTimer(); // no partial frame now: the idle timeout applies again
             return true;
         }
         return false;

@@ -40,13 +40,20 @@ class FrameEchoTest {
      */
     static final class LengthPrefixed implements FrameHandler {
         private final CompletableFuture<Throwable> closed;
+        private final CompletableFuture<Void> partialSeen;
 
         LengthPrefixed() {
             this(new CompletableFuture<>());
         }
 
         LengthPrefixed(CompletableFuture<Throwable> closed) {
+            this(closed, new CompletableFuture<>());
+        }
+
+        /** {@code partialSeen} completes when a call finds an incomplete frame. */
+        LengthPrefixed(CompletableFuture<Throwable> closed, CompletableFuture<Void> partialSeen) {
             this.closed = closed;
+            this.partialSeen = partialSeen;
         }
 
         @Override
@@ -57,11 +64,13 @@ class FrameEchoTest {
         @Override
         public long onData(FrameConnection c, FrameView in) {
             if (in.length() < 4) {
+                partialSeen.complete(null);
                 return FrameHandler.NEED_MORE;
             }
             long len = ((in.get(0) & 0xFFL) << 24) | ((in.get(1) & 0xFF) << 16) | ((in.get(2) & 0xFF) << 8)
                     | (in.get(3) & 0xFF);
             if (in.length() < 4 + len) {
+                partialSeen.complete(null);
                 return FrameHandler.needAtLeast(4 + len);
             }
             int sum = 0;
