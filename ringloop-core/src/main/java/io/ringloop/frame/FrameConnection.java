@@ -2,6 +2,7 @@ package io.ringloop.frame;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -38,6 +39,10 @@ public final class FrameConnection {
     private int state = OPEN;
     /** Drain of the server: close at the next frame boundary with nothing queued. */
     private boolean draining;
+    /** Task style: input waits until the task asks for the next frame. */
+    private boolean inputPaused;
+    /** Task style: the peer's end of stream ends input only; the task sends its last answers, then closes. */
+    private final boolean taskStyle;
     /** Index in the loop's list of connections (for a drain). */
     int index = -1;
     private long lastInputNs;
@@ -45,7 +50,8 @@ public final class FrameConnection {
     private long timerAtNs;
     private final Runnable onTimer = this::timerFired;
 
-    FrameConnection(FrameLoop fl, int fd, FrameHandler handler, FrameServer server) {
+    FrameConnection(FrameLoop fl, int fd, FrameHandler handler, FrameServer server, boolean taskStyle) {
+        this.taskStyle = taskStyle;
         this.fl = fl;
         this.driver = fl.driver;
         this.fd = fd;
@@ -118,7 +124,7 @@ public final class FrameConnection {
             throw new IllegalStateException("send on a " + (state == CLOSING ? "closing" : "closed")
                     + " connection (fd=" + fd + ")");
         }
-        if (!fl.loop.inLoopThread()) {
+        if (!fl.loop.inLoopThread() && !LoopContext.onCarrier(fl.loop)) {
             throw new IllegalStateException("FrameConnection.send runs on the connection's loop thread");
         }
     }
@@ -179,9 +185,22 @@ public final class FrameConnection {
         return state == CLOSING;
     }
 
-    /** Parsing and reading may go on: open and writable. */
+    /** Parsing and reading may go on: open, writable, and (task style) asked for. */
     boolean readable() {
-        return state == OPEN && out.writable();
+        return state == OPEN && out.writable() && !inputPaused;
+    }
+
+    /** Task style: no more parsing or reading until {@link #resumeInput}. */
+    void pauseInput() {
+        inputPaused = true;
+    }
+
+    /** Task style: the task asks for the next frame; what is accumulated is parsed first. */
+    void resumeInput() {
+        inputPaused = false;
+        if (state == OPEN && out.writable()) {
+            in.resumeFresh();
+        }
     }
 
     boolean sendsAllowed() {
@@ -229,6 +248,15 @@ public final class FrameConnection {
 
     /** The peer's end of stream between frames: what is queued is sent, then the connection closes. */
     void peerClosed() {
+        if (taskStyle) {
+            in.stop();
+            try {
+                handler.onClosed(this, null); // the bridge wakes the task: end of input; it closes when done
+            } catch (Throwable t) {
+                abort(t);
+            }
+            return;
+        }
         close();
     }
 
@@ -256,6 +284,7 @@ public final class FrameConnection {
     }
 
     private void finish(Throwable cause, boolean aborted) {
+        boolean inputEnded = taskStyle && in.stopped();
         state = CLOSED;
         if (timerId != -1) {
             fl.loop.cancelTimer(timerId);
@@ -268,6 +297,9 @@ public final class FrameConnection {
         driver.close(fd); // completes what is pending (ignored: CLOSED) before the memory below goes back
         out.closed();
         server.closed(this);
+        if (inputEnded && cause == null) {
+            return; // the task heard of the peer's end already and closed the connection itself
+        }
         try {
             handler.onClosed(this, cause);
         } catch (Throwable t) {

@@ -72,10 +72,20 @@ final class FrameInbound extends ReceiveCompletion {
 
     /** Starts (or restarts after a stop) receiving: parses what is accumulated, then receives. */
     void resume() {
-        if (acc != null && !parseAccumulated()) {
-            return;
+        if (acc != null) {
+            parseAccumulated(); // stops for more bytes, a pause, a close or the budget; receiveLoop checks each
         }
         receiveLoop();
+    }
+
+    /** Task style: a new parser asks; whatever is accumulated is shown to it, then receiving goes on. */
+    void resumeFresh() {
+        need = 0;
+        resume();
+    }
+
+    boolean stopped() {
+        return stopped;
     }
 
     private void resumeAfterPoll() {
@@ -87,7 +97,7 @@ final class FrameInbound extends ReceiveCompletion {
 
     /** Receives while data is there at once and nothing stops it; PENDING leaves a receive waiting. */
     private void receiveLoop() {
-        while (!receiving && conn.readable()) {
+        while (!receiving && !stopped && conn.readable()) {
             if (spent()) {
                 queueResume();
                 return;

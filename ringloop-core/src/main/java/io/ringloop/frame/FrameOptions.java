@@ -4,9 +4,10 @@ package io.ringloop.frame;
  * How a framing server bounds each connection's memory (Netty's watermarks, ringline's accumulator maximum).
  *
  * <ul>
- *   <li>{@code maxFrame}: the most bytes one frame may need before its handler consumes it (the accumulator
- *       grows to it and no further; past it the connection ends with
- *       {@link io.ringloop.io.FrameTooLongException}); default 1 MiB.</li>
+ *   <li>{@code maxFrame}: the most bytes a frame may need while it is incomplete (the accumulator grows to it
+ *       and no further; a handler that answers {@code NEED_MORE} with that many bytes shown, or asks for more
+ *       with {@code needAtLeast}, ends the connection with {@link io.ringloop.io.FrameTooLongException}); default
+ *       1 MiB. A larger frame that arrives whole within one receive (at most 64 KiB) is shown as it is.</li>
  *   <li>{@code highWaterMark}: above this many queued output bytes the connection is unwritable
  *       ({@link FrameConnection#send} returns false) and is neither parsed nor read; default 64 KiB.</li>
  *   <li>{@code lowWaterMark}: at or below it the connection is writable again ({@link FrameHandler#onWritable});

@@ -8,6 +8,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ServerLimits;
 import io.ringloop.sys.Errno;
+import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -43,6 +44,8 @@ public final class FrameServer implements AutoCloseable {
     private final ServerLimits limits;
     final ServerTimeouts timeouts;
     private final Supplier<? extends FrameHandler> factory;
+    /** Task style: the body each connection's task runs; null in callback style. */
+    private final FramedTask task;
     private final Acceptor acceptor;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
@@ -52,7 +55,8 @@ public final class FrameServer implements AutoCloseable {
     private volatile CompletableFuture<Void> allClosed;
 
     private FrameServer(List<Loop> loops, InetSocketAddress address, ServerLimits limits, FrameOptions options,
-                        Supplier<? extends FrameHandler> factory) throws IOException {
+                        Supplier<? extends FrameHandler> factory, FramedTask task) throws IOException {
+        this.task = task;
         this.loops = loops;
         this.limits = limits;
         this.timeouts = ServerTimeouts.of(limits);
@@ -83,8 +87,35 @@ public final class FrameServer implements AutoCloseable {
         if (loops.isEmpty()) {
             throw new IllegalArgumentException("FrameServer.start: no loops");
         }
-        FrameServer s = new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options,
-                handlerFactory);
+        return begin(new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options,
+                handlerFactory, null));
+    }
+
+    /**
+     * Serves on every loop of {@code runtime} in task style: each connection gets a task running {@code task}
+     * over a {@link FramedStream}, with {@link FrameOptions#DEFAULTS}.
+     */
+    public static FrameServer startTasks(Ringloop runtime, InetSocketAddress address, ServerLimits limits,
+                                         FramedTask task) throws IOException {
+        return startTasks(runtime.loops(), address, limits, FrameOptions.DEFAULTS, task);
+    }
+
+    /** {@link #startTasks(Ringloop, InetSocketAddress, ServerLimits, FramedTask)} on {@code loops}, with options. */
+    public static FrameServer startTasks(List<? extends EventLoop> loops, InetSocketAddress address,
+                                         ServerLimits limits, FrameOptions options, FramedTask task)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(task, "task");
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("FrameServer.startTasks: no loops");
+        }
+        return begin(new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options,
+                TaskBridge::new, task));
+    }
+
+    private static FrameServer begin(FrameServer s) throws IOException {
         s.onLoop(s.loops.get(0), () -> {
             s.acceptor.acceptSome();
             return null;
@@ -169,12 +200,36 @@ public final class FrameServer implements AutoCloseable {
             return;
         }
         fl.driver.setOption(fd, SocketOpt.TCP_NODELAY, 1);
-        FrameConnection c = new FrameConnection(fl, fd, h, this);
+        FrameConnection c = new FrameConnection(fl, fd, h, this, task != null);
         List<FrameConnection> conns = perLoop.get(index);
         c.index = conns.size();
         conns.add(c);
         fl.open++;
+        if (task != null) {
+            c.pauseInput(); // until the task's first parse
+            spawnTask(fl.loop, c, (TaskBridge) h);
+        }
         c.start();
+    }
+
+    private void spawnTask(Loop loop, FrameConnection c, TaskBridge bridge) {
+        Tasks.spawn(loop, () -> {
+            bridge.task = Thread.currentThread();
+            FramedStream stream = new FramedStream(c, bridge, loop);
+            try {
+                task.serve(stream);
+            } catch (Throwable t) {
+                boolean cancelled = t instanceof java.io.InterruptedIOException || t instanceof InterruptedException
+                        || t instanceof java.util.concurrent.CancellationException;
+                if (!cancelled) {
+                    loop.reportUncaught("FramedTask (" + c + ")", t);
+                }
+                c.abort(t);
+            } finally {
+                stream.close();
+            }
+            return null;
+        });
     }
 
     /** Loop thread: {@code c} has closed. */
