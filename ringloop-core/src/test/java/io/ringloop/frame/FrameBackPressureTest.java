@@ -185,6 +185,37 @@ class FrameBackPressureTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("io.ringloop.frame.FrameSetup#all")
+    void shouldResumeAPartialFrameOnceWritableAgain(FrameSetup setup) throws Exception {
+        int big = 200 * 1024; // past the high watermark, below the hard cap
+        try (Ringloop rt = setup.start(1);
+             FrameServer server = FrameServer.start(rt, ANY, ServerLimits.DEFAULTS, () -> new FrameHandler() {
+                 private final FrameEchoTest.LengthPrefixed frames = new FrameEchoTest.LengthPrefixed();
+
+                 @Override
+                 public long onData(FrameConnection c, FrameView in) {
+                     if (in.length() >= 5 && in.get(0) == 0 && in.get(3) == 1 && in.get(4) == 'B') {
+                         c.send(new byte[big]); // frame "B": a big answer, the connection turns unwritable
+                         return 5;
+                     }
+                     return frames.onData(c, in);
+                 }
+             });
+             Socket s = connect(server)) {
+            byte[] next = FrameEchoTest.frame("after the pause".getBytes());
+            OutputStream out = s.getOutputStream();
+            out.write(FrameEchoTest.frame("B".getBytes()));
+            out.write(next, 0, 6); // half a frame behind it, accumulated while unwritable
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            assertEquals(big, in.readNBytes(big).length); // the server becomes writable, resumes, needs more
+            out.write(next, 6, next.length - 6);
+            assertEquals(15, in.readInt(), "the partial frame was completed and answered");
+            assertEquals(FrameEchoTest.sum("after the pause".getBytes()), in.readInt());
+        }
+    }
+
     /** The loop's metrics once it has gone round after the last reply (the counters are written there). */
     private static LoopMetrics metricsAfterWrites(Ringloop rt) throws Exception {
         CompletableFuture<LoopMetrics> m = new CompletableFuture<>();
