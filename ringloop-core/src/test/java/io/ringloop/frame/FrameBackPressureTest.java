@@ -4,6 +4,7 @@ import static io.ringloop.frame.FrameEchoTest.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.loop.LoopMetrics;
@@ -156,6 +157,7 @@ class FrameBackPressureTest {
     @ParameterizedTest
     @MethodSource("io.ringloop.frame.FrameSetup#all")
     void shouldAnswerPipelinedFramesInOrderWithOneWritePerTurn(FrameSetup setup) throws Exception {
+        java.util.List<long[]> counted = new java.util.ArrayList<>(); // depth, writes, turns, operations counted
         try (Ringloop rt = setup.start(1);
              FrameServer server = FrameServer.start(rt, ANY, ServerLimits.DEFAULTS, FrameEchoTest.LengthPrefixed::new);
              Socket s = connect(server)) {
@@ -176,13 +178,16 @@ class FrameBackPressureTest {
                 LoopMetrics after = metricsAfterWrites(rt);
                 long writes = after.operations().submitted().writes() - before.operations().submitted().writes();
                 long turns = after.turns() - before.turns();
-                assertTrue(writes >= 1 && writes <= turns, depth + " pipelined frames: " + writes + " writes in "
-                        + turns + " turns");
-                if (depth == 1000) {
-                    assertTrue(writes < 100, "1000 replies gathered into few writes: " + writes);
-                }
+                counted.add(new long[] {depth, writes, turns, after.operations().submitted().total()});
             }
         }
+        // A driver wrapped by the fault injector (-Dringloop.faultSeed) counts nothing: the replies are checked above.
+        assumeTrue(counted.get(0)[3] > 0, "the loop's driver keeps no operation counters");
+        for (long[] c : counted) {
+            assertTrue(c[1] >= 1 && c[1] <= c[2], c[0] + " pipelined frames: " + c[1] + " writes in " + c[2]
+                    + " turns");
+        }
+        assertTrue(counted.get(2)[1] < 100, "1000 replies gathered into few writes: " + counted.get(2)[1]);
     }
 
     @ParameterizedTest
