@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: idle-rss.sh [CONNECTIONS] [BACKENDS] [STYLES]     (defaults: 10000 "io_uring epoll" "task callback")
+# Usage: idle-rss.sh [CONNECTIONS] [BACKENDS] [STYLES]     (defaults: 10000 "io_uring epoll" "task callback framing")
 #
 # Resident memory per idle connection of `./ringloop echo`: for each backend and style, starts the echo server
 # alone, reads its RSS, opens CONNECTIONS idle connections from a separate JVM (io.ringloop.bench.load.IdleClients:
@@ -15,7 +15,7 @@ cd "$(dirname "$(readlink -f "$0")")/../../../.."
 
 connections=${1:-10000}
 backends=${2:-io_uring epoll}
-styles=${3:-task callback}
+styles=${3:-task callback framing}
 work="$(mktemp -d "${TMPDIR:-/tmp}/idle-rss.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 

@@ -13,6 +13,7 @@ module io.ringloop {
     exports io.ringloop.task;
     exports io.ringloop.net;
     exports io.ringloop.io;
+    exports io.ringloop.frame;
     exports io.ringloop.tls;
     exports io.ringloop.unix;
     exports io.ringloop.signal;

@@ -1,8 +1,10 @@
 package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
+import io.ringloop.frame.FrameServer;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.AcceptCallback;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpServer;
 import io.ringloop.net.TcpStream;
@@ -46,7 +48,9 @@ public final class EchoCommand implements Callable<Integer> {
         /** A virtual thread per connection on the JDK's work-stealing pool; its I/O still runs on the loop. */
         STEALING,
         /** Callbacks on the loop thread, no virtual threads. */
-        CALLBACK
+        CALLBACK,
+        /** io.ringloop.frame: shown the received bytes in place, replies gathered per loop turn. */
+        FRAMING
     }
 
     /** Largest --buffer-kib: 1 GiB per connection, far beyond use, and its byte count still fits an int. */
@@ -64,7 +68,8 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--style", paramLabel = "STYLE", defaultValue = "task",
             description = "task (a virtual thread per connection on the loop), stealing (virtual threads on the "
-                    + "JDK's work-stealing pool, I/O on the loop) or callback (default: ${DEFAULT-VALUE})")
+                    + "JDK's work-stealing pool, I/O on the loop), callback, or framing (callbacks on loop-owned buffers, "
+                    + "no receive buffer per idle connection) (default: ${DEFAULT-VALUE})")
     Style style;
 
     @Option(names = "--multishot-receive", negatable = true, defaultValue = "false", fallbackValue = "true",
@@ -155,7 +160,8 @@ public final class EchoCommand implements Callable<Integer> {
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
-        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK, certFile, keyFile) : null;
+        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK || style == Style.FRAMING, certFile,
+                keyFile) : null;
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
@@ -164,7 +170,10 @@ public final class EchoCommand implements Callable<Integer> {
                 return serveUnix(rt, bufferBytes, styleName, stop);
             }
             InetSocketAddress address = new InetSocketAddress(host, port);
-            InetSocketAddress bound = style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
+            FrameServer framing = style == Style.FRAMING
+                    ? FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new) : null;
+            InetSocketAddress bound = framing != null ? framing.localAddress()
+                    : style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
                         if (tlsConfig != null) {
                             EchoTls.echo(s, tlsConfig, bufferBytes);

@@ -22,7 +22,7 @@ final class EchoTls {
             throws IOException {
         if (callbackStyle) {
             throw new ParameterException(spec.commandLine(), "--tls serves the task and stealing styles, "
-                    + "not callback");
+                    + "not callback or framing");
         }
         if ((certFile == null) != (keyFile == null)) {
             throw new ParameterException(spec.commandLine(), "--cert and --key go together");

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,8 +25,8 @@ final class EchoUnix {
 
     /** Why {@code --unix} cannot serve with these options, or null when it can. */
     static String refusal(EchoCommand.Style style, int threads, boolean tls) {
-        if (style == EchoCommand.Style.CALLBACK) {
-            return "--unix serves the task and stealing styles, not callback";
+        if (style == EchoCommand.Style.CALLBACK || style == EchoCommand.Style.FRAMING) {
+            return "--unix serves the task and stealing styles, not " + style.name().toLowerCase(Locale.ROOT);
         }
         if (threads != 1) {
             return "--unix serves on one loop (Unix sockets have no SO_REUSEPORT spread): drop --threads";

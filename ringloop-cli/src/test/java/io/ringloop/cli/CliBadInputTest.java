@@ -50,7 +50,7 @@ final class CliBadInputTest {
             echo --threads 9999999999 | ringloop echo: Invalid value for option '--threads': '9999999999' is not an int
             timers --count ten    | ringloop timers: Invalid value for option '--count': 'ten' is not an int
             echo --style fast     | ringloop echo: Invalid value for option '--style': expected one of \
-            [TASK, STEALING, CALLBACK] (case-insensitive) but was 'fast'
+            [TASK, STEALING, CALLBACK, FRAMING] (case-insensitive) but was 'fast'
             echo --host [::1      | ringloop echo: --host: cannot resolve '[::1'
             echo --nope           | ringloop echo: Unknown option: '--nope'
             echo --threads        | ringloop echo: Missing required parameter for option '--threads' (N)

@@ -71,7 +71,7 @@ class EchoTlsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            echo --tls --style callback   | ringloop echo: --tls serves the task and stealing styles, not callback
+            echo --tls --style callback   | ringloop echo: --tls serves the task and stealing styles, not callback or framing
             echo --tls --cert a.pem       | ringloop echo: --cert and --key go together
             """)
     void shouldRejectTlsOptionsThatDoNotFitOnOneLine(String args, String expected) {

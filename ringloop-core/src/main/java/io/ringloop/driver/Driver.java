@@ -182,6 +182,38 @@ public interface Driver extends AutoCloseable {
     int writev(int handle, MemorySegment[] buffers, Completion completion);
 
     /**
+     * Receives stream bytes in place, into memory the loop owns: a count now, 0 at end of stream, {@code -errno},
+     * or {@link #PENDING} and later one {@link ReceiveCompletion#complete}. A count {@code n > 0} means the bytes
+     * are at {@link ReceiveCompletion#received()} from {@link ReceiveCompletion#receivedOffset()}; the caller reads
+     * them in place and then calls {@link #receiveDone}, before its next call into this driver for any other handle
+     * (the memory is the loop's: the provided-buffer ring, or the one {@code scratch} every connection shares).
+     *
+     * <p>{@code scratch} is heap memory of the loop, written only while this call returns or while the result is
+     * being delivered: the readiness backends read into it when the socket is ready, io_uring through a direct
+     * recv(2) or after a POLL_ADD (a heap segment is never lent to the kernel across a submission). With multishot
+     * receive on, io_uring shows the provided buffer the kernel filled instead, with no copy; the ring buffer goes
+     * back at {@link #receiveDone}.
+     *
+     * @throws IllegalArgumentException when {@code scratch} is native or empty
+     */
+    default int receive(int handle, MemorySegment scratch, ReceiveCompletion completion) {
+        requireScratch(scratch);
+        completion.show(scratch, 0);
+        return read(handle, scratch, completion);
+    }
+
+    /** The caller of {@link #receive} is done with the bytes it was shown: the memory goes back to the loop. */
+    default void receiveDone(int handle) {
+    }
+
+    /** {@link #receive}'s check of its scratch memory. */
+    static void requireScratch(MemorySegment scratch) {
+        if (scratch.isNative() || scratch.byteSize() == 0) {
+            throw new IllegalArgumentException("receive: the scratch must be non-empty heap memory: " + scratch);
+        }
+    }
+
+    /**
      * Receives one datagram into {@code buffer}; the sender's {@code sockaddr} is written to
      * {@code senderAddress} (at least 128 bytes, native) for {@link io.ringloop.sys.SockAddr#decode}.
      * Returns the datagram's length (truncated to the buffer).

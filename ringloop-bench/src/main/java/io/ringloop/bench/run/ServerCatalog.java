@@ -15,7 +15,7 @@ public final class ServerCatalog {
     public static final String SWEEP_ZERO_COPY_ID = "ringloop-io_uring-callback-zc";
 
     private static final List<String> RINGLOOP_BACKENDS = List.of("auto", "io_uring", "epoll", "nio");
-    private static final List<String> STYLES = List.of("task", "callback", "stealing");
+    private static final List<String> STYLES = List.of("task", "callback", "stealing", "framing");
 
     private ServerCatalog() {
     }

@@ -3,6 +3,7 @@ package io.ringloop.driver.fault;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.ReceiveCompletion;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
@@ -232,6 +233,20 @@ public final class FaultInjectingDriver implements Driver {
         }
         int n = (int) dice.transferLength(length);
         return start(completion, handle, "write", op -> delegate.write(handle, buffer, offset, n, op));
+    }
+
+    /**
+     * Passed straight to the backend, never faulted: the bytes are shown in memory the next receive of any
+     * handle reuses, so a result held back (or a call put off) would show another connection's bytes.
+     */
+    @Override
+    public int receive(int handle, MemorySegment scratch, ReceiveCompletion completion) {
+        return delegate.receive(handle, scratch, completion);
+    }
+
+    @Override
+    public void receiveDone(int handle) {
+        delegate.receiveDone(handle);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.DriverCounters;
 import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.LinuxSockets;
+import io.ringloop.driver.ReceiveCompletion;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
@@ -340,6 +341,27 @@ public final class IoUringDriver implements Driver {
     public int connect(int handle, SocketAddress address, Completion completion) {
         int refused = refuse(handle, completion);
         return refused != 0 ? refused : counters.immediate(CONNECT, sockOps.connect(handle, address, completion));
+    }
+
+    /**
+     * In place from the provided-buffer ring when this connection's reads go through multishot receive;
+     * else the default: a heap read into {@code scratch} (a direct recv(2), or POLL_ADD then recv(2)).
+     */
+    @Override
+    public int receive(int handle, MemorySegment scratch, ReceiveCompletion completion) {
+        Driver.requireScratch(scratch);
+        if (!sockOps.receivesInPlace(handle)) {
+            return Driver.super.receive(handle, scratch, completion);
+        }
+        int refused = refuse(handle, completion);
+        return refused != 0 ? refused : counters.immediate(READ, multishot.receive(handle, scratch, completion));
+    }
+
+    @Override
+    public void receiveDone(int handle) {
+        if (multishot != null) {
+            multishot.receiveDone(handle);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ringloop.driver.uring;
 
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.ReceiveCompletion;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.uring.IoUring;
 import io.ringloop.sys.uring.IoUringBufRing;
@@ -68,6 +69,10 @@ final class IoUringMultishotReads {
         long waiter = NONE;
         /** The waiting read went to the kernel alone (a single-shot RECV with its own buffer). */
         boolean waiterInKernel;
+        /** The waiting read is an in-place receive: shown the head chunk, not given a copy. */
+        boolean inPlace;
+        /** The head chunk is shown to an in-place receive and goes back at its {@code receiveDone}. */
+        boolean shown;
         /** 0 at end of stream, -errno for an error, after the queued chunks; else {@link #OPEN}. */
         int end = OPEN;
         // Queued chunks, FIFO: buffer id, and the unread bytes [start, end) of that buffer.
@@ -164,6 +169,53 @@ final class IoUringMultishotReads {
             return drain(s, buffer, offset, length);
         }
         return r != Driver.PENDING ? r : await(fd, s, completion, buffer, (offset << 32) | length, null);
+    }
+
+    /**
+     * {@link Driver#receive} in place: the head chunk of what was received is shown where the kernel put it (a
+     * provided buffer), at once when there is one, else when the multishot's next CQE comes. The chunk goes back
+     * to the ring at {@link #receiveDone} (or at the next receive or close). If the ring runs dry the waiting
+     * receive goes to the kernel alone into a bounce buffer, copied into heap {@code scratch} when its CQE is
+     * reaped; {@code scratch} is shown then.
+     */
+    int receive(int fd, MemorySegment scratch, ReceiveCompletion completion) {
+        Stream s = get(fd);
+        if (s.shown) {
+            release(s);
+        }
+        int r = atOnce(s);
+        if (r == QUEUED) {
+            return show(s, completion);
+        }
+        if (r != Driver.PENDING) {
+            return r;
+        }
+        s.inPlace = true;
+        return await(fd, s, completion, scratch, IoUringOpMemory.kernelLength(scratch), null);
+    }
+
+    /** Shows the head chunk to {@code c}: its length. */
+    private int show(Stream s, ReceiveCompletion c) {
+        int i = s.head;
+        c.show(buffers.buffer(s.bids[i]), s.starts[i]);
+        s.shown = true;
+        return s.ends[i] - s.starts[i];
+    }
+
+    /** {@link Driver#receiveDone}: the chunk shown goes back to the ring. */
+    void receiveDone(int fd) {
+        Stream s = find(fd);
+        if (s != null && s.shown) {
+            release(s);
+        }
+    }
+
+    private void release(Stream s) {
+        s.shown = false;
+        buffers.add(s.bids[s.head]);
+        s.head = (s.head + 1) % s.bids.length;
+        s.count--;
+        buffers.publish();
     }
 
     /**
@@ -303,7 +355,7 @@ final class IoUringMultishotReads {
         if (res > 0) {
             s.push(bid, res);
             if (s.waiter != NONE && !s.waiterInKernel) {
-                ran = complete(s, drainInto(s));
+                ran = s.inPlace ? completeShown(s) : complete(s, drainInto(s));
             } else if (s.count >= queueLimit && s.multishot != NONE && !s.cancelling) {
                 s.cancelling = true;
                 engine.ensureSqSpace();
@@ -356,10 +408,29 @@ final class IoUringMultishotReads {
         return drain(s, engine.ops.buffer(s.waiter), arg >>> 32, (int) arg);
     }
 
+    /** Completes the waiting in-place receive with the head chunk, shown where it is. */
+    private boolean completeShown(Stream s) {
+        long w = s.waiter;
+        s.waiter = NONE;
+        s.inPlace = false;
+        engine.memory.completed(IoUringEngine.slot(w), 0, false, null);
+        int i = s.head;
+        int n = s.ends[i] - s.starts[i];
+        Completion c = engine.finish(w, n);
+        if (c instanceof ReceiveCompletion rc) {
+            rc.show(buffers.buffer(s.bids[i]), s.starts[i]);
+            s.shown = true;
+            rc.complete(n);
+            return true;
+        }
+        return false;
+    }
+
     /** Completes the waiting read with {@code res}. */
     private boolean complete(Stream s, int res) {
         long w = s.waiter;
         s.waiter = NONE;
+        s.inPlace = false;
         engine.memory.completed(IoUringEngine.slot(w), 0, false, null);
         Completion c = engine.finish(w, res);
         if (c != null) {
@@ -391,9 +462,14 @@ final class IoUringMultishotReads {
         if (s != null && s.waiter == token) {
             s.waiter = NONE;
             s.waiterInKernel = false;
+            s.inPlace = false;
         }
-        engine.memory.completed(IoUringEngine.slot(token), res, true, engine.ops.buffer(token));
+        MemorySegment buffer = engine.ops.buffer(token);
+        engine.memory.completed(IoUringEngine.slot(token), res, true, buffer);
         Completion c = engine.finish(token, res);
+        if (c instanceof ReceiveCompletion rc) {
+            rc.show(buffer, 0); // copied out of the bounce buffer into the receive's scratch just now
+        }
         if (c != null) {
             c.complete(res);
             return true;
@@ -447,6 +523,7 @@ final class IoUringMultishotReads {
             complete(s, -Errno.ECANCELED);
         }
         byFd[fd] = null;
+        s.shown = false;
         while (s.count > 0) {
             buffers.add(s.bids[s.head]);
             s.head = (s.head + 1) % s.bids.length;

@@ -330,6 +330,11 @@ final class IoUringSockets {
                 && (multishot.busy(handle) || (!buffer.isNative() && multishot.serves(handle)));
     }
 
+    /** Whether {@code handle}'s in-place receives come from its multishot receive (heap reads would). */
+    boolean receivesInPlace(int handle) {
+        return multishot != null && engine.fds.isStream(handle) && multishot.serves(handle);
+    }
+
     /** An operation whose SQE was never written: its slot goes back at once. */
     private void abandon(long token) {
         memory.completed(IoUringEngine.slot(token), 0, false, null);

@@ -1,0 +1,367 @@
+package io.ringloop.frame;
+
+import io.ringloop.driver.Driver;
+import io.ringloop.loop.EventLoop;
+import io.ringloop.task.internal.LoopContext;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Objects;
+
+/**
+ * One connection of a {@link FrameServer}, as its {@link FrameHandler} sees it: what it sends, whether it may send
+ * more, and how it ends. Loop thread only (the handler's calls run there).
+ *
+ * <p><b>Sending</b> never waits and makes no system call: {@link #send(byte[])} copies the bytes into pooled
+ * chunks, {@link #sendOwned} queues a segment itself. Everything queued during one loop turn leaves in one gathered
+ * write, after the handler calls of that turn. {@code send} returns false once more than the high watermark is
+ * queued: the connection is then neither parsed nor read until the peer has taken enough
+ * ({@link FrameHandler#onWritable}); past four times the watermark it is aborted.
+ *
+ * <p><b>Ending</b>: {@link #close()} sends what is queued, then closes (the peer reads every byte, then end of
+ * stream); {@link #abort()} drops what is queued and closes at once. Either way {@link FrameHandler#onClosed} runs
+ * once.
+ */
+public final class FrameConnection {
+    private static final int OPEN = 0;
+    /** Closing gracefully: no more parsing, the queue drains, then the socket closes. */
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    private final FrameLoop fl;
+    private final Driver driver;
+    private final int fd;
+    private final FrameHandler handler;
+    private final FrameServer server;
+    final FrameInbound in;
+    final FrameOutbound out;
+    private int state = OPEN;
+    /** Drain of the server: close at the next frame boundary with nothing queued. */
+    private boolean draining;
+    /** Task style: input waits until the task asks for the next frame. */
+    private boolean inputPaused;
+    /** Task style: the peer's end of stream ends input only; the task sends its last answers, then closes. */
+    private final boolean taskStyle;
+    /** Index in the loop's list of connections (for a drain). */
+    int index = -1;
+    private long lastInputNs;
+    private long timerId = -1;
+    private long timerAtNs;
+    private final Runnable onTimer = this::timerFired;
+
+    FrameConnection(FrameLoop fl, int fd, FrameHandler handler, FrameServer server, boolean taskStyle) {
+        this.taskStyle = taskStyle;
+        this.fl = fl;
+        this.driver = fl.driver;
+        this.fd = fd;
+        this.handler = handler;
+        this.server = server;
+        this.in = new FrameInbound(this, fl, fd);
+        this.out = new FrameOutbound(this, fl, fd);
+        this.lastInputNs = fl.loop.nanoTime();
+    }
+
+    /** Loop thread: the handler hears onOpen, the timer is armed, receiving starts. */
+    void start() {
+        try {
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            abort(t);
+            return;
+        }
+        if (state == OPEN) {
+            armTimer();
+            in.resume();
+        }
+    }
+
+    // ---- public API ----
+
+    /** Queues a copy of {@code bytes}: true while the connection is writable (see the class comment). */
+    public boolean send(byte[] bytes) {
+        return send(bytes, 0, bytes.length);
+    }
+
+    /** Queues a copy of {@code bytes[offset, offset+length)}: true while the connection is writable. */
+    public boolean send(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        return copy(MemorySegment.ofArray(bytes), offset, length);
+    }
+
+    /** Queues a copy of {@code [from, from+length)} of {@code view} (an echo): true while writable. */
+    public boolean send(FrameView view, long from, long length) {
+        Objects.checkFromIndexSize(from, length, view.length());
+        return copy(view.memory(), view.offset() + from, length);
+    }
+
+    private boolean copy(MemorySegment src, long off, long len) {
+        requireSendable();
+        if (len > 0) {
+            out.copy(src, off, len);
+        }
+        return isWritable();
+    }
+
+    /**
+     * Queues {@code segment} itself, without a copy; {@code onReleased} runs on the loop thread once the kernel has
+     * taken all of it, or when the connection closes first (then some of it may not have been sent). The segment
+     * must stay alive and unchanged until then. True while the connection is writable.
+     */
+    public boolean sendOwned(MemorySegment segment, Runnable onReleased) {
+        Objects.requireNonNull(onReleased, "onReleased");
+        requireSendable();
+        if (segment.byteSize() == 0) {
+            runRelease(onReleased);
+        } else {
+            out.owned(segment, onReleased);
+        }
+        return isWritable();
+    }
+
+    private void requireSendable() {
+        if (state != OPEN) {
+            throw new IllegalStateException("send on a " + (state == CLOSING ? "closing" : "closed")
+                    + " connection (fd=" + fd + ")");
+        }
+        if (!fl.loop.inLoopThread() && !LoopContext.onCarrier(fl.loop)) {
+            throw new IllegalStateException("FrameConnection.send runs on the connection's loop thread");
+        }
+    }
+
+    /** False while more than the high watermark is queued (until the queue is at the low watermark). */
+    public boolean isWritable() {
+        return out.writable();
+    }
+
+    /** Bytes queued and not yet taken by the kernel. */
+    public long queuedBytes() {
+        return out.queued;
+    }
+
+    /** True until {@link #close()} or {@link #abort()} (or the peer's end, or an error). */
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** The loop this connection lives on. */
+    public EventLoop loop() {
+        return fl.loop;
+    }
+
+    /** The peer's address. */
+    public InetSocketAddress peerAddress() throws IOException {
+        return driver.peerAddress(fd);
+    }
+
+    /** Sends what is queued, then closes; parsing stops now. */
+    public void close() {
+        if (state != OPEN) {
+            return;
+        }
+        state = CLOSING;
+        in.stop();
+        if (out.queued == 0) {
+            finish(null, false);
+        } else {
+            armTimer(); // the write timeout bounds the drain
+        }
+    }
+
+    /** Closes now, dropping what is queued. */
+    public void abort() {
+        abort(null);
+    }
+
+    @Override
+    public String toString() {
+        return "FrameConnection[fd=" + fd + ", " + (state == OPEN ? "open" : state == CLOSING ? "closing" : "closed")
+                + ", queued=" + out.queued + ", accumulated=" + in.accumulated() + ", " + fl.loop.name() + "]";
+    }
+
+    // ---- for FrameInbound, FrameOutbound, FrameServer ----
+
+    boolean isClosing() {
+        return state == CLOSING;
+    }
+
+    /** Parsing and reading may go on: open, writable, and (task style) asked for. */
+    boolean readable() {
+        return state == OPEN && out.writable() && !inputPaused;
+    }
+
+    /** Task style: no more parsing or reading until {@link #resumeInput}. */
+    void pauseInput() {
+        inputPaused = true;
+    }
+
+    /** Task style: the task asks for the next frame; what is accumulated is parsed first. */
+    void resumeInput() {
+        inputPaused = false;
+        if (state == OPEN && out.writable()) {
+            in.resumeFresh();
+        }
+    }
+
+    boolean sendsAllowed() {
+        return state != CLOSED;
+    }
+
+    long callHandler(FrameView view) {
+        try {
+            return handler.onData(this, view);
+        } catch (Throwable t) {
+            abort(t);
+            return 0;
+        }
+    }
+
+    void stampInput() {
+        lastInputNs = fl.loop.nanoTime();
+    }
+
+    void becameWritable() {
+        if (state != OPEN) {
+            return;
+        }
+        try {
+            handler.onWritable(this);
+        } catch (Throwable t) {
+            abort(t);
+            return;
+        }
+        if (state == OPEN && out.writable()) {
+            in.resume();
+        }
+    }
+
+    /** The queue is empty. */
+    void drained() {
+        if (state == CLOSING) {
+            finish(null, false);
+        } else if (draining && !in.partial()) {
+            close();
+        } else {
+            armTimer(); // nothing queued now: the idle timeout applies again
+        }
+    }
+
+    /** The peer's end of stream between frames: what is queued is sent, then the connection closes. */
+    void peerClosed() {
+        if (taskStyle) {
+            in.stop();
+            try {
+                handler.onClosed(this, null); // the bridge wakes the task: end of input; it closes when done
+            } catch (Throwable t) {
+                abort(t);
+            }
+            return;
+        }
+        close();
+    }
+
+    void runRelease(Runnable release) {
+        try {
+            release.run();
+        } catch (Throwable t) {
+            fl.loop.reportUncaught("FrameConnection.sendOwned release (fd=" + fd + ")", t);
+        }
+    }
+
+    /** Closes now with {@code cause} (null: an abort asked for). */
+    void abort(Throwable cause) {
+        if (state != CLOSED) {
+            finish(cause, true);
+        }
+    }
+
+    /** Server drain: close now if idle, else at the next frame boundary once the queue is empty. */
+    void drain() {
+        draining = true;
+        if (state == OPEN && !in.partial() && out.queued == 0) {
+            close();
+        }
+    }
+
+    private void finish(Throwable cause, boolean aborted) {
+        boolean inputEnded = taskStyle && in.stopped();
+        state = CLOSED;
+        if (timerId != -1) {
+            fl.loop.cancelTimer(timerId);
+            timerId = -1;
+        }
+        in.closed();
+        if (!aborted) {
+            driver.shutdown(fd, Driver.SHUT_WR); // the peer reads every byte, then end of stream
+        }
+        driver.close(fd); // completes what is pending (ignored: CLOSED) before the memory below goes back
+        out.closed();
+        server.closed(this);
+        if (inputEnded && cause == null) {
+            return; // the task heard of the peer's end already and closed the connection itself
+        }
+        try {
+            handler.onClosed(this, cause);
+        } catch (Throwable t) {
+            fl.loop.reportUncaught("FrameHandler.onClosed (fd=" + fd + ")", t);
+        }
+    }
+
+    // ---- timeouts: one timer entry, re-armed lazily ----
+
+    /** The earliest deadline that applies now, or Long.MAX_VALUE. */
+    private long nextDeadlineNs() {
+        long d = Long.MAX_VALUE;
+        ServerTimeouts t = server.timeouts;
+        if (t.idleNs() > 0 && state == OPEN && !in.partial() && out.queued == 0) {
+            d = Math.min(d, lastInputNs + t.idleNs());
+        }
+        if (t.readNs() > 0 && state == OPEN && in.partial()) {
+            d = Math.min(d, in.partialSinceNs + t.readNs());
+        }
+        if (t.writeNs() > 0 && out.queued > 0) {
+            d = Math.min(d, out.progressNs + t.writeNs());
+        }
+        return d;
+    }
+
+    /** Arms the connection's timer for its earliest deadline, unless one as early is armed. */
+    void armTimer() {
+        if (state == CLOSED) {
+            return;
+        }
+        long d = nextDeadlineNs();
+        if (d == Long.MAX_VALUE || (timerId != -1 && timerAtNs - d <= 0)) {
+            return;
+        }
+        if (timerId != -1) {
+            fl.loop.cancelTimer(timerId);
+        }
+        timerAtNs = d;
+        timerId = fl.loop.scheduleAt(d, onTimer);
+    }
+
+    private void timerFired() {
+        timerId = -1;
+        if (state == CLOSED) {
+            return;
+        }
+        long now = fl.loop.nanoTime();
+        ServerTimeouts t = server.timeouts;
+        if (t.writeNs() > 0 && out.queued > 0 && now - (out.progressNs + t.writeNs()) >= 0) {
+            abort(new SocketTimeoutException("write timeout: the peer took none of " + out.queued
+                    + " queued bytes for " + t.writeNs() / 1_000_000 + " ms (fd=" + fd + ")"));
+        } else if (t.readNs() > 0 && state == OPEN && in.partial() && now - (in.partialSinceNs + t.readNs()) >= 0) {
+            abort(new SocketTimeoutException("read timeout: a frame begun " + t.readNs() / 1_000_000
+                    + " ms ago is still incomplete (" + in.accumulated() + " bytes) (fd=" + fd + ")"));
+        } else if (t.idleNs() > 0 && state == OPEN && !in.partial() && out.queued == 0
+                && now - (lastInputNs + t.idleNs()) >= 0) {
+            state = CLOSING;
+            in.stop();
+            finish(new SocketTimeoutException("idle timeout: no input for " + t.idleNs() / 1_000_000
+                    + " ms (fd=" + fd + ")"), false);
+        } else {
+            armTimer();
+        }
+    }
+}
