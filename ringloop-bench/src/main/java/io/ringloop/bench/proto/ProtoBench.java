@@ -79,7 +79,10 @@ public final class ProtoBench {
         return results.stream().allMatch(ProtoResult::ok) ? 0 : 1;
     }
 
-    /** Null when {@code name} can run with the tools on {@code path} (a PATH value), else the one line that says what is missing. */
+    /**
+     * Null when {@code name} can run with the tools on {@code path} (a PATH value), else the one line that says
+     * what is missing.
+     */
     static String skipReason(String name, String path) {
         if (name.equals(HttpLoads.NAME) && Tools.find("wrk", path) == null) {
             return Tools.skipLine(name, "wrk", "wrk");
