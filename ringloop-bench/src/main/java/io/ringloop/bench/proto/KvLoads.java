@@ -12,14 +12,16 @@ import java.util.Locale;
  * values, one key), each with one request in flight per connection ({@code -P 1}) and with 16 ({@code -P 16}).
  * redis-benchmark runs a request count, not a duration: warm-up runs are sized from the rate the previous one
  * reached until the warm-up time is spent, and the measured run gets the count that lasts about the measured
- * time at that rate. Requests/s is redis-benchmark's own figure; CPU per request is the server's CPU over the
- * measured run divided by its count.
+ * time at that rate (without a warm-up, {@code --warmup 0}, it gets 10,000 requests). Requests/s is
+ * redis-benchmark's own figure; CPU per request is the server's CPU over the measured run divided by its count.
  */
 final class KvLoads {
     static final String NAME = "kv";
     static final int CONNECTIONS = 50;
     private static final long FIRST_WARMUP_REQUESTS = 20_000;
     private static final long MIN_REQUESTS = 10_000;
+    /** How long a run of {@link #MIN_REQUESTS} without a measured rate may take (beyond the usual grace). */
+    private static final long UNSIZED_RUN_MS = 30_000;
 
     private KvLoads() {
     }
@@ -33,12 +35,13 @@ final class KvLoads {
                 String load = test.toUpperCase(Locale.ROOT) + " -P " + depth + " c" + CONNECTIONS;
                 String shown = String.join(" ", command(ctx, tool, server.port(), test, depth, 0));
                 try {
-                    double rate = warmUp(ctx, tool, server.port(), test, depth, log);
+                    // No warm-up asked for (a test's quick run): no rate to size the run from, so the least count.
+                    double rate = ctx.warmupMs() > 0 ? warmUp(ctx, tool, server.port(), test, depth, log) : 0;
                     long n = Math.max(MIN_REQUESTS, Math.round(rate * ctx.durationMs() / 1e3));
                     List<String> measured = command(ctx, tool, server.port(), test, depth, n);
                     shown = String.join(" ", measured);
                     long cpu0 = server.cpuNs();
-                    String out = Generator.run(measured, Math.round(n / rate * 1e3), log);
+                    String out = Generator.run(measured, rate > 0 ? Math.round(n / rate * 1e3) : UNSIZED_RUN_MS, log);
                     long cpuNs = server.cpuNs() - cpu0;
                     double rps = parseRps(out, test);
                     results.add(new ProtoResult(NAME, load, serverId, family, n, n / rps, cpuNs, shown, "ok", ""));
