@@ -1,6 +1,7 @@
 package io.ringloop.bench;
 
 import io.ringloop.bench.jmh.MicroRunner;
+import io.ringloop.bench.proto.ProtoBench;
 import io.ringloop.bench.report.Charts;
 import io.ringloop.bench.report.HtmlReport;
 import io.ringloop.bench.report.Json;
@@ -72,8 +73,10 @@ public final class BenchMain implements Callable<Integer> {
                     + "default: the quick set, or all with --full.")
     List<String> servers;
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
-            description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers), "
-                    + "proxy (ringloop proxy beside Netty's, its own run); default: latency,rate, or all with --full.")
+            description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers); "
+                    + "default: latency,rate, or all with --full. Apart from those: http, kv, tls (wrk, "
+                    + "redis-benchmark, TLS echo vs Netty's codecs), proxy (ringloop proxy beside Netty's), fairness "
+                    + "(a quiet connection beside a flood); none is in --full.")
     List<String> scenarios;
     @Option(names = "--zero-copy-sizes", split = ",", paramLabel = "KIB", description = "Payload sizes of the "
             + "zerocopy sweep in KiB, ascending (default 4,16,64,256).")
@@ -123,6 +126,9 @@ public final class BenchMain implements Callable<Integer> {
         if (scenarios != null && scenarios.contains(ProxyBench.NAME)) {
             return ProxyBench.run(!noPin); // its own processes: ringloop proxy and Netty's, a client and a sink
         }
+        if (scenarios != null && scenarios.stream().map(String::trim).anyMatch(ProtoBench.NAMES::contains)) {
+            return runProtocols();
+        }
         if (micro != null) {
             return MicroRunner.run(micro, microForks, 1, full ? 3 : 1);
         }
@@ -157,6 +163,27 @@ public final class BenchMain implements Callable<Integer> {
         writeReport(dir, stamp, MachineInfo.collect(cpus, pin), config(stamp, timing, plan), points, rows, zeroCopy);
         printResults(rows, zeroCopy, plan.ringloopMissing(), dir);
         return points.stream().anyMatch(p -> p.status().equals("failed")) ? 1 : 0;
+    }
+
+    /**
+     * The protocol scenarios (http, kv, tls: {@link ProtoBench}), which run apart from the echo matrix: their
+     * servers and generators are their own, and {@code --servers} names theirs (see {@code --list}).
+     */
+    private int runProtocols() throws IOException, InterruptedException {
+        List<String> names = scenarios.stream().map(String::trim).toList();
+        List<String> others = names.stream().filter(n -> !ProtoBench.NAMES.contains(n)).toList();
+        if (!others.isEmpty()) {
+            System.err.println("http, kv and tls run apart from the echo scenarios: ask for " + others
+                    + " in a run of their own");
+            return EXIT_USAGE;
+        }
+        Timing timing = timing();
+        if (timing == null) {
+            return EXIT_USAGE;
+        }
+        Path dir = out.resolve(LocalDateTime.now().format(STAMP_FORMAT));
+        return ProtoBench.run(ProtoBench.NAMES.stream().filter(names::contains).toList(), servers,
+                timing.warmupMs(), timing.durationMs(), noPin, dir);
     }
 
     /** Numbers no run can use are usage errors (the timing is checked with its defaults, in {@link #timing}). */
@@ -399,6 +426,11 @@ public final class BenchMain implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-26s %s%n", s.name(), s.description());
         }
         System.out.printf(Locale.ROOT, "  %-26s %s%n", ZeroCopySweep.NAME, ZeroCopySweep.description());
+        System.out.println("protocol scenarios (run on their own: --scenarios http,kv,tls; servers "
+                + "ringloop-io_uring, ringloop-epoll, netty-epoll, netty-io_uring):");
+        for (String line : ProtoBench.descriptions()) {
+            System.out.println("  " + line);
+        }
     }
 
     /** What the command line asked for: servers by scenarios, plus the zero-copy sweep over its sizes. */

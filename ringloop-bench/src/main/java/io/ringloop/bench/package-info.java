@@ -6,8 +6,11 @@
  * remaining cores, reads the server's CPU time from {@code /proc} around each measured window and writes
  * {@code bench-results/<timestamp>/} (results.json, report.html, charts). Sub-packages:
  * <ul>
- *   <li>{@code server}: the competitors' echo servers (Netty 4.2 transports, a JDK selector loop, JDK
- *       virtual threads), each a {@code main} taking {@code --port}.</li>
+ *   <li>{@code server}: the competitors' servers, each a {@code main} taking {@code --port}: echo (Netty 4.2
+ *       transports, plain or behind {@code SslHandler}, a JDK selector loop, JDK virtual threads), and Netty's
+ *       HTTP and Redis-protocol servers for the protocol scenarios.</li>
+ *   <li>{@code proto}: the protocol scenarios ({@code --scenarios http,kv,tls}): wrk, redis-benchmark and a
+ *       TLS echo client against ringloop's http/kv/echo --tls commands and those Netty servers.</li>
  *   <li>{@code load}: the load generator, closed-loop and fixed-rate open-loop, one selector per thread.</li>
  *   <li>{@code run}: scenarios, the server catalogue, processes and {@code /proc} readings.</li>
  *   <li>{@code report}: terminal table, results.json, charts and report.html.</li>

@@ -1,0 +1,9 @@
+/**
+ * ringloop used as a library: three small servers on its task-style API. The whole setup a module needs is
+ * {@code requires io.ringloop}; the JVM then runs with {@code --enable-native-access=io.ringloop} and
+ * {@code --add-opens java.base/java.lang=io.ringloop} (see the README). Nothing is exported: {@code java -m}
+ * runs a main class of a package its module keeps to itself.
+ */
+module io.ringloop.examples {
+    requires io.ringloop;
+}
