@@ -3,7 +3,6 @@ package io.ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.LoopMetrics;
-import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.LoopOptions;
 import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.loop.internal.Loop;
@@ -20,10 +19,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The way in: a set of event loops, one thread each, and tasks spawned on them.
@@ -181,7 +182,7 @@ public final class Ringloop implements AutoCloseable {
          * callbacks that throw. Default: {@link UncaughtFailureHandler#logging()} (a WARNING with the stack).
          */
         public Builder uncaughtFailureHandler(UncaughtFailureHandler handler) {
-            this.uncaughtFailureHandler = java.util.Objects.requireNonNull(handler, "handler");
+            this.uncaughtFailureHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
@@ -200,7 +201,7 @@ public final class Ringloop implements AutoCloseable {
         }
 
         /** Builds new options, or says which builder option refused its value. */
-        private static LoopOptions option(String name, java.util.function.Supplier<LoopOptions> with) {
+        private static LoopOptions option(String name, Supplier<LoopOptions> with) {
             try {
                 return with.get();
             } catch (IllegalArgumentException e) {

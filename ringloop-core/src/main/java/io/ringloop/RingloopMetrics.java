@@ -2,6 +2,7 @@ package io.ringloop;
 
 import io.ringloop.loop.LoopMetrics;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A snapshot of a runtime's counters: one {@link LoopMetrics} per loop, in loop order, and their sum. See
@@ -13,7 +14,7 @@ import java.util.List;
 public record RingloopMetrics(List<LoopMetrics> loops, LoopMetrics total) {
     public RingloopMetrics {
         loops = List.copyOf(loops);
-        java.util.Objects.requireNonNull(total, "total");
+        Objects.requireNonNull(total, "total");
     }
 
     /** The snapshot of {@code loops} with their sum. */

@@ -136,7 +136,8 @@ class RingloopTest {
                     c.writeAll("hello".getBytes());
                     byte[] b = new byte[5];
                     c.readFully(b, 0, 5);
-                    return new Object[] {new String(b), LoopContext.onCarrier(Loop.of(rt.loop(0))), Tasks.currentLoop()};
+                    return new Object[] {new String(b), LoopContext.onCarrier(Loop.of(rt.loop(0))),
+                        Tasks.currentLoop()};
                 }
             });
             assertEquals("hello", seen[0]);

@@ -68,8 +68,8 @@ public final class EchoCommand implements Callable<Integer> {
 
     @Option(names = "--style", paramLabel = "STYLE", defaultValue = "task",
             description = "task (a virtual thread per connection on the loop), stealing (virtual threads on the "
-                    + "JDK's work-stealing pool, I/O on the loop), callback, or framing (callbacks on loop-owned buffers, "
-                    + "no receive buffer per idle connection) (default: ${DEFAULT-VALUE})")
+                    + "JDK's work-stealing pool, I/O on the loop), callback, or framing (callbacks on loop-owned "
+                    + "buffers, no receive buffer per idle connection) (default: ${DEFAULT-VALUE})")
     Style style;
 
     @Option(names = "--multishot-receive", negatable = true, defaultValue = "false", fallbackValue = "true",

@@ -6,6 +6,7 @@ import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 
 /**
@@ -107,7 +108,7 @@ public final class DatagramBatch implements AutoCloseable {
 
     /** Slot {@code i}'s datagram length as set for a send. */
     public int sendLength(int i) {
-        return (int) iovec(i).get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
+        return (int) iovec(i).get(ValueLayout.JAVA_LONG, 8);
     }
 
     /** Slot {@code i}'s target as set for a send (null: the connected peer). */

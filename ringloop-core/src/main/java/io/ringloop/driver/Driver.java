@@ -1,6 +1,9 @@
 package io.ringloop.driver;
 
+import io.ringloop.sys.Errno;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
@@ -57,9 +60,9 @@ public interface Driver extends AutoCloseable {
     int getOption(int handle, SocketOpt option);
 
     /** Local address; throws {@link io.ringloop.error.SyscallException} (or a mapped type) on failure. */
-    InetSocketAddress localAddress(int handle) throws java.io.IOException;
+    InetSocketAddress localAddress(int handle) throws IOException;
 
-    InetSocketAddress peerAddress(int handle) throws java.io.IOException;
+    InetSocketAddress peerAddress(int handle) throws IOException;
 
     /** {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}; returns 0 or -errno. */
     int shutdown(int handle, int how);
@@ -97,27 +100,27 @@ public interface Driver extends AutoCloseable {
      * NUL-terminated string that must stay alive until completion.
      */
     default int openFile(MemorySegment path, int flags, int mode, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /** {@code pread}: bytes read at {@code position} into {@code length} bytes of {@code buffer} at offset. */
     default int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /** {@code pwrite}: bytes written at {@code position}. */
     default int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /** {@code fsync}, or {@code fdatasync} when {@code dataOnly}. */
     default int syncFile(int fd, boolean dataOnly, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /** {@code close} of a file fd. */
     default int closeFile(int fd, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     // ---- asynchronous operations: result, -errno, or PENDING ----
@@ -233,7 +236,7 @@ public interface Driver extends AutoCloseable {
      * {@code ucred} (native, at least 12 bytes). Returns 0 or -errno; -EOPNOTSUPP where the backend cannot.
      */
     default int peerCredentials(int handle, MemorySegment ucred) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -243,7 +246,7 @@ public interface Driver extends AutoCloseable {
      * writes). -EOPNOTSUPP where the backend cannot (NIO).
      */
     default int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -252,7 +255,7 @@ public interface Driver extends AutoCloseable {
      * A read-side operation; the rules of {@link #sendMessage} apply. -EOPNOTSUPP where the backend cannot.
      */
     default int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -261,7 +264,7 @@ public interface Driver extends AutoCloseable {
      * -EOPNOTSUPP where the backend cannot tell.
      */
     default int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -270,7 +273,7 @@ public interface Driver extends AutoCloseable {
      * backend has it). The batch stays alive and untouched until the completion.
      */
     default int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -279,15 +282,15 @@ public interface Driver extends AutoCloseable {
      * {@link DatagramBatch#encodeTargets} has been called for those slots. SIGPIPE never.
      */
     default int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
      * Joins ({@code join}) or leaves multicast {@code group} on the interface of index {@code interfaceIndex} (0:
      * the system's choice, which the NIO backend does not have: -EINVAL there). Returns 0 or -errno.
      */
-    default int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    default int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
+        return -Errno.EOPNOTSUPP;
     }
 
     /**
@@ -350,7 +353,7 @@ public interface Driver extends AutoCloseable {
      * of this driver, whose own operations wait for readiness already.
      */
     default int pollReady(int fd, int events, Completion completion) {
-        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+        return -Errno.EOPNOTSUPP;
     }
 
     /**

@@ -14,7 +14,7 @@ public interface FrameHandler {
     /** {@link #onData}: nothing consumed, call again when more bytes have arrived. */
     long NEED_MORE = 0;
 
-    /** {@link #onData}: nothing consumed, call again when at least {@code bytes} (total, from the view's start) are there. */
+    /** {@link #onData}: nothing consumed; call again once {@code bytes} in all (from the view's start) are there. */
     static long needAtLeast(long bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("needAtLeast: bytes must be >= 1: " + bytes);

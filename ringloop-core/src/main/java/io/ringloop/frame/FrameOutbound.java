@@ -3,6 +3,7 @@ package io.ringloop.frame;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.sys.Errno;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -57,7 +58,8 @@ final class FrameOutbound extends Completion {
         long done = 0;
         while (done < len) {
             int tail = count == 0 ? -1 : (head + count - 1) & (memory.length - 1);
-            if (tail >= 0 && memory[tail] instanceof byte[] chunk && releases[tail] == null && ends[tail] < chunk.length) {
+            if (tail >= 0 && memory[tail] instanceof byte[] chunk && releases[tail] == null
+                    && ends[tail] < chunk.length) {
                 int n = (int) Math.min(len - done, chunk.length - ends[tail]);
                 MemorySegment.copy(src, off + done, MemorySegment.ofArray(chunk), ends[tail], n);
                 ends[tail] += n;
@@ -90,7 +92,7 @@ final class FrameOutbound extends Completion {
         }
         conn.armTimer();
         if (queued > fl.options.hardLimit()) {
-            conn.abort(new java.io.IOException("output queue over 4 x the high watermark (" + queued + " > "
+            conn.abort(new IOException("output queue over 4 x the high watermark (" + queued + " > "
                     + fl.options.hardLimit() + " bytes): the peer does not read (fd=" + fd + ")"));
         }
     }

@@ -10,12 +10,15 @@ import io.ringloop.net.ServerLimits;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +79,7 @@ public final class FrameServer implements AutoCloseable {
         return start(runtime.loops(), address, limits, FrameOptions.DEFAULTS, handlerFactory);
     }
 
-    /** Serves on {@code loops}: binds on the first, which accepts; {@code handlerFactory} is asked once per connection. */
+    /** Serves on {@code loops}: binds on the first, which accepts; {@code handlerFactory}: once per connection. */
     public static FrameServer start(List<? extends EventLoop> loops, InetSocketAddress address, ServerLimits limits,
                                     FrameOptions options, Supplier<? extends FrameHandler> handlerFactory)
             throws IOException {
@@ -181,7 +184,7 @@ public final class FrameServer implements AutoCloseable {
             drain(limits.drainTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("FrameServer.close interrupted");
+            throw new InterruptedIOException("FrameServer.close interrupted");
         }
     }
 
@@ -219,8 +222,8 @@ public final class FrameServer implements AutoCloseable {
             try {
                 task.serve(stream);
             } catch (Throwable t) {
-                boolean cancelled = t instanceof java.io.InterruptedIOException || t instanceof InterruptedException
-                        || t instanceof java.util.concurrent.CancellationException;
+                boolean cancelled = t instanceof InterruptedIOException || t instanceof InterruptedException
+                        || t instanceof CancellationException;
                 if (!cancelled) {
                     loop.reportUncaught("FramedTask (" + c + ")", t);
                 }
@@ -286,7 +289,7 @@ public final class FrameServer implements AutoCloseable {
         }
 
         InetSocketAddress open(InetSocketAddress address) throws IOException {
-            int family = address.getAddress() instanceof java.net.Inet6Address ? Driver.AF_INET6 : Driver.AF_INET;
+            int family = address.getAddress() instanceof Inet6Address ? Driver.AF_INET6 : Driver.AF_INET;
             String where = address.toString();
             int s = driver.socket(family, Driver.SOCK_STREAM);
             if (s < 0) {
@@ -438,7 +441,7 @@ public final class FrameServer implements AutoCloseable {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("FrameServer: interrupted waiting for " + loop.name());
+            throw new InterruptedIOException("FrameServer: interrupted waiting for " + loop.name());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;

@@ -1,8 +1,10 @@
 package io.ringloop.net;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * A connected, ordered, two-way byte stream on a loop: what the buffered reader and writer of
@@ -19,8 +21,31 @@ public interface ByteStream extends Closeable {
     /** Reads into {@code buffer[offset, offset+length)}: the count, or -1 at end of stream. */
     int read(MemorySegment buffer, long offset, int length) throws IOException;
 
+    /** Reads into {@code b}: the count (at least 1 when {@code b} is not empty), or -1 at end of stream. */
+    default int read(byte[] b) throws IOException {
+        return read(b, 0, b.length);
+    }
+
+    /** Fills {@code b[off, off+len)}, or throws {@link EOFException} if the stream ends first. */
+    default void readFully(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        int done = 0;
+        while (done < len) {
+            int n = read(b, off + done, len - done);
+            if (n < 0) {
+                throw new EOFException("readFully: end of stream with " + (len - done) + " bytes missing");
+            }
+            done += n;
+        }
+    }
+
     /** Writes all of {@code b[off, off+len)}. */
     void writeAll(byte[] b, int off, int len) throws IOException;
+
+    /** Writes all of {@code b}. */
+    default void writeAll(byte[] b) throws IOException {
+        writeAll(b, 0, b.length);
+    }
 
     /** Writes all of {@code buffer[offset, offset+length)}. */
     void writeAll(MemorySegment buffer, long offset, int length) throws IOException;

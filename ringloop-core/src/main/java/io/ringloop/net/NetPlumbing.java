@@ -24,12 +24,12 @@ final class NetPlumbing implements StreamSockets.Access {
 
     @Override
     public void enter(TcpStream stream, boolean read, String call) {
-        stream.enter(read, call);
+        stream.directions.enter(read, call);
     }
 
     @Override
     public void exit(TcpStream stream, boolean read) {
-        stream.exit(read);
+        stream.directions.exit(read);
     }
 
     @Override

@@ -34,10 +34,10 @@ final class TcpCallbacks {
     /** {@link TcpStream#read(MemorySegment, long, int, IoCallback)}. */
     void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (readOp == null) {
-            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r, () -> stream.exit(true),
-                    r -> stream.failure("read", r));
+            readOp = new CallbackOp(loop, "read(fd=" + handle + ")", r -> r == 0 ? -1 : r,
+                    () -> stream.directions.exit(true), r -> TcpOp.failure(stream, "read", r));
         }
-        stream.enter(true, "read");
+        stream.directions.enter(true, "read");
         if (!stream.isOpen()) {
             readOp.refused(stream.closedException("read"), callback);
             return;
@@ -46,7 +46,7 @@ final class TcpCallbacks {
         try {
             r = driver.read(handle, buffer, offset, length, readOp);
         } catch (RuntimeException e) {
-            stream.exit(true);
+            stream.directions.exit(true);
             throw e;
         }
         readOp.started(r, callback);
@@ -55,10 +55,10 @@ final class TcpCallbacks {
     /** {@link TcpStream#write(MemorySegment, long, int, IoCallback)}. */
     void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
         if (writeOp == null) {
-            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r, () -> stream.exit(false),
-                    r -> stream.failure("write", r));
+            writeOp = new CallbackOp(loop, "write(fd=" + handle + ")", r -> r, () -> stream.directions.exit(false),
+                    r -> TcpOp.failure(stream, "write", r));
         }
-        stream.enter(false, "write");
+        stream.directions.enter(false, "write");
         if (!stream.isOpen()) {
             writeOp.refused(stream.closedException("write"), callback);
             return;
@@ -67,7 +67,7 @@ final class TcpCallbacks {
         try {
             r = driver.write(handle, buffer, offset, length, writeOp);
         } catch (RuntimeException e) {
-            stream.exit(false);
+            stream.directions.exit(false);
             throw e;
         }
         writeOp.started(r, callback);

@@ -1,9 +1,14 @@
 package io.ringloop.net;
 
+import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.Timeouts;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +100,31 @@ public final class TcpConnector {
         }
         return HappyEyeballs.connect(loop, host, port, addresses, Resolver.nanos(attemptDelay, "attemptDelay"),
                 deadlineNs, hasDeadline);
+    }
+
+    /** {@link TcpStream#connect(EventLoop, InetSocketAddress, Duration)}: one address, no resolution. */
+    static TcpStream connectAddress(Loop loop, InetSocketAddress address, Duration timeout) throws IOException {
+        Objects.requireNonNull(address, "connect: the address is null");
+        if (address.isUnresolved()) {
+            throw new UnknownHostException("connect(" + SockAddr.text(address) + "): unresolved address");
+        }
+        String what = "connect(" + SockAddr.text(address) + ")";
+        long timeoutNs = Timeouts.limitNanos(timeout, what);
+        int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
+        int fd = LoopCall.check(loop, "socket(" + what + ")", d -> d.socket(family, Driver.SOCK_STREAM));
+        TcpStream s = new TcpStream(loop, fd);
+        int r;
+        try {
+            r = s.writeWaiter.run(() -> s.driver.connect(fd, address, s.writeWaiter), what, timeoutNs);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        if (r < 0) {
+            s.close();
+            throw Errno.exception(what, r);
+        }
+        return s;
     }
 
     @Override

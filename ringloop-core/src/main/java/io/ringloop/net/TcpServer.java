@@ -6,12 +6,15 @@ import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
 import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -228,9 +231,9 @@ public final class TcpServer implements AutoCloseable {
 
     /** A cancel (shutdown) interrupts the handler's task: what it throws then is how it stopped. */
     private static boolean cancelled(Throwable t) {
-        return t instanceof java.util.concurrent.CancellationException || t instanceof InterruptedException
-                || t instanceof java.io.InterruptedIOException
-                || t instanceof java.nio.channels.ClosedByInterruptException
+        return t instanceof CancellationException || t instanceof InterruptedException
+                || t instanceof InterruptedIOException
+                || t instanceof ClosedByInterruptException
                 || Thread.currentThread().isInterrupted();
     }
 

@@ -2,8 +2,6 @@ package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
-import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 
 /**
@@ -78,38 +76,7 @@ final class TcpSplice {
     }
 
     /** One splice of {@code s}'s socket from ({@code in}) or to the pipe end: the count, 0 at end of input. */
-    private int splice(TcpStream s, boolean in, int pipe, int length) throws IOException {
-        String call = in ? "splice(in)" : "splice(out)";
-        s.ensureOpen(call);
-        IoWaiter w = s.waiter(in);
-        ServerConnection sc = s.serverConnection(); // a server's limits hold for spliced bytes too
-        int handle = s.handle();
-        int from = in ? handle : pipe;
-        int to = in ? pipe : handle;
-        int r;
-        s.enter(in, call);
-        try {
-            if (LoopContext.onCarrier(loop)) {
-                r = loop.driver().splice(from, to, length, w);
-                if (r == Driver.PENDING && sc != null) {
-                    sc.pending(in);
-                }
-                r = w.finish(r, call);
-            } else {
-                if (sc != null) {
-                    sc.pendingFromAfar(in);
-                }
-                r = w.run(() -> loop.driver().splice(from, to, length, w), call, 0);
-            }
-        } finally {
-            s.exit(in);
-        }
-        if (r < 0 && sc != null) {
-            sc.throwIfExpired(in, call, r);
-        }
-        if (r < 0) {
-            throw s.failure(call, r);
-        }
-        return r;
+    private static int splice(TcpStream s, boolean in, int pipe, int length) throws IOException {
+        return TcpOp.run(s, in ? TcpOp.SPLICE_IN : TcpOp.SPLICE_OUT, null, pipe, length, null);
     }
 }

@@ -6,15 +6,12 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.Timeouts;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -58,10 +55,10 @@ public final class TcpStream implements ByteStream {
     /** The callback style's state, made at its first use (on the loop thread). */
     private TcpCallbacks callbacks;
     /** One reader and one writer at a time, in either style. */
-    private final Directions directions = Directions.ofStream(this);
+    final Directions directions = Directions.ofStream(this);
     private volatile boolean closed;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
-    private volatile long readTimeoutNs;
+    volatile long readTimeoutNs;
     /** A server's connection keeps its peer's address for a failure report, even past a close by its handler. */
     private volatile boolean rememberPeer;
     private volatile InetSocketAddress peer;
@@ -94,28 +91,7 @@ public final class TcpStream implements ByteStream {
     /** Connects on {@code loop}; the stream lives there. */
     public static TcpStream connect(EventLoop eventLoop, InetSocketAddress address, Duration timeout)
             throws IOException {
-        Loop loop = Loop.of(eventLoop);
-        Objects.requireNonNull(address, "connect: the address is null");
-        if (address.isUnresolved()) {
-            throw new UnknownHostException("connect(" + SockAddr.text(address) + "): unresolved address");
-        }
-        String what = "connect(" + SockAddr.text(address) + ")";
-        long timeoutNs = Timeouts.limitNanos(timeout, what);
-        int family = SockAddr.family(address) == SockAddr.AF_INET6 ? Driver.AF_INET6 : Driver.AF_INET;
-        int fd = LoopCall.check(loop, "socket(" + what + ")", d -> d.socket(family, Driver.SOCK_STREAM));
-        TcpStream s = new TcpStream(loop, fd);
-        int r;
-        try {
-            r = s.writeWaiter.run(() -> s.driver.connect(fd, address, s.writeWaiter), what, timeoutNs);
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-        if (r < 0) {
-            s.close();
-            throw Errno.exception(what, r);
-        }
-        return s;
+        return TcpConnector.connectAddress(Loop.of(eventLoop), address, timeout);
     }
 
     /** Connects by name from the caller's loop: resolved off the loop, Happy Eyeballs ({@link TcpConnector}). */
@@ -179,7 +155,7 @@ public final class TcpStream implements ByteStream {
      * @throws IllegalArgumentException if {@code dst} is read-only (as the JDK's channels do), on every path
      */
     public int read(ByteBuffer dst) throws IOException {
-        requireWritable(dst.isReadOnly(), "read");
+        TcpOp.requireWritable(this, dst.isReadOnly(), "read");
         int len = dst.remaining();
         if (len == 0) {
             ensureOpen("read");
@@ -203,10 +179,6 @@ public final class TcpStream implements ByteStream {
         return io(true, MemorySegment.ofArray(b), off, len);
     }
 
-    public int read(byte[] b) throws IOException {
-        return read(b, 0, b.length);
-    }
-
     /**
      * Reads into {@code buffer[offset, offset+length)}: the count, or -1 at end of stream. With a native
      * segment this allocates nothing per call.
@@ -214,7 +186,7 @@ public final class TcpStream implements ByteStream {
     @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-        requireWritable(buffer.isReadOnly(), "read");
+        TcpOp.requireWritable(this, buffer.isReadOnly(), "read");
         if (length == 0) {
             ensureOpen("read");
             return 0;
@@ -238,17 +210,6 @@ public final class TcpStream implements ByteStream {
             if (read(dst) < 0) {
                 throw new EOFException("readFully: end of stream with " + dst.remaining() + " bytes missing");
             }
-        }
-    }
-
-    public void readFully(byte[] b, int off, int len) throws IOException {
-        int done = 0;
-        while (done < len) {
-            int n = read(b, off + done, len - done);
-            if (n < 0) {
-                throw new EOFException("readFully: end of stream with " + (len - done) + " bytes missing");
-            }
-            done += n;
         }
     }
 
@@ -289,49 +250,9 @@ public final class TcpStream implements ByteStream {
         }
     }
 
-    public void writeAll(byte[] b) throws IOException {
-        writeAll(b, 0, b.length);
-    }
-
     private int io(boolean read, MemorySegment seg, long off, int len) throws IOException {
-        ensureOpen(read ? "read" : "write");
-        if (seg.isNative() && !seg.isAccessibleBy(loop.thread())) {
-            throw new IllegalArgumentException((read ? "read" : "write") + ": the buffer's arena is confined to "
-                    + "another thread; the loop thread must reach it (use Arena.ofShared(), ofAuto() or global())");
-        }
-        IoWaiter w = read ? readWaiter : writeWaiter;
-        String call = read ? "read" : "write";
-        long timeoutNs = read ? readTimeoutNs : 0;
-        ServerConnection sc = server;
-        int r;
-        enter(read, call);
-        try {
-            if (LoopContext.onCarrier(loop)) {
-                r = read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w);
-                if (r == Driver.PENDING && sc != null) {
-                    sc.pending(read);
-                }
-                r = w.finish(r, call, timeoutNs);
-            } else {
-                if (sc != null) {
-                    sc.pendingFromAfar(read);
-                }
-                r = w.run(() -> read ? driver.read(handle, seg, off, len, w) : driver.write(handle, seg, off, len, w),
-                        call, timeoutNs);
-            }
-        } finally {
-            exit(read);
-        }
-        if (r < 0 && sc != null) {
-            sc.throwIfExpired(read, call, r);
-        }
-        if (r == -Errno.ETIMEDOUT && timeoutNs > 0) {
-            throw new SocketTimeoutException("read(fd=" + handle + "): no data within "
-                    + Duration.ofNanos(timeoutNs).toMillis() + " ms");
-        }
-        if (r < 0) {
-            throw failure(call, r);
-        }
+        TcpOp.requireReachable(this, seg, read);
+        int r = TcpOp.run(this, read ? TcpOp.READ : TcpOp.WRITE, seg, off, len, null);
         return read && r == 0 ? -1 : r;
     }
 
@@ -378,33 +299,6 @@ public final class TcpStream implements ByteStream {
         return TcpVectors.transfer(this, true, dsts, 0, 0);
     }
 
-    /** What {@code call}'s result {@code r} (-errno) becomes: a close while it waited is named as such. */
-    IOException failure(String call, int r) {
-        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return Errno.asyncCloseException(call + "(" + this + "): stream closed while the call was waiting");
-        }
-        return Errno.exception(call + "(fd=" + handle + ")", r);
-    }
-
-    /** Starts a read (or write) in either style, or throws when one is in progress ({@link Directions}). */
-    void enter(boolean read, String call) {
-        directions.enter(read, call);
-    }
-
-    void exit(boolean read) {
-        directions.exit(read);
-    }
-
-    /**
-     * A read never writes into read-only memory: the kernel would fill it all the same. Checked before anything
-     * else, empty buffers included, as the JDK's channels do ({@code IllegalArgumentException}).
-     */
-    void requireWritable(boolean readOnly, String call) {
-        if (readOnly) {
-            throw new IllegalArgumentException(call + "(fd=" + handle + "): read-only buffer");
-        }
-    }
-
     /** Throws {@code <call>(TcpStream[fd=N, closed, loop]): stream closed} once the stream is closed. */
     void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
@@ -423,7 +317,7 @@ public final class TcpStream implements ByteStream {
      * of stream). Loop thread only; one read at a time.
      */
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
-        requireWritable(buffer.isReadOnly(), "read");
+        TcpOp.requireWritable(this, buffer.isReadOnly(), "read");
         callbacks("read").read(buffer, offset, length, callback);
     }
 
@@ -448,7 +342,7 @@ public final class TcpStream implements ByteStream {
 
     /** A read as a stage; completes on the loop thread. Any thread. A read-only {@code dst} throws at once. */
     public CompletionStage<Integer> readAsync(ByteBuffer dst) {
-        requireWritable(dst.isReadOnly(), "read");
+        TcpOp.requireWritable(this, dst.isReadOnly(), "read");
         return TcpCallbacks.stage(this, dst, true);
     }
 

@@ -1,8 +1,6 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
-import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -36,8 +34,8 @@ final class TcpVectors {
     /** {@link TcpStream#read(ByteBuffer[], int, int)}: one scattering read, positions advanced; -1 at end. */
     static long read(TcpStream s, ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
-        for (int i = offset; i < offset + length; i++) {
-            s.requireWritable(requireBuffer(dsts[i], i).isReadOnly(), "readv"); // empty ones too, as the JDK does
+        for (int i = offset; i < offset + length; i++) { // empty ones too, as the JDK does
+            TcpOp.requireWritable(s, requireBuffer(dsts[i], i).isReadOnly(), "readv");
         }
         MemorySegment[] segments = segments(dsts, offset, length);
         if (segments.length == 0) {
@@ -65,7 +63,7 @@ final class TcpVectors {
             throws IOException {
         if (read) {
             for (MemorySegment m : segments) {
-                s.requireWritable(m != null && m.isReadOnly(), "readv");
+                TcpOp.requireWritable(s, m != null && m.isReadOnly(), "readv");
             }
         }
         MemorySegment[] window = window(segments, from, skip);
@@ -177,44 +175,12 @@ final class TcpVectors {
     static int vectorIo(TcpStream s, boolean read, MemorySegment[] segments) throws IOException {
         s.ensureOpen(read ? "readv" : "writev");
         for (MemorySegment m : segments) {
-            // Checked here, not left to the driver: off the carrier the driver call runs on the loop thread.
-            if (m.isNative() && (!m.scope().isAlive() || !m.isAccessibleBy(s.loop.thread()))) {
-                throw new IllegalArgumentException((read ? "read" : "write") + ": a buffer's arena is closed or "
-                        + "confined to another thread; the loop thread must reach it (Arena.ofShared(), ofAuto())");
-            }
+            TcpOp.requireReachable(s, m, read);
             if (read) {
-                s.requireWritable(m.isReadOnly(), "readv");
+                TcpOp.requireWritable(s, m.isReadOnly(), "readv");
             }
         }
-        IoWaiter w = read ? s.readWaiter : s.writeWaiter;
-        String call = read ? "readv" : "writev";
-        Driver driver = s.driver;
-        int fd = s.handle;
-        ServerConnection sc = s.serverConnection();
-        int r;
-        s.enter(read, call);
-        try {
-            if (LoopContext.onCarrier(s.loop)) {
-                r = read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w);
-                if (r == Driver.PENDING && sc != null) {
-                    sc.pending(read);
-                }
-                r = w.finish(r, call);
-            } else {
-                if (sc != null) {
-                    sc.pendingFromAfar(read);
-                }
-                r = w.run(() -> read ? driver.readv(fd, segments, w) : driver.writev(fd, segments, w), call, 0);
-            }
-        } finally {
-            s.exit(read);
-        }
-        if (r < 0 && sc != null) {
-            sc.throwIfExpired(read, call, r);
-        }
-        if (r < 0) {
-            throw s.failure(call, r);
-        }
+        int r = TcpOp.run(s, read ? TcpOp.READV : TcpOp.WRITEV, null, 0, 0, segments);
         return read && r == 0 ? -1 : r;
     }
 }

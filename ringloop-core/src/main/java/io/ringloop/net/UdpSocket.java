@@ -3,6 +3,7 @@ package io.ringloop.net;
 import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
+import io.ringloop.error.SyscallException;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.sys.Errno;
@@ -12,7 +13,6 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -35,9 +35,9 @@ import java.util.function.IntSupplier;
  * naming it; a receive waiting at the close wakes with an {@link java.nio.channels.AsynchronousCloseException}.
  */
 public final class UdpSocket implements AutoCloseable {
-    private final Loop loop;
-    private final Driver driver;
-    private final int handle;
+    final Loop loop;
+    final Driver driver;
+    final int handle;
     private final IoWaiter receiveWaiter;
     private final IoWaiter sendWaiter;
     private final Arena arena = Arena.ofShared();
@@ -192,7 +192,7 @@ public final class UdpSocket implements AutoCloseable {
     }
 
     /** Throws {@code <call>(UdpSocket[fd=N, closed, loop]): socket closed} once the socket is closed. */
-    private void ensureOpen(String call) throws ClosedChannelException {
+    void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
             throw Errno.closedException(call + "(" + this + "): socket closed");
         }
@@ -323,52 +323,54 @@ public final class UdpSocket implements AutoCloseable {
      */
     public void setReceiveBufferSize(int bytes) throws IOException {
         ensureOpen("setsockopt");
-        checkOption("setsockopt(SO_RCVBUF=" + bytes + ", fd=" + handle + ")",
+        UdpOptions.check(this, "setsockopt(SO_RCVBUF=" + bytes + ", fd=" + handle + ")",
                 LoopCall.call(loop, d -> d.setOption(handle, SocketOpt.SO_RCVBUF, bytes)));
     }
 
     /** The receive buffer's size in bytes as the kernel reports it (SO_RCVBUF). */
     public int receiveBufferSize() throws IOException {
         ensureOpen("getsockopt");
-        return checkOption("getsockopt(SO_RCVBUF, fd=" + handle + ")",
+        return UdpOptions.check(this, "getsockopt(SO_RCVBUF, fd=" + handle + ")",
                 LoopCall.call(loop, d -> d.getOption(handle, SocketOpt.SO_RCVBUF)));
     }
 
-
-    /** Sets the unicast TTL (IPv4 IP_TTL) or hop limit (IPv6 IPV6_UNICAST_HOPS), 1 to 255. Not on NIO (no such
-     * option in the JDK): a {@link io.ringloop.error.SyscallException} with ENOPROTOOPT says so. */
+    /**
+     * Sets the unicast TTL (IPv4 IP_TTL) or hop limit (IPv6 IPV6_UNICAST_HOPS), 1 to 255. Not on NIO (no such
+     * option in the JDK): a {@link SyscallException} with ENOPROTOOPT says so.
+     */
     public void setTimeToLive(int ttl) throws IOException {
-        setIp(SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS, ttl, false);
+        UdpOptions.setIp(this, SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS, ttl, false);
     }
 
     /** The unicast TTL or hop limit; see {@link #setTimeToLive}. */
     public int timeToLive() throws IOException {
-        return getIp(SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS);
+        return UdpOptions.getIp(this, SocketOpt.IP_TTL, SocketOpt.IPV6_UNICAST_HOPS);
     }
 
     /** Sets the TTL (hop limit) of multicast datagrams sent, 0 to 255 (default 1: the local network only). */
     public void setMulticastTimeToLive(int ttl) throws IOException {
-        setIp(SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS, ttl, true);
+        UdpOptions.setIp(this, SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS, ttl, true);
     }
 
     /** The TTL (hop limit) of multicast datagrams sent. */
     public int multicastTimeToLive() throws IOException {
-        return getIp(SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS);
+        return UdpOptions.getIp(this, SocketOpt.IP_MULTICAST_TTL, SocketOpt.IPV6_MULTICAST_HOPS);
     }
 
     /** Whether multicast datagrams sent are also delivered to this host's members, this socket included. */
     public void setMulticastLoopback(boolean on) throws IOException {
-        setIp(SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP, on ? 1 : 0, true);
+        UdpOptions.setIp(this, SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP, on ? 1 : 0, true);
     }
 
     /** Whether multicast datagrams sent loop back to this host (IP_MULTICAST_LOOP, Linux's default: on). */
     public boolean multicastLoopback() throws IOException {
-        return getIp(SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP) != 0;
+        return UdpOptions.getIp(this, SocketOpt.IP_MULTICAST_LOOP, SocketOpt.IPV6_MULTICAST_LOOP) != 0;
     }
 
     /** The interface multicast datagrams leave by (null: the system's choice, by its routes). */
     public void setMulticastInterface(NetworkInterface nif) throws IOException {
-        setIp(SocketOpt.IP_MULTICAST_IF, SocketOpt.IPV6_MULTICAST_IF, nif == null ? 0 : nif.getIndex(), true);
+        int index = nif == null ? 0 : nif.getIndex();
+        UdpOptions.setIp(this, SocketOpt.IP_MULTICAST_IF, SocketOpt.IPV6_MULTICAST_IF, index, true);
     }
 
     /**
@@ -377,74 +379,16 @@ public final class UdpSocket implements AutoCloseable {
      * one interface is EADDRINUSE.
      */
     public void joinGroup(InetAddress group, NetworkInterface nif) throws IOException {
-        membership(true, group, nif);
+        UdpOptions.membership(this, true, group, nif);
     }
 
     /** Leaves a group joined with {@link #joinGroup}; one not joined is EADDRNOTAVAIL. */
     public void leaveGroup(InetAddress group, NetworkInterface nif) throws IOException {
-        membership(false, group, nif);
-    }
-
-    private void membership(boolean join, InetAddress group, NetworkInterface nif) throws IOException {
-        ensureOpen("setsockopt");
-        if (!group.isMulticastAddress()) {
-            throw new IllegalArgumentException("not a multicast group: " + group.getHostAddress());
-        }
-        if (family() == SockAddr.AF_INET && !(group instanceof Inet4Address)) {
-            throw new IllegalArgumentException("IPv6 group " + group.getHostAddress() + " on an IPv4 socket");
-        }
-        int ifindex = nif == null ? 0 : nif.getIndex();
-        String what = "setsockopt(" + (join ? "join " : "leave ") + group.getHostAddress()
-                + (nif == null ? "" : " on " + nif.getName()) + ", fd=" + handle + ")";
-        int r = LoopCall.call(loop, d -> d.membership(handle, join, group, ifindex));
-        if (r < 0) {
-            throw Errno.exception(what + backendNote(r), r);
-        }
-    }
-
-    /**
-     * Sets an IP-level option: the IPv4 one on an IPv4 socket; on an IPv6 socket the IPv6 one, and with
-     * {@code bothOnV6} the IPv4 one too, which Linux applies to the socket's IPv4-mapped traffic.
-     */
-    private void setIp(SocketOpt v4, SocketOpt v6, int value, boolean bothOnV6) throws IOException {
-        ensureOpen("setsockopt");
-        boolean ipv6 = family() == SockAddr.AF_INET6;
-        SocketOpt first = ipv6 ? v6 : v4;
-        checkOption("setsockopt(" + first + "=" + value + ", fd=" + handle + ")",
-                LoopCall.call(loop, d -> d.setOption(handle, first, value)));
-        if (ipv6 && bothOnV6) {
-            checkOption("setsockopt(" + v4 + "=" + value + ", fd=" + handle + ")",
-                    LoopCall.call(loop, d -> d.setOption(handle, v4, value)));
-        }
-    }
-
-    private int getIp(SocketOpt v4, SocketOpt v6) throws IOException {
-        ensureOpen("getsockopt");
-        SocketOpt o = family() == SockAddr.AF_INET6 ? v6 : v4;
-        return checkOption("getsockopt(" + o + ", fd=" + handle + ")",
-                LoopCall.call(loop, d -> d.getOption(handle, o)));
-    }
-
-    private int checkOption(String what, int r) throws IOException {
-        if (r < 0) {
-            throw Errno.exception(what + backendNote(r), r);
-        }
-        return r;
-    }
-
-    /** What a backend's refusal means, for the message: NIO's missing options. */
-    private String backendNote(int r) {
-        if (!"nio".equals(driver.name())) {
-            return "";
-        }
-        if (r == -Errno.ENOPROTOOPT) {
-            return " on the nio backend (the JDK's DatagramChannel has no such option)";
-        }
-        return r == -Errno.EINVAL ? " on the nio backend (the JDK's DatagramChannel needs an interface)" : "";
+        UdpOptions.membership(this, false, group, nif);
     }
 
     /** The socket's address family, asked of its local address once. */
-    private int family() throws IOException {
+    int family() throws IOException {
         int f = family;
         if (f == 0) {
             f = SockAddr.isV4(localAddress()) ? SockAddr.AF_INET : SockAddr.AF_INET6;
@@ -472,7 +416,7 @@ public final class UdpSocket implements AutoCloseable {
         return callbacks().lastSender();
     }
 
-    /** Sends {@code buffer} as one datagram to {@code target} (null: the connected peer); the callback gets its size. */
+    /** Sends {@code buffer} as one datagram to {@code target} (null: the connected peer); the callback: its size. */
     public void send(MemorySegment buffer, InetSocketAddress target, IoCallback callback) {
         callbacks().send(buffer, target, callback);
     }

@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.BitSet;
 
 /** CPU affinity (sched.h): {@code sched_setaffinity(0, sizeof(cpu_set_t), &mask)} pins the calling thread. */
 public final class Affinity {
@@ -37,11 +38,11 @@ public final class Affinity {
     }
 
     /** The CPUs the calling thread may run on, as a bit set, or null with the errno in {@code cs}. */
-    public static java.util.BitSet currentAllowed(MemorySegment cs) {
+    public static BitSet currentAllowed(MemorySegment cs) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(CPU_SET_BYTES);
             int r = result((int) GET.invokeExact(cs, 0, (long) CPU_SET_BYTES, mask), cs);
-            return r < 0 ? null : java.util.BitSet.valueOf(mask.toArray(JAVA_BYTE));
+            return r < 0 ? null : BitSet.valueOf(mask.toArray(JAVA_BYTE));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -10,6 +10,9 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -144,9 +147,9 @@ public final class Errno {
             case EHOSTUNREACH, ENETUNREACH -> new NoRouteToHostException(message);
             case ECONNRESET, EPIPE, ENOTCONN -> new SocketException(message);
             case EBADF -> closed(call);
-            case ENOENT -> new java.nio.file.NoSuchFileException(call, null, describe(e));
-            case EEXIST -> new java.nio.file.FileAlreadyExistsException(call, null, describe(e));
-            case EACCES, EPERM -> new java.nio.file.AccessDeniedException(call, null, describe(e));
+            case ENOENT -> new NoSuchFileException(call, null, describe(e));
+            case EEXIST -> new FileAlreadyExistsException(call, null, describe(e));
+            case EACCES, EPERM -> new AccessDeniedException(call, null, describe(e));
             default -> syscall(call, e);
         };
         return ex;

@@ -7,10 +7,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 
 /**
  * The C library through FFM: how calls are linked, errno capture, and the fd calls every facility shares
@@ -28,7 +30,7 @@ public final class Libc {
     public static final Linker LINKER = Linker.nativeLinker();
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET =
-            CALL_STATE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+            CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     private static final MethodHandle READ = critical("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = critical("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
@@ -147,7 +149,7 @@ public final class Libc {
         if (!buf.isNative()) {
             throw new IllegalArgumentException("an iovec needs native memory: " + buf);
         }
-        java.util.Objects.checkFromIndexSize(offset, length, buf.byteSize());
+        Objects.checkFromIndexSize(offset, length, buf.byteSize());
         // SAFETY: [offset, offset + length) lies inside buf (checked above). The kernel uses the address only
         // while the caller keeps buf alive: for the whole call (epoll), or until the CQE (io_uring, whose op
         // table holds the buffers).

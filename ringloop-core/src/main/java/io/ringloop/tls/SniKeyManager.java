@@ -7,6 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -94,7 +95,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     private String fitting(String name, String keyType) {
         for (int i = 0; i < identities.size(); i++) {
             Identity id = identities.get(i);
-            if (java.util.Objects.equals(name, id.name()) && id.fits(keyType)) {
+            if (Objects.equals(name, id.name()) && id.fits(keyType)) {
                 return Integer.toString(i);
             }
         }

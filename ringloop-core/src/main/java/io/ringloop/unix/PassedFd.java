@@ -1,5 +1,6 @@
 package io.ringloop.unix;
 
+import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
 import java.io.Closeable;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class PassedFd implements Closeable {
             MemorySegment cs = Libc.allocateCallState(arena);
             int r = Libc.close(cs, fd);
             if (r < 0) {
-                throw io.ringloop.sys.Errno.exception("close(fd=" + fd + ")", r);
+                throw Errno.exception("close(fd=" + fd + ")", r);
             }
         }
     }

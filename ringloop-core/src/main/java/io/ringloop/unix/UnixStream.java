@@ -132,11 +132,6 @@ public final class UnixStream implements ByteStream {
         return stream.read(b, off, len);
     }
 
-    /** Reads into {@code b}: the count, or -1 at end of stream. */
-    public int read(byte[] b) throws IOException {
-        return stream.read(b);
-    }
-
     /** Reads into {@code dst}'s remaining space: the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
         return stream.read(dst);
@@ -145,11 +140,6 @@ public final class UnixStream implements ByteStream {
     @Override
     public int read(MemorySegment buffer, long offset, int length) throws IOException {
         return stream.read(buffer, offset, length);
-    }
-
-    /** Fills {@code b[off, off+len)}, or throws {@link java.io.EOFException} if the stream ends first. */
-    public void readFully(byte[] b, int off, int len) throws IOException {
-        stream.readFully(b, off, len);
     }
 
     /** Fills {@code dst}, or throws {@link java.io.EOFException} if the stream ends first. */
@@ -170,11 +160,6 @@ public final class UnixStream implements ByteStream {
     @Override
     public void writeAll(byte[] b, int off, int len) throws IOException {
         stream.writeAll(b, off, len);
-    }
-
-    /** Writes all of {@code b}. */
-    public void writeAll(byte[] b) throws IOException {
-        stream.writeAll(b);
     }
 
     @Override

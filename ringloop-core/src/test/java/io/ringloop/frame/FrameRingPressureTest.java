@@ -33,7 +33,8 @@ class FrameRingPressureTest {
         new Random(11).nextBytes(payload);
         byte[] f = frame(payload);
         try (Ringloop rt = setup.builder().receiveBuffers(8).threads(1).start();
-             FrameServer server = FrameServer.start(rt, ANY, ServerLimits.DEFAULTS, FrameEchoTest.LengthPrefixed::new)) {
+             FrameServer server = FrameServer.start(rt, ANY, ServerLimits.DEFAULTS,
+                     FrameEchoTest.LengthPrefixed::new)) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < connections; i++) {

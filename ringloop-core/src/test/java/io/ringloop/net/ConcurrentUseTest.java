@@ -138,7 +138,8 @@ class ConcurrentUseTest {
                 b.assertFails(IllegalStateException.class, "read(TcpStream[fd=", () -> c.read(ByteBuffer.allocate(4)));
                 b.assertFails(IllegalStateException.class, "readv(TcpStream[fd=",
                         () -> c.read(ByteBuffer.allocate(2), ByteBuffer.allocate(2)));
-                b.assertFails(IllegalStateException.class, "read(TcpStream[fd=", () -> onPlainThread(() -> c.read(new byte[4])));
+                b.assertFails(IllegalStateException.class, "read(TcpStream[fd=",
+                        () -> onPlainThread(() -> c.read(new byte[4])));
                 s.writeAll(new byte[] {1, 2, 3, 4});
                 assertEquals(4, reader.join());
                 assertArrayEquals(new byte[] {1, 2, 3, 4}, first, "the first reader got every byte");

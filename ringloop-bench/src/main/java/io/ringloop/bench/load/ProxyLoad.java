@@ -2,6 +2,7 @@ package io.ringloop.bench.load;
 
 import io.ringloop.bench.run.ProcStat;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -133,7 +134,7 @@ public final class ProxyLoad {
                 // until the proxy closes after the target's close
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

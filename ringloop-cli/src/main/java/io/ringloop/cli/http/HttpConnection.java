@@ -10,7 +10,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -307,14 +309,14 @@ final class HttpConnection {
 
     private void ensureBody(long size) {
         if (body.length < size) {
-            body = java.util.Arrays.copyOf(body, (int) Math.min(config.maxBodyBytes(),
+            body = Arrays.copyOf(body, (int) Math.min(config.maxBodyBytes(),
                     Math.max(size, Math.max(1024, body.length * 2L))));
         }
     }
 
     /** Answers {@code status} with {@code Connection: close}, then closes gracefully. */
     private void refuse(int status) throws IOException {
-        byte[] text = ascii(new String(HttpResponses.statusLine(status), java.nio.charset.StandardCharsets.US_ASCII)
+        byte[] text = ascii(new String(HttpResponses.statusLine(status), StandardCharsets.US_ASCII)
                 .substring(13) + "\n");
         HttpResponses.head(writer, HttpResponses.statusLine(status), HttpResponses.TEXT_PLAIN, text.length, true,
                 false, null);

@@ -1,5 +1,6 @@
 package io.ringloop.cli.kv;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -58,6 +59,6 @@ final class Key {
 
     @Override
     public String toString() {
-        return new String(bytes, offset, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
 }

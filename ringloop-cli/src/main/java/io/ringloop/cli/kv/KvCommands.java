@@ -2,6 +2,8 @@ package io.ringloop.cli.kv;
 
 import io.ringloop.io.StreamWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The commands of {@code ringloop kv} over the shared {@link KvStore}: PING, ECHO, GET, SET (EX/PX/NX/XX,
@@ -157,7 +159,7 @@ final class KvCommands {
     private static boolean arity(RespCommand c, boolean ok) {
         if (!ok) {
             throw new KvStore.KvError("ERR wrong number of arguments for '"
-                    + c.text(0).toLowerCase(java.util.Locale.ROOT) + "' command");
+                    + c.text(0).toLowerCase(Locale.ROOT) + "' command");
         }
         return true;
     }
@@ -211,7 +213,7 @@ final class KvCommands {
     }
 
     private static boolean equalsLower(RespCommand c, int i, byte[] lower) {
-        return c.text(i).equalsIgnoreCase(new String(lower, java.nio.charset.StandardCharsets.US_ASCII));
+        return c.text(i).equalsIgnoreCase(new String(lower, StandardCharsets.US_ASCII));
     }
 
     private static long multiplyExact(long a, long b) {

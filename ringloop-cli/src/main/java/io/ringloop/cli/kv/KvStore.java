@@ -1,5 +1,7 @@
 package io.ringloop.cli.kv;
 
+import io.ringloop.io.ByteView;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,7 +92,7 @@ final class KvStore {
                 throw new KvError("ERR increment or decrement would overflow");
             }
             result[0] = next;
-            return new Entry(Long.toString(next).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            return new Entry(Long.toString(next).getBytes(StandardCharsets.US_ASCII),
                     live ? old.expiresAtMs() : 0);
         });
         return result[0];
@@ -101,7 +103,7 @@ final class KvStore {
             throw new KvError(NOT_INTEGER);
         }
         try {
-            return io.ringloop.io.ByteView.of(value).parseLong();
+            return ByteView.of(value).parseLong();
         } catch (NumberFormatException e) {
             throw new KvError(NOT_INTEGER);
         }

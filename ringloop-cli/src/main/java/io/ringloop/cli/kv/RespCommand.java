@@ -1,5 +1,6 @@
 package io.ringloop.cli.kv;
 
+import io.ringloop.io.ByteView;
 import java.util.Arrays;
 
 /**
@@ -82,7 +83,7 @@ final class RespCommand {
             if (lengths[i] > 20) {
                 throw new NumberFormatException();
             }
-            return io.ringloop.io.ByteView.of(arena, offsets[i], lengths[i]).parseLong();
+            return ByteView.of(arena, offsets[i], lengths[i]).parseLong();
         } catch (NumberFormatException e) {
             throw new KvStore.KvError(KvStore.NOT_INTEGER);
         }

@@ -7,6 +7,7 @@ import io.ringloop.net.StreamCopy;
 import io.ringloop.net.TcpServer;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -107,7 +108,7 @@ public final class ProxyCommand implements Callable<Integer> {
             System.out.println("ringloop proxy: SIG" + sig + ", closing; " + n
                     + (n == 1 ? " connection, " : " connections, ") + proxy.failures() + " failed, " + proxy.bytes()
                     + " bytes copied");
-            rt.shutdown(java.time.Duration.ofSeconds(server.drainSeconds()));
+            rt.shutdown(Duration.ofSeconds(server.drainSeconds()));
         }
         return 0;
     }

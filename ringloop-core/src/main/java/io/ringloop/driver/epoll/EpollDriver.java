@@ -10,6 +10,17 @@ import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.ReadinessOp;
 import io.ringloop.driver.SocketOpt;
+import io.ringloop.sys.Epoll;
+import io.ringloop.sys.Errno;
+import io.ringloop.sys.Libc;
+import io.ringloop.sys.SockAddr;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Objects;
 import static io.ringloop.driver.ReadinessOp.ACCEPT;
 import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
@@ -204,10 +215,7 @@ public final class EpollDriver implements Driver {
 
     @Override
     public int accept(int handle, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, ACCEPT, null, 0, null, completion);
+        return startOn(handle, ACCEPT, null, 0, null, completion);
     }
 
     @Override
@@ -276,10 +284,7 @@ public final class EpollDriver implements Driver {
 
     @Override
     public int receiveFrom(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, RECV_FROM, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
+        return startOn(handle, RECV_FROM, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
     }
 
     @Override
@@ -316,10 +321,7 @@ public final class EpollDriver implements Driver {
 
     @Override
     public int sendTo(int handle, MemorySegment buffer, SocketAddress target, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
+        return startOn(handle, SEND_TO, buffer, span(0, (int) buffer.byteSize()), target, completion);
     }
 
     @Override
@@ -329,49 +331,39 @@ public final class EpollDriver implements Driver {
 
     @Override
     public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, ReadinessOp.SEND_MSG, msghdr, 0, null, completion);
+        return startOn(handle, ReadinessOp.SEND_MSG, msghdr, 0, null, completion);
     }
 
     @Override
     public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, ReadinessOp.RECV_MSG, msghdr, 0, null, completion);
+        return startOn(handle, ReadinessOp.RECV_MSG, msghdr, 0, null, completion);
     }
 
     @Override
     public int receiveDatagram(int handle, MemorySegment buffer, MemorySegment senderAddress, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, RECV_TRUNC, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
+        return startOn(handle, RECV_TRUNC, buffer, span(0, (int) buffer.byteSize()), senderAddress, completion);
     }
 
     /** {@code recvmmsg(2)}: tried at once, again on each readable edge. */
     @Override
     public int receiveBatch(int handle, DatagramBatch batch, int max, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, RECV_MMSG, null, Math.max(1, Math.min(max, batch.capacity())), batch, completion);
+        return startOn(handle, RECV_MMSG, null, Math.max(1, Math.min(max, batch.capacity())), batch, completion);
     }
 
     /** {@code sendmmsg(2)}: tried at once, again on each writable edge. */
     @Override
     public int sendBatch(int handle, DatagramBatch batch, int from, int count, Completion completion) {
-        if (!fds.isOpen(handle)) {
-            return -Errno.EBADF;
-        }
-        return core.start(handle, SEND_MMSG, null, ((long) from << 32) | count, batch, completion);
+        return startOn(handle, SEND_MMSG, null, ((long) from << 32) | count, batch, completion);
     }
 
     @Override
-    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+    public int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
         return fds.isOpen(handle) ? sockets.membership(handle, join, group, interfaceIndex) : -Errno.EBADF;
+    }
+
+    /** {@code core.start} on an open handle; -EBADF on one that is not. */
+    private int startOn(int handle, int kind, MemorySegment buffer, long span, Object extra, Completion completion) {
+        return fds.isOpen(handle) ? core.start(handle, kind, buffer, span, extra, completion) : -Errno.EBADF;
     }
 
     @Override

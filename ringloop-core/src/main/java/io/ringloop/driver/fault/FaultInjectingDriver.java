@@ -8,6 +8,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashSet;
@@ -307,7 +308,7 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     @Override
-    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+    public int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
         return delegate.membership(handle, join, group, interfaceIndex);
     }
 

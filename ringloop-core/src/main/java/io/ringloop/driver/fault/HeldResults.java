@@ -1,5 +1,6 @@
 package io.ringloop.driver.fault;
 
+import io.ringloop.sys.Errno;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -93,7 +94,7 @@ final class HeldResults {
     void cancelAll() {
         while (!ops.isEmpty()) {
             FaultOp op = ops.removeFirst();
-            faults.deliver(op, -io.ringloop.sys.Errno.ECANCELED);
+            faults.deliver(op, -Errno.ECANCELED);
         }
     }
 }

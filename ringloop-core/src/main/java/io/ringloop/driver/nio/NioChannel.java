@@ -2,8 +2,10 @@ package io.ringloop.driver.nio;
 
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.nio.channels.MembershipKey;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.List;
 
 /**
  * The NIO driver's state for one handle. A new object is made for every socket and is the attachment of its
@@ -53,7 +55,7 @@ final class NioChannel {
     boolean writeReady = true;
 
     /** A datagram channel's multicast groups ({@code NioDatagrams}); null until the first join. */
-    java.util.List<java.nio.channels.MembershipKey> memberships;
+    List<MembershipKey> memberships;
     /** A datagram batch's error that came after some datagrams moved, for the next batch call; or 0. */
     int pendingError;
 

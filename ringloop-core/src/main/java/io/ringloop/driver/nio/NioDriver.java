@@ -8,6 +8,17 @@ import io.ringloop.driver.Iovecs;
 import io.ringloop.driver.OpTable;
 import io.ringloop.driver.ReadinessCore;
 import io.ringloop.driver.SocketOpt;
+import io.ringloop.sys.Errno;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import static io.ringloop.driver.ReadinessOp.ACCEPT;
 import static io.ringloop.driver.ReadinessOp.CONNECT;
 import static io.ringloop.driver.ReadinessOp.READ;
@@ -305,7 +316,7 @@ public final class NioDriver implements Driver {
     }
 
     @Override
-    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+    public int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
         NioChannel ch = handles.get(handle);
         if (ch == null) {
             return -Errno.EBADF;

@@ -9,15 +9,16 @@ import io.ringloop.driver.LinuxSockets;
 import io.ringloop.driver.ReceiveCompletion;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
-import io.ringloop.sys.uring.IoUring;
-import io.ringloop.sys.uring.IoUringBufRing;
-import io.ringloop.sys.uring.IoUringRing;
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.Socket;
+import io.ringloop.sys.uring.IoUring;
+import io.ringloop.sys.uring.IoUringBufRing;
+import io.ringloop.sys.uring.IoUringRing;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import static io.ringloop.driver.DriverCounters.ACCEPT;
@@ -450,7 +451,7 @@ public final class IoUringDriver implements Driver {
     }
 
     @Override
-    public int membership(int handle, boolean join, java.net.InetAddress group, int interfaceIndex) {
+    public int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
         return fds.isOpen(handle) ? sockets.membership(handle, join, group, interfaceIndex) : -Errno.EBADF;
     }
 

@@ -18,9 +18,9 @@ import java.util.Arrays;
  * no SQE and no system call; only a read that finds nothing waits, and it has no SQE of its own either: the
  * multishot's next CQE completes it.
  *
- * <p><b>Per connection</b> ({@link Stream}): the armed multishot's token, the received chunks nobody has
- * read yet (buffer id, start, end), the end of the stream or an error to report after them, and the one read
- * waiting. Reading is lazy: a connection's multishot is armed by its first read that has to wait.
+ * <p><b>Per connection</b> ({@link IoUringReceiveQueue}): the armed multishot's token, the received chunks
+ * nobody has read yet (buffer id, start, end), the end of the stream or an error to report after them, and the
+ * one read waiting. Reading is lazy: a connection's multishot is armed by its first read that has to wait.
  *
  * <p><b>Bounds.</b> Unread data holds ring buffers. When a connection has {@link #queueLimit} chunks queued
  * its multishot is cancelled (data in flight still lands and is kept), and the next read that has to wait
@@ -42,76 +42,21 @@ final class IoUringMultishotReads {
     static final int DEFAULT_COUNT = 128;
     static final int BUFFER_BYTES = 16 * 1024;
 
-    private static final long NONE = -1L;
-    /** {@link Stream#end} while the stream is open and no error is waiting. */
-    private static final int OPEN = 1;
+    private static final long NONE = IoUringReceiveQueue.NONE;
+    private static final int OPEN = IoUringReceiveQueue.OPEN;
     /** {@link #atOnce}: bytes are queued, read them. */
     private static final int QUEUED = Integer.MIN_VALUE + 1;
 
     private final IoUringEngine engine;
     private final IoUringBufRing buffers;
     private final long cancelUserData;
-    private Stream[] byFd = new Stream[64];
+    private IoUringReceiveQueue[] byFd = new IoUringReceiveQueue[64];
     private boolean enabled;
     private int queueLimit;
     /** Reads that found the ring empty and went to the kernel alone. */
     private long fallbacks;
     /** Multishot RECVs armed so far. */
     private long arms;
-
-    /** One connection's receive state. */
-    private static final class Stream {
-        /** Token of the armed multishot RECV, or {@link #NONE}. */
-        long multishot = NONE;
-        /** A cancel of the multishot is in flight (too much unread data). */
-        boolean cancelling;
-        /** Token of the waiting read, or {@link #NONE}. */
-        long waiter = NONE;
-        /** The waiting read went to the kernel alone (a single-shot RECV with its own buffer). */
-        boolean waiterInKernel;
-        /** The waiting read is an in-place receive: shown the head chunk, not given a copy. */
-        boolean inPlace;
-        /** The head chunk is shown to an in-place receive and goes back at its {@code receiveDone}. */
-        boolean shown;
-        /** 0 at end of stream, -errno for an error, after the queued chunks; else {@link #OPEN}. */
-        int end = OPEN;
-        // Queued chunks, FIFO: buffer id, and the unread bytes [start, end) of that buffer.
-        int[] bids = new int[8];
-        int[] starts = new int[8];
-        int[] ends = new int[8];
-        int head;
-        int count;
-
-        void push(int bid, int length) {
-            if (count == bids.length) {
-                bids = unroll(bids);
-                starts = unroll(starts);
-                ends = unroll(ends);
-                head = 0;
-            }
-            int i = (head + count) % bids.length;
-            bids[i] = bid;
-            starts[i] = 0;
-            ends[i] = length;
-            count++;
-        }
-
-        @Override
-        public String toString() {
-            return "Stream[multishot=" + (multishot == NONE ? "none" : IoUringEngine.tokenName(multishot))
-                    + (cancelling ? ", cancelling" : "") + ", waiter=" + (waiter == NONE ? "none"
-                    : IoUringEngine.tokenName(waiter) + (waiterInKernel ? " (in kernel)" : "")) + ", chunks=" + count
-                    + ", end=" + (end == OPEN ? "open" : end) + "]";
-        }
-
-        private int[] unroll(int[] a) {
-            int[] n = new int[a.length * 2];
-            for (int i = 0; i < count; i++) {
-                n[i] = a[(head + i) % a.length];
-            }
-            return n;
-        }
-    }
 
     /** {@code cancelUserData}: the user_data whose CQEs the driver drops (for ASYNC_CANCEL SQEs). */
     IoUringMultishotReads(IoUringEngine engine, IoUringBufRing buffers, int bufferCount, long cancelUserData) {
@@ -153,7 +98,7 @@ final class IoUringMultishotReads {
 
     /** Tests: whether {@code fd} has a multishot armed. */
     boolean armed(int fd) {
-        Stream s = find(fd);
+        IoUringReceiveQueue s = find(fd);
         return s != null && s.multishot != NONE;
     }
 
@@ -163,10 +108,10 @@ final class IoUringMultishotReads {
      * One read per connection at a time: a second gets -EBUSY, as on the other backends.
      */
     int read(int fd, MemorySegment buffer, long offset, int length, Completion completion) {
-        Stream s = get(fd);
+        IoUringReceiveQueue s = get(fd);
         int r = atOnce(s);
         if (r == QUEUED) {
-            return drain(s, buffer, offset, length);
+            return s.drain(buffers, buffer, offset, length);
         }
         return r != Driver.PENDING ? r : await(fd, s, completion, buffer, (offset << 32) | length, null);
     }
@@ -179,7 +124,7 @@ final class IoUringMultishotReads {
      * reaped; {@code scratch} is shown then.
      */
     int receive(int fd, MemorySegment scratch, ReceiveCompletion completion) {
-        Stream s = get(fd);
+        IoUringReceiveQueue s = get(fd);
         if (s.shown) {
             release(s);
         }
@@ -195,7 +140,7 @@ final class IoUringMultishotReads {
     }
 
     /** Shows the head chunk to {@code c}: its length. */
-    private int show(Stream s, ReceiveCompletion c) {
+    private int show(IoUringReceiveQueue s, ReceiveCompletion c) {
         int i = s.head;
         c.show(buffers.buffer(s.bids[i]), s.starts[i]);
         s.shown = true;
@@ -204,17 +149,15 @@ final class IoUringMultishotReads {
 
     /** {@link Driver#receiveDone}: the chunk shown goes back to the ring. */
     void receiveDone(int fd) {
-        Stream s = find(fd);
+        IoUringReceiveQueue s = find(fd);
         if (s != null && s.shown) {
             release(s);
         }
     }
 
-    private void release(Stream s) {
+    private void release(IoUringReceiveQueue s) {
         s.shown = false;
-        buffers.add(s.bids[s.head]);
-        s.head = (s.head + 1) % s.bids.length;
-        s.count--;
+        buffers.add(s.poll());
         buffers.publish();
     }
 
@@ -222,7 +165,7 @@ final class IoUringMultishotReads {
      * What a read gets without waiting: -EBUSY while another read waits, {@link #QUEUED} when bytes are
      * queued, the end of stream or an error after them, else {@link Driver#PENDING} (it must wait).
      */
-    private static int atOnce(Stream s) {
+    private static int atOnce(IoUringReceiveQueue s) {
         if (s.waiter != NONE) {
             return -Errno.EBUSY;
         }
@@ -243,7 +186,7 @@ final class IoUringMultishotReads {
      * Makes {@code completion} the stream's waiting read, into {@code buffer} at {@code offset << 32 | length}
      * (and scattered over {@code buffers} when not null), and gets data coming: PENDING.
      */
-    private int await(int fd, Stream s, Completion completion, MemorySegment buffer, long span,
+    private int await(int fd, IoUringReceiveQueue s, Completion completion, MemorySegment buffer, long span,
                       MemorySegment[] buffers) {
         long token = engine.begin(fd, completion, IoUringOpKind.RECV_WAITER, buffer);
         engine.ops.setArg(token, span);
@@ -258,7 +201,7 @@ final class IoUringMultishotReads {
     }
 
     /** The waiting read needs data and no multishot is armed: arms one, or (switched off) reads alone. */
-    private void receive(int fd, Stream s) {
+    private void receive(int fd, IoUringReceiveQueue s) {
         if (enabled) {
             arm(fd, s);
         } else {
@@ -272,10 +215,10 @@ final class IoUringMultishotReads {
      * ran dry) it reads into its first non-empty buffer only, a short read as readv(2) may return.
      */
     int readv(int fd, MemorySegment[] buffers, Completion completion) {
-        Stream s = get(fd);
+        IoUringReceiveQueue s = get(fd);
         int r = atOnce(s);
         if (r == QUEUED) {
-            return scatter(s, buffers);
+            return s.scatter(this.buffers, buffers);
         }
         if (r != Driver.PENDING) {
             return r;
@@ -287,21 +230,7 @@ final class IoUringMultishotReads {
         return await(fd, s, completion, first, IoUringOpMemory.kernelLength(first), buffers);
     }
 
-    /** Queued bytes into {@code buffers} in order: the count. */
-    private int scatter(Stream s, MemorySegment[] buffers) {
-        int done = 0;
-        for (MemorySegment b : buffers) {
-            int room = IoUringOpMemory.kernelLength(b);
-            int n = drain(s, b, 0, room);
-            done += n;
-            if (n < room) {
-                break; // the queue ran out
-            }
-        }
-        return done;
-    }
-
-    private void arm(int fd, Stream s) {
+    private void arm(int fd, IoUringReceiveQueue s) {
         long token = engine.begin(fd, null, IoUringOpKind.MULTISHOT_RECV, null);
         engine.sq.prepRecvMultishot(fd, buffers.groupId(), 0, token);
         s.multishot = token;
@@ -309,33 +238,10 @@ final class IoUringMultishotReads {
         arms++;
     }
 
-    /** Copies queued bytes into {@code buffer} and gives emptied buffers back to the kernel: the count. */
-    private int drain(Stream s, MemorySegment buffer, long offset, int length) {
-        int done = 0;
-        boolean recycled = false;
-        while (s.count > 0 && done < length) {
-            int i = s.head;
-            int n = Math.min(s.ends[i] - s.starts[i], length - done);
-            MemorySegment.copy(buffers.buffer(s.bids[i]), s.starts[i], buffer, offset + done, n);
-            done += n;
-            s.starts[i] += n;
-            if (s.starts[i] == s.ends[i]) {
-                buffers.add(s.bids[i]);
-                recycled = true;
-                s.head = (s.head + 1) % s.bids.length;
-                s.count--;
-            }
-        }
-        if (recycled) {
-            buffers.publish();
-        }
-        return done;
-    }
-
     /** A CQE of a multishot RECV; returns whether a completion ran. */
     boolean onCqe(long token, int res, int cqeFlags, boolean closing) {
         int fd = engine.ops.handle(token);
-        Stream s = find(fd);
+        IoUringReceiveQueue s = find(fd);
         boolean current = s != null && s.multishot == token;
         if ((cqeFlags & IoUring.CQE_F_MORE) == 0) {
             engine.finish(token); // this multishot is over
@@ -376,7 +282,7 @@ final class IoUringMultishotReads {
     }
 
     /** The multishot ended with {@code res} (0 or -errno): returns whether a completion ran. */
-    private boolean ended(int fd, Stream s, int res) {
+    private boolean ended(int fd, IoUringReceiveQueue s, int res) {
         if (res == -Errno.ECANCELED) {
             return false; // our own cancel: too much unread data, or the waiter's connection is closing
         }
@@ -400,16 +306,16 @@ final class IoUringMultishotReads {
     }
 
     /** Queued bytes into the waiting read's buffer: the count. */
-    private int drainInto(Stream s) {
+    private int drainInto(IoUringReceiveQueue s) {
         if (engine.ops.attachment(s.waiter) instanceof MemorySegment[] buffers) {
-            return scatter(s, buffers);
+            return s.scatter(this.buffers, buffers);
         }
         long arg = engine.ops.arg(s.waiter);
-        return drain(s, engine.ops.buffer(s.waiter), arg >>> 32, (int) arg);
+        return s.drain(buffers, engine.ops.buffer(s.waiter), arg >>> 32, (int) arg);
     }
 
     /** Completes the waiting in-place receive with the head chunk, shown where it is. */
-    private boolean completeShown(Stream s) {
+    private boolean completeShown(IoUringReceiveQueue s) {
         long w = s.waiter;
         s.waiter = NONE;
         s.inPlace = false;
@@ -427,7 +333,7 @@ final class IoUringMultishotReads {
     }
 
     /** Completes the waiting read with {@code res}. */
-    private boolean complete(Stream s, int res) {
+    private boolean complete(IoUringReceiveQueue s, int res) {
         long w = s.waiter;
         s.waiter = NONE;
         s.inPlace = false;
@@ -441,7 +347,7 @@ final class IoUringMultishotReads {
     }
 
     /** The ring ran dry: the waiting read goes to the kernel alone, same token, with its own memory. */
-    private void alone(int fd, Stream s) {
+    private void alone(int fd, IoUringReceiveQueue s) {
         fallbacks++;
         long w = s.waiter;
         s.waiterInKernel = true;
@@ -458,7 +364,7 @@ final class IoUringMultishotReads {
 
     /** The CQE of a read that went to the kernel alone; returns whether a completion ran. */
     boolean onWaiterCqe(long token, int res) {
-        Stream s = find(engine.ops.handle(token));
+        IoUringReceiveQueue s = find(engine.ops.handle(token));
         if (s != null && s.waiter == token) {
             s.waiter = NONE;
             s.waiterInKernel = false;
@@ -482,7 +388,7 @@ final class IoUringMultishotReads {
      * receiving for the next read; one in the kernel alone is cancelled there.
      */
     void cancelWaiter(long token) {
-        Stream s = find(engine.ops.handle(token));
+        IoUringReceiveQueue s = find(engine.ops.handle(token));
         if (s != null && s.waiter == token && s.waiterInKernel) {
             if (engine.memory.markCancelled(IoUringEngine.slot(token))) {
                 engine.ensureSqSpace();
@@ -505,7 +411,7 @@ final class IoUringMultishotReads {
      * move to another loop, and its reads must come here even when multishot was switched off).
      */
     boolean busy(int fd) {
-        Stream s = find(fd);
+        IoUringReceiveQueue s = find(fd);
         return s != null && (s.count > 0 || s.waiter != NONE || s.multishot != NONE || s.end != OPEN);
     }
 
@@ -515,7 +421,7 @@ final class IoUringMultishotReads {
      * Its multishot is cancelled with the fd's other operations, and its last CQE finds no state here.
      */
     void close(int fd) {
-        Stream s = find(fd);
+        IoUringReceiveQueue s = find(fd);
         if (s == null) {
             return;
         }
@@ -525,9 +431,7 @@ final class IoUringMultishotReads {
         byFd[fd] = null;
         s.shown = false;
         while (s.count > 0) {
-            buffers.add(s.bids[s.head]);
-            s.head = (s.head + 1) % s.bids.length;
-            s.count--;
+            buffers.add(s.poll());
         }
         buffers.publish();
     }
@@ -546,19 +450,19 @@ final class IoUringMultishotReads {
         }
     }
 
-    private Stream get(int fd) {
+    private IoUringReceiveQueue get(int fd) {
         if (fd >= byFd.length) {
             byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
         }
-        Stream s = byFd[fd];
+        IoUringReceiveQueue s = byFd[fd];
         if (s == null) {
-            s = new Stream();
+            s = new IoUringReceiveQueue();
             byFd[fd] = s;
         }
         return s;
     }
 
-    private Stream find(int fd) {
+    private IoUringReceiveQueue find(int fd) {
         return fd >= 0 && fd < byFd.length ? byFd[fd] : null;
     }
 

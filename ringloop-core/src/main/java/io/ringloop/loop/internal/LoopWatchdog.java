@@ -51,7 +51,8 @@ public final class LoopWatchdog implements AutoCloseable {
      * the machine's uptime. Tests pass {@code startThread} false and call {@link #sample} themselves.
      */
     LoopWatchdog(List<Loop> loops, Duration threshold, long startNs, boolean startThread) {
-        this(loops, threshold, startNs, startThread, report -> SafeLog.log(LOG, System.Logger.Level.WARNING, report, null));
+        this(loops, threshold, startNs, startThread,
+                report -> SafeLog.log(LOG, System.Logger.Level.WARNING, report, null));
     }
 
     /** As above, reports to {@code out}. */
