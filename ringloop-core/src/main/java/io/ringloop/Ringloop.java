@@ -215,7 +215,7 @@ public final class Ringloop implements AutoCloseable {
             try {
                 for (int i = 0; i < threads; i++) {
                     Loop loop = Loop.start(backend, name + "-" + i, pinCpus ? i % cpus : -1, loopOptions);
-                    loop.uncaughtFailureHandler(uncaughtFailureHandler);
+                    loop.reports().uncaughtFailureHandler(uncaughtFailureHandler);
                     if (budget >= 0) {
                         loop.runQueue().budget(budget);
                     }

@@ -52,11 +52,13 @@ class TimeTest {
             ConcurrentLinkedQueue<Integer> order = new ConcurrentLinkedQueue<>();
             rt.blockOn(() -> {
                 List<JoinHandle<Void>> sleepers = new ArrayList<>();
+                // One base for every deadline: how late each task starts (a loaded machine) cannot reorder them.
+                long base = System.nanoTime();
                 for (int i = 9; i >= 0; i--) {
                     int id = i;
                     // deadlines 3 ms apart: different wheel ticks, so the wheel fires them in this order
                     sleepers.add(Tasks.spawn(() -> {
-                        Time.sleep(Duration.ofMillis(5 + 3L * id));
+                        Time.sleepUntilNanos(base + Duration.ofMillis(50 + 3L * id).toNanos());
                         order.add(id);
                         return null;
                     }));

@@ -5,7 +5,6 @@ import io.ringloop.loop.Backend;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.LoopMetrics;
 import io.ringloop.loop.LoopOptions;
-import io.ringloop.loop.UncaughtFailureHandler;
 import io.ringloop.sys.Affinity;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Libc;
@@ -17,12 +16,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 
 /**
  * One event loop: one platform thread that owns a {@link Driver}, a local run queue, an MPSC inbox for other
@@ -33,15 +29,8 @@ import java.util.function.Supplier;
  * if nothing is runnable, sleep in {@link Driver#poll} until I/O, the next timer deadline or a wake-up;
  * otherwise poll without waiting. One poll per turn: with io_uring that is one {@code io_uring_enter}.
  *
- * <p><b>Wake state</b> (after OpenVMM's pal_async), in {@link #state}:
- * <ul>
- *   <li>{@code RUNNING}: the loop is working and will look at its inbox before it sleeps;</li>
- *   <li>{@code RUN_AGAIN}: a wake arrived while running; the loop must not sleep this turn;</li>
- *   <li>{@code SLEEPING}: the loop announced it is about to block (or is blocked) in poll;</li>
- *   <li>{@code WAKING}: a waker saw SLEEPING and is writing the loop's eventfd (exactly one does).</li>
- * </ul>
- * A wake while running costs one CAS and no syscall; a sleeping loop is woken once through the driver.
- * After announcing SLEEPING the loop re-checks its inbox and stop flag before it blocks.
+ * <p><b>Wake state</b> ({@link LoopWake}): a wake while running costs one CAS and no syscall; a sleeping loop is
+ * woken once through the driver.
  *
  * <p><b>Shutdown</b> is requested here from any thread and runs on the loop in phases (stop accepting, drain,
  * cancel), kept by {@link LoopShutdown}; when it says stop, {@code terminate()} closes the driver under what is
@@ -51,11 +40,6 @@ public final class Loop implements EventLoop {
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
     private static final ThreadLocal<Loop> CURRENT = new ThreadLocal<>();
 
-    private static final int RUNNING = 0;
-    private static final int RUN_AGAIN = 1;
-    private static final int SLEEPING = 2;
-    private static final int WAKING = 3;
-    private static final int TERMINATED = 4;
 
     /** Runnables run per turn before the loop polls I/O again: bounds the latency a busy queue adds. */
     private static final int RUN_BUDGET = 1024;
@@ -73,7 +57,7 @@ public final class Loop implements EventLoop {
 
     private final String name;
     private final Thread thread;
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final LoopWake wake = new LoopWake();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     /** Ready runnables, what waits for the next poll, and the fairness budget (see {@link LocalRunQueue}). */
     private final LocalRunQueue local = new LocalRunQueue();
@@ -107,10 +91,7 @@ public final class Loop implements EventLoop {
     private final int pinCpu;
     private volatile int pinnedCpu = -1;
     private final LoopOptions options;
-    /** The task layer's answer to "which task is mounted on this loop's thread now?", for the watchdog. */
-    private volatile Supplier<Thread> mountedTask = () -> null;
-    /** Where failures nobody observes go (user code that threw on this loop); any thread reads it. */
-    private volatile UncaughtFailureHandler uncaught = UncaughtFailureHandler.logging();
+    private final LoopReports reports = new LoopReports(this);
 
     private Loop(String name, Backend backend, int pinCpu, LoopOptions options) {
         this.options = options;
@@ -221,35 +202,14 @@ public final class Loop implements EventLoop {
         return counters.metrics(name, driver, backendReason, turns());
     }
 
-    /**
-     * Set once by the task layer: finds the task (virtual thread) mounted on this loop's thread, or null when the
-     * loop thread runs its own or callback code. Any thread may ask ({@link #mountedTask()}); it is not cheap.
-     */
-    public void mountedTaskProbe(Supplier<Thread> probe) {
-        this.mountedTask = probe;
+    /** Any thread: the uncaught-failure handler and the mounted-task probe of this loop. */
+    public LoopReports reports() {
+        return reports;
     }
 
-    /** The task mounted on this loop's thread now, or null (see {@link #mountedTaskProbe}). Any thread. */
-    public Thread mountedTask() {
-        return mountedTask.get();
-    }
-
-    /** Any thread: replaces the handler of failures nobody observes ({@link UncaughtFailureHandler#logging()}). */
-    public void uncaughtFailureHandler(UncaughtFailureHandler handler) {
-        this.uncaught = Objects.requireNonNull(handler, "handler");
-    }
-
-    /**
-     * Any thread: reports a failure of user code that nobody else will see ({@code source} says what failed) to
-     * this loop's {@link UncaughtFailureHandler}. A handler that throws is logged; the caller goes on.
-     */
+    /** Any thread: {@code reports().uncaught(source, failure)}. */
     public void reportUncaught(String source, Throwable failure) {
-        try {
-            uncaught.uncaught(this, source, failure);
-        } catch (Throwable t) {
-            t.addSuppressed(failure);
-            SafeLog.log(LOG, System.Logger.Level.ERROR, name + ": the uncaught-failure handler threw on " + source, t);
-        }
+        reports.uncaught(source, failure);
     }
 
     // ---- submitting work ----
@@ -278,33 +238,11 @@ public final class Loop implements EventLoop {
 
     /** Any thread: queues through the inbox and wakes the loop if it sleeps. */
     public void executeRemote(Runnable task) {
-        if (state.get() == TERMINATED) {
+        if (wake.isTerminated()) {
             throw new RejectedExecutionException(name + " is shut down");
         }
         inbox.add(task);
-        wake();
-    }
-
-    private void wake() {
-        for (;;) {
-            int s = state.get();
-            switch (s) {
-                case RUNNING -> {
-                    if (state.compareAndSet(RUNNING, RUN_AGAIN)) {
-                        return;
-                    }
-                }
-                case SLEEPING -> {
-                    if (state.compareAndSet(SLEEPING, WAKING)) {
-                        driver.wakeup();
-                        return;
-                    }
-                }
-                default -> {
-                    return; // RUN_AGAIN, WAKING: someone already made sure; TERMINATED: nobody to wake
-                }
-            }
-        }
+        wake.wake(driver);
     }
 
     // ---- timers (loop thread only) ----
@@ -386,12 +324,12 @@ public final class Loop implements EventLoop {
 
     @Override
     public boolean isSleeping() {
-        return state.get() == SLEEPING;
+        return wake.isSleeping();
     }
 
     @Override
     public boolean isTerminated() {
-        return state.get() == TERMINATED;
+        return wake.isTerminated();
     }
 
     @Override
@@ -462,7 +400,7 @@ public final class Loop implements EventLoop {
             backendReason = opened.reason();
         } catch (Throwable t) {
             startFailure = t;
-            state.set(TERMINATED);
+            wake.terminated();
             started.countDown();
             terminated.countDown();
             return;
@@ -486,7 +424,7 @@ public final class Loop implements EventLoop {
         turnStartNs = nanoTime();
         local.promote(); // the previous turn ended with a poll: what waited for it may run now
         counters.turnStarted(local.size(), timers.size());
-        runLocal();
+        local.run(this, RUN_BUDGET);
         drainInbox();
         if (timers.size() > 0) {
             timers.poll(nanoTime(), fireTimer, TIMER_BUDGET);
@@ -495,14 +433,13 @@ public final class Loop implements EventLoop {
             driver.poll(0);
             return;
         }
-        if (!state.compareAndSet(RUNNING, SLEEPING)) {
-            state.set(RUNNING); // RUN_AGAIN: a wake came in while we ran; look again without sleeping
-            driver.poll(0);
+        if (!wake.announceSleep()) {
+            driver.poll(0); // a wake came in while we ran: look again without sleeping
             return;
         }
         // Announced: from here a waker writes the eventfd. Re-check what may have arrived meanwhile.
         if (!inbox.isEmpty()) {
-            if (state.compareAndSet(SLEEPING, RUNNING)) {
+            if (wake.cancelSleep()) {
                 driver.poll(0);
                 return;
             }
@@ -511,11 +448,7 @@ public final class Loop implements EventLoop {
         long next = phases.wakeBy(timers.nextDeadlineNs()); // the end of a stop phase wakes the loop too
         long timeoutNs = next == Long.MAX_VALUE ? -1 : Math.max(0, next - nanoTime());
         driver.poll(timeoutNs);
-        state.set(RUNNING);
-    }
-
-    private void runLocal() {
-        local.run(this, RUN_BUDGET);
+        wake.awake();
     }
 
     private void drainInbox() {
@@ -545,12 +478,12 @@ public final class Loop implements EventLoop {
             for (int round = 0; round < 4 && (!local.isEmpty() || !inbox.isEmpty()); round++) {
                 local.promote();
                 drainInbox();
-                runLocal();
+                local.run(this, RUN_BUDGET);
             }
         } catch (Throwable t) {
             SafeLog.log(LOG, System.Logger.Level.ERROR, name + ": error while closing", t);
         } finally {
-            state.set(TERMINATED);
+            wake.terminated();
             CURRENT.remove();
             terminated.countDown();
         }

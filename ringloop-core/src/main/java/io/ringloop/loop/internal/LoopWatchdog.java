@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>a task that does not yield (computing, or looping on operations that complete at once), or a task in a
  *       blocking call (a native method, or parked while pinned to the carrier): the <em>task's</em> stack, found
- *       through the task layer ({@link Loop#mountedTask()}); the loop thread's own frames would only show
+ *       through the task layer ({@link LoopReports#mountedTask()}); the loop thread's own frames would only show
  *       {@code Continuation.run} under {@code Loop.turn};</li>
  *   <li>callback code on the loop thread (no task mounted), running or in a blocking call: the loop thread's
  *       stack.</li>
@@ -116,7 +116,7 @@ public final class LoopWatchdog implements AutoCloseable {
 
     /** What the loop is doing, in words and with the stack that shows it. */
     static String report(Loop loop, long blockedNs) {
-        Thread task = loop.mountedTask();
+        Thread task = loop.reports().mountedTask();
         Thread shown = task != null ? task : loop.thread();
         StackTraceElement[] stack = shown.getStackTrace();
         Thread.State state = shown.getState();

@@ -41,7 +41,7 @@ public final class LoopTasks {
         }
         return LOOPS.computeIfAbsent(loop, l -> {
             LoopTasks p = new LoopTasks(l);
-            l.mountedTaskProbe(() -> VirtualThreads.mountedOn(l.thread(), p.live));
+            l.reports().mountedTaskProbe(() -> VirtualThreads.mountedOn(l.thread(), p.live));
             l.execute(() -> l.onCancel(() -> {
                 for (JoinHandle<?> h : p.live) {
                     h.cancel();
