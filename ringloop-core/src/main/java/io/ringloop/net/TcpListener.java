@@ -4,6 +4,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.error.SyscallException;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A listening TCP socket on one loop. Accepted streams live on the same loop. With
@@ -34,8 +34,6 @@ public final class TcpListener implements AutoCloseable {
     /** Callback style: the timer of a back-off under way and whom it serves (loop thread), or -1. */
     private long backoffTimer = -1;
     private AcceptCallback backoffCallback;
-    /** Task style: the thread waiting out a back-off, which {@link #close()} wakes. */
-    private volatile Thread backingOff;
     private volatile boolean closed;
 
     private TcpListener(Loop loop, int handle, InetSocketAddress localAddress) {
@@ -199,7 +197,8 @@ public final class TcpListener implements AutoCloseable {
             if (!AcceptBackoff.exhausted(r)) {
                 throw failure(r);
             }
-            pause(backoff.refused(r, System.nanoTime()));
+            backoff.pause(loop, backoff.refused(r, System.nanoTime()), () -> closed,
+                    "accept(" + SockAddr.text(localAddress) + ")");
         }
     }
 
@@ -209,32 +208,6 @@ public final class TcpListener implements AutoCloseable {
             return Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
         }
         return Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
-    }
-
-    /** Task style: waits {@code delayNs} (on the loop's timer when on its carrier); close or cancel ends it. */
-    private void pause(long delayNs) {
-        long deadlineNs = System.nanoTime() + delayNs;
-        Thread me = Thread.currentThread();
-        boolean onCarrier = LoopContext.onCarrier(loop);
-        long timer = onCarrier ? loop.scheduleAt(deadlineNs, me) : -1;
-        backingOff = me;
-        try {
-            while (!closed && deadlineNs - System.nanoTime() > 0) {
-                if (onCarrier) {
-                    LockSupport.park(this);
-                } else {
-                    LockSupport.parkNanos(this, deadlineNs - System.nanoTime());
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    throw Errno.cancelled("accept(" + SockAddr.text(localAddress) + ")");
-                }
-            }
-        } finally {
-            backingOff = null;
-            if (onCarrier) {
-                loop.cancelTimer(timer); // false when it fired: nothing to do
-            }
-        }
     }
 
     /**
@@ -308,10 +281,7 @@ public final class TcpListener implements AutoCloseable {
         if (loop.isTerminated()) {
             return;
         }
-        Thread waiting = backingOff;
-        if (waiting != null) {
-            LockSupport.unpark(waiting);
-        }
+        backoff.wakePaused();
         LoopCall.call(loop, d -> {
             loop.forgetOnShutdown(this);
             if (backoffTimer >= 0 && loop.cancelTimer(backoffTimer)) {

@@ -3,13 +3,14 @@ package io.ringloop.unix;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.net.internal.StreamSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
+import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A listening Unix domain stream socket on one loop; accepted streams live on the same loop.
@@ -28,8 +30,12 @@ import java.util.Objects;
  * nothing else is ever removed. {@link #close()} removes the file this listener created, if it is still the same
  * file (a later server may have replaced it). Abstract names have no file.
  *
- * <p>Accept failures for want of descriptors (EMFILE, ENFILE) are thrown, not backed off as {@code TcpListener}
- * does.
+ * <p>Accepting works as {@code TcpListener}'s task style does: when the system refuses for want of descriptors
+ * or socket memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) the connection waits in the backlog while accept backs off
+ * and retries (a WARNING once per episode); one accept at a time (a second, from another task or thread, throws
+ * {@link IllegalStateException} naming the call and the listener); after {@link #close()} accept throws a
+ * {@link ClosedChannelException} naming the listener, and one that was waiting an
+ * {@link java.nio.channels.AsynchronousCloseException}.
  */
 public final class UnixListener implements AutoCloseable {
     private static final StreamSockets.Access NET = StreamSockets.access();
@@ -41,6 +47,9 @@ public final class UnixListener implements AutoCloseable {
     /** The identity of the socket file bind created ({@link BasicFileAttributes#fileKey()}), or null: none. */
     private final Object createdFile;
     private final IoWaiter acceptWaiter;
+    private final AcceptBackoff backoff;
+    /** One accept at a time. */
+    private final AtomicBoolean accepting = new AtomicBoolean();
     private volatile boolean closed;
 
     private UnixListener(Loop loop, int handle, UnixAddress address, Object createdFile) {
@@ -50,6 +59,7 @@ public final class UnixListener implements AutoCloseable {
         this.address = address;
         this.createdFile = createdFile;
         this.acceptWaiter = new IoWaiter(loop);
+        this.backoff = new AcceptBackoff(address.toString());
     }
 
     /** Binds on the caller's loop with the defaults of {@link #builder()}. */
@@ -191,17 +201,35 @@ public final class UnixListener implements AutoCloseable {
 
     /** Waits for a connection. From a task the task parks; the loop serves others. */
     public UnixStream accept() throws IOException {
-        if (closed) {
-            throw new ClosedChannelException();
+        if (!accepting.compareAndSet(false, true)) {
+            throw new IllegalStateException("accept(" + this + "): another accept is in progress on this listener");
         }
-        int r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
-        if (r >= 0) {
-            return new UnixStream(loop, r, UnixAddress.unnamed());
+        try {
+            while (true) {
+                if (closed) {
+                    throw Errno.closedException("accept(" + this + "): listener closed");
+                }
+                int r;
+                if (LoopContext.onCarrier(loop)) {
+                    r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
+                } else {
+                    r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
+                }
+                if (r >= 0) {
+                    backoff.accepted();
+                    return new UnixStream(loop, r, UnixAddress.unnamed());
+                }
+                if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+                    throw Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
+                }
+                if (!AcceptBackoff.exhausted(r)) {
+                    throw Errno.exception("accept(" + address + ")", r);
+                }
+                backoff.pause(loop, backoff.refused(r, System.nanoTime()), () -> closed, "accept(" + address + ")");
+            }
+        } finally {
+            accepting.set(false);
         }
-        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            throw new AsynchronousCloseException();
-        }
-        throw Errno.exception("accept(" + address + ")", r);
     }
 
     /** False once {@link #close()} has been called. */
@@ -219,6 +247,7 @@ public final class UnixListener implements AutoCloseable {
             return;
         }
         closed = true;
+        backoff.wakePaused();
         try {
             if (!loop.isTerminated()) {
                 NET.call(loop, d -> {

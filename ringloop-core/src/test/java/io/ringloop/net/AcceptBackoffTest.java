@@ -9,6 +9,7 @@ import io.ringloop.driver.fault.Fault;
 import io.ringloop.driver.fault.FaultInjectingDriver;
 import io.ringloop.loop.Backend;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
