@@ -1,6 +1,8 @@
 package io.ringloop.net;
 
+import io.ringloop.error.SyscallException;
 import io.ringloop.loop.EventLoop;
+import io.ringloop.sys.Errno;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
@@ -93,7 +95,7 @@ public final class StreamCopy {
             }
             case AUTO -> AUTO_SPLICES && TcpSplice.possible(a, b);
         };
-        Copy copy = new Copy(bufferBytes, splice);
+        Copy copy = new Copy(bufferBytes, splice, mode == CopyMode.AUTO);
         copy.start(a, b);
         return copy.await();
     }
@@ -120,6 +122,8 @@ public final class StreamCopy {
     private static final class Copy {
         private final int bufferBytes;
         private final boolean splice;
+        /** AUTO: a direction whose first splice is refused copies through memory instead. */
+        private final boolean fallBack;
         private final Counter[] counts = {new Counter(this), new Counter(this)};
         /** The two directions' tasks: a to b, b to a. */
         private volatile JoinHandle<Void> ab;
@@ -128,9 +132,10 @@ public final class StreamCopy {
         private volatile Throwable failure;
         private int failedDirection;
 
-        Copy(int bufferBytes, boolean splice) {
+        Copy(int bufferBytes, boolean splice, boolean fallBack) {
             this.bufferBytes = bufferBytes;
             this.splice = splice;
+            this.fallBack = fallBack;
         }
 
         void start(ByteStream a, ByteStream b) {
@@ -157,7 +162,7 @@ public final class StreamCopy {
         private Void direction(int dir, ByteStream src, ByteStream dst) {
             try {
                 if (splice) {
-                    new TcpSplice((TcpStream) src, (TcpStream) dst).run(bufferBytes, counts[dir]);
+                    spliceOrCopy(src, dst, counts[dir]);
                 } else {
                     throughMemory(src, dst, counts[dir]);
                 }
@@ -165,6 +170,22 @@ public final class StreamCopy {
                 failed(dir, t);
             }
             return null;
+        }
+
+        /**
+         * Splices; with AUTO, a first splice the driver refuses with EBUSY (io_uring's multishot receive already
+         * owns the socket's reads: bytes it took would be overtaken) copies through memory instead, which reads
+         * those bytes first. Nothing has moved by then, so nothing is lost or reordered.
+         */
+        private void spliceOrCopy(ByteStream src, ByteStream dst, Counter counted) throws IOException {
+            try {
+                new TcpSplice((TcpStream) src, (TcpStream) dst).run(bufferBytes, counted);
+            } catch (SyscallException e) {
+                if (!fallBack || e.errno() != Errno.EBUSY || counted.bytes != 0) {
+                    throw e;
+                }
+                throughMemory(src, dst, counted);
+            }
         }
 
         private void throughMemory(ByteStream src, ByteStream dst, Counter counted) throws IOException {

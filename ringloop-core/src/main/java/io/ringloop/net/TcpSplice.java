@@ -1,7 +1,9 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.error.SyscallException;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.sys.Errno;
 import java.io.IOException;
 
 /**
@@ -77,6 +79,14 @@ final class TcpSplice {
 
     /** One splice of {@code s}'s socket from ({@code in}) or to the pipe end: the count, 0 at end of input. */
     private static int splice(TcpStream s, boolean in, int pipe, int length) throws IOException {
-        return TcpOp.run(s, in ? TcpOp.SPLICE_IN : TcpOp.SPLICE_OUT, null, pipe, length, null);
+        try {
+            return TcpOp.run(s, in ? TcpOp.SPLICE_IN : TcpOp.SPLICE_OUT, null, pipe, length, null);
+        } catch (SyscallException e) {
+            if (!in || e.errno() != Errno.EBUSY) {
+                throw e;
+            }
+            throw Errno.exception("splice(in)(fd=" + s.handle + "): io_uring's multishot receive owns this socket's "
+                    + "reads (bytes it took would be overtaken); copy through memory", -Errno.EBUSY);
+        }
     }
 }
