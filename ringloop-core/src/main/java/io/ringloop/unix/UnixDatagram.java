@@ -14,11 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.function.IntSupplier;
 
 /**
@@ -91,10 +87,7 @@ public final class UnixDatagram implements AutoCloseable {
                     if (r < 0) {
                         throw Errno.exception("bind(" + address + ")", r);
                     }
-                    if (address.path().isPresent()) {
-                        file = Files.readAttributes(address.path().get(), BasicFileAttributes.class,
-                                LinkOption.NOFOLLOW_LINKS).fileKey();
-                    }
+                    file = SocketFile.identity(address);
                 }
             } catch (IOException | RuntimeException e) {
                 d.close(fd);
@@ -202,22 +195,7 @@ public final class UnixDatagram implements AutoCloseable {
         } finally {
             // Pending receives completed inside close(handle): the kernel no longer writes the sender block.
             arena.close();
-            removeCreatedFile();
-        }
-    }
-
-    private void removeCreatedFile() throws IOException {
-        if (createdFile == null) {
-            return;
-        }
-        Path path = address.path().orElseThrow();
-        try {
-            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (createdFile.equals(now)) {
-                Files.delete(path);
-            }
-        } catch (NoSuchFileException ignore) {
-            // Removed by someone else already: nothing of ours is left.
+            SocketFile.removeIfSame(address, createdFile);
         }
     }
 

@@ -13,8 +13,6 @@ import java.net.BindException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -91,8 +89,14 @@ public final class UnixListener implements AutoCloseable {
         private Builder() {
         }
 
-        /** The kernel's queue of connections not yet accepted (capped by {@code net.core.somaxconn}). */
+        /**
+         * The kernel's queue of connections not yet accepted (capped by {@code net.core.somaxconn}); at least 1,
+         * else {@link IllegalArgumentException}, as {@code TcpListener}'s.
+         */
         public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog(" + backlog + "): must be at least 1");
+            }
             this.backlog = backlog;
             return this;
         }
@@ -150,15 +154,12 @@ public final class UnixListener implements AutoCloseable {
             if (fd < 0) {
                 throw Errno.exception("bind(" + address + ")", fd);
             }
-            Object file = null;
-            if (address.path().isPresent()) {
-                try {
-                    file = Files.readAttributes(address.path().get(), BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS).fileKey();
-                } catch (IOException e) {
-                    d.close(fd);
-                    throw e;
-                }
+            Object file;
+            try {
+                file = SocketFile.identity(address);
+            } catch (IOException e) {
+                d.close(fd);
+                throw e;
             }
             UnixListener listener = new UnixListener(l, fd, address, file);
             l.closeOnShutdown(listener); // shutdown stops accepting first
@@ -256,22 +257,7 @@ public final class UnixListener implements AutoCloseable {
                 });
             }
         } finally {
-            removeCreatedFile();
-        }
-    }
-
-    private void removeCreatedFile() throws IOException {
-        if (createdFile == null) {
-            return;
-        }
-        Path path = address.path().orElseThrow();
-        try {
-            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (createdFile.equals(now)) {
-                Files.delete(path);
-            }
-        } catch (NoSuchFileException ignore) {
-            // Removed by someone else already: nothing of ours is left.
+            SocketFile.removeIfSame(address, createdFile);
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,6 +77,15 @@ class UnixAcceptTest {
                         && after.getMessage().endsWith("listener closed"), after.getMessage());
                 return null;
             });
+        }
+    }
+
+    @Test
+    void shouldRefuseABacklogUnderOneAsTcpListenerDoes() {
+        for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> UnixListener.builder().backlog(bad));
+            assertEquals("backlog(" + bad + "): must be at least 1", e.getMessage());
         }
     }
 
