@@ -5,6 +5,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.error.SyscallException;

@@ -5,6 +5,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.loop.internal.Timeouts;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
 import java.io.EOFException;

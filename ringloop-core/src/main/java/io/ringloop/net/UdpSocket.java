@@ -6,6 +6,7 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.error.SyscallException;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;

@@ -3,6 +3,7 @@ package io.ringloop.unix;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.function.IntSupplier;
@@ -22,6 +22,11 @@ import java.util.function.IntSupplier;
  * kept, zero-byte datagrams included. Bound to a path or an abstract name ({@link #bind(UnixAddress)}), or unbound
  * ({@link #open()}: it can send, and a receiver sees it as {@link UnixAddress#unnamed()}, which cannot be answered).
  * A bound path's socket file is removed on {@link #close()} (if it is still the file bind made).
+ *
+ * <p>One receiver and one sender (or connect) at a time: a second one, from another task or thread, throws
+ * {@link IllegalStateException} naming the call and the socket. After {@link #close()} every call throws a
+ * {@link ClosedChannelException} naming it; a call waiting at the close wakes with a named
+ * {@link java.nio.channels.AsynchronousCloseException}.
  *
  * <p><b>Backends.</b> io_uring and epoll. The JDK has no Unix-domain {@code DatagramChannel}, so on NIO the
  * constructors throw {@link UnsupportedOperationException} naming the backend.
@@ -39,6 +44,8 @@ public final class UnixDatagram implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     /** The sender's sockaddr of the receive in progress: zero-filled before each, see UnixSockAddr. */
     private final MemorySegment sender = arena.allocate(SockAddr.MAX_SIZE, 8);
+    /** One receiver and one sender (or connect) at a time. */
+    private final Directions directions = Directions.ofDatagrams(this);
     private volatile boolean closed;
 
     private UnixDatagram(Loop loop, int handle, UnixAddress address, Object createdFile) {
@@ -104,12 +111,8 @@ public final class UnixDatagram implements AutoCloseable {
 
     /** Fixes the peer: {@link #send(ByteBuffer)} goes there and only its datagrams are received. */
     public void connect(UnixAddress peer) throws IOException {
-        ensureOpen();
-        String what = "connect(" + peer + ")";
-        int r = sendWaiter.run(() -> driver.connect(handle, peer.sockaddr(), sendWaiter), what, 0);
-        if (r < 0) {
-            throw Errno.exception(what, r);
-        }
+        ensureOpen("connect");
+        await(false, () -> driver.connect(handle, peer.sockaddr(), sendWaiter), "connect", peer + ", ");
     }
 
     /**
@@ -117,14 +120,10 @@ public final class UnixDatagram implements AutoCloseable {
      * while the receiver's queue is full (a Unix datagram is never dropped).
      */
     public int send(ByteBuffer src, UnixAddress target) throws IOException {
-        ensureOpen();
+        ensureOpen("sendto");
         MemorySegment seg = MemorySegment.ofBuffer(src);
         UnixSockAddr to = target == null ? null : target.sockaddr();
-        int r = sendWaiter.run(() -> driver.sendTo(handle, seg, to, sendWaiter), "sendto", 0);
-        if (r < 0) {
-            // The message is made only on failure: a send allocates no text.
-            throw failure("sendto(" + (target == null ? "connected peer" : target.toString()) + ")", r);
-        }
+        int r = await(false, () -> driver.sendTo(handle, seg, to, sendWaiter), "sendto", target);
         src.position(src.position() + r);
         return r;
     }
@@ -144,35 +143,43 @@ public final class UnixDatagram implements AutoCloseable {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("recvfrom(fd=" + handle + "): read-only buffer");
         }
-        ensureOpen();
+        ensureOpen("recvfrom");
         MemorySegment seg = MemorySegment.ofBuffer(dst);
-        int r = await(receiveWaiter, () -> {
+        int r = await(true, () -> {
             sender.fill((byte) 0); // on the loop thread, before the kernel may write it
             return driver.receiveFrom(handle, seg, sender, receiveWaiter);
-        }, "recvfrom");
+        }, "recvfrom", "");
         dst.position(dst.position() + (int) Math.min(r, seg.byteSize()));
         UnixSockAddr from = UnixSockAddr.decodeZeroFilled(sender);
         return from == null ? UnixAddress.unnamed() : UnixAddress.of(from);
     }
 
-    private int await(IoWaiter w, IntSupplier op, String what) throws IOException {
-        int r = w.run(op, what, 0);
+    /**
+     * Runs {@code op} ({@code call}; {@code to}: its target for the message, made only on failure, so a send
+     * allocates no text) and waits: one call per direction at a time ({@link Directions}).
+     */
+    private int await(boolean receive, IntSupplier op, String call, Object to) throws IOException {
+        directions.enter(receive, call);
+        int r;
+        try {
+            r = (receive ? receiveWaiter : sendWaiter).run(op, call, 0);
+        } finally {
+            directions.exit(receive);
+        }
         if (r < 0) {
-            throw failure(what, r);
+            if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
+                throw Errno.asyncCloseException(call + "(" + this + "): socket closed while the call was waiting");
+            }
+            String target = to == null ? "connected peer, " : to instanceof String t ? t : to + ", ";
+            throw Errno.exception(call + "(" + target + "fd=" + handle + ")", r);
         }
         return r;
     }
 
-    private IOException failure(String what, int r) {
-        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return new AsynchronousCloseException();
-        }
-        return Errno.exception(what + "(fd=" + handle + ")", r);
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(UnixDatagram[...]): socket closed} once the socket is closed. */
+    private void ensureOpen(String call) throws ClosedChannelException {
         if (closed) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(" + this + "): socket closed");
         }
     }
 

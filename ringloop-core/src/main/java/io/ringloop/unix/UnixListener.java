@@ -4,6 +4,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A listening Unix domain stream socket on one loop; accepted streams live on the same loop.
@@ -47,7 +47,7 @@ public final class UnixListener implements AutoCloseable {
     private final IoWaiter acceptWaiter;
     private final AcceptBackoff backoff;
     /** One accept at a time. */
-    private final AtomicBoolean accepting = new AtomicBoolean();
+    private final Directions directions = Directions.ofListener(this);
     private volatile boolean closed;
 
     private UnixListener(Loop loop, int handle, UnixAddress address, Object createdFile) {
@@ -202,9 +202,7 @@ public final class UnixListener implements AutoCloseable {
 
     /** Waits for a connection. From a task the task parks; the loop serves others. */
     public UnixStream accept() throws IOException {
-        if (!accepting.compareAndSet(false, true)) {
-            throw new IllegalStateException("accept(" + this + "): another accept is in progress on this listener");
-        }
+        directions.enter(true, "accept");
         try {
             while (true) {
                 if (closed) {
@@ -229,7 +227,7 @@ public final class UnixListener implements AutoCloseable {
                 backoff.pause(loop, backoff.refused(r, System.nanoTime()), () -> closed, "accept(" + address + ")");
             }
         } finally {
-            accepting.set(false);
+            directions.exit(true);
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ class UnixDatagramTest {
 
     @ParameterizedTest
     @MethodSource("io.ringloop.Backends#all")
-    void shouldFailAPendingReceiveWhenClosed(Backend backend) throws Exception {
+    void shouldTakeOneReceiverAndNameTheCloseToAWaitingAndALaterCall(Backend backend) throws Exception {
         Path a = dir.resolve("wait.sock");
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             rt.blockOn(() -> {
@@ -100,17 +101,28 @@ class UnixDatagramTest {
                     return null; // no Unix datagrams on NIO: refused above
                 }
                 UnixDatagram x = UnixDatagram.bind(a);
-                JoinHandle<Class<?>> receiver = Tasks.spawn(() -> {
+                JoinHandle<IOException> receiver = Tasks.spawn(() -> {
                     try {
                         x.receive(ByteBuffer.allocate(8));
                         return null;
                     } catch (IOException e) {
-                        return e.getClass();
+                        return e;
                     }
                 });
                 Tasks.yieldNow(); // the receiver runs until it parks in its receive
+                IllegalStateException second = assertThrows(IllegalStateException.class,
+                        () -> x.receive(ByteBuffer.allocate(8)));
+                assertTrue(second.getMessage().startsWith("recvfrom(UnixDatagram[")
+                        && second.getMessage().contains("one receiver and one sender at a time"), second.getMessage());
                 x.close();
-                assertEquals(AsynchronousCloseException.class, receiver.join());
+                IOException waiting = receiver.join();
+                assertTrue(waiting instanceof AsynchronousCloseException
+                        && waiting.getMessage().contains("socket closed while the call was waiting"),
+                        String.valueOf(waiting));
+                ClosedChannelException after = assertThrows(ClosedChannelException.class,
+                        () -> x.send(ascii("late"), UnixAddress.of(a)));
+                assertTrue(after.getMessage().startsWith("sendto(UnixDatagram[")
+                        && after.getMessage().endsWith("socket closed"), after.getMessage());
                 return null;
             });
         }
