@@ -2,12 +2,12 @@ package io.ringloop.frame;
 
 import io.ringloop.io.FrameTooLongException;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -129,7 +129,8 @@ public final class FramedStream {
         requireTask();
         if (bridge.closed || !conn.isOpen()) {
             Throwable c = bridge.cause;
-            throw c == null ? new ClosedChannelException() : new IOException("FramedStream: closed: " + c, c);
+            throw c == null ? Errno.closedException("FramedStream(" + conn + "): connection closed")
+                    : new IOException("FramedStream(" + conn + "): closed: " + c, c);
         }
     }
 

@@ -15,7 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,7 +204,7 @@ public final class UnixStream implements ByteStream {
      * @throws UnsupportedOperationException on the NIO backend (the JDK's {@code SO_PEERCRED} gives names, no pid)
      */
     public PeerCredentials peerCredentials() throws IOException {
-        ensureOpen();
+        ensureOpen("getsockopt(SO_PEERCRED)");
         Unsupported.nio(loop, "peerCredentials", "the JDK's SO_PEERCRED option gives user and group names, no pid");
         return NET.call(loop, d -> {
             try (Arena arena = Arena.ofConfined()) {
@@ -236,9 +235,9 @@ public final class UnixStream implements ByteStream {
             throw new IllegalArgumentException("sendmsg(SCM_RIGHTS, fd=" + handle + "): " + len + " bytes and "
                     + fds.length + " descriptors (at least 1 byte, 1 to " + MAX_FDS + " descriptors)");
         }
-        ensureOpen();
+        ensureOpen("sendmsg(SCM_RIGHTS)");
         Unsupported.nio(loop, "writeWithFds", "the JDK's channels cannot pass descriptors");
-        FdPassing memory = fdMemory();
+        FdPassing memory = fdMemory("sendmsg(SCM_RIGHTS)");
         int sent;
         NET.enter(stream, false, "sendmsg");
         try {
@@ -266,12 +265,12 @@ public final class UnixStream implements ByteStream {
      */
     public FdMessage readWithFds(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        ensureOpen();
+        ensureOpen("recvmsg(SCM_RIGHTS)");
         Unsupported.nio(loop, "readWithFds", "the JDK's channels cannot pass descriptors");
         if (len == 0) {
             return new FdMessage(0, List.of(), false);
         }
-        FdPassing memory = fdMemory();
+        FdPassing memory = fdMemory("recvmsg(SCM_RIGHTS)");
         NET.enter(stream, true, "recvmsg");
         try {
             MemorySegment msg = memory.prepareReceive(Math.min(len, FdPassing.STAGING_BYTES));
@@ -294,7 +293,7 @@ public final class UnixStream implements ByteStream {
     }
 
     /** The descriptor-passing memory, acquired for one operation; made at first use. */
-    private FdPassing fdMemory() throws ClosedChannelException {
+    private FdPassing fdMemory(String call) throws ClosedChannelException {
         FdPassing m;
         synchronized (this) {
             if (fdPassing == null) {
@@ -303,21 +302,22 @@ public final class UnixStream implements ByteStream {
             m = fdPassing;
         }
         if (!m.acquire()) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(" + this + "): stream closed");
         }
         return m;
     }
 
     private IOException failure(String call, int r) {
         if (!stream.isOpen() && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return new AsynchronousCloseException();
+            return Errno.asyncCloseException(call + "(" + this + "): stream closed while the call was waiting");
         }
         return Errno.exception(call + "(fd=" + handle + ")", r);
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    /** Throws {@code <call>(UnixStream[...]): stream closed} once the stream is closed. */
+    private void ensureOpen(String call) throws ClosedChannelException {
         if (!stream.isOpen()) {
-            throw new ClosedChannelException();
+            throw Errno.closedException(call + "(" + this + "): stream closed");
         }
     }
 
