@@ -63,7 +63,7 @@ public final class AsyncFile implements AutoCloseable {
      * ({@link FileOption#DIRECT}). With no option, READ. From a task on a loop, or from any thread.
      *
      * @throws IOException naming the call, the path and the errno; for a file system without direct I/O
-     *                     (tmpfs), EINVAL and a note that it refuses O_DIRECT
+     *                     (procfs; tmpfs before Linux 6.6), EINVAL and a note that it refuses O_DIRECT
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
         Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
@@ -89,7 +89,9 @@ public final class AsyncFile implements AutoCloseable {
             throw new IllegalArgumentException("allocateAligned: capacity " + capacity + ", alignment " + alignment
                     + " (a positive power of two)");
         }
-        ByteBuffer raw = ByteBuffer.allocateDirect(capacity + alignment - 1);
+        // alignedSlice rounds the start up and the end down to the alignment: room for both roundings.
+        long rounded = ((long) capacity + alignment - 1) & -alignment;
+        ByteBuffer raw = ByteBuffer.allocateDirect(Math.toIntExact(rounded + alignment));
         return raw.alignedSlice(alignment).limit(capacity).slice();
     }
 
