@@ -222,10 +222,17 @@ final class FdFile {
     /**
      * One submission and its wait, where the fd is the loop driver's; else -EOPNOTSUPP at once, and the caller
      * goes to the pool. Each call has its own waiter: positional file I/O allows any number of calls at once.
+     *
+     * @throws java.util.concurrent.CancellationException when the calling task was cancelled (interrupted)
      */
     int submit(ToIntFunction<IoWaiter> op, String what) {
         if (loop == null) {
             return -Errno.EOPNOTSUPP;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // A file read in the kernel is rarely cancellable (ASYNC_CANCEL finds it running and it completes):
+            // a cancelled task that goes on calling would never stop. Refused before it starts, as on the pool.
+            throw Errno.cancelled(what);
         }
         IoWaiter waiter = new IoWaiter(loop);
         return LoopContext.onCarrier(loop) ? waiter.finish(op.applyAsInt(waiter), what)
