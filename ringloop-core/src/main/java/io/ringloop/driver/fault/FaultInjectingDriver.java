@@ -371,6 +371,15 @@ public final class FaultInjectingDriver implements Driver {
                 true, true);
     }
 
+    /**
+     * A shortened file transfer as a kernel may make it: a multiple of 4096 bytes once {@code length} is that
+     * large, so an O_DIRECT file (whose lengths must stay aligned) sees only short counts it could see for real.
+     */
+    private int fileLength(int length) {
+        int n = (int) dice.transferLength(length);
+        return length >= 4096 && n < length ? Math.max(4096, n & -4096) : n;
+    }
+
     /** A unique negative key for an operation under no handle (a path's), whose results keep no order. */
     private int anonymous() {
         int key = nextAnonymousHandle;
@@ -380,14 +389,14 @@ public final class FaultInjectingDriver implements Driver {
 
     @Override
     public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = buffer.isReadOnly() ? length : (int) dice.transferLength(length);
+        int n = buffer.isReadOnly() ? length : fileLength(length);
         return ledger.start(completion, fd, "readFile",
                 op -> delegate.readFile(fd, buffer, offset, n, position, op), !buffer.isReadOnly(), false);
     }
 
     @Override
     public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = (int) dice.transferLength(length);
+        int n = fileLength(length);
         return start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op));
     }
 
