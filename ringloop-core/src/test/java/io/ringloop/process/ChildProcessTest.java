@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Leaks;
 import io.ringloop.Ringloop;
+import io.ringloop.io.StreamReader;
+import io.ringloop.io.StreamWriter;
 import io.ringloop.loop.Backend;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
@@ -162,6 +164,25 @@ class ChildProcessTest {
                 assertThrows(NonReadableChannelException.class, () -> p.stdin().read(new byte[1], 0, 1));
                 assertThrows(NonWritableChannelException.class, () -> p.stdout().writeAll(new byte[1], 0, 1));
                 assertEquals(0, p.waitFor());
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.Backends#all")
+    void shouldServeTheBufferedReaderAndWriter(Backend backend) throws Exception {
+        run(backend, () -> {
+            try (ChildProcess cat = ChildProcess.spawn("cat")) {
+                StreamWriter out = new StreamWriter(cat.stdin());
+                StreamReader in = new StreamReader(cat.stdout());
+                out.write("one\ntwo\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertEquals("one", in.readLine(100).toString(StandardCharsets.US_ASCII));
+                assertEquals("two", in.readLine(100).toString(StandardCharsets.US_ASCII));
+                cat.stdin().shutdownOutput();
+                assertEquals(null, in.readLine(100), "end of stream once cat's input ended");
+                assertEquals(0, cat.waitFor());
             }
             return null;
         });
