@@ -19,6 +19,7 @@ module io.ringloop {
     exports io.ringloop.signal;
     exports io.ringloop.time;
     exports io.ringloop.fs;
+    exports io.ringloop.process;
     exports io.ringloop.sync;
 
     // `ringloop info` prints what the kernel's io_uring gave the ring (setup flags, opcodes): no user API.

@@ -31,7 +31,7 @@ class ArchitectureTest {
      */
     private static final Map<String, Integer> RANK = Map.ofEntries(
             Map.entry("error", -1), Map.entry("sys", 0), Map.entry("driver", 1), Map.entry("loop", 2),
-            Map.entry("task", 3), Map.entry("time", 4), Map.entry("net", 4), Map.entry("fs", 4),
+            Map.entry("task", 3), Map.entry("time", 4), Map.entry("net", 4), Map.entry("fs", 5), Map.entry("process", 5),
             Map.entry("sync", 4), Map.entry("signal", 4), Map.entry("io", 5),
             Map.entry("tls", 5), Map.entry("unix", 5), Map.entry("frame", 6), Map.entry("", 7));
     private static final Pattern USE = Pattern.compile("io\\.ringloop\\.((?:[a-z]+\\.)*[a-z]+)\\.[A-Z]");

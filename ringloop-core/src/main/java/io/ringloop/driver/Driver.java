@@ -123,6 +123,51 @@ public interface Driver extends AutoCloseable {
         return -Errno.EOPNOTSUPP;
     }
 
+    // Each of the calls below may be refused with -EOPNOTSUPP even where supportsFiles() is true (io_uring on a
+    // kernel without the opcode): the caller then makes the system call on its thread pool.
+
+    /**
+     * {@code statx(fd, "", AT_EMPTY_PATH, mask, statx)} of a file handle: 0, with the kernel's
+     * {@code struct statx} in {@code statx} (native, {@code sys.Statx.SIZE} bytes, alive until completion).
+     */
+    default int statFile(int fd, int mask, MemorySegment statx, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code ftruncate(fd, length)}: 0 (io_uring: IORING_OP_FTRUNCATE, Linux 6.9). */
+    default int truncateFile(int fd, long length, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code fallocate(fd, mode, offset, length)}: 0. */
+    default int allocateFile(int fd, int mode, long offset, long length, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code renameat(AT_FDCWD, from, AT_FDCWD, to)}: 0. Both native C strings, alive until completion. */
+    default int renameFile(MemorySegment from, MemorySegment to, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code unlinkat(AT_FDCWD, path, directory ? AT_REMOVEDIR : 0)}: 0. {@code path} as {@link #openFile}. */
+    default int unlinkFile(MemorySegment path, boolean directory, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /** {@code mkdirat(AT_FDCWD, path, mode)}: 0. {@code path} as {@link #openFile}. */
+    default int makeDirectory(MemorySegment path, int mode, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
+    /**
+     * Moves up to {@code length} bytes of file handle {@code fd} from {@code position} into the write end
+     * {@code pipe} of a {@link #pipe} of this driver, inside the kernel ({@code splice(2)} with an input offset):
+     * the count, 0 at end of file. The caller gives a pipe with room for {@code length} bytes.
+     */
+    default int spliceFromFile(int fd, long position, int pipe, int length, Completion completion) {
+        return -io.ringloop.sys.Errno.EOPNOTSUPP;
+    }
+
     // ---- asynchronous operations: result, -errno, or PENDING ----
 
     /** Accepts a connection: the new handle (non-blocking, close-on-exec). */

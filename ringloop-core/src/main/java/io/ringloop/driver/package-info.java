@@ -28,6 +28,11 @@
  *       socket inside the kernel (splice(2)); the driver waits for the socket only (epoll: a read- or write-side
  *       op of the readiness core; io_uring: a direct try, then POLL_ADD and splice(2)); NIO has no file
  *       descriptors and throws UnsupportedOperationException naming itself ({@code supportsSplice} false).</li>
+ *   <li>Files, optional ({@code supportsFiles}): {@code openFile, readFile, writeFile, syncFile, closeFile}, and
+ *       {@code statFile, truncateFile, allocateFile, renameFile, unlinkFile, makeDirectory, spliceFromFile} (file
+ *       into a driver-owned pipe). io_uring submits them (each of the second group probed on its own opcode);
+ *       every other answer is -EOPNOTSUPP at once, without a completion, and {@code fs} makes the system call on
+ *       its thread pool instead.</li>
  *   <li>{@code pollReady(fd, events)}: a wait for readiness of an fd the driver does not own (io_uring:
  *       IORING_OP_POLL_ADD; epoll: one-shot in its set; NIO: -EOPNOTSUPP), behind {@code net.AsyncFd}.</li>
  *   <li>{@code deadline}: a time limit the kernel keeps (io_uring LINK_TIMEOUT), else false and the caller's

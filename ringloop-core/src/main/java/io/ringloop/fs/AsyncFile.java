@@ -1,16 +1,14 @@
 package io.ringloop.fs;
 
-import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.ByteStream;
 import io.ringloop.sys.Errno;
+import io.ringloop.task.JoinHandle;
 import io.ringloop.task.internal.BlockingPool;
-import io.ringloop.task.internal.LoopContext;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.file.OpenOption;
@@ -22,12 +20,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A file for tasks: positional reads and writes, sync, size, close. On io_uring each call is one submission
- * (the loop is never blocked); on epoll and NIO, where the kernel has no asynchronous file I/O, each call runs
- * on a bounded pool of platform threads ({@link #POOL}) while the task parks. Either way a task calling
- * {@code read} frees its loop.
+ * A file for tasks: positional reads and writes, sync, stat, truncate, preallocate, transfer to a stream, close.
+ * On io_uring each call is one submission (the loop is never blocked); on epoll and NIO, where the kernel has no
+ * asynchronous file I/O, each call is the system call on a bounded pool of platform threads ({@link #POOL}) while
+ * the task parks. Either way a task calling {@code read} frees its loop. Static calls on paths (rename, delete,
+ * directories) are in {@link AsyncFiles}.
  *
- * <p>Positional I/O only: there is no shared file pointer, so concurrent readers need no lock.
+ * <p>Positional I/O only: there is no shared file pointer, so concurrent readers need no lock. {@link #close()}
+ * waits for the calls in flight on the file (they complete), then closes; calls made after it throw
+ * {@link ClosedChannelException}. A task cancelled during a call: its io_uring submission is cancelled (or
+ * completes, if it raced the cancel) and the task ends; a call on the pool runs to its end first (the task's
+ * buffer is the call's until then), and the next call of the cancelled task is refused.
  *
  * <p>Errors have one shape on every backend: the call, the path and the errno, e.g.
  * {@code pread(/tmp/d): EISDIR (21) Is a directory}, as a {@code NoSuchFileException},
@@ -41,32 +44,55 @@ public final class AsyncFile implements AutoCloseable {
     static final BlockingPool POOL = new BlockingPool("ringloop-fs", 16, Duration.ofSeconds(10));
 
     private final Path path;
-    private final FileIo io;
+    private final FdFile file;
     /** What the open options allow (WRITE or APPEND write; READ, or no write option, read), as FileChannel. */
     private final boolean readable;
     private final boolean writable;
     private volatile boolean closed;
 
-    private AsyncFile(Path path, FileIo io, Set<OpenOption> options) {
+    private AsyncFile(Path path, FdFile file, Set<OpenOption> options) {
         this.path = path;
-        this.io = io;
+        this.file = file;
         this.writable = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
         this.readable = options.contains(StandardOpenOption.READ) || !writable;
     }
 
     /**
      * Opens {@code path} with the JDK's options ({@link StandardOpenOption#READ}, {@code WRITE}, {@code CREATE},
-     * {@code CREATE_NEW}, {@code TRUNCATE_EXISTING}, {@code APPEND}, {@code SYNC}, {@code DSYNC}). With no option,
-     * READ. From a task on a loop, or from any thread.
+     * {@code CREATE_NEW}, {@code TRUNCATE_EXISTING}, {@code APPEND}, {@code SYNC}, {@code DSYNC}) and ours
+     * ({@link FileOption#DIRECT}). With no option, READ. From a task on a loop, or from any thread.
+     *
+     * @throws IOException naming the call, the path and the errno; for a file system without direct I/O
+     *                     (procfs; tmpfs before Linux 6.6), EINVAL and a note that it refuses O_DIRECT
      */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
-        Loop loop = LoopContext.current();
         Set<OpenOption> set = options.length == 0 ? Set.of(StandardOpenOption.READ) : Set.of(options);
-        if (loop != null && LoopContext.onCarrier(loop) && loop.driver().supportsFiles()) {
-            return new AsyncFile(path, RingFileIo.open(loop, path, set), set);
+        try {
+            return new AsyncFile(path, FdFile.open(path, set), set);
+        } catch (IOException e) {
+            if (set.contains(FileOption.DIRECT) && e.getMessage() != null && e.getMessage().contains("EINVAL")) {
+                throw new IOException(e.getMessage() + " (O_DIRECT: the file system refuses direct I/O)", e);
+            }
+            throw e;
         }
-        FileChannel ch = blocking(() -> FileChannel.open(path, set), "open(" + path + ")");
-        return new AsyncFile(path, new PoolFileIo(ch, path), set);
+    }
+
+    /**
+     * A direct buffer of {@code capacity} bytes whose address is a multiple of {@code alignment} (a power of two),
+     * as {@link FileOption#DIRECT} wants its buffers: 4096 suits common file systems.
+     *
+     * @throws IllegalArgumentException when {@code alignment} is not a positive power of two or
+     *                                  {@code capacity} is negative
+     */
+    public static ByteBuffer allocateAligned(int capacity, int alignment) {
+        if (alignment <= 0 || Integer.bitCount(alignment) != 1 || capacity < 0) {
+            throw new IllegalArgumentException("allocateAligned: capacity " + capacity + ", alignment " + alignment
+                    + " (a positive power of two)");
+        }
+        // alignedSlice rounds the start up and the end down to the alignment: room for both roundings.
+        long rounded = ((long) capacity + alignment - 1) & -alignment;
+        ByteBuffer raw = ByteBuffer.allocateDirect(Math.toIntExact(rounded + alignment));
+        return raw.alignedSlice(alignment).limit(capacity).slice();
     }
 
     /**
@@ -86,11 +112,16 @@ public final class AsyncFile implements AutoCloseable {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        int n = io.read(dst, position);
-        if (n > 0) {
-            dst.position(dst.position() + n);
+        enter("pread");
+        try {
+            int n = file.read(dst, position);
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n == 0 ? -1 : n;
+        } finally {
+            file.exit();
         }
-        return n == 0 ? -1 : n;
     }
 
     /**
@@ -105,9 +136,14 @@ public final class AsyncFile implements AutoCloseable {
         }
         int total = 0;
         while (src.hasRemaining()) {
-            int n = io.write(src, position + total);
-            src.position(src.position() + n);
-            total += n;
+            enter("pwrite");
+            try {
+                int n = file.write(src, position + total);
+                src.position(src.position() + n);
+                total += n;
+            } finally {
+                file.exit();
+            }
         }
         return total;
     }
@@ -126,38 +162,128 @@ public final class AsyncFile implements AutoCloseable {
 
     /** {@code fsync}: data and metadata reach the device. */
     public void sync() throws IOException {
-        ensureOpen("fsync");
-        io.sync(false);
+        enter("fsync");
+        try {
+            file.sync(false);
+        } finally {
+            file.exit();
+        }
     }
 
     /** {@code fdatasync}: data (and the metadata needed to read it) reach the device. */
     public void syncData() throws IOException {
-        ensureOpen("fdatasync");
-        io.sync(true);
+        enter("fdatasync");
+        try {
+            file.sync(true);
+        } finally {
+            file.exit();
+        }
     }
 
-    /** The file's size in bytes. */
+    /** The file's size in bytes: {@link #stat()}'s, so never a synchronous call on the loop. */
     public long size() throws IOException {
-        ensureOpen("fstat");
-        return io.size();
+        return stat().size();
     }
 
+    /** The file's type, size, allocation, times and permissions: one {@code statx}. */
+    public FileStat stat() throws IOException {
+        enter("statx");
+        try {
+            return file.stat();
+        } finally {
+            file.exit();
+        }
+    }
+
+    /**
+     * Sets the file's size to {@code size} bytes ({@code ftruncate}): the tail goes, or the file grows with a hole
+     * that reads as zeros. Unlike {@code FileChannel.truncate} it also grows the file.
+     *
+     * @throws IllegalArgumentException    for a negative size
+     * @throws NonWritableChannelException when the file was not opened for writing
+     */
+    public void truncate(long size) throws IOException {
+        checkPosition(size, "ftruncate");
+        ensureOpen("ftruncate");
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        enter("ftruncate");
+        try {
+            file.truncate(size);
+        } finally {
+            file.exit();
+        }
+    }
+
+    /**
+     * Reserves disk blocks for {@code length} bytes from {@code position} ({@code fallocate} mode 0), so later
+     * writes there cannot fail for want of space; the size grows to {@code position + length} if it was less.
+     * A file system without fallocate (some network ones) answers EOPNOTSUPP.
+     *
+     * @throws IllegalArgumentException    for a negative position or a length below 1
+     * @throws NonWritableChannelException when the file was not opened for writing
+     */
+    public void preallocate(long position, long length) throws IOException {
+        checkPosition(position, "fallocate");
+        if (length <= 0) {
+            throw new IllegalArgumentException("fallocate(" + path + "): length " + length);
+        }
+        ensureOpen("fallocate");
+        if (!writable) {
+            throw new NonWritableChannelException();
+        }
+        enter("fallocate");
+        try {
+            file.allocate(position, length);
+        } finally {
+            file.exit();
+        }
+    }
+
+    /**
+     * Sends up to {@code count} bytes of the file from {@code position} to {@code target}, fewer only when the
+     * file ends first: the count sent. To a {@code TcpStream} on io_uring or epoll the bytes never enter user
+     * memory (file to a pipe with splice(2), on io_uring an IORING_OP_SPLICE; pipe to socket through the driver's
+     * splice); to other streams, and on NIO, they are read in 64 KiB pieces and written. A failure of the stream
+     * (a peer's reset) is thrown as it is; how much of the file went before it is then unknown.
+     *
+     * @throws IllegalArgumentException    for a negative position or count
+     * @throws NonReadableChannelException when the file was not opened for reading
+     */
+    public long transferTo(long position, long count, ByteStream target) throws IOException {
+        checkPosition(position, "transferTo");
+        checkPosition(count, "transferTo");
+        ensureOpen("transferTo");
+        if (!readable) {
+            throw new NonReadableChannelException();
+        }
+        enter("transferTo");
+        try {
+            return FileTransfer.transfer(this, file, position, count, target);
+        } finally {
+            file.exit();
+        }
+    }
+
+    /** The path this file was opened with. */
     public Path path() {
         return path;
     }
 
+    /** False once {@link #close()} has been called. */
     public boolean isOpen() {
         return !closed;
     }
 
-    /** Closes the file. Idempotent. */
+    /** Closes the file once the calls in flight on it have ended. Idempotent. */
     @Override
     public void close() throws IOException {
         if (closed) {
             return;
         }
         closed = true;
-        io.close();
+        file.close();
     }
 
     private void checkPosition(long position, String call) {
@@ -173,43 +299,54 @@ public final class AsyncFile implements AutoCloseable {
         }
     }
 
-    /** Runs a blocking file call on the pool and waits (a task parks); unwraps its IOException. */
-    static <T> T blocking(Callable<T> call, String what) throws IOException {
-        try {
-            return POOL.spawn(call).join();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw FileErrors.translate(what, io);
-            }
-            if (c instanceof UncheckedIOException u) {
-                throw FileErrors.translate(what, u.getCause());
-            }
-            if (c instanceof RuntimeException re) {
-                throw re; // as the JDK throws it (NonWritableChannelException...): the same on every backend
-            }
-            throw new IOException(what + ": " + c, c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(what + ": interrupted");
+    /** Counts a call in flight, or throws as {@link #ensureOpen} once close has begun. */
+    private void enter(String call) throws ClosedChannelException {
+        if (closed || !file.enter()) {
+            throw Errno.closedException(call + "(" + path + "): file closed");
         }
     }
 
-    static IOException failure(String call, int r) {
-        return Errno.exception(call, r);
+    /**
+     * Runs a blocking file call on the pool and waits (a task parks); unwraps its IOException. A caller
+     * interrupted (cancelled) while it waits keeps waiting for the call, which may be using its memory, and
+     * returns its result with the interrupt status set; one interrupted before the call is refused.
+     */
+    static <T> T blocking(Callable<T> call, String what) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errno.cancelled(what);
+        }
+        JoinHandle<T> handle = POOL.spawn(call);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return handle.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the call runs on: wait for its end
+                } catch (ExecutionException e) {
+                    throw unwrap(what, e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** The two ways a file call is carried out. */
-    interface FileIo {
-        int read(ByteBuffer dst, long position) throws IOException;
-
-        int write(ByteBuffer src, long position) throws IOException;
-
-        void sync(boolean dataOnly) throws IOException;
-
-        long size() throws IOException;
-
-        void close() throws IOException;
+    private static IOException unwrap(String what, Throwable c) {
+        if (c instanceof IOException io) {
+            return FileErrors.translate(what, io);
+        }
+        if (c instanceof UncheckedIOException u) {
+            return FileErrors.translate(what, u.getCause());
+        }
+        if (c instanceof RuntimeException re) {
+            throw re; // as the JDK throws it: the same on every backend
+        }
+        if (c instanceof Error err) {
+            throw err;
+        }
+        return new IOException(what + ": " + c, c);
     }
-
 }

@@ -41,4 +41,9 @@ final class NetPlumbing implements StreamSockets.Access {
     public Loop requireLoop(String call) {
         return LoopCall.requireLoop(call);
     }
+
+    @Override
+    public int spliceOut(TcpStream stream, int pipe, int length) throws IOException {
+        return TcpSplice.spliceOut(stream, pipe, length);
+    }
 }

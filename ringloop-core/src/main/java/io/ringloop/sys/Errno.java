@@ -81,6 +81,15 @@ public final class Errno {
         def(ENOTDIR, "ENOTDIR", "Not a directory");
         def(EISDIR, "EISDIR", "Is a directory");
         def(EINVAL, "EINVAL", "Invalid argument");
+        // file-system errnos (AsyncFile, AsyncFiles): named, without constants of their own
+        def(18, "EXDEV", "Invalid cross-device link");
+        def(26, "ETXTBSY", "Text file busy");
+        def(27, "EFBIG", "File too large");
+        def(30, "EROFS", "Read-only file system");
+        def(31, "EMLINK", "Too many links");
+        def(36, "ENAMETOOLONG", "File name too long");
+        def(39, "ENOTEMPTY", "Directory not empty");
+        def(40, "ELOOP", "Too many levels of symbolic links");
         def(ENFILE, "ENFILE", "Too many open files in system");
         def(EMFILE, "EMFILE", "Too many open files");
         def(ENOSPC, "ENOSPC", "No space left on device");

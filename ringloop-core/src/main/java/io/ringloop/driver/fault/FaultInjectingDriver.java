@@ -368,22 +368,36 @@ public final class FaultInjectingDriver implements Driver {
 
     @Override
     public int openFile(MemorySegment path, int flags, int mode, Completion completion) {
+        return ledger.start(completion, anonymous(), "openFile", op -> delegate.openFile(path, flags, mode, op),
+                true, true);
+    }
+
+    /**
+     * A shortened file transfer as a kernel may make it: a multiple of 4096 bytes once {@code length} is that
+     * large, so an O_DIRECT file (whose lengths must stay aligned) sees only short counts it could see for real.
+     */
+    private int fileLength(int length) {
+        int n = (int) dice.transferLength(length);
+        return length >= 4096 && n < length ? Math.max(4096, n & -4096) : n;
+    }
+
+    /** A unique negative key for an operation under no handle (a path's), whose results keep no order. */
+    private int anonymous() {
         int key = nextAnonymousHandle;
         nextAnonymousHandle = key == Integer.MIN_VALUE + 1 ? -2 : key - 1;
-        return ledger.start(completion, key, "openFile", op -> delegate.openFile(path, flags, mode, op), true,
-                true);
+        return key;
     }
 
     @Override
     public int readFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = buffer.isReadOnly() ? length : (int) dice.transferLength(length);
+        int n = buffer.isReadOnly() ? length : fileLength(length);
         return ledger.start(completion, fd, "readFile",
                 op -> delegate.readFile(fd, buffer, offset, n, position, op), !buffer.isReadOnly(), false);
     }
 
     @Override
     public int writeFile(int fd, MemorySegment buffer, long offset, int length, long position, Completion completion) {
-        int n = (int) dice.transferLength(length);
+        int n = fileLength(length);
         return start(completion, fd, "writeFile", op -> delegate.writeFile(fd, buffer, offset, n, position, op));
     }
 
@@ -396,6 +410,45 @@ public final class FaultInjectingDriver implements Driver {
     public int closeFile(int fd, Completion completion) {
         ledger.closed(fd);
         return start(completion, fd, "closeFile", op -> delegate.closeFile(fd, op));
+    }
+
+    // The calls below may be put off or their results held, never given a fault of their own: an -EOPNOTSUPP
+    // from the backend (io_uring without the opcode) passes through, and the caller uses its pool.
+
+    @Override
+    public int statFile(int fd, int mask, MemorySegment statx, Completion completion) {
+        return start(completion, fd, "statFile", op -> delegate.statFile(fd, mask, statx, op));
+    }
+
+    @Override
+    public int truncateFile(int fd, long length, Completion completion) {
+        return start(completion, fd, "truncateFile", op -> delegate.truncateFile(fd, length, op));
+    }
+
+    @Override
+    public int allocateFile(int fd, int mode, long offset, long length, Completion completion) {
+        return start(completion, fd, "allocateFile", op -> delegate.allocateFile(fd, mode, offset, length, op));
+    }
+
+    @Override
+    public int renameFile(MemorySegment from, MemorySegment to, Completion completion) {
+        return start(completion, anonymous(), "renameFile", op -> delegate.renameFile(from, to, op));
+    }
+
+    @Override
+    public int unlinkFile(MemorySegment path, boolean directory, Completion completion) {
+        return start(completion, anonymous(), "unlinkFile", op -> delegate.unlinkFile(path, directory, op));
+    }
+
+    @Override
+    public int makeDirectory(MemorySegment path, int mode, Completion completion) {
+        return start(completion, anonymous(), "makeDirectory", op -> delegate.makeDirectory(path, mode, op));
+    }
+
+    @Override
+    public int spliceFromFile(int fd, long position, int pipe, int length, Completion completion) {
+        int n = length <= 0 ? length : (int) dice.transferLength(length);
+        return start(completion, fd, "spliceFromFile", op -> delegate.spliceFromFile(fd, position, pipe, n, op));
     }
 
     /** An operation whose call may be put off ({@link Fault#RETRIED}) and whose result may come later. */

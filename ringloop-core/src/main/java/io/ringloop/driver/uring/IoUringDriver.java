@@ -129,7 +129,7 @@ public final class IoUringDriver implements Driver {
         ring = r;
         fds = engine.fds;
         zeroCopy = new IoUringZeroCopySends(engine);
-        files = new IoUringFiles(engine);
+        files = new IoUringFiles(engine, a);
         vectors = new IoUringVectors(engine, a);
         acceptor = multishotAccept ? new IoUringAcceptor(engine, cs, IoUringEngine.CANCEL_TOKEN) : null;
         IoUringBufRing buffers = providedBuffers > 0
@@ -328,6 +328,41 @@ public final class IoUringDriver implements Driver {
     @Override
     public int closeFile(int fd, Completion completion) {
         return counters.immediate(OTHER, files.close(fd, completion));
+    }
+
+    @Override
+    public int statFile(int fd, int mask, MemorySegment statx, Completion completion) {
+        return counters.immediate(OTHER, files.stat(fd, mask, statx, completion));
+    }
+
+    @Override
+    public int truncateFile(int fd, long length, Completion completion) {
+        return counters.immediate(OTHER, files.truncate(fd, length, completion));
+    }
+
+    @Override
+    public int allocateFile(int fd, int mode, long offset, long length, Completion completion) {
+        return counters.immediate(OTHER, files.allocate(fd, mode, offset, length, completion));
+    }
+
+    @Override
+    public int renameFile(MemorySegment from, MemorySegment to, Completion completion) {
+        return counters.immediate(OTHER, files.rename(from, to, completion));
+    }
+
+    @Override
+    public int unlinkFile(MemorySegment path, boolean directory, Completion completion) {
+        return counters.immediate(OTHER, files.unlink(path, directory, completion));
+    }
+
+    @Override
+    public int makeDirectory(MemorySegment path, int mode, Completion completion) {
+        return counters.immediate(OTHER, files.mkdir(path, mode, completion));
+    }
+
+    @Override
+    public int spliceFromFile(int fd, long position, int pipe, int length, Completion completion) {
+        return counters.immediate(OTHER, files.spliceFrom(fd, position, pipe, length, completion));
     }
 
     // ---- asynchronous operations: refused here, turned into SQEs by IoUringSockets ----

@@ -47,6 +47,16 @@ enum IoUringOpKind {
     FILE_WRITE(IoUring.OP_WRITE, 0, false, false),
     FILE_SYNC(IoUring.OP_FSYNC, 0, false, false),
     FILE_CLOSE(IoUring.OP_CLOSE, 0, false, false),
+    /** statx of a file handle into the caller's native struct statx. */
+    FILE_STAT(IoUring.OP_STATX, 0, false, false),
+    FILE_TRUNCATE(IoUring.OP_FTRUNCATE, 0, false, false),
+    FILE_ALLOCATE(IoUring.OP_FALLOCATE, 0, false, false),
+    /** renameat, unlinkat (files and directories), mkdirat: paths, under no handle. */
+    FILE_RENAME(IoUring.OP_RENAMEAT, 0, false, false),
+    FILE_UNLINK(IoUring.OP_UNLINKAT, 0, false, false),
+    FILE_MKDIR(IoUring.OP_MKDIRAT, 0, false, false),
+    /** A file's bytes into a pipe ({@code spliceFromFile}): an IORING_OP_SPLICE the kernel runs in its io-wq. */
+    FILE_SPLICE(IoUring.OP_SPLICE, 0, false, false),
     /** Scatter read as RECVMSG over the slot's iovecs ({@link IoUringVectors}). */
     READV(IoUring.OP_RECVMSG, 1, false, false),
     /** Gather write as SENDMSG over the slot's iovecs. */
@@ -114,7 +124,8 @@ enum IoUringOpKind {
                     DriverCounters.READ;
             case SEND, SENDMSG, SEND_ZC, WRITEV, SEND_MESSAGE, BATCH_SEND, SPLICE_OUT -> DriverCounters.WRITE;
             case MULTISHOT_ACCEPT, MULTISHOT_RECV -> DriverCounters.UNCOUNTED;
-            case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE -> DriverCounters.OTHER;
+            case POLL, FILE_OPEN, FILE_READ, FILE_WRITE, FILE_SYNC, FILE_CLOSE, FILE_STAT, FILE_TRUNCATE,
+                 FILE_ALLOCATE, FILE_RENAME, FILE_UNLINK, FILE_MKDIR, FILE_SPLICE -> DriverCounters.OTHER;
         };
     }
 

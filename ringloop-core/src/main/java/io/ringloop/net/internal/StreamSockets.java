@@ -39,6 +39,13 @@ public final class StreamSockets {
 
         /** The caller's loop, or a clear error naming {@code call}. */
         Loop requireLoop(String call);
+
+        /**
+         * One splice of up to {@code length} bytes from pipe read end {@code pipe} (a handle of the stream's
+         * driver, holding at least that much) into {@code stream}, as a write of it: the count moved. For
+         * {@code AsyncFile.transferTo}.
+         */
+        int spliceOut(TcpStream stream, int pipe, int length) throws IOException;
     }
 
     private static volatile Access access;

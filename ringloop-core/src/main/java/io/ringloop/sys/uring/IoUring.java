@@ -87,8 +87,12 @@ public final class IoUring {
     /** A timeout for the SQE before it (which carries IOSQE_IO_LINK): addr = timespec, len = 1. */
     public static final int OP_LINK_TIMEOUT = 15;
     public static final int OP_CONNECT = 16;
+    /** fallocate(2): fd, {@code off} = offset, {@code addr} = length, {@code len} = mode. */
+    public static final int OP_FALLOCATE = 17;
     public static final int OP_OPENAT = 18;
     public static final int OP_CLOSE = 19;
+    /** statx(2): fd = dirfd, {@code addr} = path, {@code len} = mask, {@code off} = buffer, op flags = flags. */
+    public static final int OP_STATX = 21;
     public static final int OP_READ = 22;
     public static final int OP_WRITE = 23;
     public static final int OP_SEND = 26;
@@ -96,8 +100,16 @@ public final class IoUring {
     public static final int OP_PROVIDE_BUFFERS = 31;
     public static final int OP_SPLICE = 30;
     public static final int OP_SHUTDOWN = 34;
+    /** renameat2(2): fd = old dirfd, {@code addr} = old path, {@code len} = new dirfd, {@code off} = new path. */
+    public static final int OP_RENAMEAT = 35;
+    /** unlinkat(2): fd = dirfd, {@code addr} = path, op flags = AT_REMOVEDIR or 0. */
+    public static final int OP_UNLINKAT = 36;
+    /** mkdirat(2): fd = dirfd, {@code addr} = path, {@code len} = mode. */
+    public static final int OP_MKDIRAT = 37;
     public static final int OP_SEND_ZC = 47;
     public static final int OP_SENDMSG_ZC = 48;
+    /** ftruncate(2) (Linux 6.9): fd, {@code off} = length. Probe for it; older kernels answer EINVAL. */
+    public static final int OP_FTRUNCATE = 55;
     /** {@code fsync_flags} (the op-flags union) for OP_FSYNC: data only, like fdatasync. */
     public static final int FSYNC_DATASYNC = 1;
 
@@ -168,7 +180,10 @@ public final class IoUring {
     public static final long PROBE_OP_FLAGS = IoUringLayouts.offset(IoUringLayouts.PROBE_OP, "flags");
     public static final int IO_URING_OP_SUPPORTED = 1;
 
-    /** {@code enum io_uring_op} of v6.1 in order, without the IORING_OP_ prefix: index = opcode. */
+    /**
+     * {@code enum io_uring_op} in order, without the IORING_OP_ prefix: index = opcode. Up to v6.1 from the header
+     * above; 49-55 from v6.9's (https://github.com/torvalds/linux/blob/v6.9/include/uapi/linux/io_uring.h).
+     */
     private static final String[] OPCODE_NAMES = {
         "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD", "POLL_REMOVE",
         "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE", "ACCEPT", "ASYNC_CANCEL",
@@ -176,6 +191,7 @@ public final class IoUring {
         "FADVISE", "MADVISE", "SEND", "RECV", "OPENAT2", "EPOLL_CTL", "SPLICE", "PROVIDE_BUFFERS",
         "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING",
         "FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC", "SENDMSG_ZC",
+        "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_WAITV", "FIXED_FD_INSTALL", "FTRUNCATE",
     };
 
     private static final long SYS_IO_URING_SETUP = 425;
@@ -194,7 +210,7 @@ public final class IoUring {
 
     /**
      * The name of {@code opcode} as the header spells it after {@code IORING_OP_} ({@code "RECV"} for 27), for
-     * messages and debugging; an opcode newer than v6.1 (or not one at all) is {@code "OP_<number>"}.
+     * messages and debugging; an opcode newer than v6.9 (or not one at all) is {@code "OP_<number>"}.
      */
     public static String opcodeName(int opcode) {
         return opcode >= 0 && opcode < OPCODE_NAMES.length ? OPCODE_NAMES[opcode] : "OP_" + opcode;

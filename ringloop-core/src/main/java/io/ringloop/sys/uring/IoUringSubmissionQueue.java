@@ -261,6 +261,72 @@ public final class IoUringSubmissionQueue {
         tail++;
     }
 
+    /**
+     * IORING_OP_STATX of {@code path} (native C string) relative to {@code dirfd} (with AT_EMPTY_PATH and an empty
+     * path: {@code dirfd} itself): {@code mask} fields into native {@code statx} (256 bytes), {@code statx_flags}.
+     */
+    public void prepStatx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment statx, long userData) {
+        long sqe = start(IoUring.OP_STATX, dirfd, userData);
+        addr(sqe, path);
+        sqes.set(ADDRESS, sqe + IoUring.SQE_OFF, statx); // addr2: the struct statx the kernel fills
+        lenAndFlags(sqe, mask, flags);
+        tail++;
+    }
+
+    /** IORING_OP_FTRUNCATE (Linux 6.9): the file's length set to {@code length} ({@code off}). */
+    public void prepFtruncate(int fd, long length, long userData) {
+        long sqe = start(IoUring.OP_FTRUNCATE, fd, userData);
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_OFF, length);
+        tail++;
+    }
+
+    /** IORING_OP_FALLOCATE: {@code mode} in {@code len}, {@code offset} in {@code off}, the length in {@code addr}. */
+    public void prepFallocate(int fd, int mode, long offset, long length, long userData) {
+        long sqe = start(IoUring.OP_FALLOCATE, fd, userData);
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_OFF, offset);
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_ADDR, length);
+        lenAndFlags(sqe, mode, 0);
+        tail++;
+    }
+
+    /** IORING_OP_RENAMEAT of native C strings {@code from} to {@code to}, both relative to {@code dirfd}. */
+    public void prepRenameAt(int dirfd, MemorySegment from, MemorySegment to, int flags, long userData) {
+        long sqe = start(IoUring.OP_RENAMEAT, dirfd, userData);
+        addr(sqe, from);
+        sqes.set(ADDRESS, sqe + IoUring.SQE_OFF, to); // addr2: the new path
+        lenAndFlags(sqe, dirfd, flags); // len: the new path's dirfd
+        tail++;
+    }
+
+    /** IORING_OP_UNLINKAT of native C string {@code path}; {@code flags} AT_REMOVEDIR for a directory. */
+    public void prepUnlinkAt(int dirfd, MemorySegment path, int flags, long userData) {
+        long sqe = start(IoUring.OP_UNLINKAT, dirfd, userData);
+        addr(sqe, path);
+        lenAndFlags(sqe, 0, flags);
+        tail++;
+    }
+
+    /** IORING_OP_MKDIRAT of native C string {@code path} with {@code mode} ({@code len}). */
+    public void prepMkdirAt(int dirfd, MemorySegment path, int mode, long userData) {
+        long sqe = start(IoUring.OP_MKDIRAT, dirfd, userData);
+        addr(sqe, path);
+        lenAndFlags(sqe, mode, 0);
+        tail++;
+    }
+
+    /**
+     * IORING_OP_SPLICE of up to {@code len} bytes from file {@code fdIn} at {@code offsetIn} into pipe
+     * {@code fdOut}: a file read that the kernel runs in its io-wq, where a file read may sleep.
+     */
+    public void prepSpliceFromFile(int fdIn, long offsetIn, int fdOut, int len, int spliceFlags, long userData) {
+        long sqe = start(IoUring.OP_SPLICE, fdOut, userData);
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_ADDR, offsetIn); // splice_off_in
+        sqes.set(JAVA_LONG, sqe + IoUring.SQE_OFF, -1L); // a pipe has no offset
+        lenAndFlags(sqe, len, spliceFlags);
+        sqes.set(JAVA_INT, sqe + IoUring.SQE_FILE_INDEX, fdIn); // splice_fd_in
+        tail++;
+    }
+
     // ---- the ring's own ----
 
     /** IORING_OP_NOP: completes with 0. */

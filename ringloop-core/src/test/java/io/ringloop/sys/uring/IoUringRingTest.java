@@ -93,7 +93,7 @@ class IoUringRingTest {
         Matcher op = Pattern.compile("IORING_OP_(\\w+)").matcher(ops);
         for (int i = 0; op.find(); i++) {
             fromHeader.put("OP_" + op.group(1), i);
-            if (i <= IoUring.OP_SENDMSG_ZC) { // opcodes newer than v6.1 have no name yet
+            if (i <= IoUring.OP_FTRUNCATE) { // the header may be older than our names, never newer
                 assertEquals(op.group(1), IoUring.opcodeName(i));
             }
         }
