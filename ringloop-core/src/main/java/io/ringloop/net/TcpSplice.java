@@ -79,7 +79,7 @@ final class TcpSplice {
 
     /** One splice from pipe read end {@code pipe} into {@code dst} (a file's bytes: {@code AsyncFile.transferTo}). */
     static int spliceOut(TcpStream dst, int pipe, int length) throws IOException {
-        return new TcpSplice(dst, dst).splice(dst, false, pipe, length);
+        return splice(dst, false, pipe, length);
     }
 
     /** One splice of {@code s}'s socket from ({@code in}) or to the pipe end: the count, 0 at end of input. */
