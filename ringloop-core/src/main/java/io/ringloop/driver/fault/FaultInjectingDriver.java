@@ -3,13 +3,8 @@ package io.ringloop.driver.fault;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.DatagramBatch;
 import io.ringloop.driver.Driver;
-import io.ringloop.driver.ReceiveCompletion;
-import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashSet;
 import java.util.List;
@@ -31,13 +26,12 @@ import java.util.Set;
  *
  * <p>Loop thread only, like the backend, except {@link #wakeup()}.
  */
-public final class FaultInjectingDriver implements Driver {
+public final class FaultInjectingDriver extends ForwardingDriver {
     /** System property: a seed puts every loop opened afterwards on this wrapper (see {@code Drivers}). */
     public static final String SEED_PROPERTY = "ringloop.faultSeed";
     /** System property: the mix for {@link #SEED_PROPERTY} ({@link FaultMix#named}); default benign. */
     public static final String MIX_PROPERTY = "ringloop.faultMix";
 
-    private final Driver delegate;
     /** Where the seed came from, for messages: how to reproduce this run. */
     private final String origin;
     private final FaultMix mix;
@@ -56,7 +50,7 @@ public final class FaultInjectingDriver implements Driver {
     }
 
     private FaultInjectingDriver(Driver delegate, long seed, FaultMix mix, String origin) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(Objects.requireNonNull(delegate, "delegate"));
         this.origin = origin;
         this.mix = Objects.requireNonNull(mix, "mix");
         this.dice = new FaultDice(seed, mix);
@@ -101,50 +95,10 @@ public final class FaultInjectingDriver implements Driver {
     // ---- synchronous calls: passed on ----
 
     @Override
-    public String name() {
-        return delegate.name();
-    }
-
-    @Override
     public int socket(int family, int type) {
         int r = delegate.socket(family, type);
         ledger.opened(r);
         return r;
-    }
-
-    @Override
-    public int bind(int handle, SocketAddress address) {
-        return delegate.bind(handle, address);
-    }
-
-    @Override
-    public int listen(int handle, int backlog) {
-        return delegate.listen(handle, backlog);
-    }
-
-    @Override
-    public int setOption(int handle, SocketOpt option, int value) {
-        return delegate.setOption(handle, option, value);
-    }
-
-    @Override
-    public int getOption(int handle, SocketOpt option) {
-        return delegate.getOption(handle, option);
-    }
-
-    @Override
-    public InetSocketAddress localAddress(int handle) throws IOException {
-        return delegate.localAddress(handle);
-    }
-
-    @Override
-    public InetSocketAddress peerAddress(int handle) throws IOException {
-        return delegate.peerAddress(handle);
-    }
-
-    @Override
-    public int shutdown(int handle, int how) {
-        return delegate.shutdown(handle, how);
     }
 
     /** The backend closes first (its pending operations complete); then what the wrapper holds is settled. */
@@ -175,11 +129,6 @@ public final class FaultInjectingDriver implements Driver {
         int r = delegate.adopt(detached);
         ledger.opened(r);
         return r;
-    }
-
-    @Override
-    public boolean supportsFiles() {
-        return delegate.supportsFiles();
     }
 
     // ---- asynchronous calls ----
@@ -241,16 +190,6 @@ public final class FaultInjectingDriver implements Driver {
      * handle reuses, so a result held back (or a call put off) would show another connection's bytes.
      */
     @Override
-    public int receive(int handle, MemorySegment scratch, ReceiveCompletion completion) {
-        return delegate.receive(handle, scratch, completion);
-    }
-
-    @Override
-    public void receiveDone(int handle) {
-        delegate.receiveDone(handle);
-    }
-
-    @Override
     public int readv(int handle, MemorySegment[] buffers, Completion completion) {
         if (!Vectors.valid(buffers, true) || Vectors.empty(buffers)) {
             return delegate.readv(handle, buffers, completion); // throws, or 0 at once, as the contract says
@@ -307,16 +246,6 @@ public final class FaultInjectingDriver implements Driver {
         return start(completion, handle, "sendBatch", op -> delegate.sendBatch(handle, batch, from, count, op));
     }
 
-    @Override
-    public int membership(int handle, boolean join, InetAddress group, int interfaceIndex) {
-        return delegate.membership(handle, join, group, interfaceIndex);
-    }
-
-    @Override
-    public int peerCredentials(int handle, MemorySegment ucred) {
-        return delegate.peerCredentials(handle, ucred);
-    }
-
     /** A message is never shortened (its control data goes with its first byte); it may still come later. */
     @Override
     public int sendMessage(int handle, MemorySegment msghdr, Completion completion) {
@@ -326,11 +255,6 @@ public final class FaultInjectingDriver implements Driver {
     @Override
     public int receiveMessage(int handle, MemorySegment msghdr, Completion completion) {
         return start(completion, handle, "receiveMessage", op -> delegate.receiveMessage(handle, msghdr, op));
-    }
-
-    @Override
-    public boolean supportsSplice() {
-        return delegate.supportsSplice();
     }
 
     @Override
@@ -503,26 +427,6 @@ public final class FaultInjectingDriver implements Driver {
         }
         ledger.deliverDue();
         return ledger.delivered - before;
-    }
-
-    @Override
-    public void wakeup() {
-        delegate.wakeup();
-    }
-
-    @Override
-    public long wakeupCount() {
-        return delegate.wakeupCount();
-    }
-
-    @Override
-    public long waitCalls() {
-        return delegate.waitCalls();
-    }
-
-    @Override
-    public int openHandles() {
-        return delegate.openHandles();
     }
 
     /**
