@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.cli.Tools;
+import io.ringloop.cli.ServerStyle;
+import io.ringloop.cli.Styles;
 import io.ringloop.loop.Backend;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -19,9 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP server against clients nobody here wrote: wrk (load, with and without 16-deep pipelining; no
@@ -29,16 +33,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  * HttpClient (keep-alive reuse, bodies of known and unknown length).
  */
 class HttpClientsTest {
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
     interface Body {
         void run(String base) throws Exception;
     }
 
-    private static void withServer(Backend backend, Body body) throws Exception {
+    private static void withServer(Backend backend, ServerStyle style, Body body) throws Exception {
         Assumptions.assumeTrue(backend != Backend.IO_URING
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS);
+                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, style);
             body.run("http://127.0.0.1:" + http.localAddress().getPort());
         }
     }
@@ -60,22 +68,22 @@ class HttpClientsTest {
         assertFalse(run.output().contains("Socket errors"), run.output());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Backend backend, ServerStyle style) throws Exception {
         Tools.require("wrk", "wrk");
-        withServer(backend, base -> {
+        withServer(backend, style, base -> {
             wrk(base + "/plaintext", false);
             wrk(base + "/plaintext", true);
             wrk(base + "/json", true);
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeCurlHeadChunkedAndClose(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldServeCurlHeadChunkedAndClose(Backend backend, ServerStyle style) throws Exception {
         Tools.require("curl", "curl");
-        withServer(backend, base -> {
+        withServer(backend, style, base -> {
             Tools.Run head = Tools.run(List.of("curl", "-sS", "-I", base + "/json"), null, 30);
             assertTrue(head.output().startsWith("HTTP/1.1 200 OK"), head.output());
             assertTrue(head.output().contains("Content-Length: 27"), head.output());
@@ -91,10 +99,10 @@ class HttpClientsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeJdkHttpClient(Backend backend) throws Exception {
-        withServer(backend, base -> {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldServeJdkHttpClient(Backend backend, ServerStyle style) throws Exception {
+        withServer(backend, style, base -> {
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 for (int i = 0; i < 20; i++) {
                     HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(

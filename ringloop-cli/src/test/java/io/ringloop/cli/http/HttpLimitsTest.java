@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
+import io.ringloop.cli.ServerStyle;
+import io.ringloop.cli.Styles;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
@@ -13,9 +15,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP server under its {@link ServerLimits}, every backend: a slow-loris client gets 408, a client that
@@ -23,6 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * clients are served throughout.
  */
 class HttpLimitsTest {
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
     private static final String GET = "GET /plaintext HTTP/1.1|Host: t||";
     private static final Duration SHORT = Duration.ofMillis(300);
 
@@ -30,12 +38,12 @@ class HttpLimitsTest {
         void run(InetSocketAddress server, HttpServer http) throws Exception;
     }
 
-    private static void withServer(Backend backend, ServerLimits limits, Body body) throws Exception {
+    private static void withServer(Backend backend, ServerStyle style, ServerLimits limits, Body body) throws Exception {
         Assumptions.assumeTrue(backend != Backend.IO_URING
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits);
+                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits, style);
             body.run(http.localAddress(), http);
         }
     }
@@ -46,10 +54,10 @@ class HttpLimitsTest {
         assertEquals("Hello, World!", r.body());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Backend backend, ServerStyle style) throws Exception {
+        withServer(backend, style, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
             try (RawHttp loris = new RawHttp(server); RawHttp other = new RawHttp(server)) {
                 String head = "GET /plaintext HTTP/1.1|Host: t|X-Slow: " + "s".repeat(1000) + "||";
                 Thread trickle = Thread.ofPlatform().start(() -> {
@@ -73,10 +81,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCloseAClientThatNeverReads(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldCloseAClientThatNeverReads(Backend backend, ServerStyle style) throws Exception {
+        withServer(backend, style, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
             try (RawHttp other = new RawHttp(server); Socket sink = new Socket()) {
                 assertServed(other);
                 sink.setReceiveBufferSize(4096);
@@ -103,10 +111,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Backend backend, ServerStyle style) throws Exception {
+        withServer(backend, style, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
             RawHttp first = new RawHttp(server);
             assertServed(first);
             try (RawHttp waiting = new RawHttp(server)) {

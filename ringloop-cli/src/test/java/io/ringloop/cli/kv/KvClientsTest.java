@@ -5,17 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.cli.Tools;
+import io.ringloop.cli.ServerStyle;
+import io.ringloop.cli.Styles;
 import io.ringloop.loop.Backend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The RESP server against Redis's own clients: redis-cli for every command and its errors, redis-benchmark
  * (GET/SET, 50 clients, with and without 16-deep pipelining) finishing without an error.
  */
 class KvClientsTest {
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
     private static String cli(int port, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
         cmd.addAll(List.of(args));
@@ -24,11 +32,11 @@ class KvClientsTest {
         return run.output().strip();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswerRedisCliForEveryCommand(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldAnswerRedisCliForEveryCommand(Backend backend, ServerStyle style) throws Exception {
         Tools.require("redis-cli", "redis-tools");
-        KvServerTest.withServer(backend, (server, kv) -> {
+        KvServerTest.withServer(backend, style, (server, kv) -> {
             int p = server.getPort();
             String[][] script = {
                 {"PONG", "PING"}, {"hi", "PING", "hi"}, {"hello", "ECHO", "hello"},
@@ -49,11 +57,11 @@ class KvClientsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Backend backend, ServerStyle style) throws Exception {
         Tools.require("redis-benchmark", "redis-tools");
-        KvServerTest.withServer(backend, (server, kv) -> {
+        KvServerTest.withServer(backend, style, (server, kv) -> {
             for (String pipeline : List.of("1", "16")) {
                 Tools.Run run = Tools.run(List.of("redis-benchmark", "-p", String.valueOf(server.getPort()),
                         "-t", "get,set", "-n", "20000", "-c", "50", "-P", pipeline, "-q"), null, 120);

@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ringloop.Ringloop;
+import io.ringloop.cli.ServerStyle;
+import io.ringloop.cli.Styles;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The RESP server under its {@link ServerLimits}, every backend: a command that does not arrive whole within the
@@ -20,17 +24,22 @@ import org.junit.jupiter.params.provider.EnumSource;
  * commands for longer than the request timeout is not touched; the other clients are served throughout.
  */
 class KvLimitsTest {
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
     private static final Duration SHORT = Duration.ofMillis(300);
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("styles")
+    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Backend backend, ServerStyle style)
+            throws Exception {
         Assumptions.assumeTrue(backend != Backend.IO_URING
                 || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
         ServerLimits limits = ServerLimits.DEFAULTS.withReadTimeout(SHORT).withIdleTimeout(SHORT.multipliedBy(4));
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             KvServer kv = KvServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000,
-                    limits);
+                    limits, style);
             InetSocketAddress at = kv.localAddress();
             try (KvServerTest.Raw slow = new KvServerTest.Raw(at); KvServerTest.Raw other = new KvServerTest.Raw(at);
                  KvServerTest.Raw idle = new KvServerTest.Raw(at)) {
