@@ -227,9 +227,9 @@ final class RespParser {
             mode = SKIP;
             return CONTINUE;
         }
-        boolean whole = (long) data + n + 2 <= len;
+        boolean whole = (long) data + n + 1 <= len; // a bare LF may end it (as the task parser's readLine took)
         if (!whole && n <= STREAM_BYTES) {
-            need = (int) (data + n + 2);
+            need = (int) (data + n + 1);
             return NEED_MORE;
         }
         argsLeft--;
