@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.cli.Tools;
-import io.ringloop.cli.ServerStyle;
 import io.ringloop.cli.Styles;
-import io.ringloop.loop.Backend;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,20 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HttpClient (keep-alive reuse, bodies of known and unknown length).
  */
 class HttpClientsTest {
-    static Stream<Arguments> styles() {
-        return Styles.all();
-    }
-
     interface Body {
         void run(String base) throws Exception;
     }
 
-    private static void withServer(Backend backend, ServerStyle style, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, style);
+                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, setup.style());
             body.run("http://127.0.0.1:" + http.localAddress().getPort());
         }
     }
@@ -68,22 +59,27 @@ class HttpClientsTest {
         assertFalse(run.output().contains("Socket errors"), run.output());
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Backend backend, ServerStyle style) throws Exception {
+    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Styles.Setup setup) throws Exception {
         Tools.require("wrk", "wrk");
-        withServer(backend, style, base -> {
+        withServer(setup, base -> {
             wrk(base + "/plaintext", false);
             wrk(base + "/plaintext", true);
             wrk(base + "/json", true);
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldServeCurlHeadChunkedAndClose(Backend backend, ServerStyle style) throws Exception {
+    void shouldServeCurlHeadChunkedAndClose(Styles.Setup setup) throws Exception {
         Tools.require("curl", "curl");
-        withServer(backend, style, base -> {
+        withServer(setup, base -> {
             Tools.Run head = Tools.run(List.of("curl", "-sS", "-I", base + "/json"), null, 30);
             assertTrue(head.output().startsWith("HTTP/1.1 200 OK"), head.output());
             assertTrue(head.output().contains("Content-Length: 27"), head.output());
@@ -99,10 +95,10 @@ class HttpClientsTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldServeJdkHttpClient(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, base -> {
+    void shouldServeJdkHttpClient(Styles.Setup setup) throws Exception {
+        withServer(setup, base -> {
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 for (int i = 0; i < 20; i++) {
                     HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
-import io.ringloop.cli.ServerStyle;
 import io.ringloop.cli.Styles;
-import io.ringloop.loop.Backend;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,10 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * clients are served throughout.
  */
 class HttpLimitsTest {
-    static Stream<Arguments> styles() {
-        return Styles.all();
-    }
-
     private static final String GET = "GET /plaintext HTTP/1.1|Host: t||";
     private static final Duration SHORT = Duration.ofMillis(300);
 
@@ -38,12 +31,10 @@ class HttpLimitsTest {
         void run(InetSocketAddress server, HttpServer http) throws Exception;
     }
 
-    private static void withServer(Backend backend, ServerStyle style, ServerLimits limits, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, ServerLimits limits, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits, style);
+                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits, setup.style());
             body.run(http.localAddress(), http);
         }
     }
@@ -54,10 +45,15 @@ class HttpLimitsTest {
         assertEquals("Hello, World!", r.body());
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
+    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
             try (RawHttp loris = new RawHttp(server); RawHttp other = new RawHttp(server)) {
                 String head = "GET /plaintext HTTP/1.1|Host: t|X-Slow: " + "s".repeat(1000) + "||";
                 Thread trickle = Thread.ofPlatform().start(() -> {
@@ -81,10 +77,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldCloseAClientThatNeverReads(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
+    void shouldCloseAClientThatNeverReads(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
             try (RawHttp other = new RawHttp(server); Socket sink = new Socket()) {
                 assertServed(other);
                 sink.setReceiveBufferSize(4096);
@@ -111,10 +107,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
+    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
             RawHttp first = new RawHttp(server);
             assertServed(first);
             try (RawHttp waiting = new RawHttp(server)) {

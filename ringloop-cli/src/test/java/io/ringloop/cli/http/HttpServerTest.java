@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
-import io.ringloop.cli.ServerStyle;
 import io.ringloop.cli.Styles;
-import io.ringloop.loop.Backend;
 import io.ringloop.net.ServerLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP server over raw sockets, every backend: framing, limits, timeouts, and isolation between clients. */
 class HttpServerTest {
-    static Stream<Arguments> styles() {
-        return Styles.all();
-    }
-
     private static final HttpConfig CONFIG = HttpConfig.DEFAULTS.withMaxBodyBytes(1000);
     private static final ServerLimits LIMITS = HttpConfig.LIMITS.withReadTimeout(Duration.ofMillis(300));
     private static final String GET = "GET /plaintext HTTP/1.1|Host: t||";
@@ -31,12 +24,10 @@ class HttpServerTest {
         void run(InetSocketAddress server, HttpServer http) throws Exception;
     }
 
-    private static void withServer(Backend backend, ServerStyle style, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    CONFIG, LIMITS, style);
+                    CONFIG, LIMITS, setup.style());
             body.run(http.localAddress(), http);
         }
     }
@@ -48,10 +39,15 @@ class HttpServerTest {
         assertEquals("Hello, World!", r.body());
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldAnswerPipelinedRequestsInOrderOnOneConnection(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, (server, http) -> {
+    void shouldAnswerPipelinedRequestsInOrderOnOneConnection(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 c.send((GET + "GET /json HTTP/1.1|Host: t||HEAD /plaintext HTTP/1.1|Host: t||").repeat(16));
                 for (int i = 0; i < 16; i++) {
@@ -70,10 +66,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldReadContentLengthAndChunkedBodies(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, (server, http) -> {
+    void shouldReadContentLengthAndChunkedBodies(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 c.send("POST /echo HTTP/1.1|Host: t|Content-Length: 5||hello");
                 assertEquals("hello", c.read().body());
@@ -87,10 +83,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldCloseAfterConnectionCloseAndKeepHttp10AliveOnlyWhenAsked(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, (server, http) -> {
+    void shouldCloseAfterConnectionCloseAndKeepHttp10AliveOnlyWhenAsked(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 RawHttp.Response r = c.send("GET /plaintext HTTP/1.1|Host: t|Connection: close||").read();
                 assertTrue(r.hasHeader("Connection: close"), r.head());
@@ -105,9 +101,9 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldRefuseMalformedAndOversizedRequestsAndServeOthers(Backend backend, ServerStyle style) throws Exception {
+    void shouldRefuseMalformedAndOversizedRequestsAndServeOthers(Styles.Setup setup) throws Exception {
         String[][] cases = {
             {"GET /plaintext HTTP/1.1|Host: t|Bad Header: x||", "400"},
             {"GARBAGE||", "400"},
@@ -118,7 +114,7 @@ class HttpServerTest {
             {"GET /" + "p".repeat(5000) + " HTTP/1.1|Host: t||", "414"},
             {"BREW /plaintext HTTP/1.1|Host: t||", "501"},
         };
-        withServer(backend, style, (server, http) -> {
+        withServer(setup, (server, http) -> {
             try (RawHttp other = new RawHttp(server)) {
                 for (String[] c : cases) {
                     try (RawHttp bad = new RawHttp(server)) {
@@ -133,10 +129,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldAnswer408ToSlowHeadAndServeOthersMeanwhile(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, (server, http) -> {
+    void shouldAnswer408ToSlowHeadAndServeOthersMeanwhile(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp slow = new RawHttp(server); RawHttp other = new RawHttp(server)) {
                 slow.send("GET /plaintext HTTP/1.1|Host: t|"); // never finishes its head
                 assertOtherClientServed(server, other);
@@ -148,10 +144,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldDrainGracefully(Backend backend, ServerStyle style) throws Exception {
-        withServer(backend, style, (server, http) -> {
+    void shouldDrainGracefully(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp idle = new RawHttp(server); RawHttp partial = new RawHttp(server)) {
                 assertOtherClientServed(server, idle);
                 partial.send("GET /plaintext HTTP/1.1|Host: t|"); // mid-request when the drain starts

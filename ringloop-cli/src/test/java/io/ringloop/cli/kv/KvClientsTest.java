@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.cli.Tools;
-import io.ringloop.cli.ServerStyle;
 import io.ringloop.cli.Styles;
-import io.ringloop.loop.Backend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,10 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (GET/SET, 50 clients, with and without 16-deep pipelining) finishing without an error.
  */
 class KvClientsTest {
-    static Stream<Arguments> styles() {
-        return Styles.all();
-    }
-
     private static String cli(int port, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(port)));
         cmd.addAll(List.of(args));
@@ -32,11 +26,16 @@ class KvClientsTest {
         return run.output().strip();
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldAnswerRedisCliForEveryCommand(Backend backend, ServerStyle style) throws Exception {
+    void shouldAnswerRedisCliForEveryCommand(Styles.Setup setup) throws Exception {
         Tools.require("redis-cli", "redis-tools");
-        KvServerTest.withServer(backend, style, (server, kv) -> {
+        KvServerTest.withServer(setup, (server, kv) -> {
             int p = server.getPort();
             String[][] script = {
                 {"PONG", "PING"}, {"hi", "PING", "hi"}, {"hello", "ECHO", "hello"},
@@ -57,11 +56,11 @@ class KvClientsTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Backend backend, ServerStyle style) throws Exception {
+    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Styles.Setup setup) throws Exception {
         Tools.require("redis-benchmark", "redis-tools");
-        KvServerTest.withServer(backend, style, (server, kv) -> {
+        KvServerTest.withServer(setup, (server, kv) -> {
             for (String pipeline : List.of("1", "16")) {
                 Tools.Run run = Tools.run(List.of("redis-benchmark", "-p", String.valueOf(server.getPort()),
                         "-t", "get,set", "-n", "20000", "-c", "50", "-P", pipeline, "-q"), null, 120);

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ringloop.Ringloop;
-import io.ringloop.cli.ServerStyle;
 import io.ringloop.cli.Styles;
-import io.ringloop.loop.Backend;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,22 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * commands for longer than the request timeout is not touched; the other clients are served throughout.
  */
 class KvLimitsTest {
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    /** Every backend in both styles: {@link Styles#all}. */
     static Stream<Arguments> styles() {
         return Styles.all();
     }
 
-    private static final Duration SHORT = Duration.ofMillis(300);
-
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0}")
     @MethodSource("styles")
-    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Backend backend, ServerStyle style)
-            throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Styles.Setup setup) throws Exception {
         ServerLimits limits = ServerLimits.DEFAULTS.withReadTimeout(SHORT).withIdleTimeout(SHORT.multipliedBy(4));
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = setup.start()) {
             KvServer kv = KvServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000,
-                    limits, style);
+                    limits, setup.style());
             InetSocketAddress at = kv.localAddress();
             try (KvServerTest.Raw slow = new KvServerTest.Raw(at); KvServerTest.Raw other = new KvServerTest.Raw(at);
                  KvServerTest.Raw idle = new KvServerTest.Raw(at)) {

@@ -21,10 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link FrameConnection#shutdownOutput} (answer, half-close, go on reading: how a protocol refuses a request
- * without a reset) and {@link FrameConnection#isDraining} (an answer may say the connection closes after it).
+ * How framing connections end: {@link FrameConnection#shutdownOutput} (answer, half-close, go on reading: how a
+ * protocol refuses a request without a reset), {@link FrameConnection#isDraining} (an answer may say the connection
+ * closes after it), and a drain that races a connection being accepted.
  */
-class FrameHalfCloseTest {
+class FrameShutdownTest {
     private static final InetSocketAddress ANY = new InetSocketAddress("127.0.0.1", 0);
 
     /** Lines: "bye" answers "ok", half-closes, then counts what still arrives; any other line answers its drain. */
@@ -112,6 +113,32 @@ class FrameHalfCloseTest {
                 assertEquals("draining\n", readAll(in), "answered as draining, then closed");
                 assertTrue(drained.get(30, TimeUnit.SECONDS), "every connection closed gracefully");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.ringloop.frame.FrameSetup#all")
+    void shouldNeverServeAConnectionAcceptedAroundTheDrain(FrameSetup setup) throws Exception {
+        try (Ringloop rt = setup.start(2)) {
+            for (int round = 0; round < 10; round++) {
+                FrameServer server = FrameServer.start(rt, ANY, ServerLimits.DEFAULTS, FrameEchoTest.Echo::new);
+                try (Socket s = connect(server)) { // in the backlog, or accepted just now
+                    assertTrue(server.drain(Duration.ofSeconds(30)), "an idle connection drains at once");
+                    assertEquals(0, server.openConnections());
+                    s.getOutputStream().write('x');
+                    assertEquals("", readOrReset(s.getInputStream()), "round " + round + ": closed, not echoed");
+                } catch (java.net.SocketException resetOnWrite) {
+                    // closed before the write: the point as well
+                }
+            }
+        }
+    }
+
+    private static String readOrReset(InputStream in) throws Exception {
+        try {
+            return readAll(in);
+        } catch (java.net.SocketException reset) {
+            return "";
         }
     }
 }
