@@ -49,8 +49,10 @@ public final class HttpServer {
             return new HttpServer(rt.serve(address, TcpServer.Spread.REUSE_PORT, limits,
                     s -> HttpConnection.serve(s, config)), null);
         }
-        // An /echo answer carries the whole body: the hard limit (4 x high) must hold it.
-        int high = (int) Math.min(Integer.MAX_VALUE / 4, Math.max(64 * 1024, config.maxBodyBytes() / 2 + 8192));
+        // An /echo answer carries the whole body: the hard limit (4 x high) must hold it on top of what may be
+        // queued below the high watermark, so 3 x high >= the largest answer; the queue is then bounded by about
+        // the largest body, as the body's own buffer is.
+        int high = (int) Math.min(Integer.MAX_VALUE / 4, Math.max(64 * 1024, (config.maxBodyBytes() + 8192) / 3 + 1));
         FrameOptions options = FrameOptions.DEFAULTS.withMaxFrame(HttpFrameHandler.maxFrame(config))
                 .withWaterMarks(high / 2, high);
         Duration requestTimeout = limits.readTimeout();

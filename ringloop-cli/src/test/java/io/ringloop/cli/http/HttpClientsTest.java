@@ -1,5 +1,6 @@
 package io.ringloop.cli.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,6 +118,13 @@ class HttpClientsTest {
                         + "/echo")).POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(data))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(new String(data), unknown.body(), "a body of unknown length arrives chunked");
+                byte[] largest = new byte[(int) HttpConfig.DEFAULTS.maxBodyBytes()];
+                Arrays.fill(largest, (byte) 'z');
+                HttpResponse<byte[]> atLimit = client.send(java.net.http.HttpRequest.newBuilder(URI.create(base
+                        + "/echo")).POST(BodyPublishers.ofByteArray(largest)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, atLimit.statusCode());
+                assertArrayEquals(largest, atLimit.body(), "the largest body, answered whole (queued at once)");
             }
         });
     }
