@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p><b>Ending</b>: {@link #close()} sends what is queued, then closes (the peer reads every byte, then end of
  * stream); {@link #abort()} drops what is queued and closes at once. Either way {@link FrameHandler#onClosed} runs
- * once.
+ * once. {@link #shutdownOutput()} sends what is queued and half-closes while input goes on (a protocol that refuses
+ * a request answers, half-closes and discards what still comes, so that its close does not reset the answer);
+ * {@link #isDraining()} tells a handler that its server drains and the connection closes after this frame.
  */
 public final class FrameConnection {
     private static final int OPEN = 0;
