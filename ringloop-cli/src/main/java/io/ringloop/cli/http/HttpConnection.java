@@ -19,8 +19,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * One HTTP/1.1 connection, served by its own task: keep-alive, pipelining, Content-Length and chunked bodies,
- * HEAD, {@code Connection: close}, limits and timeouts. Parsing is {@link HttpRequestParser}'s; this class
- * does the I/O and the routes.
+ * HEAD, {@code Connection: close}, limits and timeouts (the task style; {@link HttpFrameHandler} is the framing
+ * style). Parsing is {@link HttpRequestParser}'s and the answers {@link HttpRoutes}', shared by both styles; this
+ * class does the I/O.
  *
  * <p>Pipelining: responses collect in the writer, which the reader flushes only when it must wait for more
  * bytes, so the answers to every request that arrived together leave in one write.
