@@ -32,6 +32,12 @@ public final class ServerOptions {
     private Duration readTimeout;
     private Duration writeTimeout;
 
+    @Option(names = "--style", paramLabel = "STYLE", defaultValue = "task",
+            converter = StyleConverter.class,
+            description = "task (a virtual thread per connection) or framing (the parser on the loop's receive "
+                    + "memory, in place; no task) (default: ${DEFAULT-VALUE})")
+    ServerStyle style = ServerStyle.TASK;
+
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
 
@@ -123,6 +129,24 @@ public final class ServerOptions {
                         + "' is not a timeout: use 0 (none) or a time such as 500ms, 30s, 2m or PT1S");
             }
         }
+    }
+
+    /** {@code task} or {@code framing}, in any case. */
+    static final class StyleConverter implements CommandLine.ITypeConverter<ServerStyle> {
+        @Override
+        public ServerStyle convert(String value) {
+            for (ServerStyle s : ServerStyle.values()) {
+                if (s.name().equalsIgnoreCase(value.trim())) {
+                    return s;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a style: use task or framing");
+        }
+    }
+
+    /** The style of {@code --style}. */
+    public ServerStyle style() {
+        return style;
     }
 
     /** A port option's value checked: 0..65535, else a usage error of {@code spec}'s command. */

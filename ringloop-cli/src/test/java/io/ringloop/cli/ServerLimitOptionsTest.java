@@ -11,16 +11,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * The connection limit and timeouts of {@code ringloop http} and {@code ringloop kv}: given values become the
- * server's {@link ServerLimits}, the rest keep the command's defaults, and a bad value is a one-line usage error
- * before anything starts.
+ * The connection limit, timeouts and style of {@code ringloop http} and {@code ringloop kv}: given values become the
+ * server's {@link ServerLimits}, the rest keep the command's defaults, {@code --style} is task or framing, and a bad
+ * value is a one-line usage error before anything starts.
  */
 final class ServerLimitOptionsTest {
 
-    private static ServerLimits parse(ServerLimits defaults, String... args) {
+    private static ServerOptions options(String... args) {
         CommandLine.ParseResult r = Main.commandLine().parseArgs(args);
-        ServerOptions options = (ServerOptions) r.subcommand().commandSpec().mixins().get("server").userObject();
-        return options.limits(defaults);
+        return (ServerOptions) r.subcommand().commandSpec().mixins().get("server").userObject();
+    }
+
+    private static ServerLimits parse(ServerLimits defaults, String... args) {
+        return options(args).limits(defaults);
     }
 
     @ParameterizedTest
@@ -35,6 +38,14 @@ final class ServerLimitOptionsTest {
                 parse(defaults, command, "--idle-timeout", "0"), "0 is none; what is not given stays");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "kv"})
+    void shouldTakeTheStyleInAnyCaseWithTaskByDefault(String command) {
+        assertEquals(ServerStyle.TASK, options(command).style());
+        assertEquals(ServerStyle.FRAMING, options(command, "--style", "Framing").style());
+        assertEquals(ServerStyle.TASK, options(command, "--style", "task").style());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             http --max-connections 0    | ringloop http: --max-connections must be >= 1, got 0
@@ -45,6 +56,8 @@ final class ServerLimitOptionsTest {
             timeout: use 0 (none) or a time such as 500ms, 30s, 2m or PT1S
             http --write-timeout 0.1ms  | ringloop http: Invalid value for option '--write-timeout': '0.1ms' is not \
             a timeout: use 0 (none) or a time such as 500ms, 30s, 2m or PT1S
+            kv --style callback         | ringloop kv: Invalid value for option '--style': 'callback' is not a \
+            style: use task or framing
             """)
     void shouldRejectABadLimitOnOneLine(String args, String expected) {
         CliBadInputTest.Run run = CliBadInputTest.Run.of(args.split(" "));

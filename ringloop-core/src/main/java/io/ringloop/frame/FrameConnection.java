@@ -21,7 +21,9 @@ import java.util.Objects;
  *
  * <p><b>Ending</b>: {@link #close()} sends what is queued, then closes (the peer reads every byte, then end of
  * stream); {@link #abort()} drops what is queued and closes at once. Either way {@link FrameHandler#onClosed} runs
- * once.
+ * once. {@link #shutdownOutput()} sends what is queued and half-closes while input goes on (a protocol that refuses
+ * a request answers, half-closes and discards what still comes, so that its close does not reset the answer);
+ * {@link #isDraining()} tells a handler that its server drains and the connection closes after this frame.
  */
 public final class FrameConnection {
     private static final int OPEN = 0;
@@ -39,6 +41,9 @@ public final class FrameConnection {
     private int state = OPEN;
     /** Drain of the server: close at the next frame boundary with nothing queued. */
     private boolean draining;
+    /** {@link #shutdownOutput}: no more sends; the half-close waits for the queue to drain while this is set. */
+    private boolean outputShut;
+    private boolean shutPending;
     /** Task style: input waits until the task asks for the next frame. */
     private boolean inputPaused;
     /** Task style: the peer's end of stream ends input only; the task sends its last answers, then closes. */
@@ -124,6 +129,9 @@ public final class FrameConnection {
             throw new IllegalStateException("send on a " + (state == CLOSING ? "closing" : "closed")
                     + " connection (fd=" + fd + ")");
         }
+        if (outputShut) {
+            throw new IllegalStateException("send after shutdownOutput (fd=" + fd + ")");
+        }
         if (!fl.loop.inLoopThread() && !LoopContext.onCarrier(fl.loop)) {
             throw new IllegalStateException("FrameConnection.send runs on the connection's loop thread");
         }
@@ -166,6 +174,32 @@ public final class FrameConnection {
         } else {
             armTimer(); // the write timeout bounds the drain
         }
+    }
+
+    /**
+     * Sends what is queued, then half-closes (the peer reads every byte, then end of stream) while input goes on:
+     * the handler still sees what arrives until the peer's end or {@link #close()}. No send after it. A server that
+     * refuses a request answers, half-closes and discards what the client still sends, so that closing with unread
+     * input does not reset the connection under its answer.
+     */
+    public void shutdownOutput() {
+        if (state != OPEN || outputShut) {
+            return;
+        }
+        outputShut = true;
+        if (out.queued == 0) {
+            driver.shutdown(fd, Driver.SHUT_WR);
+        } else {
+            shutPending = true;
+        }
+    }
+
+    /**
+     * True once the server drains ({@link FrameServer#drain}): this connection closes at its next frame boundary
+     * with nothing queued, so an answer may say so (HTTP's {@code Connection: close}).
+     */
+    public boolean isDraining() {
+        return draining;
     }
 
     /** Closes now, dropping what is queued. */
@@ -237,6 +271,10 @@ public final class FrameConnection {
 
     /** The queue is empty. */
     void drained() {
+        if (shutPending) {
+            shutPending = false;
+            driver.shutdown(fd, Driver.SHUT_WR);
+        }
         if (state == CLOSING) {
             finish(null, false);
         } else if (draining && !in.partial()) {

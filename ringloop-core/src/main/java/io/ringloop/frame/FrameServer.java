@@ -56,6 +56,8 @@ public final class FrameServer implements AutoCloseable {
     private final List<List<FrameConnection>> perLoop = new ArrayList<>();
     private final InetSocketAddress localAddress;
     private volatile CompletableFuture<Void> allClosed;
+    /** Set by {@link #drain}: a connection served from now on (accepted before the listener closed) drains too. */
+    private volatile boolean draining;
 
     private FrameServer(List<Loop> loops, InetSocketAddress address, ServerLimits limits, FrameOptions options,
                         Supplier<? extends FrameHandler> factory, FramedTask task) throws IOException {
@@ -148,19 +150,30 @@ public final class FrameServer implements AutoCloseable {
      */
     public boolean drain(Duration timeout) throws InterruptedException {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        long deadlineNs = System.nanoTime() + Math.max(0, timeout.toNanos());
+        draining = true;
         allClosed = done;
-        onLoopQuietly(loops.get(0), acceptor::close);
+        // Wait until the listener is closed and every loop has marked its connections: a connection accepted
+        // before the close is counted open by then, and one served later sees `draining` (serve).
+        List<CompletableFuture<Void>> passes = new ArrayList<>();
+        passes.add(onLoopQuietly(loops.get(0), acceptor::close));
         for (int i = 0; i < loops.size(); i++) {
             List<FrameConnection> conns = perLoop.get(i);
-            onLoopQuietly(loops.get(i), () -> {
+            passes.add(onLoopQuietly(loops.get(i), () -> {
                 for (FrameConnection c : List.copyOf(conns)) {
                     c.drain();
                 }
-            });
+            }));
+        }
+        try {
+            CompletableFuture.allOf(passes.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // a loop that does not run its queue in time: the wait below reports the drain as not graceful
         }
         checkAllClosed();
         try {
-            done.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            done.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             for (int i = 0; i < loops.size(); i++) {
@@ -213,6 +226,9 @@ public final class FrameServer implements AutoCloseable {
             spawnTask(fl.loop, c, (TaskBridge) h);
         }
         c.start();
+        if (draining) {
+            c.drain(); // handed over by the acceptor before the drain closed it
+        }
     }
 
     private void spawnTask(Loop loop, FrameConnection c, TaskBridge bridge) {
@@ -453,11 +469,23 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
-    private void onLoopQuietly(Loop loop, Runnable r) {
+    /** Runs {@code r} on {@code loop} (unless it has terminated): done when it has run (or was skipped). */
+    private CompletableFuture<Void> onLoopQuietly(Loop loop, Runnable r) {
         if (loop.inLoopThread()) {
             r.run();
-        } else if (!loop.isTerminated()) {
-            loop.execute(r);
+            return CompletableFuture.completedFuture(null);
         }
+        if (loop.isTerminated()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> ran = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                r.run();
+            } finally {
+                ran.complete(null);
+            }
+        });
+        return ran;
     }
 }

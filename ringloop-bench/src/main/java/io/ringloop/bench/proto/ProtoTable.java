@@ -11,7 +11,7 @@ import java.util.Set;
  * requests/s above 1 is better, CPU per request below 1 is better); then the generator commands.
  */
 final class ProtoTable {
-    private static final String ROW = "%-5s %-26s %-18s %12s %7s %10s %9s %9s%n";
+    private static final String ROW = "%-5s %-26s %-25s %12s %7s %10s %9s %9s%n";
 
     private ProtoTable() {
     }
@@ -22,7 +22,7 @@ final class ProtoTable {
                 "x Netty", "x N cpu"));
         for (ProtoResult r : results) {
             if (!r.ok()) {
-                b.append(String.format(Locale.ROOT, "%-5s %-26s %-18s %s: %s%n", r.scenario(), r.load(), r.server(),
+                b.append(String.format(Locale.ROOT, "%-5s %-26s %-25s %s: %s%n", r.scenario(), r.load(), r.server(),
                         r.status().toUpperCase(Locale.ROOT), r.reason()));
                 continue;
             }

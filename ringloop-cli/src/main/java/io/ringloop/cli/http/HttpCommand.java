@@ -5,6 +5,7 @@ import io.ringloop.cli.ServerOptions;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,9 +46,10 @@ public final class HttpCommand implements Callable<Integer> {
         HttpConfig config = HttpConfig.DEFAULTS.withMaxBodyBytes(maxBodyKib * 1024L);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = server.start("http")) {
-            HttpServer http = HttpServer.start(rt, server.address(port), config, server.limits(HttpConfig.LIMITS));
-            System.out.printf("ringloop http on %s: backend %s, %d loop(s)%n", http.localAddress(),
-                    rt.backendName(), server.threads());
+            HttpServer http = HttpServer.start(rt, server.address(port), config, server.limits(HttpConfig.LIMITS),
+                    server.style());
+            System.out.printf("ringloop http on %s: backend %s, %d loop(s), %s style%n", http.localAddress(),
+                    rt.backendName(), server.threads(), server.style().name().toLowerCase(Locale.ROOT));
             System.out.flush();
             Signal s = stop.await();
             int open = http.connections();

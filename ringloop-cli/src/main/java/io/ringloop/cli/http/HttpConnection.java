@@ -1,5 +1,8 @@
 package io.ringloop.cli.http;
 
+import io.ringloop.cli.wire.Bytes;
+import io.ringloop.cli.wire.Sink;
+import io.ringloop.cli.wire.WriterSink;
 import io.ringloop.io.ByteView;
 import io.ringloop.io.FrameTooLongException;
 import io.ringloop.io.StreamReader;
@@ -10,15 +13,15 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /**
  * One HTTP/1.1 connection, served by its own task: keep-alive, pipelining, Content-Length and chunked bodies,
- * HEAD, {@code Connection: close}, limits and timeouts. Parsing is {@link HttpRequestParser}'s; this class
- * does the I/O and the routes.
+ * HEAD, {@code Connection: close}, limits and timeouts (the task style; {@link HttpFrameHandler} is the framing
+ * style). Parsing is {@link HttpRequestParser}'s and the answers {@link HttpRoutes}', shared by both styles; this
+ * class does the I/O.
  *
  * <p>Pipelining: responses collect in the writer, which the reader flushes only when it must wait for more
  * bytes, so the answers to every request that arrived together leave in one write.
@@ -33,16 +36,6 @@ import java.util.concurrent.CancellationException;
  * timeout, which closes the connection; the write timeout closes it too.
  */
 final class HttpConnection {
-    static final int ROUTE_PLAINTEXT = 0;
-    static final int ROUTE_JSON = 1;
-    static final int ROUTE_ECHO = 2;
-    static final byte[][] ROUTES = {ascii("/plaintext"), ascii("/json"), ascii("/echo")};
-    private static final byte[] HELLO = ascii("Hello, World!");
-    private static final String MESSAGE = "Hello, World!";
-    private static final byte[] ALLOW_GET = ascii("GET, HEAD");
-    private static final byte[] ALLOW_POST = ascii("POST, PUT");
-    private static final byte[] NOT_FOUND = ascii("Not Found\n");
-    private static final byte[] NOT_ALLOWED = ascii("Method Not Allowed\n");
     private static final byte[] EMPTY = new byte[0];
     private static final int MAX_CHUNK_LINE = 4096;
     private static final Duration LINGER = Duration.ofSeconds(1);
@@ -58,7 +51,9 @@ final class HttpConnection {
     private final StreamReader reader;
     private final StreamWriter writer;
     private final HttpRequest request = new HttpRequest();
-    private final byte[] json = new byte[14 + 6 * MESSAGE.length()];
+    private final byte[] json = new byte[HttpRoutes.JSON_BYTES];
+    private final Sink out;
+    private final Bytes.OfByteView hexBytes = new Bytes.OfByteView();
     /** The body of an /echo request; grows up to the body limit, back to empty after a large one. */
     private byte[] body = EMPTY;
 
@@ -66,14 +61,11 @@ final class HttpConnection {
         this.stream = stream;
         this.config = config;
         this.conn = ServerConnection.of(stream);
-        this.parser = new HttpRequestParser(ROUTES, config.maxRequestLine(), config.maxHeaderBytes());
+        this.parser = new HttpRequestParser(HttpRoutes.ROUTES, config.maxRequestLine(), config.maxHeaderBytes());
         this.reader = new StreamReader(stream, BUFFER_BYTES, Math.max(BUFFER_BYTES, parser.maxHeadBytes()));
         this.writer = new StreamWriter(stream, 16 * 1024);
+        this.out = new WriterSink(writer);
         reader.flushBeforeRead(writer);
-    }
-
-    private static byte[] ascii(String s) {
-        return HttpRequestParser.ascii(s);
     }
 
     /** Serves {@code stream} until it closes; a connection the peer breaks is dropped quietly. */
@@ -161,9 +153,9 @@ final class HttpConnection {
                 return false;
             }
             if (r.expectContinue) {
-                HttpResponses.continue100(writer);
+                HttpResponses.continue100(out);
             }
-            boolean keepBody = r.route == ROUTE_ECHO;
+            boolean keepBody = r.route == HttpRoutes.ROUTE_ECHO;
             try {
                 bodyLength = r.chunked ? readChunked(keepBody) : readFixed(r.contentLength, keepBody);
             } catch (EOFException e) {
@@ -184,50 +176,14 @@ final class HttpConnection {
         conn.requestDone(); // all of it read: what follows is the answer, under the write timeout
         boolean keep = r.keepAlive() && !conn.draining();
         boolean close = !keep;
-        boolean keep10 = keep && r.version == 10;
-        boolean headOnly = r.method == HttpRequest.HEAD;
-        boolean get = r.method == HttpRequest.GET || headOnly;
-        switch (r.route) {
-            case ROUTE_PLAINTEXT -> {
-                if (get) {
-                    HttpResponses.ok(writer, HttpResponses.TEXT_PLAIN, HELLO, HELLO.length, headOnly, close, keep10);
-                } else {
-                    error(405, NOT_ALLOWED, ALLOW_GET, close, keep10, headOnly);
-                }
-            }
-            case ROUTE_JSON -> {
-                if (get) {
-                    int n = HttpResponses.json(MESSAGE, json);
-                    HttpResponses.ok(writer, HttpResponses.APPLICATION_JSON, json, n, headOnly, close, keep10);
-                } else {
-                    error(405, NOT_ALLOWED, ALLOW_GET, close, keep10, headOnly);
-                }
-            }
-            case ROUTE_ECHO -> {
-                if (r.method == HttpRequest.POST || r.method == HttpRequest.PUT) {
-                    HttpResponses.ok(writer, HttpResponses.OCTET_STREAM, body, (int) bodyLength, false, close, keep10);
-                } else {
-                    error(405, NOT_ALLOWED, ALLOW_POST, close, keep10, headOnly);
-                }
-                if (body.length > BUFFER_BYTES) {
-                    body = EMPTY; // the writer copied or sent it already: do not keep a large body's memory
-                }
-            }
-            default -> error(404, NOT_FOUND, null, close, keep10, headOnly);
+        HttpRoutes.answer(out, r, body, (int) bodyLength, close, json);
+        if (r.route == HttpRoutes.ROUTE_ECHO && body.length > BUFFER_BYTES) {
+            body = EMPTY; // the writer copied or sent it already: do not keep a large body's memory
         }
         if (close) {
             closeGracefully();
         }
         return keep;
-    }
-
-    private void error(int status, byte[] text, byte[] allow, boolean close, boolean keep10, boolean headOnly)
-            throws IOException {
-        HttpResponses.head(writer, HttpResponses.statusLine(status), HttpResponses.TEXT_PLAIN, text.length, close,
-                keep10, allow);
-        if (!headOnly) {
-            writer.write(text);
-        }
     }
 
     /** A Content-Length body: its length (kept for /echo, else skipped). */
@@ -250,7 +206,8 @@ final class HttpConnection {
                 throw new EOFException("chunked body: end of stream");
             }
             int semicolon = line.indexOf((byte) ';'); // chunk extensions: ignored
-            long size = parseHex((semicolon < 0 ? line : line.slice(0, semicolon)).trim());
+            ByteView hex = (semicolon < 0 ? line : line.slice(0, semicolon)).trim();
+            long size = HttpRoutes.parseHex(hexBytes.set(hex), 0, hex.length());
             if (size < 0) {
                 return -400;
             }
@@ -288,25 +245,6 @@ final class HttpConnection {
         }
     }
 
-    /** 1 to 15 hex digits; -1 when malformed; Long.MAX_VALUE when longer (too large anyway). */
-    private static long parseHex(ByteView v) {
-        if (v.isEmpty()) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < v.length(); i++) {
-            int d = Character.digit(v.get(i), 16);
-            if (d < 0) {
-                return -1;
-            }
-            if (i == 15) {
-                return Long.MAX_VALUE;
-            }
-            n = n * 16 + d;
-        }
-        return n;
-    }
-
     private void ensureBody(long size) {
         if (body.length < size) {
             body = Arrays.copyOf(body, (int) Math.min(config.maxBodyBytes(),
@@ -316,11 +254,7 @@ final class HttpConnection {
 
     /** Answers {@code status} with {@code Connection: close}, then closes gracefully. */
     private void refuse(int status) throws IOException {
-        byte[] text = ascii(new String(HttpResponses.statusLine(status), StandardCharsets.US_ASCII)
-                .substring(13) + "\n");
-        HttpResponses.head(writer, HttpResponses.statusLine(status), HttpResponses.TEXT_PLAIN, text.length, true,
-                false, null);
-        writer.write(text);
+        HttpRoutes.refusal(out, status);
         closeGracefully();
     }
 

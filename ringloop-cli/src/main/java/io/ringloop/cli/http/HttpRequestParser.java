@@ -1,12 +1,14 @@
 package io.ringloop.cli.http;
 
+import io.ringloop.cli.wire.Bytes;
 import io.ringloop.io.ByteView;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP/1.1 request-head parser (RFC 9112), a pure function over the bytes received so far: it answers the
  * head's length, {@link #NEED_MORE}, or a negative status for a request to refuse. No I/O and no allocation
- * beyond small views; a connection shows it the reader's buffered bytes in place and consumes what it used.
+ * beyond small views; a connection shows it the received bytes in place (the reader's buffer in the task style,
+ * the loop's receive memory in the framing style) and consumes what it used.
  *
  * <p>Resumable: the search for the head's end keeps its place in the {@link HttpRequest}, so a head that
  * arrives a byte at a time is scanned once, not once per byte. Limits (Netty's defaults): request line 4096
@@ -56,6 +58,7 @@ final class HttpRequestParser {
     private final byte[][] routes;
     private final int maxRequestLine;
     private final int maxHeaderBytes;
+    private final Bytes.OfByteView byteView = new Bytes.OfByteView();
 
     /** A parser that matches request paths against {@code routes} (exact, query excluded). */
     HttpRequestParser(byte[][] routes, int maxRequestLine, int maxHeaderBytes) {
@@ -74,10 +77,38 @@ final class HttpRequestParser {
     }
 
     /**
-     * Parses the head at the start of {@code in}: its length in bytes (> 0) with {@code r} filled in,
-     * {@link #NEED_MORE}, or minus the status to answer (400, 414, 431, 501, 505).
+     * Parses the head at the start of {@code in} (the task style: the reader's buffer): its length in bytes (> 0)
+     * with {@code r} filled in, {@link #NEED_MORE}, or minus the status to answer (400, 414, 431, 501, 505).
      */
     int parse(ByteView in, HttpRequest r) {
+        int end = headEnd(byteView.set(in), r);
+        if (end <= 0) {
+            return end;
+        }
+        int status = parseHead(in, r, end);
+        return status < 0 ? status : end;
+    }
+
+    /**
+     * As {@link #parse(ByteView, HttpRequest)} over bytes shown in place (the framing style): the search for the
+     * head's end runs in place; a whole head (at most {@link #maxHeadBytes}) is copied into {@code copy}, which
+     * must hold that many bytes, and its lines are parsed there.
+     */
+    int parse(Bytes in, HttpRequest r, byte[] copy) {
+        int end = headEnd(in, r);
+        if (end <= 0) {
+            return end;
+        }
+        if (end > copy.length) {
+            return -431; // cannot happen within the limits above; refused rather than overrun
+        }
+        in.copyTo(0, copy, 0, end);
+        int status = parseHead(ByteView.of(copy, 0, end), r, end);
+        return status < 0 ? status : end;
+    }
+
+    /** The resumable search for the empty line ending the head: its end (after the LF), NEED_MORE or -status. */
+    private int headEnd(Bytes in, HttpRequest r) {
         int len = in.length();
         int i = r.scanned;
         if (r.requestLineEnd == 0 && i == r.lineStart) {
@@ -91,7 +122,7 @@ final class HttpRequestParser {
             }
         }
         while (true) {
-            int lf = in.indexOf(LF, i);
+            int lf = in.indexOf(LF, i, len);
             if (lf < 0) {
                 r.scanned = len;
                 if (r.requestLineEnd == 0) {
@@ -109,8 +140,7 @@ final class HttpRequestParser {
                 return -431;
             } else if (content == 0) {
                 r.scanned = lf + 1;
-                int status = parseHead(in, r, lf + 1);
-                return status < 0 ? status : lf + 1;
+                return lf + 1;
             }
             r.lineStart = lf + 1;
             i = lf + 1;

@@ -1,6 +1,6 @@
 package io.ringloop.cli.http;
 
-import io.ringloop.io.StreamWriter;
+import io.ringloop.cli.wire.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Writes response heads into a connection's {@link StreamWriter} from prepared bytes: the status lines, the
+ * Writes response heads into a connection's {@link Sink} from prepared bytes: the status lines, the
  * Server header and a Date header formatted once per second (shared by every loop) as the TechEmpower rules
  * require. Nothing is allocated per response except when the second changes.
  */
@@ -76,7 +76,7 @@ final class HttpResponses {
      * The head of a response with a body of {@code contentLength} bytes: status line, Server, Date,
      * Content-Type, Content-Length, then Connection when it differs from the version's default.
      */
-    static void head(StreamWriter w, byte[] statusLine, byte[] contentType, long contentLength,
+    static void head(Sink w, byte[] statusLine, byte[] contentType, long contentLength,
                      boolean close, boolean http10KeepAlive, byte[] allow) throws IOException {
         w.write(statusLine);
         w.write(SERVER);
@@ -98,7 +98,7 @@ final class HttpResponses {
     }
 
     /** A 200 response with {@code body} (its head only when {@code headOnly}, as HEAD asks). */
-    static void ok(StreamWriter w, byte[] contentType, byte[] body, int length, boolean headOnly, boolean close,
+    static void ok(Sink w, byte[] contentType, byte[] body, int length, boolean headOnly, boolean close,
                    boolean http10KeepAlive) throws IOException {
         head(w, OK, contentType, length, close, http10KeepAlive, null);
         if (!headOnly) {
@@ -107,7 +107,7 @@ final class HttpResponses {
     }
 
     /** The interim response a client that sent {@code Expect: 100-continue} waits for before its body. */
-    static void continue100(StreamWriter w) throws IOException {
+    static void continue100(Sink w) throws IOException {
         w.write(CONTINUE);
         w.flush();
     }

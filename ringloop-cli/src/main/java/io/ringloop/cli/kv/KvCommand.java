@@ -6,6 +6,7 @@ import io.ringloop.net.ServerLimits;
 import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,9 +46,10 @@ public final class KvCommand implements Callable<Integer> {
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = server.start("kv")) {
             KvServer kv = KvServer.start(rt, server.address(port), (long) maxBulkMib << 20,
-                    server.limits(ServerLimits.DEFAULTS));
-            System.out.printf("ringloop kv on %s: backend %s, %d loop(s), one store shared by all loops%n",
-                    kv.localAddress(), rt.backendName(), server.threads());
+                    server.limits(ServerLimits.DEFAULTS), server.style());
+            System.out.printf("ringloop kv on %s: backend %s, %d loop(s), %s style, one store shared by all loops%n",
+                    kv.localAddress(), rt.backendName(), server.threads(),
+                    server.style().name().toLowerCase(Locale.ROOT));
             System.out.flush();
             Signal s = stop.await();
             int open = kv.connections();

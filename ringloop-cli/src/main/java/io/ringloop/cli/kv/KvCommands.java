@@ -1,6 +1,6 @@
 package io.ringloop.cli.kv;
 
-import io.ringloop.io.StreamWriter;
+import io.ringloop.cli.wire.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -57,7 +57,7 @@ final class KvCommands {
     }
 
     /** Runs {@code c} and writes its reply: true when the client asked to QUIT. */
-    boolean execute(RespCommand c, StreamWriter w) throws IOException {
+    boolean execute(RespCommand c, Sink w) throws IOException {
         try {
             return dispatch(c, w);
         } catch (KvStore.KvError e) {
@@ -66,7 +66,7 @@ final class KvCommands {
         }
     }
 
-    private boolean dispatch(RespCommand c, StreamWriter w) throws IOException {
+    private boolean dispatch(RespCommand c, Sink w) throws IOException {
         int n = c.argc;
         if (c.is(0, GET) && arity(c, n == 2)) {
             KvStore.Entry e = store.get(key(c, 1));
@@ -165,7 +165,7 @@ final class KvCommands {
     }
 
     /** SET key value [NX|XX] [EX s|PX ms|KEEPTTL]: +OK, or a null bulk when NX/XX did not hold. */
-    private void set(RespCommand c, StreamWriter w) throws IOException {
+    private void set(RespCommand c, Sink w) throws IOException {
         boolean nx = false;
         boolean xx = false;
         boolean keepTtl = false;
@@ -195,7 +195,7 @@ final class KvCommands {
     }
 
     /** CONFIG GET for what redis-benchmark asks at start (save, appendonly); nothing else is configurable. */
-    private static void config(RespCommand c, StreamWriter w) throws IOException {
+    private static void config(RespCommand c, Sink w) throws IOException {
         if (!c.is(1, GET) || c.argc != 3) {
             throw new KvStore.KvError("ERR CONFIG: only CONFIG GET <parameter> is supported");
         }

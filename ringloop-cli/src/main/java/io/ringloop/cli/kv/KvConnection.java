@@ -1,5 +1,8 @@
 package io.ringloop.cli.kv;
 
+import io.ringloop.cli.wire.Bytes;
+import io.ringloop.cli.wire.Sink;
+import io.ringloop.cli.wire.WriterSink;
 import io.ringloop.io.StreamReader;
 import io.ringloop.io.StreamWriter;
 import io.ringloop.net.ServerConnection;
@@ -11,7 +14,8 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CancellationException;
 
 /**
- * One RESP connection in its own task: parse a command ({@link RespParser}), run it ({@link KvCommands}), write
+ * One RESP connection in its own task: parse a command ({@link RespParser}, shown the reader's buffer; it fills
+ * when the parser needs more), run it ({@link KvCommands}), write
  * the reply; replies collect in the writer and leave when the reader must wait for input, so a pipeline of N
  * commands is answered in one write. A command is a request for the server's timeouts ({@link ServerConnection}):
  * one that does not arrive whole within the request timeout closes the connection, and so does the idle timeout
@@ -31,24 +35,30 @@ final class KvConnection {
             StreamReader reader = new StreamReader(stream, BUFFER_BYTES, RespParser.window());
             StreamWriter writer = new StreamWriter(stream, 16 * 1024);
             reader.flushBeforeRead(writer);
-            RespParser parser = new RespParser(reader, maxBulkBytes);
+            RespParser parser = new RespParser(maxBulkBytes);
             RespCommand command = new RespCommand();
             KvCommands commands = new KvCommands(store);
+            Sink out = new WriterSink(writer);
+            Bytes.OfByteView view = new Bytes.OfByteView();
             while (true) {
                 if (reader.available() == 0 && !awaitCommand(reader, conn)) {
                     writer.flush();
                     return;
                 }
                 conn.requestStarted();
-                int r = parser.read(command);
-                conn.requestDone();
-                if (r == RespParser.END) {
-                    writer.flush();
-                    return;
+                int r;
+                while ((r = parser.parse(view.set(reader.buffered()), command)) == RespParser.NEED_MORE) {
+                    int dropped = parser.consumed;
+                    reader.consume(dropped);
+                    if ((dropped == 0 || reader.available() == 0) && reader.fill() < 0) {
+                        throw new EOFException("RESP: end of stream inside a command");
+                    }
                 }
+                reader.consume(parser.consumed);
+                conn.requestDone();
                 if (r == RespParser.PROTOCOL_ERROR) {
-                    Resp.error(writer, parser.error);
-                } else if (command.argc > 0 && commands.execute(command, writer)) {
+                    Resp.error(out, parser.error);
+                } else if (command.argc > 0 && commands.execute(command, out)) {
                     writer.flush(); // QUIT
                     return;
                 }

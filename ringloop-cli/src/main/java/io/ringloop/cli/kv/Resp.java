@@ -1,10 +1,10 @@
 package io.ringloop.cli.kv;
 
-import io.ringloop.io.StreamWriter;
+import io.ringloop.cli.wire.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** RESP2 replies, written into a connection's {@link StreamWriter} without allocating. */
+/** RESP2 replies, written into a connection's {@link Sink} without allocating. */
 final class Resp {
     static final byte[] OK = ascii("+OK\r\n");
     static final byte[] PONG = ascii("+PONG\r\n");
@@ -21,13 +21,13 @@ final class Resp {
     }
 
     /** {@code -message\r\n}; CR and LF in the message become spaces, so the reply stays one line. */
-    static void error(StreamWriter w, String message) throws IOException {
+    static void error(Sink w, String message) throws IOException {
         w.writeByte('-');
         w.writeAscii(message.replace('\r', ' ').replace('\n', ' '));
         w.write(CRLF);
     }
 
-    static void integer(StreamWriter w, long n) throws IOException {
+    static void integer(Sink w, long n) throws IOException {
         if (n == 0 || n == 1) {
             w.write(n == 0 ? ZERO : ONE);
             return;
@@ -37,7 +37,7 @@ final class Resp {
         w.write(CRLF);
     }
 
-    static void bulk(StreamWriter w, byte[] b, int off, int len) throws IOException {
+    static void bulk(Sink w, byte[] b, int off, int len) throws IOException {
         w.writeByte('$');
         w.writeDecimal(len);
         w.write(CRLF);
@@ -45,11 +45,11 @@ final class Resp {
         w.write(CRLF);
     }
 
-    static void bulk(StreamWriter w, byte[] b) throws IOException {
+    static void bulk(Sink w, byte[] b) throws IOException {
         bulk(w, b, 0, b.length);
     }
 
-    static void arrayHeader(StreamWriter w, int n) throws IOException {
+    static void arrayHeader(Sink w, int n) throws IOException {
         w.writeByte('*');
         w.writeDecimal(n);
         w.write(CRLF);

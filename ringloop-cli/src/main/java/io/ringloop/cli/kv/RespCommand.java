@@ -8,15 +8,25 @@ import java.util.Arrays;
  * with offsets and lengths, so parsing allocates nothing once the arrays have grown to the connection's needs.
  */
 final class RespCommand {
-    private static final int ARENA_BYTES = 4096;
+    static final int ARENA_BYTES = 4096;
     private static final int ARGS = 16;
 
-    byte[] arena = new byte[ARENA_BYTES];
+    byte[] arena;
     int[] offsets = new int[ARGS];
     int[] lengths = new int[ARGS];
     int argc;
     /** Bytes of the arena in use. */
     int used;
+
+    /** A command with its own arena of {@link #ARENA_BYTES}. */
+    RespCommand() {
+        this(new byte[ARENA_BYTES]);
+    }
+
+    /** A command whose arena starts as {@code arena} (empty: grown, or lent, when bytes come). */
+    RespCommand(byte[] arena) {
+        this.arena = arena;
+    }
 
     void reset() {
         argc = 0;

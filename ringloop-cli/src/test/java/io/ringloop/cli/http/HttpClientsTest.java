@@ -1,12 +1,13 @@
 package io.ringloop.cli.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.cli.Tools;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,12 +17,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP server against clients nobody here wrote: wrk (load, with and without 16-deep pipelining; no
@@ -33,12 +36,10 @@ class HttpClientsTest {
         void run(String base) throws Exception;
     }
 
-    private static void withServer(Backend backend, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS);
+                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, setup.style());
             body.run("http://127.0.0.1:" + http.localAddress().getPort());
         }
     }
@@ -60,22 +61,27 @@ class HttpClientsTest {
         assertFalse(run.output().contains("Socket errors"), run.output());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Backend backend) throws Exception {
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldServeWrkWithAndWithoutPipeliningWithoutErrors(Styles.Setup setup) throws Exception {
         Tools.require("wrk", "wrk");
-        withServer(backend, base -> {
+        withServer(setup, base -> {
             wrk(base + "/plaintext", false);
             wrk(base + "/plaintext", true);
             wrk(base + "/json", true);
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeCurlHeadChunkedAndClose(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldServeCurlHeadChunkedAndClose(Styles.Setup setup) throws Exception {
         Tools.require("curl", "curl");
-        withServer(backend, base -> {
+        withServer(setup, base -> {
             Tools.Run head = Tools.run(List.of("curl", "-sS", "-I", base + "/json"), null, 30);
             assertTrue(head.output().startsWith("HTTP/1.1 200 OK"), head.output());
             assertTrue(head.output().contains("Content-Length: 27"), head.output());
@@ -91,10 +97,10 @@ class HttpClientsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeJdkHttpClient(Backend backend) throws Exception {
-        withServer(backend, base -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldServeJdkHttpClient(Styles.Setup setup) throws Exception {
+        withServer(setup, base -> {
             try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 for (int i = 0; i < 20; i++) {
                     HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
@@ -112,6 +118,13 @@ class HttpClientsTest {
                         + "/echo")).POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(data))).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(new String(data), unknown.body(), "a body of unknown length arrives chunked");
+                byte[] largest = new byte[(int) HttpConfig.DEFAULTS.maxBodyBytes()];
+                Arrays.fill(largest, (byte) 'z');
+                HttpResponse<byte[]> atLimit = client.send(java.net.http.HttpRequest.newBuilder(URI.create(base
+                        + "/echo")).POST(BodyPublishers.ofByteArray(largest)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, atLimit.statusCode());
+                assertArrayEquals(largest, atLimit.body(), "the largest body, answered whole (queued at once)");
             }
         });
     }

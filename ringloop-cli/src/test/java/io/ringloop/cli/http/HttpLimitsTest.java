@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,9 +13,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP server under its {@link ServerLimits}, every backend: a slow-loris client gets 408, a client that
@@ -30,12 +31,10 @@ class HttpLimitsTest {
         void run(InetSocketAddress server, HttpServer http) throws Exception;
     }
 
-    private static void withServer(Backend backend, ServerLimits limits, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, ServerLimits limits, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits);
+                    HttpConfig.DEFAULTS.withMaxBodyBytes(1000), limits, setup.style());
             body.run(http.localAddress(), http);
         }
     }
@@ -46,10 +45,15 @@ class HttpLimitsTest {
         assertEquals("Hello, World!", r.body());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswer408ToAHeadTrickledOneByteAtATime(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withReadTimeout(SHORT), (server, http) -> {
             try (RawHttp loris = new RawHttp(server); RawHttp other = new RawHttp(server)) {
                 String head = "GET /plaintext HTTP/1.1|Host: t|X-Slow: " + "s".repeat(1000) + "||";
                 Thread trickle = Thread.ofPlatform().start(() -> {
@@ -73,10 +77,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCloseAClientThatNeverReads(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldCloseAClientThatNeverReads(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withWriteTimeout(SHORT), (server, http) -> {
             try (RawHttp other = new RawHttp(server); Socket sink = new Socket()) {
                 assertServed(other);
                 sink.setReceiveBufferSize(4096);
@@ -103,10 +107,10 @@ class HttpLimitsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Backend backend) throws Exception {
-        withServer(backend, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldServeTheConnectionPastTheLimitWhenOneCloses(Styles.Setup setup) throws Exception {
+        withServer(setup, HttpConfig.LIMITS.withMaxConnections(1), (server, http) -> {
             RawHttp first = new RawHttp(server);
             assertServed(first);
             try (RawHttp waiting = new RawHttp(server)) {

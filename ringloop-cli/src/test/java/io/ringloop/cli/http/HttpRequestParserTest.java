@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The head parser alone: pure function over bytes, shown growing prefixes as a connection would. */
 class HttpRequestParserTest {
-    private final HttpRequestParser parser = new HttpRequestParser(HttpConnection.ROUTES, 64, 128);
+    private final HttpRequestParser parser = new HttpRequestParser(HttpRoutes.ROUTES, 64, 128);
 
     private static byte[] ascii(String s) {
         return s.replace("|", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -35,7 +35,7 @@ class HttpRequestParserTest {
         HttpRequest r = new HttpRequest();
         assertEquals(head.length - 5, parseGrowing(head, r));
         assertEquals(HttpRequest.GET, r.method);
-        assertEquals(HttpConnection.ROUTE_PLAINTEXT, r.route);
+        assertEquals(HttpRoutes.ROUTE_PLAINTEXT, r.route);
         assertEquals(11, r.version);
         assertEquals(5, r.contentLength);
         assertEquals(false, r.keepAlive());
@@ -51,7 +51,7 @@ class HttpRequestParserTest {
                 .getBytes(StandardCharsets.US_ASCII);
         assertEquals(head.length, parseGrowing(head, r));
         assertEquals(HttpRequest.HEAD, r.method);
-        assertEquals(HttpConnection.ROUTE_JSON, r.route);
+        assertEquals(HttpRoutes.ROUTE_JSON, r.route);
         assertEquals(true, r.keepAlive());
         assertEquals(true, r.chunked);
     }
@@ -90,7 +90,7 @@ class HttpRequestParserTest {
 
     @Test
     void shouldRefuseTooManyHeaders() {
-        HttpRequestParser roomy = new HttpRequestParser(HttpConnection.ROUTES, 64, 8192);
+        HttpRequestParser roomy = new HttpRequestParser(HttpRoutes.ROUTES, 64, 8192);
         StringBuilder sb = new StringBuilder("GET / HTTP/1.1|Host: a|");
         for (int i = 0; i < HttpRequestParser.MAX_HEADERS; i++) {
             sb.append("X: y|");

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import io.ringloop.net.ServerLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The HTTP server over raw sockets, every backend: framing, limits, timeouts, and isolation between clients. */
 class HttpServerTest {
@@ -23,12 +24,10 @@ class HttpServerTest {
         void run(InetSocketAddress server, HttpServer http) throws Exception;
     }
 
-    private static void withServer(Backend backend, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    private static void withServer(Styles.Setup setup, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    CONFIG, LIMITS);
+                    CONFIG, LIMITS, setup.style());
             body.run(http.localAddress(), http);
         }
     }
@@ -40,10 +39,15 @@ class HttpServerTest {
         assertEquals("Hello, World!", r.body());
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswerPipelinedRequestsInOrderOnOneConnection(Backend backend) throws Exception {
-        withServer(backend, (server, http) -> {
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswerPipelinedRequestsInOrderOnOneConnection(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 c.send((GET + "GET /json HTTP/1.1|Host: t||HEAD /plaintext HTTP/1.1|Host: t||").repeat(16));
                 for (int i = 0; i < 16; i++) {
@@ -62,10 +66,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldReadContentLengthAndChunkedBodies(Backend backend) throws Exception {
-        withServer(backend, (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldReadContentLengthAndChunkedBodies(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 c.send("POST /echo HTTP/1.1|Host: t|Content-Length: 5||hello");
                 assertEquals("hello", c.read().body());
@@ -79,10 +83,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCloseAfterConnectionCloseAndKeepHttp10AliveOnlyWhenAsked(Backend backend) throws Exception {
-        withServer(backend, (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldCloseAfterConnectionCloseAndKeepHttp10AliveOnlyWhenAsked(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp c = new RawHttp(server)) {
                 RawHttp.Response r = c.send("GET /plaintext HTTP/1.1|Host: t|Connection: close||").read();
                 assertTrue(r.hasHeader("Connection: close"), r.head());
@@ -97,9 +101,9 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldRefuseMalformedAndOversizedRequestsAndServeOthers(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldRefuseMalformedAndOversizedRequestsAndServeOthers(Styles.Setup setup) throws Exception {
         String[][] cases = {
             {"GET /plaintext HTTP/1.1|Host: t|Bad Header: x||", "400"},
             {"GARBAGE||", "400"},
@@ -110,7 +114,7 @@ class HttpServerTest {
             {"GET /" + "p".repeat(5000) + " HTTP/1.1|Host: t||", "414"},
             {"BREW /plaintext HTTP/1.1|Host: t||", "501"},
         };
-        withServer(backend, (server, http) -> {
+        withServer(setup, (server, http) -> {
             try (RawHttp other = new RawHttp(server)) {
                 for (String[] c : cases) {
                     try (RawHttp bad = new RawHttp(server)) {
@@ -125,10 +129,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswer408ToSlowHeadAndServeOthersMeanwhile(Backend backend) throws Exception {
-        withServer(backend, (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswer408ToSlowHeadAndServeOthersMeanwhile(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp slow = new RawHttp(server); RawHttp other = new RawHttp(server)) {
                 slow.send("GET /plaintext HTTP/1.1|Host: t|"); // never finishes its head
                 assertOtherClientServed(server, other);
@@ -140,10 +144,10 @@ class HttpServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldDrainGracefully(Backend backend) throws Exception {
-        withServer(backend, (server, http) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldDrainGracefully(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, http) -> {
             try (RawHttp idle = new RawHttp(server); RawHttp partial = new RawHttp(server)) {
                 assertOtherClientServed(server, idle);
                 partial.send("GET /plaintext HTTP/1.1|Host: t|"); // mid-request when the drain starts

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.cli.Tools;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The RESP server against Redis's own clients: redis-cli for every command and its errors, redis-benchmark
@@ -24,11 +26,16 @@ class KvClientsTest {
         return run.output().strip();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswerRedisCliForEveryCommand(Backend backend) throws Exception {
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswerRedisCliForEveryCommand(Styles.Setup setup) throws Exception {
         Tools.require("redis-cli", "redis-tools");
-        KvServerTest.withServer(backend, (server, kv) -> {
+        KvServerTest.withServer(setup, (server, kv) -> {
             int p = server.getPort();
             String[][] script = {
                 {"PONG", "PING"}, {"hi", "PING", "hi"}, {"hello", "ECHO", "hello"},
@@ -49,11 +56,11 @@ class KvClientsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldCompleteRedisBenchmarkWithAndWithoutPipelining(Styles.Setup setup) throws Exception {
         Tools.require("redis-benchmark", "redis-tools");
-        KvServerTest.withServer(backend, (server, kv) -> {
+        KvServerTest.withServer(setup, (server, kv) -> {
             for (String pipeline : List.of("1", "16")) {
                 Tools.Run run = Tools.run(List.of("redis-benchmark", "-p", String.valueOf(server.getPort()),
                         "-t", "get,set", "-n", "20000", "-c", "50", "-P", pipeline, "-q"), null, 120);

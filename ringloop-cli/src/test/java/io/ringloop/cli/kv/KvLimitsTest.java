@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ringloop.Ringloop;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import io.ringloop.net.ServerLimits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The RESP server under its {@link ServerLimits}, every backend: a command that does not arrive whole within the
@@ -22,15 +23,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KvLimitsTest {
     private static final Duration SHORT = Duration.ofMillis(300);
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Backend backend) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldCloseASlowCommandAndAnIdleClientButNotOneBetweenCommands(Styles.Setup setup) throws Exception {
         ServerLimits limits = ServerLimits.DEFAULTS.withReadTimeout(SHORT).withIdleTimeout(SHORT.multipliedBy(4));
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+        try (Ringloop rt = setup.start()) {
             KvServer kv = KvServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000,
-                    limits);
+                    limits, setup.style());
             InetSocketAddress at = kv.localAddress();
             try (KvServerTest.Raw slow = new KvServerTest.Raw(at); KvServerTest.Raw other = new KvServerTest.Raw(at);
                  KvServerTest.Raw idle = new KvServerTest.Raw(at)) {

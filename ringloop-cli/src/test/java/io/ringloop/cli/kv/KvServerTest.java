@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
-import io.ringloop.loop.Backend;
+import io.ringloop.cli.Styles;
 import io.ringloop.net.ServerLimits;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The RESP server over raw sockets, every backend: commands, pipelining, and protocol errors that are answered
@@ -28,12 +29,10 @@ class KvServerTest {
         void run(InetSocketAddress server, KvServer kv) throws Exception;
     }
 
-    static void withServer(Backend backend, Body body) throws Exception {
-        Assumptions.assumeTrue(backend != Backend.IO_URING
-                || io.ringloop.driver.uring.IoUringDriver.unusableReason() == null);
-        try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
+    static void withServer(Styles.Setup setup, Body body) throws Exception {
+        try (Ringloop rt = setup.start()) {
             KvServer kv = KvServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), MAX_BULK,
-                    ServerLimits.DEFAULTS);
+                    ServerLimits.DEFAULTS, setup.style());
             body.run(kv.localAddress(), kv);
         }
     }
@@ -94,10 +93,15 @@ class KvServerTest {
         return sb.toString();
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldRunCommandsPipelinedAndInline(Backend backend) throws Exception {
-        withServer(backend, (server, kv) -> {
+    /** Every backend in both styles: {@link Styles#all}. */
+    static Stream<Arguments> styles() {
+        return Styles.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldRunCommandsPipelinedAndInline(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, kv) -> {
             try (Raw c = new Raw(server)) {
                 c.send(command("SET", "k", "v") + command("GET", "k") + "get k\r\nPING\r\n\r\n"
                         + command("INCR", "n").repeat(100) + command("MGET", "k", "nope") + "QUIT\r\n");
@@ -117,10 +121,10 @@ class KvServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswerProtocolErrorsAndKeepServing(Backend backend) throws Exception {
-        withServer(backend, (server, kv) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswerProtocolErrorsAndKeepServing(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, kv) -> {
             try (Raw c = new Raw(server); Raw other = new Raw(server)) {
                 String big = "x".repeat((int) MAX_BULK + 1);
                 c.send("*x\r\n" + "*2\r\n$3\r\nGET\r\n$-3\r\n" + "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$" + big.length()
@@ -141,10 +145,10 @@ class KvServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldAnswerCommandErrorsWithRedisWording(Backend backend) throws Exception {
-        withServer(backend, (server, kv) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldAnswerCommandErrorsWithRedisWording(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, kv) -> {
             try (Raw c = new Raw(server)) {
                 c.send(command("SET", "s", "abc") + command("INCR", "s") + command("GET") + command("NOPE", "a")
                         + command("SET", "k", "v", "EX", "0") + command("SET", "k", "v", "NX", "XX")
@@ -164,10 +168,10 @@ class KvServerTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldExpireAndShareDataAcrossConnections(Backend backend) throws Exception {
-        withServer(backend, (server, kv) -> {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("styles")
+    void shouldExpireAndShareDataAcrossConnections(Styles.Setup setup) throws Exception {
+        withServer(setup, (server, kv) -> {
             try (Raw a = new Raw(server); Raw b = new Raw(server)) {
                 a.send(command("SET", "k", "v", "EX", "100") + command("TTL", "k"));
                 assertEquals("+OK", a.reply());
