@@ -19,12 +19,12 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,15 +83,8 @@ public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
 
-    @Option(names = "--tls", description = "task and stealing styles: serve TLS (TLS 1.3/1.2, the JDK's engine); "
-            + "without --cert/--key a self-signed certificate for localhost is made at start with keytool")
-    boolean tls;
-
-    @Option(names = "--cert", paramLabel = "FILE", description = "with --tls: the certificate chain, PEM, leaf first")
-    Path certFile;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
-    Path keyFile;
+    @Mixin
+    TlsOptions tlsOptions = new TlsOptions();
 
     @Option(names = "--unix", paramLabel = "PATH", description = "task and stealing styles, one loop: serve on the "
             + "Unix domain socket PATH (@NAME: Linux's abstract namespace) instead of TCP; a stale socket file is "
@@ -156,12 +149,13 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
+        boolean tls = tlsOptions.enabled();
         String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads, tls);
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
-        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK || style == Style.FRAMING, certFile,
-                keyFile) : null;
+        TlsConfig tlsConfig = tlsOptions.serverConfig(style == Style.CALLBACK || style == Style.FRAMING
+                ? "--tls serves the task and stealing styles, not callback or framing" : null);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
@@ -182,7 +176,7 @@ public final class EchoCommand implements Callable<Integer> {
                         }
                     }).localAddress();
             System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName)
-                    + (tls ? ", TLS (" + EchoTls.source(certFile) + ")" : ""));
+                    + (tls ? ", " + tlsOptions.describe() : ""));
             System.out.flush();
             Signal s;
             StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out);
