@@ -27,8 +27,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -154,7 +157,12 @@ class TlsCallbackStyleTest {
     @MethodSource("io.ringloop.Backends#all")
     void shouldEcho16MiBByteForByteOverTls13And12AndCloseNotifyBothWays(Backend backend) throws Exception {
         TestCerts c = TestCerts.get();
-        TlsConfig server = TlsConfig.server(c.localhost(), c.localhostKey()).build();
+        Set<String> taskThreads = ConcurrentHashMap.newKeySet();
+        Executor recording = r -> Thread.ofPlatform().daemon().start(() -> {
+            taskThreads.add(Thread.currentThread().getName());
+            r.run();
+        });
+        TlsConfig server = TlsConfig.server(c.localhost(), c.localhostKey()).taskExecutor(recording).build();
         SSLContext jdk = TlsConfig.client().trust(c.ca()).build().context();
         int fdsBefore = Leaks.openFds();
         try (Ringloop rt = TlsTesting.runtime(backend)) {
@@ -194,6 +202,8 @@ class TlsCallbackStyleTest {
                     assertEquals("end", echo.next(), "the client's close_notify ended the server's reads");
                 }
             }
+            assertTrue(!taskThreads.isEmpty() && !taskThreads.contains(rt.loop(0).thread().getName()),
+                    "the engine's delegated tasks ran on the config's executor: " + taskThreads);
         }
         assertEquals(fdsBefore, Leaks.openFds(), "every socket closed");
     }
