@@ -154,8 +154,8 @@ public final class EchoCommand implements Callable<Integer> {
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
-        TlsConfig tlsConfig = tlsOptions.serverConfig(style == Style.CALLBACK || style == Style.FRAMING
-                ? "--tls serves the task and stealing styles, not callback or framing" : null);
+        TlsConfig tlsConfig = tlsOptions.serverConfig(style == Style.FRAMING
+                ? "--tls serves the task, stealing and callback styles, not framing" : null);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
@@ -167,7 +167,7 @@ public final class EchoCommand implements Callable<Integer> {
             FrameServer framing = style == Style.FRAMING
                     ? FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new) : null;
             InetSocketAddress bound = framing != null ? framing.localAddress()
-                    : style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
+                    : style == Style.CALLBACK ? serveCallbacks(rt, threads, address, bufferBytes, tlsConfig)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
                         if (tlsConfig != null) {
                             EchoTls.echo(s, tlsConfig, bufferBytes);
@@ -246,23 +246,30 @@ public final class EchoCommand implements Callable<Integer> {
 
     // ---- callback style: on the loop thread, no virtual threads ----
 
-    /** One listener per loop (SO_REUSEPORT when several), each accepting on its own loop; the bound address. */
-    private InetSocketAddress serveCallbacks(Ringloop rt, InetSocketAddress address, int bufferBytes)
-            throws IOException {
+    /**
+     * One listener per loop (SO_REUSEPORT when several), each accepting on its own loop, echoing through TLS
+     * when {@code tls} is not null; the bound address.
+     */
+    static InetSocketAddress serveCallbacks(Ringloop rt, int threads, InetSocketAddress address, int bufferBytes,
+            TlsConfig tls) throws IOException {
         InetSocketAddress at = address;
         for (int i = 0; i < threads; i++) {
             TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(at);
-            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes));
+            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes, tls));
             at = l.localAddress(); // port 0: the other loops share the port the first one got
         }
         return at;
     }
 
-    private static void acceptLoop(TcpListener listener, int bufferBytes) {
+    private static void acceptLoop(TcpListener listener, int bufferBytes, TlsConfig tls) {
         listener.accept(new AcceptCallback() {
             @Override
             public void accepted(TcpStream stream) {
-                CallbackEcho.serve(stream, bufferBytes);
+                if (tls != null) {
+                    EchoTls.serveCallbacks(stream, tls, bufferBytes);
+                } else {
+                    CallbackEcho.serve(stream, bufferBytes);
+                }
                 listener.accept(this);
             }
 
