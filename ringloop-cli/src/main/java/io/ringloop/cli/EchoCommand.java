@@ -150,7 +150,7 @@ public final class EchoCommand implements Callable<Integer> {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
         boolean tls = tlsOptions.enabled();
-        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads, tls);
+        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads);
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
@@ -161,7 +161,7 @@ public final class EchoCommand implements Callable<Integer> {
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             if (unixPath != null) {
-                return serveUnix(rt, bufferBytes, styleName, stop);
+                return serveUnix(rt, bufferBytes, styleName, stop, tlsConfig);
             }
             InetSocketAddress address = new InetSocketAddress(host, port);
             FrameServer framing = style == Style.FRAMING
@@ -193,17 +193,20 @@ public final class EchoCommand implements Callable<Integer> {
     }
 
     /** {@code --unix}: serves until a signal, then closes the listener (removing its file) and the runtime. */
-    private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop) throws Exception {
+    private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop, TlsConfig tlsConfig)
+            throws Exception {
         UnixListener listener;
         try {
-            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING);
+            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING,
+                    tlsConfig);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // A path too long, or an abstract name on NIO: the user's choice of options, one line.
             throw new ParameterException(spec.commandLine(), "--unix " + unixPath + ": " + e.getMessage());
         }
         try (UnixListener l = listener) {
             System.out.println(StatsPrinter.startLine(0, rt, threads, styleName)
-                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", ")));
+                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", "))
+                    + (tlsConfig != null ? ", " + tlsOptions.describe() : ""));
             System.out.flush();
             Signal s = stop.await();
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));

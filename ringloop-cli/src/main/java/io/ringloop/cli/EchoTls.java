@@ -1,5 +1,6 @@
 package io.ringloop.cli;
 
+import io.ringloop.net.ByteStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import io.ringloop.tls.TlsConfig;
@@ -88,9 +89,14 @@ final class EchoTls {
         }
     }
 
-    /** Echoes until the client's close_notify; a failed handshake or a truncation is one line on stderr. */
-    static void echo(TcpStream s, TlsConfig config, int bytes) throws IOException {
-        s.setNoDelay(true);
+    /**
+     * Echoes until the client's close_notify, over TCP or a Unix stream; a failed handshake or a truncation is
+     * one line on stderr.
+     */
+    static void echo(ByteStream s, TlsConfig config, int bytes) throws IOException {
+        if (s instanceof TcpStream tcp) {
+            tcp.setNoDelay(true);
+        }
         try (TlsStream t = TlsStream.server(s, config)) {
             byte[] buf = new byte[bytes];
             int n;

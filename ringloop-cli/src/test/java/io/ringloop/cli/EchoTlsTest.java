@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ringloop.Ringloop;
 import io.ringloop.driver.uring.IoUringDriver;
 import io.ringloop.loop.Backend;
+import io.ringloop.task.JoinHandle;
+import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
+import io.ringloop.tls.TlsStream;
+import io.ringloop.unix.UnixStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.File;
@@ -23,6 +27,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -96,13 +102,7 @@ class EchoTlsTest {
     @Test
     void shouldServeTlsInCallbackStyleFromTheCommandLine(@TempDir Path dir) throws Exception {
         Path err = dir.resolve("stderr.txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String modulePath = System.getProperty("jdk.module.path");
-        String classPath = System.getProperty("java.class.path")
-                + (modulePath == null ? "" : File.pathSeparator + modulePath);
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", classPath, Main.class.getName(), "echo", "--tls", "--style", "callback", "--port", "0",
-                "--host", "127.0.0.1").redirectError(err.toFile()).start();
+        Process child = startChild(err, "echo", "--tls", "--style", "callback", "--port", "0", "--host", "127.0.0.1");
         try {
             String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
@@ -149,6 +149,73 @@ class EchoTlsTest {
         } finally {
             child.destroyForcibly();
         }
+    }
+
+    /**
+     * {@code ringloop echo --unix PATH --tls --cert F --key F} in a child JVM on every backend: a ringloop TLS
+     * client over a Unix stream, trusting that certificate, gets every byte back and the server's close_notify.
+     */
+    @ParameterizedTest
+    @CsvSource({"io_uring", "epoll", "nio"})
+    void shouldServeTlsOnAUnixSocketFromTheCommandLine(String backend, @TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Files.writeString(cert, pem("CERTIFICATE", self.chain().getFirst().getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", self.key().getEncoded()));
+        Path sock = dir.resolve("echo.sock");
+        Path err = dir.resolve("stderr.txt");
+        Process child = startChild(err, "echo", "--unix", sock.toString(), "--tls", "--cert", cert.toString(),
+                "--key", key.toString(), "--backend", backend);
+        try {
+            String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
+            assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
+                    && startLine.endsWith(", TLS (" + cert + ")"), startLine);
+            TlsConfig client = TlsConfig.client().trust(self.chain()).build();
+            byte[] sent = new byte[300_000];
+            new Random(7).nextBytes(sent);
+            try (Ringloop rt = Ringloop.builder().backend(Backend.EPOLL).threads(1).start()) {
+                byte[] back = rt.blockOn(() -> {
+                    try (TlsStream s = TlsStream.client(UnixStream.connect(sock), client, "localhost", 0)) {
+                        JoinHandle<Void> writer = Tasks.spawn(() -> {
+                            s.writeAll(sent, 0, sent.length);
+                            s.shutdownOutput(); // close_notify: the echo ends and closes with its own
+                            return null;
+                        });
+                        byte[] got = new byte[sent.length];
+                        s.readFully(got, 0, got.length);
+                        writer.join();
+                        assertEquals(-1, s.read(new byte[1], 0, 1), "the server's close_notify");
+                        return got;
+                    }
+                });
+                assertArrayEquals(sent, back);
+            }
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+            assertEquals(0, child.exitValue(), Files.readString(err));
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** {@code ringloop ARGS} in a child JVM with this test's class path, stderr into {@code err}. */
+    private static Process startChild(Path err, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String modulePath = System.getProperty("jdk.module.path");
+        String classPath = System.getProperty("java.class.path")
+                + (modulePath == null ? "" : File.pathSeparator + modulePath);
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", "-cp", classPath, Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(err.toFile()).start();
     }
 
     @ParameterizedTest(name = "{0}")
