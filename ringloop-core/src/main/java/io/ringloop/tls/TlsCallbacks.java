@@ -57,6 +57,9 @@ final class TlsCallbacks {
     // The user's write: what is left of its source, callback, and whether its result is queued.
     private IoCallback writeCallback;
     private ByteBuffer writeSrc;
+    /** The last segment written and a buffer over it: writes from one buffer (an echo's) allocate no view. */
+    private MemorySegment writeSegment;
+    private ByteBuffer writeView;
     private int writeLength;
     private Throwable writeError;
     private boolean writeQueued;
@@ -314,7 +317,7 @@ final class TlsCallbacks {
             failWrite(new SSLException("write to " + peer + ": the TLS output is closed (close_notify "
                     + (engine.isInboundDone() ? "received from the peer and answered)" : "sent)")));
         } else {
-            writeSrc = src.asSlice(offset, length).asByteBuffer();
+            writeSrc = view(src, offset, length);
             pumpOutput();
         }
     }
@@ -362,6 +365,18 @@ final class TlsCallbacks {
             transport.close();
             failWrite(new SSLException("write to " + peer + ": " + TlsRecordLayer.describe(e), e));
         }
+    }
+
+    /** {@code src[offset, offset+length)} as a buffer: the cached view of {@code src} when it is the last one. */
+    private ByteBuffer view(MemorySegment src, long offset, int length) {
+        if (src.byteSize() > Integer.MAX_VALUE) {
+            return src.asSlice(offset, length).asByteBuffer();
+        }
+        if (src != writeSegment) {
+            writeSegment = src;
+            writeView = src.asByteBuffer();
+        }
+        return writeView.limit((int) offset + length).position((int) offset);
     }
 
     /** Wraps the records the engine wants to send on its own: false when netOut must go out first. */
