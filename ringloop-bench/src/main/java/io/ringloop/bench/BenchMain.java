@@ -74,8 +74,8 @@ public final class BenchMain implements Callable<Integer> {
     List<String> servers;
     @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
             description = "latency, rate, bandwidth, fixed, zerocopy (the zero-copy sweep, its own two servers); "
-                    + "default: latency,rate, or all with --full. Apart from those: http, kv, tls (wrk, "
-                    + "redis-benchmark, TLS echo vs Netty's codecs), proxy (ringloop proxy beside Netty's), fairness "
+                    + "default: latency,rate, or all with --full. Apart from those: http, kv, tls, https "
+                    + "(wrk, redis-benchmark, TLS echo, wrk over TLS vs Netty's codecs), proxy (ringloop proxy beside Netty's), fairness "
                     + "(a quiet connection beside a flood); none is in --full.")
     List<String> scenarios;
     @Option(names = "--zero-copy-sizes", split = ",", paramLabel = "KIB", description = "Payload sizes of the "
@@ -166,14 +166,14 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /**
-     * The protocol scenarios (http, kv, tls: {@link ProtoBench}), which run apart from the echo matrix: their
+     * The protocol scenarios (http, kv, tls, https: {@link ProtoBench}), which run apart from the echo matrix: their
      * servers and generators are their own, and {@code --servers} names theirs (see {@code --list}).
      */
     private int runProtocols() throws IOException, InterruptedException {
         List<String> names = scenarios.stream().map(String::trim).toList();
         List<String> others = names.stream().filter(n -> !ProtoBench.NAMES.contains(n)).toList();
         if (!others.isEmpty()) {
-            System.err.println("http, kv and tls run apart from the echo scenarios: ask for " + others
+            System.err.println("http, kv, tls and https run apart from the echo scenarios: ask for " + others
                     + " in a run of their own");
             return EXIT_USAGE;
         }
@@ -426,7 +426,7 @@ public final class BenchMain implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-26s %s%n", s.name(), s.description());
         }
         System.out.printf(Locale.ROOT, "  %-26s %s%n", ZeroCopySweep.NAME, ZeroCopySweep.description());
-        System.out.println("protocol scenarios (run on their own: --scenarios http,kv,tls; servers "
+        System.out.println("protocol scenarios (run on their own: --scenarios http,kv,tls,https; servers "
                 + "ringloop-io_uring, ringloop-epoll, netty-epoll, netty-io_uring):");
         for (String line : ProtoBench.descriptions()) {
             System.out.println("  " + line);

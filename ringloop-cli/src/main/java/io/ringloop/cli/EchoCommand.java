@@ -19,12 +19,12 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,15 +83,8 @@ public final class EchoCommand implements Callable<Integer> {
     @Option(names = "--pin", description = "pin loop i to CPU i (modulo the CPU count) (default: ${DEFAULT-VALUE})")
     boolean pin;
 
-    @Option(names = "--tls", description = "task and stealing styles: serve TLS (TLS 1.3/1.2, the JDK's engine); "
-            + "without --cert/--key a self-signed certificate for localhost is made at start with keytool")
-    boolean tls;
-
-    @Option(names = "--cert", paramLabel = "FILE", description = "with --tls: the certificate chain, PEM, leaf first")
-    Path certFile;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "with --tls: the private key, PEM (PKCS#8, or RSA/EC)")
-    Path keyFile;
+    @Mixin
+    TlsOptions tlsOptions = new TlsOptions();
 
     @Option(names = "--unix", paramLabel = "PATH", description = "task and stealing styles, one loop: serve on the "
             + "Unix domain socket PATH (@NAME: Linux's abstract namespace) instead of TCP; a stale socket file is "
@@ -156,24 +149,25 @@ public final class EchoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
-        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads, tls);
+        boolean tls = tlsOptions.enabled();
+        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads);
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
-        TlsConfig tlsConfig = tls ? EchoTls.config(spec, style == Style.CALLBACK || style == Style.FRAMING, certFile,
-                keyFile) : null;
+        TlsConfig tlsConfig = tlsOptions.serverConfig(style == Style.FRAMING
+                ? "--tls serves the task, stealing and callback styles, not framing" : null);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
                 .multishotReceive(multishotReceive).fixedFilesAfter(fixedFilesAfter).name("echo").start()) {
             if (unixPath != null) {
-                return serveUnix(rt, bufferBytes, styleName, stop);
+                return serveUnix(rt, bufferBytes, styleName, stop, tlsConfig);
             }
             InetSocketAddress address = new InetSocketAddress(host, port);
             FrameServer framing = style == Style.FRAMING
                     ? FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new) : null;
             InetSocketAddress bound = framing != null ? framing.localAddress()
-                    : style == Style.CALLBACK ? serveCallbacks(rt, address, bufferBytes)
+                    : style == Style.CALLBACK ? serveCallbacks(rt, threads, address, bufferBytes, tlsConfig)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {
                         if (tlsConfig != null) {
                             EchoTls.echo(s, tlsConfig, bufferBytes);
@@ -182,7 +176,7 @@ public final class EchoCommand implements Callable<Integer> {
                         }
                     }).localAddress();
             System.out.println(StatsPrinter.startLine(bound.getPort(), rt, threads, styleName)
-                    + (tls ? ", TLS (" + EchoTls.source(certFile) + ")" : ""));
+                    + (tls ? ", " + tlsOptions.describe() : ""));
             System.out.flush();
             Signal s;
             StatsPrinter printer = stats == null ? null : StatsPrinter.start(rt, stats, System.out);
@@ -199,17 +193,20 @@ public final class EchoCommand implements Callable<Integer> {
     }
 
     /** {@code --unix}: serves until a signal, then closes the listener (removing its file) and the runtime. */
-    private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop) throws Exception {
+    private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop, TlsConfig tlsConfig)
+            throws Exception {
         UnixListener listener;
         try {
-            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING);
+            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING,
+                    tlsConfig);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // A path too long, or an abstract name on NIO: the user's choice of options, one line.
             throw new ParameterException(spec.commandLine(), "--unix " + unixPath + ": " + e.getMessage());
         }
         try (UnixListener l = listener) {
             System.out.println(StatsPrinter.startLine(0, rt, threads, styleName)
-                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", ")));
+                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", "))
+                    + (tlsConfig != null ? ", " + tlsOptions.describe() : ""));
             System.out.flush();
             Signal s = stop.await();
             System.out.println("ringloop echo: SIG" + s + ", closing every connection." + loopStats(rt));
@@ -252,23 +249,30 @@ public final class EchoCommand implements Callable<Integer> {
 
     // ---- callback style: on the loop thread, no virtual threads ----
 
-    /** One listener per loop (SO_REUSEPORT when several), each accepting on its own loop; the bound address. */
-    private InetSocketAddress serveCallbacks(Ringloop rt, InetSocketAddress address, int bufferBytes)
-            throws IOException {
+    /**
+     * One listener per loop (SO_REUSEPORT when several), each accepting on its own loop, echoing through TLS
+     * when {@code tls} is not null; the bound address.
+     */
+    static InetSocketAddress serveCallbacks(Ringloop rt, int threads, InetSocketAddress address, int bufferBytes,
+            TlsConfig tls) throws IOException {
         InetSocketAddress at = address;
         for (int i = 0; i < threads; i++) {
             TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(at);
-            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes));
+            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes, tls));
             at = l.localAddress(); // port 0: the other loops share the port the first one got
         }
         return at;
     }
 
-    private static void acceptLoop(TcpListener listener, int bufferBytes) {
+    private static void acceptLoop(TcpListener listener, int bufferBytes, TlsConfig tls) {
         listener.accept(new AcceptCallback() {
             @Override
             public void accepted(TcpStream stream) {
-                CallbackEcho.serve(stream, bufferBytes);
+                if (tls != null) {
+                    EchoTls.serveCallbacks(stream, tls, bufferBytes);
+                } else {
+                    CallbackEcho.serve(stream, bufferBytes);
+                }
                 listener.accept(this);
             }
 

@@ -1,47 +1,102 @@
 package io.ringloop.cli;
 
+import io.ringloop.net.ByteStream;
+import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import io.ringloop.tls.TlsConfig;
+import io.ringloop.tls.TlsHandshakeCallback;
 import io.ringloop.tls.TlsStream;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import javax.net.ssl.SSLException;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 
-/** {@code ringloop echo --tls}: the server's TLS settings and the echo through a {@link TlsStream}. */
+/**
+ * {@code ringloop echo --tls}: the echo through a {@link TlsStream} (the options are {@link TlsOptions}), in task
+ * style ({@link #echo}) or callback style ({@link #serveCallbacks}).
+ */
 final class EchoTls {
-    private EchoTls() {
+    private final TlsStream stream;
+    private final int bufferBytes;
+    private final Arena arena = Arena.ofConfined(); // loop thread only, freed on close
+    private final MemorySegment buf;
+    private final IoCallback onRead = new IoCallback() {
+        @Override
+        public void completed(int n) {
+            if (n < 0) {
+                close(); // the client's close_notify: ours goes out, then the socket closes
+            } else {
+                stream.write(buf, 0, n, onWrite); // a TLS write completes once all of it is out
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            System.err.println("ringloop echo: " + error.getMessage());
+            close();
+        }
+    };
+    private final IoCallback onWrite = new IoCallback() {
+        @Override
+        public void completed(int n) {
+            stream.read(buf, 0, bufferBytes, onRead);
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            System.err.println("ringloop echo: " + error.getMessage());
+            close();
+        }
+    };
+
+    private EchoTls(TlsStream stream, int bufferBytes) {
+        this.stream = stream;
+        this.bufferBytes = bufferBytes;
+        this.buf = arena.allocate(bufferBytes);
     }
 
     /**
-     * The server's TLS settings from {@code --cert}/{@code --key}, or a {@link SelfSigned} certificate when
-     * neither is given; a usage error of {@code spec}'s command names an option that does not fit.
+     * Callback style, on the loop thread: the handshake, then read and write back until the client's
+     * close_notify, with two reused callbacks and one native buffer; a failure is one line on stderr.
      */
-    static TlsConfig config(CommandSpec spec, boolean callbackStyle, Path certFile, Path keyFile)
-            throws IOException {
-        if (callbackStyle) {
-            throw new ParameterException(spec.commandLine(), "--tls serves the task and stealing styles, "
-                    + "not callback or framing");
+    static void serveCallbacks(TcpStream tcp, TlsConfig config, int bufferBytes) {
+        try {
+            tcp.setNoDelay(true);
+        } catch (IOException e) {
+            System.err.println("ringloop echo: " + e.getMessage());
         }
-        if ((certFile == null) != (keyFile == null)) {
-            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
-        }
-        if (certFile != null) {
-            return TlsConfig.server(certFile, keyFile).build();
-        }
-        SelfSigned self = SelfSigned.generate();
-        return TlsConfig.server(self.chain(), self.key()).build();
+        TlsStream.server(tcp, config, new TlsHandshakeCallback() {
+            @Override
+            public void handshaken(TlsStream s) {
+                EchoTls c = new EchoTls(s, bufferBytes);
+                s.read(c.buf, 0, bufferBytes, c.onRead);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                System.err.println("ringloop echo: " + error.getMessage());
+            }
+        });
     }
 
-    /** Where the certificate came from, for the start-up line. */
-    static String source(Path certFile) {
-        return certFile != null ? certFile.toString() : "self-signed for " + SelfSigned.SUBJECT_ALTERNATIVE_NAMES;
+    private void close() {
+        try {
+            stream.close();
+        } catch (IOException ignore) {
+            // on the loop thread close only queues close_notify and the socket's close; nothing to report
+        } finally {
+            arena.close();
+        }
     }
 
-    /** Echoes until the client's close_notify; a failed handshake or a truncation is one line on stderr. */
-    static void echo(TcpStream s, TlsConfig config, int bytes) throws IOException {
-        s.setNoDelay(true);
+    /**
+     * Echoes until the client's close_notify, over TCP or a Unix stream; a failed handshake or a truncation is
+     * one line on stderr.
+     */
+    static void echo(ByteStream s, TlsConfig config, int bytes) throws IOException {
+        if (s instanceof TcpStream tcp) {
+            tcp.setNoDelay(true);
+        }
         try (TlsStream t = TlsStream.server(s, config)) {
             byte[] buf = new byte[bytes];
             int n;

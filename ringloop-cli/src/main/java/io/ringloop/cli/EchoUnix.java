@@ -3,6 +3,7 @@ package io.ringloop.cli;
 import io.ringloop.Ringloop;
 import io.ringloop.net.ByteStream;
 import io.ringloop.task.Tasks;
+import io.ringloop.tls.TlsConfig;
 import io.ringloop.unix.UnixAddress;
 import io.ringloop.unix.UnixListener;
 import io.ringloop.unix.UnixStream;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ringloop echo --unix PATH} (or {@code @NAME}, an abstract name): the echo on a Unix domain socket, task
- * style. One listener on the first loop
+ * style, and with {@code --tls} through a {@link io.ringloop.tls.TlsStream} over the Unix stream. One listener on the first loop
  * (Unix sockets have no SO_REUSEPORT spread); a stale socket file left by a server that crashed is removed, a live
  * server's is reported. Its file is removed when the runtime closes.
  */
@@ -24,27 +25,34 @@ final class EchoUnix {
     }
 
     /** Why {@code --unix} cannot serve with these options, or null when it can. */
-    static String refusal(EchoCommand.Style style, int threads, boolean tls) {
+    static String refusal(EchoCommand.Style style, int threads) {
         if (style == EchoCommand.Style.CALLBACK || style == EchoCommand.Style.FRAMING) {
             return "--unix serves the task and stealing styles, not " + style.name().toLowerCase(Locale.ROOT);
         }
         if (threads != 1) {
             return "--unix serves on one loop (Unix sockets have no SO_REUSEPORT spread): drop --threads";
         }
-        return tls ? "--unix and --tls do not go together yet" : null;
+        return null;
     }
 
-    /** Binds {@code path} on loop 0 and serves echo there (a task per connection, on the work-stealing pool if so). */
-    static UnixListener serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, boolean stealing)
-            throws IOException {
+    /**
+     * Binds {@code path} on loop 0 and serves echo there (a task per connection, on the work-stealing pool if
+     * so), through TLS when {@code tls} is not null.
+     */
+    static UnixListener serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, boolean stealing,
+            TlsConfig tls) throws IOException {
         UnixListener listener = UnixListener.builder().loop(rt.loop(0)).removeStale(true).bind(address);
         rt.spawnOn(0, () -> {
             try {
                 while (true) {
                     UnixStream s = listener.accept();
                     Callable<Void> connection = () -> {
-                        try (s) {
-                            echo(s, bufferBytes, heap);
+                        if (tls != null) {
+                            EchoTls.echo(s, tls, bufferBytes);
+                        } else {
+                            try (s) {
+                                echo(s, bufferBytes, heap);
+                            }
                         }
                         return null;
                     };

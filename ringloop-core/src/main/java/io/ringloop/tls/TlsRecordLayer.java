@@ -24,27 +24,27 @@ final class TlsRecordLayer {
     private static final ByteBuffer[] NO_DATA = {ByteBuffer.allocate(0)};
 
     private final ByteStream transport;
-    private final SSLEngine engine;
-    private final Executor taskExecutor;
+    final SSLEngine engine;
+    final Executor taskExecutor;
     /** Who the peer is, for messages: host:port for a client, the socket's peer address for a server. */
-    private final String peer;
+    final String peer;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Whoever takes the engine's delegated tasks holds this until they are done; others wait on it. */
     private final ReentrantLock taskLock = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    final AtomicBoolean closed = new AtomicBoolean();
+    // The fields below are the callback style's too (TlsCallbacks, loop thread, no lock): one style at a time.
     /** Ciphertext received, not yet decrypted; read mode. Guarded by readLock. */
-    private ByteBuffer netIn;
+    ByteBuffer netIn;
     /** Plaintext decrypted, not yet returned; read mode. Guarded by readLock. */
-    private ByteBuffer appIn;
+    ByteBuffer appIn;
     /** Ciphertext made, not yet sent: [0, position). Guarded by writeLock. */
-    private ByteBuffer netOut;
+    ByteBuffer netOut;
     /** The peer's close_notify arrived. Guarded by readLock. */
-    private boolean inboundDone;
+    boolean inboundDone;
     /** close_notify sent. Guarded by writeLock. */
-    private boolean outboundDone;
-    /** Written once before {@link #handshaken} is published. */
-    private boolean tls13;
+    boolean outboundDone;
+    boolean tls13; // written once before handshaken is published
     private volatile boolean handshaken;
 
     TlsRecordLayer(ByteStream transport, SSLEngine engine, Executor taskExecutor, String peer) {
@@ -70,6 +70,12 @@ final class TlsRecordLayer {
         return handshaken;
     }
 
+    /** The handshake is over (either style): notes the protocol, then publishes it. */
+    void markHandshaken() {
+        tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
+        handshaken = true;
+    }
+
     // ---- handshake ----
 
     void handshake() throws IOException {
@@ -84,8 +90,7 @@ final class TlsRecordLayer {
                     case NEED_TASK -> EngineTasks.runAll(engine, taskLock, taskExecutor);
                     case FINISHED, NOT_HANDSHAKING -> {
                         flush();
-                        tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
-                        handshaken = true;
+                        markHandshaken();
                         return;
                     }
                 }
@@ -309,7 +314,7 @@ final class TlsRecordLayer {
         }
     }
 
-    private SSLException truncated() {
+    SSLException truncated() {
         try {
             engine.closeInbound();
         } catch (SSLException ignore) {
@@ -480,14 +485,14 @@ final class TlsRecordLayer {
     }
 
     /** The engine's message and its cause's, which says more when the message is "Unexpected exception". */
-    private static String describe(SSLException e) {
+    static String describe(SSLException e) {
         String cause = e.getCause() == null ? null : e.getCause().getMessage();
         return cause == null || String.valueOf(e.getMessage()).contains(cause) ? e.getMessage()
                 : e.getMessage() + ": " + cause;
     }
 
     /** Throws {@code <call>(TLS with <peer>): stream closed} once the stream is closed. */
-    private void ensureOpen(String call) throws ClosedChannelException {
+    void ensureOpen(String call) throws ClosedChannelException {
         if (closed.get()) {
             throw Errno.closedException(call + "(TLS with " + peer + "): stream closed");
         }

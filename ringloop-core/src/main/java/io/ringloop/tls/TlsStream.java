@@ -1,11 +1,15 @@
 package io.ringloop.tls;
 
+import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ByteStream;
+import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -18,6 +22,14 @@ import javax.net.ssl.SSLSession;
  * <p>Blocking style: {@link #client} and {@link #server} do the handshake before they return, within the
  * config's time limit; then read and write from a task (the task parks on the transport, the loop runs
  * others). One reader and one writer at a time, which may be two tasks.
+ *
+ * <p>Callback style, over a {@link TcpStream}: {@link #server(TcpStream, TlsConfig, TlsHandshakeCallback)} and
+ * {@link #client(TcpStream, TlsConfig, String, int, TlsHandshakeCallback)} start the handshake from the loop
+ * thread and return at once; then {@link #read(MemorySegment, long, int, IoCallback)} and
+ * {@link #write(MemorySegment, long, int, IoCallback)} on the loop thread, no task (the engine's delegated tasks
+ * still run off the loop), or {@link #readAsync}/{@link #writeAsync} from any thread. A stream serves one style
+ * at a time; one made in blocking style may go on in callback style once its tasks stopped using it. Such a
+ * stream is closed on its loop thread: {@link #close()} there sends close_notify without blocking.
  *
  * <ul>
  *   <li>A read returns -1 once the peer's {@code close_notify} arrived. A transport that ends without one is an
@@ -35,6 +47,8 @@ public final class TlsStream implements ByteStream {
     private final TlsRecordLayer records;
     private final ByteStream transport;
     private final boolean client;
+    /** The callback style's machine, made at its first use (on the loop thread). */
+    private TlsCallbacks callbacks;
 
     private TlsStream(ByteStream transport, SSLEngine engine, TlsConfig config, String peer) {
         this.records = new TlsRecordLayer(transport, engine, config.taskExecutor(), peer);
@@ -64,6 +78,62 @@ public final class TlsStream implements ByteStream {
             throw new IllegalArgumentException("TlsStream.server: the config is a client's");
         }
         return start(new TlsStream(transport, config.newEngine(null, -1), config, peerOf(transport)), config);
+    }
+
+    /**
+     * Callback style: starts the handshake as a client with the server at {@code host}:{@code port} over
+     * {@code transport} (connected to it) and returns; {@code callback} hears the stream once the handshake is
+     * done, or the failure (the transport closed). On {@code transport}'s loop thread only. Host name, SNI and
+     * session cache as {@link #client(ByteStream, TlsConfig, String, int)}.
+     */
+    public static void client(TcpStream transport, TlsConfig config, String host, int port,
+            TlsHandshakeCallback callback) {
+        if (!config.isClient()) {
+            throw new IllegalArgumentException("TlsStream.client: the config is a server's");
+        }
+        Objects.requireNonNull(callback, "callback");
+        requireLoopThread(transport, "TlsStream.client");
+        SSLEngine engine = config.newEngine(Objects.requireNonNull(host, "host"), port);
+        TlsStream s = new TlsStream(transport, engine, config, host + ":" + port);
+        s.callbacks("TlsStream.client").handshake(callback, config.handshakeTimeout());
+    }
+
+    /**
+     * Callback style: starts the handshake as a server with the client at the other end of {@code transport} and
+     * returns; {@code callback} hears the stream once the handshake is done (within the config's limit), or the
+     * failure (the transport closed). On {@code transport}'s loop thread only.
+     */
+    public static void server(TcpStream transport, TlsConfig config, TlsHandshakeCallback callback) {
+        if (config.isClient()) {
+            throw new IllegalArgumentException("TlsStream.server: the config is a client's");
+        }
+        Objects.requireNonNull(callback, "callback");
+        requireLoopThread(transport, "TlsStream.server");
+        TlsStream s = new TlsStream(transport, config.newEngine(null, -1), config, peerOf(transport));
+        s.callbacks("TlsStream.server").handshake(callback, config.handshakeTimeout());
+    }
+
+    private static void requireLoopThread(TcpStream tcp, String call) {
+        if (!tcp.loop().inLoopThread()) {
+            throw new IllegalStateException(call + "(" + tcp + "): callback-style TLS runs on the loop thread; "
+                    + "from a task use the blocking TlsStream." + call.substring(call.indexOf('.') + 1)
+                    + "(ByteStream, ...)");
+        }
+    }
+
+    /** The callback style's machine; checks for the loop thread before the unsynchronised lazy field. */
+    private TlsCallbacks callbacks(String call) {
+        if (!(transport instanceof TcpStream tcp)) {
+            throw new UnsupportedOperationException(call + "(" + this + "): callback-style TLS runs over a "
+                    + "TcpStream; over " + transport.getClass().getSimpleName() + " use the blocking style");
+        }
+        requireLoopThread(tcp, call);
+        TlsCallbacks c = callbacks;
+        if (c == null) {
+            c = new TlsCallbacks(this, records, tcp);
+            callbacks = c;
+        }
+        return c;
     }
 
     private static String peerOf(ByteStream transport) {
@@ -134,6 +204,86 @@ public final class TlsStream implements ByteStream {
         records.writeAll(buffers);
     }
 
+    // ---- callback style (loop thread only) ----
+
+    /**
+     * Reads plaintext into {@code buffer[offset, offset+length)} and calls {@code callback} with the count, or
+     * -1 once the peer's close_notify arrived (an end without it fails: the data may be truncated). Loop thread
+     * only; one read at a time.
+     */
+    public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.requireNonNull(callback, "callback");
+        if (buffer.isReadOnly()) {
+            throw new IllegalArgumentException("read(" + this + "): the buffer is read-only");
+        }
+        callbacks("read").read(buffer, offset, length, callback);
+    }
+
+    /**
+     * Encrypts and sends all of {@code buffer[offset, offset+length)}, then calls {@code callback} with
+     * {@code length} (unlike a socket's, a TLS write never completes part of its bytes). Loop thread only; one
+     * write at a time.
+     */
+    public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        Objects.requireNonNull(callback, "callback");
+        callbacks("write").write(buffer, offset, length, callback);
+    }
+
+    /** A callback-style read into {@code dst}'s remaining space, as a stage; completes on the loop thread. */
+    public CompletionStage<Integer> readAsync(ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read(" + this + "): the buffer is read-only");
+        }
+        return stage(dst, true);
+    }
+
+    /** A callback-style write of all of {@code src}'s remaining bytes, as a stage; completes on the loop thread. */
+    public CompletionStage<Integer> writeAsync(ByteBuffer src) {
+        return stage(src, false);
+    }
+
+    private CompletionStage<Integer> stage(ByteBuffer buf, boolean read) {
+        if (!(transport instanceof TcpStream tcp)) {
+            throw new UnsupportedOperationException((read ? "readAsync(" : "writeAsync(") + this
+                    + "): callback-style TLS runs over a TcpStream");
+        }
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        MemorySegment seg = MemorySegment.ofBuffer(buf);
+        IoCallback cb = new IoCallback() {
+            @Override
+            public void completed(int result) {
+                if (result > 0) {
+                    buf.position(buf.position() + result);
+                }
+                f.complete(result);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                f.completeExceptionally(error);
+            }
+        };
+        Runnable go = () -> {
+            try {
+                if (read) {
+                    read(seg, 0, (int) seg.byteSize(), cb);
+                } else {
+                    write(seg, 0, (int) seg.byteSize(), cb);
+                }
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e); // e.g. another read in progress: the stage says so
+            }
+        };
+        if (tcp.loop().inLoopThread()) {
+            go.run();
+        } else {
+            Loop.of(tcp.loop()).execute(go);
+        }
+        return f;
+    }
+
     // ---- session, close ----
 
     /** The negotiated session: protocol, cipher suite, peer certificates. */
@@ -168,11 +318,16 @@ public final class TlsStream implements ByteStream {
 
     /**
      * Sends {@code close_notify} (unless sent, or a writer in another task holds the output) and closes the
-     * transport; a read or write pending in another task fails. The peer's answer is not awaited.
+     * transport; a read or write pending in another task fails. The peer's answer is not awaited. On the loop
+     * thread (callback style) it does not block: close_notify goes out, then the transport closes.
      */
     @Override
     public void close() throws IOException {
-        records.close();
+        if (transport instanceof TcpStream tcp && tcp.loop().inLoopThread()) {
+            callbacks("close").close();
+        } else {
+            records.close();
+        }
     }
 
     @Override

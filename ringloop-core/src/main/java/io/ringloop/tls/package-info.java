@@ -4,7 +4,9 @@
  * authentication, time limit) and {@link io.ringloop.tls.Pem} (certificates and keys from PEM files, JDK only).
  *
  * <p><b>Layering.</b> The JDK's {@code SSLEngine} does the protocol and the cryptography; this package moves
- * records between it and the transport in blocking style, in the calling task. It sits beside {@code io}, above
+ * records between it and the transport in blocking style, in the calling task ({@code TlsRecordLayer}), or in
+ * callback style over a {@code TcpStream}'s callbacks on the loop thread ({@code TlsCallbacks}: the handshake in
+ * {@code TlsCallbackHandshake}, the transport and the engine's tasks in {@code TlsCallbackTransport}). It sits beside {@code io}, above
  * {@code net}: it uses {@code net} (the transport), {@code time} (the handshake deadline on the loop's timer
  * wheel, as {@code Time.timeout}) and {@code task}; a subpackage of {@code net} would have {@code net}'s rank
  * and could not use {@code time}. {@code io} and {@code tls} do not know each other: the buffered reader and
@@ -24,7 +26,15 @@
  *       {@code taskLock}; the other direction, stalled on the same tasks, waits for that lock.</li>
  *   <li><b>Delegated tasks off the loop.</b> On a loop's carrier each task goes to the config's executor
  *       (a small shared daemon pool by default) and the calling task parks; key exchange and signatures never
- *       stall the loop. Off a loop they run in the caller.</li>
+ *       stall the loop. Off a loop they run in the caller. In callback style they go to the executor too, and
+ *       the machine that needed them resumes from the loop's queue when they are done.</li>
+ *   <li><b>Callback style.</b> Loop thread only, no lock: at most one transport read and one transport write in
+ *       flight; the handshake owns both until it ends, then the user's read owns the input and the output sends
+ *       what the reader asked for (a KeyUpdate or close_notify answer) before the user's data. A write completes
+ *       when all its bytes are encrypted and handed to the socket. Results reach the callbacks from the loop's
+ *       queue; what a callback throws goes to the loop's uncaught-failure handler. The buffers and flags are the
+ *       record layer's, so a stream moves from blocking to callback style once its tasks stopped using it;
+ *       {@code close()} on the loop thread sends close_notify without blocking, then closes.</li>
  *   <li><b>Close.</b> close_notify is sent by {@code close()} and {@code shutdownOutput()}; the peer's
  *       close_notify is end of stream (-1). A transport that ends without it is an {@code SSLException} saying
  *       the data may be truncated (RFC 8446 section 6.1, RFC 5246 section 7.2.1), never a quiet -1.</li>

@@ -17,6 +17,13 @@ import java.util.regex.Pattern;
  */
 final class HttpLoads {
     static final String NAME = "http";
+    /** The same loads over TLS: wrk's {@code https://} (OpenSSL, no certificate check) against HTTPS servers. */
+    static final String HTTPS_NAME = "https";
+    /**
+     * Connections of an https load: fewer than http's, since every wrk run opens its connections anew and 256
+     * handshakes on the JDK's engine take the server's one core for seconds, which would be most of the run.
+     */
+    static final int HTTPS_CONNECTIONS = 32;
     static final int CONNECTIONS = 256;
     static final int PIPELINE_DEPTH = 16;
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([0-9.]+)(us|ms|s|m)\\b");
@@ -48,55 +55,68 @@ final class HttpLoads {
 
     static List<ProtoResult> run(Context ctx, Path wrk, String serverId, String family, ServerProcess server)
             throws InterruptedException, IOException {
+        return run(ctx, wrk, NAME, serverId, family, server);
+    }
+
+    /** The loads of {@code scenario}: {@link #NAME} over plain TCP, {@link #HTTPS_NAME} over TLS. */
+    static List<ProtoResult> run(Context ctx, Path wrk, String scenario, String serverId, String family,
+                                 ServerProcess server) throws InterruptedException, IOException {
+        boolean https = scenario.equals(HTTPS_NAME);
+        String scheme = https ? "https" : "http";
+        int connections = https ? HTTPS_CONNECTIONS : CONNECTIONS;
         Path script = ctx.dir().resolve("pipeline.lua");
         if (!Files.exists(script)) {
             Files.writeString(script, PIPELINE_LUA);
         }
         List<ProtoResult> results = new ArrayList<>();
         for (int depth : new int[] {1, PIPELINE_DEPTH}) {
-            String load = depth == 1 ? "plain c" + CONNECTIONS : "pipelined-" + depth + " c" + CONNECTIONS;
-            Path log = ctx.logDir().resolve(NAME + "-" + serverId + ".load.log");
-            List<String> measured = command(ctx, wrk, script, depth, server.port(),
+            String load = depth == 1 ? "plain c" + connections : "pipelined-" + depth + " c" + connections;
+            Path log = ctx.logDir().resolve(scenario + "-" + serverId + ".load.log");
+            List<String> measured = command(ctx, wrk, script, depth, scheme, connections, server.port(),
                     Context.wholeSeconds(ctx.durationMs()));
             try {
                 if (ctx.warmupMs() > 0) {
-                    Generator.run(command(ctx, wrk, script, depth, server.port(),
+                    Generator.run(command(ctx, wrk, script, depth, scheme, connections, server.port(),
                             Context.wholeSeconds(ctx.warmupMs())), ctx.warmupMs(), log);
                 }
                 long cpu0 = server.cpuNs();
                 String out = Generator.run(measured, ctx.durationMs(), log);
                 long cpuNs = server.cpuNs() - cpu0;
                 WrkReport report = parse(out);
-                results.add(new ProtoResult(NAME, load, serverId, family, report.requests(), report.seconds(), cpuNs,
-                        String.join(" ", measured), "ok", ""));
+                results.add(new ProtoResult(scenario, load, serverId, family, report.requests(), report.seconds(),
+                        cpuNs, String.join(" ", measured), "ok", ""));
             } catch (IOException e) {
-                results.add(ProtoResult.failed(NAME, load, serverId, family, String.join(" ", measured),
+                results.add(ProtoResult.failed(scenario, load, serverId, family, String.join(" ", measured),
                         e.getMessage()));
             }
         }
         return results;
     }
 
-    private static List<String> command(Context ctx, Path wrk, Path script, int depth, int port, long seconds) {
+    private static List<String> command(Context ctx, Path wrk, Path script, int depth, String scheme,
+                                        int connections, int port, long seconds) {
         List<String> cmd = new ArrayList<>(List.of(wrk.toString(), "-t" + ctx.generatorThreads(),
-                "-c" + CONNECTIONS, "-d" + seconds + "s"));
+                "-c" + connections, "-d" + seconds + "s"));
         if (depth > 1) {
             cmd.addAll(List.of("-s", script.toString()));
         }
-        cmd.add("http://127.0.0.1:" + port + "/plaintext");
+        cmd.add(scheme + "://127.0.0.1:" + port + "/plaintext");
         if (depth > 1) {
             cmd.addAll(List.of("--", Integer.toString(depth)));
         }
         return Generator.pinned(ctx.generatorCpus(), cmd);
     }
 
-    /** Reads wrk's summary; throws when it shows failed responses or socket errors, or has no count. */
+    /** Reads wrk's summary; throws when it shows failed responses or socket errors, or no (or a zero) count. */
     static WrkReport parse(String out) throws IOException {
         Matcher m = REQUESTS.matcher(out);
         if (!m.find()) {
             throw new IOException("no 'N requests in T' line in wrk's output: " + out.strip());
         }
         long requests = Long.parseLong(m.group(1));
+        if (requests == 0) { // e.g. every connection still in its TLS handshake when the run ended
+            throw new IOException("wrk got no response (" + m.group() + "): the server answered nothing in time");
+        }
         double t = Double.parseDouble(m.group(2));
         double seconds = switch (m.group(3)) {
             case "us" -> t / 1e6;

@@ -16,13 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code ./ringloop bench --scenarios http,kv,tls}: each scenario's servers one after the other, each in its own
+ * {@code ./ringloop bench --scenarios http,kv,tls,https}: each scenario's servers one after the other, each in its own
  * pinned JVM, every load of the scenario against it (see the package comment); then a table on standard output
  * and {@code protocols.json} (every figure with the generator command that produced it) in the run's folder.
  */
 public final class ProtoBench {
     /** The protocol scenarios, in the order they run. */
-    public static final List<String> NAMES = List.of(HttpLoads.NAME, KvLoads.NAME, TlsLoads.NAME);
+    public static final List<String> NAMES = List.of(HttpLoads.NAME, KvLoads.NAME, TlsLoads.NAME,
+            HttpLoads.HTTPS_NAME);
 
     private ProtoBench() {
     }
@@ -34,7 +35,10 @@ public final class ProtoBench {
                         + "ringloop http vs Netty HttpServerCodec",
                 "kv: redis-benchmark -c" + KvLoads.CONNECTIONS + " SET/GET, -P 1 and -P 16; ringloop kv vs Netty "
                         + "codec-redis",
-                "tls: 1 TLS connection, 1 KiB echo, window 1 and 16; ringloop echo --tls vs Netty SslHandler (JDK)");
+                "tls: 1 TLS connection, 1 KiB echo, window 1 and 16; ringloop echo --tls vs Netty SslHandler (JDK)",
+                "https: wrk -c" + HttpLoads.HTTPS_CONNECTIONS + " https:// GET /plaintext, plain and pipelined 16; "
+                        + "ringloop http --tls vs Netty SslHandler (JDK) + "
+                        + "HttpServerCodec");
     }
 
     /**
@@ -84,7 +88,7 @@ public final class ProtoBench {
      * what is missing.
      */
     static String skipReason(String name, String path) {
-        if (name.equals(HttpLoads.NAME) && Tools.find("wrk", path) == null) {
+        if ((name.equals(HttpLoads.NAME) || name.equals(HttpLoads.HTTPS_NAME)) && Tools.find("wrk", path) == null) {
             return Tools.skipLine(name, "wrk", "wrk");
         }
         if (name.equals(KvLoads.NAME) && Tools.find("redis-benchmark", path) == null) {
@@ -100,6 +104,10 @@ public final class ProtoBench {
             case TlsLoads.NAME -> {
                 PemFiles pem = PemFiles.create(dir);
                 yield ProtoServers.tls(pem.cert(), pem.key());
+            }
+            case HttpLoads.HTTPS_NAME -> {
+                PemFiles pem = PemFiles.create(dir);
+                yield ProtoServers.https(pem.cert(), pem.key());
             }
             default -> throw new IllegalArgumentException("not a protocol scenario: " + name);
         };
@@ -118,7 +126,8 @@ public final class ProtoBench {
                 ServerProcess.freePort(), serverLog)) {
             server.awaitAccepting();
             List<ProtoResult> results = switch (scenario) {
-                case HttpLoads.NAME -> HttpLoads.run(ctx, Tools.find("wrk"), spec.id(), spec.family(), server);
+                case HttpLoads.NAME, HttpLoads.HTTPS_NAME -> HttpLoads.run(ctx, Tools.find("wrk"), scenario,
+                        spec.id(), spec.family(), server);
                 case KvLoads.NAME -> KvLoads.run(ctx, Tools.find("redis-benchmark"), spec.id(), spec.family(),
                         server);
                 default -> TlsLoads.run(ctx, spec.id(), spec.family(), server);

@@ -43,6 +43,18 @@ final class ProtoServers {
                 "echo behind SslHandler (SslProvider.JDK), flush at read-complete");
     }
 
+    /**
+     * HTTPS: the task-style {@link #http} servers behind TLS (the framing style has no TLS), the certificate and
+     * key in {@code cert}/{@code key} (PEM).
+     */
+    static List<ServerSpec> https(Path cert, Path key) {
+        List<String> pem = List.of("--cert", cert.toString(), "--key", key.toString());
+        List<String> ringloopArgs = new ArrayList<>(List.of("--tls"));
+        ringloopArgs.addAll(pem);
+        return both("http", ringloopArgs, false, "io.ringloop.bench.server.NettyHttpServer", pem,
+                "SslHandler (SslProvider.JDK) + HttpServerCodec + plaintext handler, flush at read-complete");
+    }
+
     private static List<ServerSpec> both(String command, List<String> ringloopArgs, boolean framing,
                                          String nettyMain, List<String> nettyArgs, String nettyWhat) {
         List<ServerSpec> all = new ArrayList<>();

@@ -1,8 +1,9 @@
 /**
- * The protocol benchmarks of {@code ./ringloop bench --scenarios http,kv,tls}: ringloop's own servers
- * ({@code ringloop http}, {@code ringloop kv}, {@code ringloop echo --tls}) beside Netty 4.2 servers of the same
+ * The protocol benchmarks of {@code ./ringloop bench --scenarios http,kv,tls,https}: ringloop's own servers
+ * ({@code ringloop http}, {@code ringloop kv}, {@code ringloop echo --tls}, {@code ringloop http --tls}) beside Netty 4.2 servers of the same
  * function ({@code HttpServerCodec}, codec-redis, {@code SslHandler} on the JDK provider), driven by generators
- * nobody here wrote where they exist: <b>wrk</b> for HTTP (plain and pipelined 16 deep with a Lua script) and
+ * nobody here wrote where they exist: <b>wrk</b> for HTTP and HTTPS (plain and pipelined 16 deep with a Lua
+ * script; over TLS wrk's OpenSSL client, against the same certificate for both servers) and
  * <b>redis-benchmark</b> for RESP ({@code -P 1} and {@code -P 16}, SET then GET). TLS echo has no such C tool,
  * so {@link io.ringloop.bench.proto.TlsEchoClient} (the JDK's {@code SSLSocket}, as {@code tls-echo-cpu.sh})
  * drives it.

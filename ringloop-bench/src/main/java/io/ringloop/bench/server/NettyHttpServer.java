@@ -19,12 +19,17 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
 
 /**
  * Netty 4.2 HTTP/1.1 server of the same function as {@code ringloop http} for the benchmark: {@code GET|HEAD
@@ -57,14 +62,29 @@ public final class NettyHttpServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         ServerArgs parsed = ServerArgs.parse(args, "epoll");
-        NettyHttpServer server = start(parsed.port(), parsed.transport());
-        System.out.println("netty-" + parsed.transport() + " http listening on " + server.port());
+        NettyHttpServer server = start(parsed.port(), parsed.transport(), parsed.cert(), parsed.key());
+        System.out.println("netty-" + parsed.transport() + " http" + (parsed.cert() != null
+                ? " (TLS, JDK provider)" : "") + " listening on " + server.port());
         ServerArgs.awaitShutdown(server);
     }
 
     /** Starts a server on loopback; {@code port} 0 picks a free port (see {@link #port()}). */
-    public static NettyHttpServer start(int port, String transport) throws InterruptedException {
+    public static NettyHttpServer start(int port, String transport) throws InterruptedException, SSLException {
+        return start(port, transport, null, null);
+    }
+
+    /**
+     * Starts a server, HTTPS when {@code cert} and {@code key} (PEM; the key PKCS#8) are given: Netty's
+     * {@code SslHandler} on the JDK's engine ({@link SslProvider#JDK}), as {@code ringloop http --tls} uses.
+     */
+    public static NettyHttpServer start(int port, String transport, Path cert, Path key)
+            throws InterruptedException, SSLException {
+        SslContext tls = cert == null ? null
+                : SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
         return new NettyHttpServer(NettyServer.start(port, transport, pipeline -> {
+            if (tls != null) {
+                pipeline.addLast(tls.newHandler(pipeline.channel().alloc()));
+            }
             pipeline.addLast(new HttpServerCodec());
             pipeline.addLast(new Handler());
         }));

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./ringloop bench --scenarios http,kv,tls} once, as short as it gets, against one Netty server per
- * scenario (the ringloop commands are the CLI's, tested there): wrk, redis-benchmark and the TLS client each
- * drive a server JVM, and protocols.json holds a measured figure for every load. Asserts what was produced,
+ * {@code ./ringloop bench --scenarios http,kv,tls} once, as short as it gets, and {@code https}, against one Netty
+ * server per scenario (the ringloop commands are the CLI's, tested there): wrk (plain and over TLS),
+ * redis-benchmark and the TLS client each drive a server JVM, and protocols.json holds a measured figure for every load. Asserts what was produced,
  * not how fast.
  */
 final class ProtoBenchTest {
@@ -46,6 +46,26 @@ final class ProtoBenchTest {
         while (requests.find()) {
             assertTrue(Long.parseLong(requests.group(1)) > 0, json);
         }
+    }
+
+    /**
+     * https on its own, with a warm-up: each wrk run opens 256 TLS connections, and a cold server JVM on one
+     * core may still be handshaking when a one-second run without warm-up ends.
+     */
+    @Test
+    void shouldRunHttpsLoadsOverTlsAndWriteTheirFigures(@TempDir Path out) throws Exception {
+        assumeTrue(ProtoBench.skipReason("https", System.getenv("PATH")) == null, "wrk is not installed");
+
+        int status = BenchMainTestAccess.execute("--scenarios", "https", "--servers", "netty-epoll",
+                "--warmup", "2", "--duration", "2", "--out", out.toString());
+
+        String json;
+        try (Stream<Path> runs = Files.list(out)) {
+            json = Files.readString(runs.toList().getFirst().resolve("protocols.json"));
+        }
+        assertEquals(0, status, json);
+        assertEquals(2, count(json, "\"serverCpuUsPerRequest\": "), json); // plain and pipelined
+        assertTrue(json.contains("wrk -t") && json.contains(" https://127.0.0.1:"), json);
     }
 
     @Test

@@ -41,6 +41,9 @@ final class ProtoParsingTest {
                 "  Socket errors: connect 0, read 3, write 0, timeout 0\nRequests/sec")));
         assertTrue(errors.getMessage().contains("read 3"), errors.getMessage());
         assertThrows(IOException.class, () -> HttpLoads.parse("unable to connect to 127.0.0.1:1"));
+        IOException none = assertThrows(IOException.class, () -> HttpLoads.parse(WRK.replace("239045 requests",
+                "0 requests")));
+        assertTrue(none.getMessage().startsWith("wrk got no response (0 requests in"), none.getMessage());
     }
 
     @Test
@@ -67,6 +70,8 @@ final class ProtoParsingTest {
             throws IOException {
         assertEquals("http: skipped: wrk not found on PATH (install the Debian package wrk: apt-get install wrk)",
                 ProtoBench.skipReason("http", dir.toString()));
+        assertEquals("https: skipped: wrk not found on PATH (install the Debian package wrk: apt-get install wrk)",
+                ProtoBench.skipReason("https", dir.toString()));
         assertEquals("kv: skipped: redis-benchmark not found on PATH (install the Debian package redis-tools: "
                 + "apt-get install redis-tools)", ProtoBench.skipReason("kv", dir.toString()));
         assertNull(ProtoBench.skipReason("tls", dir.toString()), "tls needs only the JDK");
@@ -75,6 +80,7 @@ final class ProtoParsingTest {
                     PosixFilePermissions.fromString("rwxr-xr-x")));
         }
         assertNull(ProtoBench.skipReason("http", dir.toString()));
+        assertNull(ProtoBench.skipReason("https", dir.toString()));
         assertNull(ProtoBench.skipReason("kv", dir.toString()));
     }
 }

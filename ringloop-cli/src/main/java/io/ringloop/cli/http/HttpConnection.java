@@ -7,8 +7,11 @@ import io.ringloop.io.ByteView;
 import io.ringloop.io.FrameTooLongException;
 import io.ringloop.io.StreamReader;
 import io.ringloop.io.StreamWriter;
+import io.ringloop.net.ByteStream;
 import io.ringloop.net.ServerConnection;
 import io.ringloop.net.TcpStream;
+import io.ringloop.tls.TlsConfig;
+import io.ringloop.tls.TlsStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
@@ -44,7 +47,10 @@ final class HttpConnection {
     private static final int GONE = Integer.MIN_VALUE;
     private static final int BUFFER_BYTES = 8 * 1024;
 
+    /** The socket: its options, server limits and state; the bytes go through {@link #io}. */
     private final TcpStream stream;
+    /** The stream the requests and answers travel: the socket itself, or a {@link TlsStream} over it. */
+    private final ByteStream io;
     private final HttpConfig config;
     private final ServerConnection conn;
     private final HttpRequestParser parser;
@@ -57,21 +63,32 @@ final class HttpConnection {
     /** The body of an /echo request; grows up to the body limit, back to empty after a large one. */
     private byte[] body = EMPTY;
 
-    private HttpConnection(TcpStream stream, HttpConfig config) {
+    private HttpConnection(TcpStream stream, ByteStream io, HttpConfig config) {
         this.stream = stream;
+        this.io = io;
         this.config = config;
         this.conn = ServerConnection.of(stream);
         this.parser = new HttpRequestParser(HttpRoutes.ROUTES, config.maxRequestLine(), config.maxHeaderBytes());
-        this.reader = new StreamReader(stream, BUFFER_BYTES, Math.max(BUFFER_BYTES, parser.maxHeadBytes()));
-        this.writer = new StreamWriter(stream, 16 * 1024);
+        this.reader = new StreamReader(io, BUFFER_BYTES, Math.max(BUFFER_BYTES, parser.maxHeadBytes()));
+        this.writer = new StreamWriter(io, 16 * 1024);
         this.out = new WriterSink(writer);
         reader.flushBeforeRead(writer);
     }
 
-    /** Serves {@code stream} until it closes; a connection the peer breaks is dropped quietly. */
-    static void serve(TcpStream stream, HttpConfig config) {
+    /**
+     * Serves {@code stream} until it closes, through TLS when {@code tls} is not null (the handshake first; the
+     * close sends close_notify); a connection the peer breaks, or whose handshake fails, is dropped quietly.
+     */
+    static void serve(TcpStream stream, HttpConfig config, TlsConfig tls) {
         try {
-            new HttpConnection(stream, config).run();
+            if (tls == null) {
+                new HttpConnection(stream, stream, config).run();
+            } else {
+                stream.setNoDelay(true);
+                try (TlsStream t = TlsStream.server(stream, tls)) {
+                    new HttpConnection(stream, t, config).run();
+                }
+            }
         } catch (IOException | CancellationException e) {
             // reset by the peer, a timeout that closed it, or cancelled by a drain or shutdown: nothing to answer
         }
@@ -266,7 +283,7 @@ final class HttpConnection {
     private void closeGracefully() throws IOException {
         conn.requestDone(); // a refused request is not read further: the linger is no part of it
         writer.flush();
-        stream.shutdownOutput();
+        io.shutdownOutput(); // TLS: close_notify first
         long deadlineNs = System.nanoTime() + LINGER.toNanos();
         long discarded = reader.skip(reader.available());
         try {

@@ -6,6 +6,7 @@ import io.ringloop.frame.FrameOptions;
 import io.ringloop.frame.FrameServer;
 import io.ringloop.net.ServerLimits;
 import io.ringloop.net.TcpServer;
+import io.ringloop.tls.TlsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -45,9 +46,22 @@ public final class HttpServer {
      */
     public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config, ServerLimits limits,
                                    ServerStyle style) throws IOException {
+        return start(rt, address, config, limits, style, null);
+    }
+
+    /**
+     * {@link #start(Ringloop, InetSocketAddress, HttpConfig, ServerLimits, ServerStyle)}, serving HTTPS when
+     * {@code tls} is not null (task style only): each connection's task does the handshake (within the config's
+     * time limit, and the server's idle timeout) before its first request.
+     */
+    public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config, ServerLimits limits,
+                                   ServerStyle style, TlsConfig tls) throws IOException {
         if (style == ServerStyle.TASK) {
             return new HttpServer(rt.serve(address, TcpServer.Spread.REUSE_PORT, limits,
-                    s -> HttpConnection.serve(s, config)), null);
+                    s -> HttpConnection.serve(s, config, tls)), null);
+        }
+        if (tls != null) {
+            throw new IllegalArgumentException("HttpServer.start: TLS is served in the task style, not " + style);
         }
         // An /echo answer carries the whole body: the hard limit (4 x high) must hold it on top of what may be
         // queued below the high watermark, so 3 x high >= the largest answer; the queue is then bounded by about
