@@ -14,8 +14,6 @@ import io.ringloop.tls.TlsConfig;
 import io.ringloop.unix.UnixAddress;
 import io.ringloop.unix.UnixListener;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -230,21 +228,7 @@ public final class EchoCommand implements Callable<Integer> {
     /** Echoes until the peer's end of stream through a {@code bytes} buffer: a byte[] when {@code heap}. */
     static void echo(TcpStream s, int bytes, boolean heap) throws IOException {
         s.setNoDelay(true);
-        if (heap) {
-            byte[] buf = new byte[bytes];
-            int n;
-            while ((n = s.read(buf, 0, bytes)) > 0) {
-                s.writeAll(buf, 0, n);
-            }
-            return;
-        }
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment buf = arena.allocate(bytes);
-            int n;
-            while ((n = s.read(buf, 0, bytes)) > 0) {
-                s.writeAll(buf, 0, n);
-            }
-        }
+        EchoUnix.echo(s, bytes, heap);
     }
 
     // ---- callback style: on the loop thread, no virtual threads ----

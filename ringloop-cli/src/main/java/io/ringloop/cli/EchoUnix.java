@@ -70,7 +70,10 @@ final class EchoUnix {
         return listener;
     }
 
-    /** Echoes until the peer's end of stream through a {@code bytes} buffer: a byte[] when {@code heap}. */
+    /**
+     * Echoes until the peer's end of stream through a {@code bytes} buffer, a byte[] when {@code heap}: any stream
+     * (the TCP echo sets TCP_NODELAY, then comes here).
+     */
     static void echo(ByteStream s, int bytes, boolean heap) throws IOException {
         if (heap) {
             byte[] buf = new byte[bytes];
