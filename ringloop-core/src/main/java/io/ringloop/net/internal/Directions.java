@@ -32,7 +32,7 @@ public final class Directions {
     private final String writeNoun;
     private final String ofWhat;
     private final String rule;
-    /** 1 while a read (resp. write) is in progress; set by CAS, cleared by a volatile store. */
+    /** 1 while a read (resp. write) is in progress; set by CAS (acquire), cleared by a release store. */
     @SuppressWarnings("unused")
     private volatile int reading;
     @SuppressWarnings("unused")
@@ -72,6 +72,6 @@ public final class Directions {
 
     /** Ends what {@link #enter} started. */
     public void exit(boolean read) {
-        (read ? READING : WRITING).setVolatile(this, 0);
+        (read ? READING : WRITING).setRelease(this, 0); // a lock's release: no full fence per operation
     }
 }
