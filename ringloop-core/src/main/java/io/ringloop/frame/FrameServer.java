@@ -7,7 +7,9 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ServerLimits;
+import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.sys.Errno;
+import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -298,6 +300,8 @@ public final class FrameServer implements AutoCloseable {
         private boolean closed;
         private boolean paused;
         private volatile boolean pausedFlag;
+        /** Waits between accepts refused for want of descriptors or memory; says so once per episode. */
+        private AcceptBackoff backoff;
 
         Acceptor(Loop loop) {
             this.loop = loop;
@@ -328,6 +332,7 @@ public final class FrameServer implements AutoCloseable {
             fd = s;
             try {
                 InetSocketAddress bound = driver.localAddress(s);
+                backoff = new AcceptBackoff("FrameServer " + SockAddr.text(bound));
                 loop.closeOnShutdown(this);
                 return bound;
             } catch (IOException e) {
@@ -386,10 +391,14 @@ public final class FrameServer implements AutoCloseable {
                 if (r == -Errno.ECANCELED || r == -Errno.EBADF) {
                     return false;
                 }
-                // Out of descriptors or memory, an aborted connection: try again shortly instead of spinning.
-                loop.schedule(TimeUnit.MILLISECONDS.toNanos(10), this);
+                // Out of descriptors or memory: back off (1 ms doubling to 100 ms) and say so once per episode;
+                // anything else (an aborted connection): try again shortly instead of spinning.
+                long delayNs = AcceptBackoff.exhausted(r) ? backoff.refused(r, System.nanoTime())
+                        : TimeUnit.MILLISECONDS.toNanos(10);
+                loop.schedule(delayNs, this);
                 return false;
             }
+            backoff.accepted();
             open.incrementAndGet();
             int index = Math.floorMod(next.getAndIncrement(), loops.size());
             Loop target = loops.get(index);
