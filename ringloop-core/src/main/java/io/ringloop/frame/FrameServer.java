@@ -1,20 +1,15 @@
 package io.ringloop.frame;
 
 import io.ringloop.Ringloop;
-import io.ringloop.driver.Completion;
-import io.ringloop.driver.Driver;
 import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ServerLimits;
-import io.ringloop.net.internal.AcceptBackoff;
-import io.ringloop.sys.Errno;
-import io.ringloop.sys.SockAddr;
 import io.ringloop.task.Tasks;
+import io.ringloop.unix.UnixAddress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,28 +35,26 @@ import java.util.function.Supplier;
  * queued output the peer has not taken for that long; {@link #close()} drains within {@code drainTimeout}.
  */
 public final class FrameServer implements AutoCloseable {
-    private static final int BACKLOG = 1024;
-    /** Accepts per run of the accept loop before it lets the loop poll. */
-    private static final int ACCEPTS_PER_RUN = 64;
-
-    private final List<Loop> loops;
+    final List<Loop> loops;
     private final FrameLoop[] frameLoops;
-    private final ServerLimits limits;
+    final ServerLimits limits;
     final ServerTimeouts timeouts;
     private final Supplier<? extends FrameHandler> factory;
     /** Task style: the body each connection's task runs; null in callback style. */
     private final FramedTask task;
-    private final Acceptor acceptor;
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger next = new AtomicInteger();
+    private final FrameAcceptor acceptor;
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger next = new AtomicInteger();
     /** Per loop: its open connections, for a drain. Loop thread only. */
     private final List<List<FrameConnection>> perLoop = new ArrayList<>();
+    /** The bound TCP address; null when serving a Unix address. */
     private final InetSocketAddress localAddress;
+    private final UnixAddress unixAddress;
     private volatile CompletableFuture<Void> allClosed;
     /** Set by {@link #drain}: a connection served from now on (accepted before the listener closed) drains too. */
     private volatile boolean draining;
 
-    private FrameServer(List<Loop> loops, InetSocketAddress address, ServerLimits limits, FrameOptions options,
+    private FrameServer(List<Loop> loops, Object address, ServerLimits limits, FrameOptions options,
                         Supplier<? extends FrameHandler> factory, FramedTask task) throws IOException {
         this.task = task;
         this.loops = loops;
@@ -73,7 +66,8 @@ public final class FrameServer implements AutoCloseable {
             frameLoops[i] = new FrameLoop(loops.get(i), options);
             perLoop.add(new ArrayList<>());
         }
-        this.acceptor = new Acceptor(loops.get(0));
+        this.acceptor = new FrameAcceptor(this, loops.get(0));
+        this.unixAddress = address instanceof UnixAddress u ? u : null;
         this.localAddress = onLoop(loops.get(0), () -> acceptor.open(address));
     }
 
@@ -122,6 +116,38 @@ public final class FrameServer implements AutoCloseable {
                 TaskBridge::new, task));
     }
 
+    /**
+     * Serves a Unix domain stream address (a path, or on io_uring and epoll an abstract name) on every loop of
+     * {@code runtime}: everything as over TCP. A path found taken fails with a {@code BindException} naming what
+     * holds it; the socket file is removed at close if it is still the one bind made.
+     */
+    public static FrameServer start(Ringloop runtime, UnixAddress address, ServerLimits limits,
+                                    Supplier<? extends FrameHandler> handlerFactory) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(handlerFactory, "handlerFactory");
+        return begin(new FrameServer(runtime.loops().stream().map(Loop::of).toList(), named(address), limits,
+                FrameOptions.DEFAULTS, handlerFactory, null));
+    }
+
+    /** {@link #startTasks(Ringloop, InetSocketAddress, ServerLimits, FramedTask)} on a Unix address. */
+    public static FrameServer startTasks(Ringloop runtime, UnixAddress address, ServerLimits limits,
+                                         FramedTask task) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(task, "task");
+        return begin(new FrameServer(runtime.loops().stream().map(Loop::of).toList(), named(address), limits,
+                FrameOptions.DEFAULTS, TaskBridge::new, task));
+    }
+
+    private static UnixAddress named(UnixAddress address) {
+        if (address.isUnnamed()) {
+            throw new IllegalArgumentException("FrameServer.start: an unnamed address; a server needs a path or a "
+                    + "name");
+        }
+        return address;
+    }
+
     private static FrameServer begin(FrameServer s) throws IOException {
         s.onLoop(s.loops.get(0), () -> {
             s.acceptor.acceptSome();
@@ -130,9 +156,14 @@ public final class FrameServer implements AutoCloseable {
         return s;
     }
 
-    /** The bound address (the real port when bound to port 0). */
+    /** The bound address (the real port when bound to port 0); null for a server on a Unix address. */
     public InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** The Unix address served ({@link #start(Ringloop, UnixAddress, ServerLimits, Supplier)}), or null. */
+    public UnixAddress unixAddress() {
+        return unixAddress;
     }
 
     /** Connections open now, on every loop. */
@@ -206,7 +237,7 @@ public final class FrameServer implements AutoCloseable {
     // ---- connections ----
 
     /** On loop {@code index}'s thread: a new connection on socket {@code fd} of that loop's driver. */
-    private void serve(int index, int fd) {
+    void serve(int index, int fd) {
         FrameLoop fl = frameLoops[index];
         FrameHandler h;
         try {
@@ -217,7 +248,9 @@ public final class FrameServer implements AutoCloseable {
             connectionGone();
             return;
         }
-        fl.driver.setOption(fd, SocketOpt.TCP_NODELAY, 1);
+        if (unixAddress == null) {
+            fl.driver.setOption(fd, SocketOpt.TCP_NODELAY, 1);
+        }
         FrameConnection c = new FrameConnection(fl, fd, h, this, task != null);
         List<FrameConnection> conns = perLoop.get(index);
         c.index = conns.size();
@@ -268,7 +301,7 @@ public final class FrameServer implements AutoCloseable {
         connectionGone();
     }
 
-    private void connectionGone() {
+    void connectionGone() {
         int now = open.decrementAndGet();
         if (now < limits.maxConnections()) {
             acceptor.resumeIfPaused();
@@ -290,158 +323,6 @@ public final class FrameServer implements AutoCloseable {
             }
         }
         throw new IllegalStateException("not a loop of this server: " + loop);
-    }
-
-    /** Accepts on the first loop; pauses at maxConnections. Loop thread only, except {@link #resumeIfPaused}. */
-    private final class Acceptor extends Completion implements Runnable, AutoCloseable {
-        private final Loop loop;
-        private final Driver driver;
-        private int fd = -1;
-        private boolean closed;
-        private boolean paused;
-        private volatile boolean pausedFlag;
-        /** Waits between accepts refused for want of descriptors or memory; says so once per episode. */
-        private AcceptBackoff backoff;
-
-        Acceptor(Loop loop) {
-            this.loop = loop;
-            this.driver = loop.driver();
-        }
-
-        InetSocketAddress open(InetSocketAddress address) throws IOException {
-            int family = address.getAddress() instanceof Inet6Address ? Driver.AF_INET6 : Driver.AF_INET;
-            String where = address.toString();
-            int s = driver.socket(family, Driver.SOCK_STREAM);
-            if (s < 0) {
-                throw Errno.exception("socket(" + where + ")", s);
-            }
-            int r = driver.setOption(s, SocketOpt.SO_REUSEADDR, 1);
-            String call = "setsockopt(SO_REUSEADDR, " + where + ")";
-            if (r >= 0) {
-                r = driver.bind(s, address);
-                call = "bind(" + where + ")";
-            }
-            if (r >= 0) {
-                r = driver.listen(s, BACKLOG);
-                call = (r == -Errno.EADDRINUSE ? "bind(" : "listen(") + where + ")";
-            }
-            if (r < 0) {
-                driver.close(s);
-                throw Errno.exception(call, r);
-            }
-            fd = s;
-            try {
-                InetSocketAddress bound = driver.localAddress(s);
-                backoff = new AcceptBackoff("FrameServer " + SockAddr.text(bound));
-                loop.closeOnShutdown(this);
-                return bound;
-            } catch (IOException e) {
-                driver.close(s);
-                fd = -1;
-                throw e;
-            }
-        }
-
-        /** Accepts what is there (up to a bound), leaving one accept pending, unless paused or closed. */
-        void acceptSome() {
-            for (int i = 0; i < ACCEPTS_PER_RUN; i++) {
-                if (closed || isPending()) {
-                    return;
-                }
-                if (open.get() >= limits.maxConnections()) {
-                    paused = true;
-                    pausedFlag = true;
-                    if (open.get() < limits.maxConnections()) {
-                        continue; // a close raced the pause: look again
-                    }
-                    return;
-                }
-                int r = driver.accept(fd, this);
-                if (r == Driver.PENDING) {
-                    return;
-                }
-                if (!accepted(r)) {
-                    return;
-                }
-            }
-            loop.runQueue().addAfterPoll(this);
-        }
-
-        @Override
-        public void run() {
-            acceptSome();
-        }
-
-        @Override
-        public void complete(int r) {
-            if (accepted(r)) {
-                acceptSome();
-            }
-        }
-
-        /** One accept's result: false to stop accepting for now (closed, or an error that backs off). */
-        private boolean accepted(int r) {
-            if (closed) {
-                if (r >= 0) {
-                    driver.close(r);
-                }
-                return false;
-            }
-            if (r < 0) {
-                if (r == -Errno.ECANCELED || r == -Errno.EBADF) {
-                    return false;
-                }
-                // Out of descriptors or memory: back off (1 ms doubling to 100 ms) and say so once per episode;
-                // anything else (an aborted connection): try again shortly instead of spinning.
-                long delayNs = AcceptBackoff.exhausted(r) ? backoff.refused(r, System.nanoTime())
-                        : TimeUnit.MILLISECONDS.toNanos(10);
-                loop.schedule(delayNs, this);
-                return false;
-            }
-            backoff.accepted();
-            open.incrementAndGet();
-            int index = Math.floorMod(next.getAndIncrement(), loops.size());
-            Loop target = loops.get(index);
-            if (target == loop) {
-                serve(index, r);
-                return true;
-            }
-            Object detached = driver.detach(r);
-            if (detached == null) {
-                driver.close(r);
-                connectionGone();
-                return true;
-            }
-            target.execute(() -> serve(index, target.driver().adopt(detached)));
-            return true;
-        }
-
-        /** Any thread: a connection closed below maxConnections; accepting resumes if it was paused. */
-        void resumeIfPaused() {
-            if (pausedFlag) {
-                pausedFlag = false;
-                loop.execute(() -> {
-                    if (paused) {
-                        paused = false;
-                        acceptSome();
-                    }
-                });
-            }
-        }
-
-        /** Loop thread: stops accepting and closes the listening socket. */
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            loop.forgetOnShutdown(this);
-            if (fd >= 0) {
-                driver.close(fd);
-                fd = -1;
-            }
-        }
     }
 
     // ---- running on a loop ----

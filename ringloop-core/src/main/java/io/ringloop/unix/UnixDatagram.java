@@ -9,6 +9,7 @@ import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.sys.UnixSockAddr;
 import io.ringloop.task.internal.IoWaiter;
+import io.ringloop.unix.internal.SocketFile;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -6,6 +6,8 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
+import io.ringloop.unix.internal.SocketFile;
+import io.ringloop.unix.internal.UnixBind;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.internal.LoopContext;
@@ -13,7 +15,6 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
@@ -139,21 +140,7 @@ public final class UnixListener implements AutoCloseable {
         }
 
         private UnixListener open(Loop l, Driver d, UnixAddress address) throws IOException {
-            int fd = attempt(d, address);
-            if (fd == -Errno.EADDRINUSE && address.path().isPresent()) {
-                Path path = address.path().get();
-                StaleSocket found = StaleSocket.probe(path);
-                if (found == StaleSocket.STALE && removeStale) {
-                    Files.deleteIfExists(path);
-                    fd = attempt(d, address);
-                } else {
-                    throw new BindException("bind(" + address + "): " + Errno.describe(Errno.EADDRINUSE) + ": "
-                            + found.explanation());
-                }
-            }
-            if (fd < 0) {
-                throw Errno.exception("bind(" + address + ")", fd);
-            }
+            int fd = UnixBind.listen(d, address, backlog, removeStale);
             Object file;
             try {
                 file = SocketFile.identity(address);
@@ -164,29 +151,6 @@ public final class UnixListener implements AutoCloseable {
             UnixListener listener = new UnixListener(l, fd, address, file);
             l.closeOnShutdown(listener); // shutdown stops accepting first
             return listener;
-        }
-
-        /** socket, bind, listen: the listening handle, or -EADDRINUSE (socket closed again); throws otherwise. */
-        private int attempt(Driver d, UnixAddress address) throws IOException {
-            int fd = d.socket(Driver.AF_UNIX, Driver.SOCK_STREAM);
-            if (fd < 0) {
-                throw Errno.exception("socket(AF_UNIX, " + address + ")", fd);
-            }
-            int r = d.bind(fd, address.sockaddr());
-            String call = "bind(" + address + ")";
-            if (r >= 0) {
-                r = d.listen(fd, backlog);
-                // NIO binds at listen: its EADDRINUSE is still "the address is taken".
-                call = (r == -Errno.EADDRINUSE ? "bind(" : "listen(") + address + ")";
-            }
-            if (r < 0) {
-                d.close(fd);
-                if (r == -Errno.EADDRINUSE) {
-                    return r;
-                }
-                throw Errno.exception(call, r);
-            }
-            return fd;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.ringloop.unix;
+package io.ringloop.unix.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * remove it: a connect is refused), a live listener (a connect is accepted or queued), or not a socket at all.
  * Only a stale socket file is ever removed ({@code UnixListener.Builder.removeStale}).
  */
-enum StaleSocket {
+public enum StaleSocket {
     STALE("the socket file is stale (nobody listens on it): remove it, or bind with "
             + "UnixListener.builder().removeStale(true)"),
     LIVE("a listener is serving on it"),
@@ -30,7 +30,8 @@ enum StaleSocket {
         this.explanation = explanation;
     }
 
-    String explanation() {
+    /** What the bind failure says about the path. */
+    public String explanation() {
         return explanation;
     }
 
@@ -38,7 +39,7 @@ enum StaleSocket {
      * Looks at {@code path}: its file type, then a non-blocking connect (a Unix connect completes or fails at
      * once; EAGAIN, a full backlog, means a live listener).
      */
-    static StaleSocket probe(Path path) {
+    public static StaleSocket probe(Path path) {
         try {
             int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             if ((mode & S_IFMT) != S_IFSOCK) {

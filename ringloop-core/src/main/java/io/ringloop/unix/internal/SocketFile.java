@@ -1,4 +1,6 @@
-package io.ringloop.unix;
+package io.ringloop.unix.internal;
+
+import io.ringloop.unix.UnixAddress;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,14 +12,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 /**
  * The socket file a bind to a path creates: its identity ({@link BasicFileAttributes#fileKey()}) taken right after
  * the bind, and its removal at close only while the path still holds that same file (a later server may have
- * replaced it). Shared by {@link UnixListener} and {@link UnixDatagram}.
+ * replaced it). Shared by {@code UnixListener}, {@code UnixDatagram} and the framing server on a Unix address.
  */
-final class SocketFile {
+public final class SocketFile {
     private SocketFile() {
     }
 
     /** The identity of the file at {@code address}'s path now; null for an address with no path. */
-    static Object identity(UnixAddress address) throws IOException {
+    public static Object identity(UnixAddress address) throws IOException {
         if (address.path().isEmpty()) {
             return null;
         }
@@ -26,7 +28,7 @@ final class SocketFile {
     }
 
     /** Removes {@code address}'s file if it is still the one whose identity is {@code created} (null: none made). */
-    static void removeIfSame(UnixAddress address, Object created) throws IOException {
+    public static void removeIfSame(UnixAddress address, Object created) throws IOException {
         if (created == null) {
             return;
         }

@@ -1,0 +1,72 @@
+package io.ringloop.frame;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringloop.Ringloop;
+import io.ringloop.net.ServerLimits;
+import io.ringloop.unix.UnixAddress;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The framing server on a Unix domain socket path: the same in-place parsing and answers as over TCP on every
+ * receive path, two loops (connections handed over), a taken path reported, the socket file removed at close.
+ */
+class FrameUnixTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.ringloop.frame.FrameSetup#all")
+    void shouldServeAUnixPathInPlaceAndRemoveItsFileOnClose(FrameSetup setup) throws Exception {
+        Path sock = dir.resolve("frames.sock");
+        UnixAddress address = UnixAddress.of(sock);
+        try (Ringloop rt = setup.start(2)) {
+            FrameServer server = FrameServer.start(rt, address, ServerLimits.DEFAULTS,
+                    FrameEchoTest.LengthPrefixed::new);
+            assertTrue(Files.exists(sock), "bind made the socket file");
+            assertNull(server.localAddress(), "no TCP address");
+            assertTrue(address.equals(server.unixAddress()));
+            for (int i = 0; i < 6; i++) { // two loops: every other connection is handed to the second
+                try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    c.connect(address.toJdk());
+                    for (int k = 0; k < 3; k++) {
+                        roundTrip(c, ("unix " + i + "." + k).getBytes());
+                    }
+                }
+            }
+            BindException taken = assertThrows(BindException.class, () -> FrameServer.start(rt, address,
+                    ServerLimits.DEFAULTS, FrameEchoTest.LengthPrefixed::new));
+            assertTrue(taken.getMessage().contains("bind(" + sock + ")")
+                    && taken.getMessage().contains("a listener is serving on it"), taken.getMessage());
+            server.close();
+            assertFalse(Files.exists(sock), "close removes the socket file bind made");
+        }
+    }
+
+    /** One length-prefixed frame out, its (length, hash) answer back. */
+    private static void roundTrip(SocketChannel c, byte[] payload) throws IOException {
+        c.write(ByteBuffer.wrap(FrameEchoTest.frame(payload)));
+        ByteBuffer in = ByteBuffer.allocate(8);
+        while (in.hasRemaining() && c.read(in) >= 0) {
+            // until the whole answer is in
+        }
+        int sum = 0;
+        for (byte b : payload) {
+            sum = sum * 31 + b;
+        }
+        assertArrayEquals(FrameEchoTest.answer(payload.length, sum), in.array());
+    }
+}
