@@ -72,7 +72,7 @@ public final class FrameConnection {
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
-            abort(t);
+            handlerFailed("onOpen", t);
             return;
         }
         if (state == OPEN) {
@@ -245,7 +245,7 @@ public final class FrameConnection {
         try {
             return handler.onData(this, view);
         } catch (Throwable t) {
-            abort(t);
+            handlerFailed("onData", t);
             return 0;
         }
     }
@@ -261,7 +261,7 @@ public final class FrameConnection {
         try {
             handler.onWritable(this);
         } catch (Throwable t) {
-            abort(t);
+            handlerFailed("onWritable", t);
             return;
         }
         if (state == OPEN && out.writable()) {
@@ -291,7 +291,7 @@ public final class FrameConnection {
             try {
                 handler.onClosed(this, null); // the bridge wakes the task: end of input; it closes when done
             } catch (Throwable t) {
-                abort(t);
+                handlerFailed("onClosed", t);
             }
             return;
         }
@@ -304,6 +304,16 @@ public final class FrameConnection {
         } catch (Throwable t) {
             fl.loop.reportUncaught("FrameConnection.sendOwned release (fd=" + fd + ")", t);
         }
+    }
+
+    /**
+     * Handler code threw: a bug nobody else sees (a handler's {@code onClosed} may ignore its cause), so it is
+     * reported to the loop's uncaught-failure handler, as a task's failure is, and the connection is aborted
+     * with it; the loop serves everyone else.
+     */
+    private void handlerFailed(String call, Throwable t) {
+        fl.loop.reportUncaught("FrameHandler." + call + " (" + this + ")", t);
+        abort(t);
     }
 
     /** Closes now with {@code cause} (null: an abort asked for). */

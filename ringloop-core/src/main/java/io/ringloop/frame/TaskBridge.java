@@ -26,7 +26,16 @@ final class TaskBridge implements FrameHandler {
             c.pauseInput();
             return NEED_MORE;
         }
-        long r = p.parse(in);
+        long r;
+        try {
+            r = p.parse(in);
+        } catch (Throwable t) {
+            // The task's parser: its task hears this from parse (not the uncaught handler), and the connection ends.
+            pending = null;
+            cause = t;
+            c.abort(t);
+            return NEED_MORE;
+        }
         if (r > 0) {
             pending = null;
             consumed = r;
