@@ -2,9 +2,9 @@ package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.CallbackStages;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -78,40 +78,6 @@ final class TcpCallbacks {
      * {@code buf}'s remaining space, started on the loop thread, as a stage that completes there. Any thread.
      */
     static CompletionStage<Integer> stage(TcpStream stream, ByteBuffer buf, boolean read) {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
-        int len = buf.remaining();
-        IoCallback cb = new IoCallback() {
-            @Override
-            public void completed(int result) {
-                if (result > 0) {
-                    buf.position(buf.position() + result);
-                }
-                f.complete(result);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                f.completeExceptionally(error);
-            }
-        };
-        Runnable go = () -> {
-            try {
-                if (read) {
-                    stream.read(seg, 0, len, cb);
-                } else {
-                    stream.write(seg, 0, len, cb);
-                }
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e); // e.g. another read in progress: the stage says so, not the loop's log
-            }
-        };
-        Loop loop = Loop.of(stream.loop());
-        if (loop.inLoopThread()) {
-            go.run();
-        } else {
-            loop.execute(go);
-        }
-        return f;
+        return CallbackStages.of(stream.loop(), buf, read ? stream::read : stream::write);
     }
 }

@@ -4,11 +4,11 @@ import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ByteStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
+import io.ringloop.net.internal.CallbackStages;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -249,39 +249,7 @@ public final class TlsStream implements ByteStream {
             throw new UnsupportedOperationException((read ? "readAsync(" : "writeAsync(") + this
                     + "): callback-style TLS runs over a TcpStream");
         }
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        MemorySegment seg = MemorySegment.ofBuffer(buf);
-        IoCallback cb = new IoCallback() {
-            @Override
-            public void completed(int result) {
-                if (result > 0) {
-                    buf.position(buf.position() + result);
-                }
-                f.complete(result);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                f.completeExceptionally(error);
-            }
-        };
-        Runnable go = () -> {
-            try {
-                if (read) {
-                    read(seg, 0, (int) seg.byteSize(), cb);
-                } else {
-                    write(seg, 0, (int) seg.byteSize(), cb);
-                }
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e); // e.g. another read in progress: the stage says so
-            }
-        };
-        if (tcp.loop().inLoopThread()) {
-            go.run();
-        } else {
-            Loop.of(tcp.loop()).execute(go);
-        }
-        return f;
+        return CallbackStages.of(tcp.loop(), buf, read ? this::read : this::write);
     }
 
     // ---- session, close ----
