@@ -60,7 +60,8 @@ public final class CancellationToken {
      *
      * @return true if this call cancelled the token, false if it was cancelled already
      * @throws RuntimeException what the first failing callback threw, after every callback has run (an
-     *                          {@link Error} is rethrown as it is)
+     *                          {@link Error} is rethrown as it is; a checked exception thrown sneakily comes
+     *                          as the cause of an {@link IllegalStateException})
      */
     public boolean cancel() {
         Registration fired;
@@ -100,6 +101,9 @@ public final class CancellationToken {
         }
         if (failure instanceof Error e) {
             throw e;
+        }
+        if (failure != null) { // a checked exception thrown sneakily: not dropped either
+            throw new IllegalStateException("CancellationToken.cancel: a registered action failed", failure);
         }
         return true;
     }

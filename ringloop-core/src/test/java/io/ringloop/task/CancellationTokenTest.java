@@ -11,6 +11,7 @@ import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,20 @@ class CancellationTokenTest {
         assertEquals(2, ran.get(), "a failing callback does not stop the others");
         assertEquals(1, e.getSuppressed().length);
         assertTrue(t.isCancelled());
+    }
+
+    @Test
+    void shouldNotDropACheckedExceptionACallbackThrowsSneakily() {
+        CancellationToken t = new CancellationToken();
+        t.onCancel(() -> sneakyThrow(new IOException("checked, expected by the test")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::cancel);
+        assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+        assertTrue(t.isCancelled());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     /**
