@@ -1,6 +1,7 @@
 package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
+import io.ringloop.frame.FrameOptions;
 import io.ringloop.frame.FrameServer;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.AcceptCallback;
@@ -152,8 +153,7 @@ public final class EchoCommand implements Callable<Integer> {
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
-        TlsConfig tlsConfig = tlsOptions.serverConfig(style == Style.FRAMING
-                ? "--tls serves the task, stealing and callback styles, not framing" : null);
+        TlsConfig tlsConfig = tlsOptions.serverConfig(null);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(threads).pinCpus(pin)
                 .workStealing(style == Style.STEALING).zeroCopyWritesAbove(zeroCopyKib * 1024L)
@@ -163,7 +163,8 @@ public final class EchoCommand implements Callable<Integer> {
             }
             InetSocketAddress address = new InetSocketAddress(host, port);
             FrameServer framing = style == Style.FRAMING
-                    ? FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new) : null;
+                    ? FrameServer.start(rt.loops(), address, ServerLimits.DEFAULTS,
+                            FrameOptions.DEFAULTS.withTls(tlsConfig), FramingEcho::new) : null;
             InetSocketAddress bound = framing != null ? framing.localAddress()
                     : style == Style.CALLBACK ? serveCallbacks(rt, threads, address, bufferBytes, tlsConfig)
                     : rt.serve(address, TcpServer.Spread.REUSE_PORT, s -> {

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringloop.Ringloop;
 import io.ringloop.driver.uring.IoUringDriver;
+import io.ringloop.frame.FrameOptions;
+import io.ringloop.frame.FrameServer;
 import io.ringloop.loop.Backend;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.task.JoinHandle;
 import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
@@ -39,15 +42,14 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
- * {@code ringloop echo --tls}: the self-signed certificate keytool makes, the TLS echo in task and callback
- * style, the command in a child JVM, the option errors.
+ * {@code ringloop echo --tls}: the self-signed certificate keytool makes, the TLS echo in task, callback and
+ * framing style, the command in a child JVM, the option errors.
  */
 class EchoTlsTest {
     private static SelfSigned self;
@@ -59,7 +61,7 @@ class EchoTlsTest {
 
     @ParameterizedTest
     @CsvSource({"IO_URING, task", "EPOLL, task", "NIO, task", "IO_URING, callback", "EPOLL, callback",
-        "NIO, callback"})
+        "NIO, callback", "IO_URING, framing", "EPOLL, framing", "NIO, framing"})
     void shouldEchoEveryByteThroughTlsWithSelfSignedCertificate(Backend backend, String style) throws Exception {
         Assumptions.assumeTrue(backend != Backend.IO_URING || IoUringDriver.unusableReason() == null);
         assertEquals("CN=localhost", self.chain().getFirst().getSubjectX500Principal().getName());
@@ -67,9 +69,12 @@ class EchoTlsTest {
         SSLContext client = TlsConfig.client().trust(self.chain()).build().context();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-            int port = style.equals("task")
-                    ? rt.serve(any, s -> EchoTls.echo(s, server, 4096)).localAddress().getPort()
-                    : EchoCommand.serveCallbacks(rt, 1, any, 4096, server).getPort();
+            int port = switch (style) {
+                case "task" -> rt.serve(any, s -> EchoTls.echo(s, server, 4096)).localAddress().getPort();
+                case "callback" -> EchoCommand.serveCallbacks(rt, 1, any, 4096, server).getPort();
+                default -> FrameServer.start(rt.loops(), any, ServerLimits.DEFAULTS,
+                        FrameOptions.DEFAULTS.withTls(server), FramingEcho::new).localAddress().getPort();
+            };
             byte[] sent = new byte[300_000];
             new Random(5).nextBytes(sent);
             byte[] back = new byte[sent.length];
@@ -95,19 +100,20 @@ class EchoTlsTest {
     }
 
     /**
-     * The whole command, {@code ringloop echo --tls --style callback --port 0}, in a child JVM: its start line
-     * names the port, a TLS client (which takes the certificate made at start without checking it) gets every
-     * byte back and the server's close_notify, and SIGTERM ends it with exit code 0.
+     * The whole command, {@code ringloop echo --tls --style callback|framing --port 0}, in a child JVM: its start
+     * line names the port, a TLS client (which takes the certificate made at start without checking it) gets
+     * every byte back and the server's close_notify, and SIGTERM ends it with exit code 0.
      */
-    @Test
-    void shouldServeTlsInCallbackStyleFromTheCommandLine(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @CsvSource({"callback", "framing"})
+    void shouldServeTlsFromTheCommandLine(String style, @TempDir Path dir) throws Exception {
         Path err = dir.resolve("stderr.txt");
-        Process child = startChild(err, "echo", "--tls", "--style", "callback", "--port", "0", "--host", "127.0.0.1");
+        Process child = startChild(err, "echo", "--tls", "--style", style, "--port", "0", "--host", "127.0.0.1");
         try {
             String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertNotNull(startLine, "the child ended before its start line");
-            Matcher m = Pattern.compile("^ringloop echo: port (\\d+), .* callback style, TLS \\(self-signed for ")
+            Matcher m = Pattern.compile("^ringloop echo: port (\\d+), .* " + style + " style(;[^,]*)?, TLS \\(self-signed for ")
                     .matcher(startLine);
             assertTrue(m.find(), startLine);
             SSLContext trustingAll = SSLContext.getInstance("TLS");
@@ -220,7 +226,6 @@ class EchoTlsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            echo --tls --style framing    | ringloop echo: --tls serves the task, stealing and callback styles, not framing
             echo --tls --cert a.pem       | ringloop echo: --cert and --key go together
             """)
     void shouldRejectTlsOptionsThatDoNotFitOnOneLine(String args, String expected) {

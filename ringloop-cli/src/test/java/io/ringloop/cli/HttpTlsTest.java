@@ -26,12 +26,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
- * {@code ringloop http --tls}: HTTPS on the task-style server, against curl (which checks the certificate with
- * the test's CA file: the self-signed certificate itself) and wrk over TLS; and its option errors.
+ * {@code ringloop http --tls}: HTTPS on the task-style and the framing server, against curl (which checks the
+ * certificate with the test's CA file: the self-signed certificate itself) and wrk over TLS; and its option errors.
  */
 class HttpTlsTest {
     private static SelfSigned self;
@@ -53,21 +52,21 @@ class HttpTlsTest {
         void run(String base) throws Exception;
     }
 
-    private static void withServer(Backend backend, Body body) throws Exception {
+    private static void withServer(Backend backend, ServerStyle style, Body body) throws Exception {
         Assumptions.assumeTrue(backend != Backend.IO_URING || IoUringDriver.unusableReason() == null);
         TlsConfig tls = TlsConfig.server(self.chain(), self.key()).build();
         try (Ringloop rt = Ringloop.builder().backend(backend).threads(1).start()) {
             HttpServer http = HttpServer.start(rt, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, ServerStyle.TASK, tls);
+                    HttpConfig.DEFAULTS, HttpConfig.LIMITS, style, tls);
             body.run("https://localhost:" + http.localAddress().getPort());
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeCurlOverHttpsWithVerifiedCertificate(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"IO_URING, TASK", "EPOLL, TASK", "NIO, TASK", "IO_URING, FRAMING", "EPOLL, FRAMING", "NIO, FRAMING"})
+    void shouldServeCurlOverHttpsWithVerifiedCertificate(Backend backend, ServerStyle style) throws Exception {
         Tools.require("curl", "curl");
-        withServer(backend, base -> {
+        withServer(backend, style, base -> {
             List<String> curl = List.of("curl", "-sS", "--cacert", caFile.toString(), "--resolve",
                     base.substring(8) + ":127.0.0.1");
             Tools.Run get = Tools.run(concat(curl, "-w", " %{num_connects}\n", base + "/plaintext", base + "/json"),
@@ -86,11 +85,11 @@ class HttpTlsTest {
         });
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Backend.class, names = {"IO_URING", "EPOLL", "NIO"})
-    void shouldServeWrkOverHttpsWithoutErrors(Backend backend) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"IO_URING, TASK", "EPOLL, TASK", "NIO, TASK", "IO_URING, FRAMING", "EPOLL, FRAMING", "NIO, FRAMING"})
+    void shouldServeWrkOverHttpsWithoutErrors(Backend backend, ServerStyle style) throws Exception {
         Tools.require("wrk", "wrk");
-        withServer(backend, base -> {
+        withServer(backend, style, base -> {
             Tools.Run run = Tools.run(List.of("wrk", "-t1", "-c8", "-d1s", base + "/plaintext"), null, 30);
             assertEquals(0, run.exitCode(), run.output());
             Matcher done = Pattern.compile("(\\d+) requests in").matcher(run.output());
@@ -104,7 +103,6 @@ class HttpTlsTest {
     @CsvSource(delimiter = '|', textBlock = """
             http --tls --cert a.pem       | ringloop http: --cert and --key go together
             http --tls --key a.key        | ringloop http: --cert and --key go together
-            http --tls --style framing    | ringloop http: --tls serves --style task, not --style framing
             """)
     void shouldRejectTlsOptionsThatDoNotFitOnOneLine(String args, String expected) {
         CliBadInputTest.Run run = CliBadInputTest.Run.of(args.split(" "));

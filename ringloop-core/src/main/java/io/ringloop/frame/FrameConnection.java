@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Objects;
+import javax.net.ssl.SSLSession;
 
 /**
  * One connection of a {@link FrameServer}, as its {@link FrameHandler} sees it: what it sends, whether it may send
@@ -24,6 +25,11 @@ import java.util.Objects;
  * once. {@link #shutdownOutput()} sends what is queued and half-closes while input goes on (a protocol that refuses
  * a request answers, half-closes and discards what still comes, so that its close does not reset the answer);
  * {@link #isDraining()} tells a handler that its server drains and the connection closes after this frame.
+ *
+ * <p><b>TLS</b> ({@link FrameOptions#withTls}): {@code onOpen} comes after the handshake, the handler sees and
+ * sends plaintext, and {@link #tlsSession()} tells what was agreed. A graceful close or {@code shutdownOutput}
+ * sends close_notify first; a handshake that fails or runs out of time ends the connection with the reason in
+ * {@link FrameHandler#onClosed}, without {@code onOpen}.
  */
 public final class FrameConnection {
     private static final int OPEN = 0;
@@ -36,6 +42,8 @@ public final class FrameConnection {
     private final int fd;
     private final FrameHandler handler;
     private final FrameServer server;
+    /** The TLS layer, or null for plain bytes. */
+    final FrameTls tls;
     final FrameInbound in;
     final FrameOutbound out;
     private int state = OPEN;
@@ -44,6 +52,8 @@ public final class FrameConnection {
     /** {@link #shutdownOutput}: no more sends; the half-close waits for the queue to drain while this is set. */
     private boolean outputShut;
     private boolean shutPending;
+    /** Why a close that waits for its output (a TLS alert, close_notify) closes: reaches onClosed. */
+    private Throwable closeCause;
     /** Task style: input waits until the task asks for the next frame. */
     private boolean inputPaused;
     /** Task style: the peer's end of stream ends input only; the task sends its last answers, then closes. */
@@ -62,13 +72,22 @@ public final class FrameConnection {
         this.fd = fd;
         this.handler = handler;
         this.server = server;
+        this.tls = fl.options.tls() == null ? null : new FrameTls(this, fl, fl.options.tls());
         this.in = new FrameInbound(this, fl, fd);
         this.out = new FrameOutbound(this, fl, fd);
         this.lastInputNs = fl.loop.nanoTime();
     }
 
-    /** Loop thread: the handler hears onOpen, the timer is armed, receiving starts. */
+    /** Loop thread: the handler hears onOpen (with TLS after the handshake), the timer is armed, receiving starts. */
     void start() {
+        if (tls != null) {
+            armTimer(); // the handshake's deadline
+            tls.start();
+            if (state == OPEN) {
+                in.resume();
+            }
+            return;
+        }
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
@@ -78,6 +97,19 @@ public final class FrameConnection {
         if (state == OPEN) {
             armTimer();
             in.resume();
+        }
+    }
+
+    /** TLS: the handshake is done; the handler hears onOpen (the caller goes on with the input). */
+    void tlsOpened() {
+        try {
+            handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed("onOpen", t);
+            return;
+        }
+        if (state == OPEN) {
+            armTimer();
         }
     }
 
@@ -162,6 +194,19 @@ public final class FrameConnection {
         return driver.peerAddress(fd);
     }
 
+    /**
+     * The TLS session (protocol, cipher suite, the client's certificates when it sent any), or null for a plain
+     * connection. Complete from {@link FrameHandler#onOpen} on.
+     */
+    public SSLSession tlsSession() {
+        return tls == null ? null : tls.session();
+    }
+
+    /** The ALPN protocol agreed ({@code ""} when none was), or null for a plain connection. */
+    public String applicationProtocol() {
+        return tls == null ? null : tls.applicationProtocol();
+    }
+
     /** Sends what is queued, then closes; parsing stops now. */
     public void close() {
         if (state != OPEN) {
@@ -169,10 +214,27 @@ public final class FrameConnection {
         }
         state = CLOSING;
         in.stop();
-        if (out.queued == 0) {
-            finish(null, false);
+        if (out.idle()) {
+            closeNow();
         } else {
             armTimer(); // the write timeout bounds the drain
+        }
+    }
+
+    /** Closing and nothing queued: with TLS close_notify goes first (then this runs again), then the close. */
+    private void closeNow() {
+        if (tls != null && tls.queueCloseNotify()) {
+            armTimer();
+            return;
+        }
+        finish(closeCause, false);
+    }
+
+    /** Closes gracefully (TLS: the alert or close_notify goes out first), {@code cause} to onClosed. */
+    void closeWith(Throwable cause) {
+        if (state == OPEN) {
+            closeCause = cause;
+            close();
         }
     }
 
@@ -187,11 +249,20 @@ public final class FrameConnection {
             return;
         }
         outputShut = true;
-        if (out.queued == 0) {
-            driver.shutdown(fd, Driver.SHUT_WR);
-        } else {
-            shutPending = true;
+        shutPending = true;
+        if (out.idle()) {
+            shutNow();
         }
+    }
+
+    /** The half-close asked for, once nothing is queued: with TLS close_notify first. True when done. */
+    private boolean shutNow() {
+        if (tls != null && tls.queueCloseNotify()) {
+            return false; // drained() comes back once it is out
+        }
+        shutPending = false;
+        driver.shutdown(fd, Driver.SHUT_WR);
+        return true;
     }
 
     /**
@@ -222,6 +293,20 @@ public final class FrameConnection {
     /** Parsing and reading may go on: open, writable, and (task style) asked for. */
     boolean readable() {
         return state == OPEN && out.writable() && !inputPaused;
+    }
+
+    /** Receiving may go on: readable, or a TLS handshake runs (it reads whatever the handler may do). */
+    boolean receivable() {
+        return state == OPEN && ((tls != null && !tls.handshaken()) || (out.writable() && !inputPaused));
+    }
+
+    /** The peer, for messages: its address, or the socket when that is not known. */
+    String peerName() {
+        try {
+            return String.valueOf(driver.peerAddress(fd));
+        } catch (IOException | RuntimeException e) {
+            return "fd=" + fd;
+        }
     }
 
     /** Task style: no more parsing or reading until {@link #resumeInput}. */
@@ -271,12 +356,11 @@ public final class FrameConnection {
 
     /** The queue is empty. */
     void drained() {
-        if (shutPending) {
-            shutPending = false;
-            driver.shutdown(fd, Driver.SHUT_WR);
+        if (shutPending && !shutNow()) {
+            return;
         }
         if (state == CLOSING) {
-            finish(null, false);
+            closeNow();
         } else if (draining && !in.partial()) {
             close();
         } else {
@@ -326,7 +410,7 @@ public final class FrameConnection {
     /** Server drain: close now if idle, else at the next frame boundary once the queue is empty. */
     void drain() {
         draining = true;
-        if (state == OPEN && !in.partial() && out.queued == 0) {
+        if (state == OPEN && !in.partial() && out.idle()) {
             close();
         }
     }
@@ -344,6 +428,9 @@ public final class FrameConnection {
         }
         driver.close(fd); // completes what is pending (ignored: CLOSED) before the memory below goes back
         out.closed();
+        if (tls != null) {
+            tls.closed();
+        }
         server.closed(this);
         if (inputEnded && cause == null) {
             return; // the task heard of the peer's end already and closed the connection itself
@@ -361,13 +448,17 @@ public final class FrameConnection {
     private long nextDeadlineNs() {
         long d = Long.MAX_VALUE;
         ServerTimeouts t = server.timeouts;
-        if (t.idleNs() > 0 && state == OPEN && !in.partial() && out.queued == 0) {
+        boolean opening = tls != null && !tls.handshaken();
+        if (opening && state == OPEN) {
+            d = Math.min(d, tls.deadlineNs);
+        }
+        if (t.idleNs() > 0 && state == OPEN && !opening && !in.partial() && out.idle()) {
             d = Math.min(d, lastInputNs + t.idleNs());
         }
         if (t.readNs() > 0 && state == OPEN && in.partial()) {
-            d = Math.min(d, in.partialSinceNs + t.readNs());
+            d = Math.min(d, in.partialSinceNs() + t.readNs());
         }
-        if (t.writeNs() > 0 && out.queued > 0) {
+        if (t.writeNs() > 0 && !out.idle()) {
             d = Math.min(d, out.progressNs + t.writeNs());
         }
         return d;
@@ -396,18 +487,19 @@ public final class FrameConnection {
         }
         long now = fl.loop.nanoTime();
         ServerTimeouts t = server.timeouts;
-        if (t.writeNs() > 0 && out.queued > 0 && now - (out.progressNs + t.writeNs()) >= 0) {
+        if (tls != null && !tls.handshaken() && state == OPEN && now - tls.deadlineNs >= 0) {
+            abort(tls.timedOut());
+        } else if (t.writeNs() > 0 && !out.idle() && now - (out.progressNs + t.writeNs()) >= 0) {
             abort(new SocketTimeoutException("write timeout: the peer took none of " + out.queued
                     + " queued bytes for " + t.writeNs() / 1_000_000 + " ms (fd=" + fd + ")"));
-        } else if (t.readNs() > 0 && state == OPEN && in.partial() && now - (in.partialSinceNs + t.readNs()) >= 0) {
+        } else if (t.readNs() > 0 && state == OPEN && in.partial()
+                && now - (in.partialSinceNs() + t.readNs()) >= 0) {
             abort(new SocketTimeoutException("read timeout: a frame begun " + t.readNs() / 1_000_000
                     + " ms ago is still incomplete (" + in.accumulated() + " bytes) (fd=" + fd + ")"));
-        } else if (t.idleNs() > 0 && state == OPEN && !in.partial() && out.queued == 0
-                && now - (lastInputNs + t.idleNs()) >= 0) {
-            state = CLOSING;
-            in.stop();
-            finish(new SocketTimeoutException("idle timeout: no input for " + t.idleNs() / 1_000_000
-                    + " ms (fd=" + fd + ")"), false);
+        } else if (t.idleNs() > 0 && state == OPEN && (tls == null || tls.handshaken()) && !in.partial()
+                && out.idle() && now - (lastInputNs + t.idleNs()) >= 0) {
+            closeWith(new SocketTimeoutException("idle timeout: no input for " + t.idleNs() / 1_000_000
+                    + " ms (fd=" + fd + ")"));
         } else {
             armTimer();
         }

@@ -38,7 +38,7 @@ final class FrameInbound extends ReceiveCompletion {
     private int accStart;
     private int accEnd;
     /** When the accumulated partial frame began (the read timeout runs from here). */
-    long partialSinceNs;
+    private long accSinceNs;
     /** Bytes the frame at the front needs before the handler is called again; 0: any byte. */
     private long need;
     private boolean receiving;
@@ -61,9 +61,21 @@ final class FrameInbound extends ReceiveCompletion {
         return epoch;
     }
 
-    /** A partial frame is held (the idle timeout does not apply, the read timeout does). */
+    /**
+     * A partial frame is held, or with TLS a partial record (the idle timeout does not apply, the read timeout
+     * does).
+     */
     boolean partial() {
-        return acc != null;
+        return acc != null || (conn.tls != null && conn.tls.holdsInput());
+    }
+
+    /** When the oldest partial input began (after {@link #partial} is true). */
+    long partialSinceNs() {
+        if (acc == null) {
+            return conn.tls.heldSinceNs;
+        }
+        return conn.tls != null && conn.tls.holdsInput() && conn.tls.heldSinceNs - accSinceNs < 0
+                ? conn.tls.heldSinceNs : accSinceNs;
     }
 
     int accumulated() {
@@ -74,6 +86,9 @@ final class FrameInbound extends ReceiveCompletion {
     void resume() {
         if (acc != null) {
             parseAccumulated(); // stops for more bytes, a pause, a close or the budget; receiveLoop checks each
+        }
+        if (conn.tls != null && conn.readable()) {
+            conn.tls.decryptPending(); // records received while the connection could not parse
         }
         receiveLoop();
     }
@@ -97,7 +112,7 @@ final class FrameInbound extends ReceiveCompletion {
 
     /** Receives while data is there at once and nothing stops it; PENDING leaves a receive waiting. */
     private void receiveLoop() {
-        while (!receiving && !stopped && conn.readable()) {
+        while (!receiving && !stopped && conn.receivable()) {
             if (spent()) {
                 queueResume();
                 return;
@@ -132,24 +147,37 @@ final class FrameInbound extends ReceiveCompletion {
     private void received(int r) {
         if (r > 0) {
             conn.stampInput();
-            onBytes(received(), receivedOffset(), r);
+            if (conn.tls != null) {
+                conn.tls.received(received(), receivedOffset(), r);
+            } else {
+                onBytes(received(), receivedOffset(), r);
+            }
             if (conn.isOpen()) {
                 driver.receiveDone(fd);
             }
         } else if (r == 0) {
-            if (acc != null) {
-                conn.abort(new EOFException("end of stream mid-frame: " + accumulated()
-                        + " bytes of an incomplete frame (fd=" + fd + ")"));
+            if (conn.tls != null) {
+                conn.tls.transportEnded();
             } else {
-                conn.peerClosed();
+                ended(null);
             }
         } else {
             conn.abort(Errno.exception("recv(fd=" + fd + ")", r));
         }
     }
 
-    /** {@code n} new bytes at {@code off} of loop-owned {@code mem}: parse, keep the rest. */
-    private void onBytes(MemorySegment mem, long off, int n) {
+    /** The peer's end of input ({@code how}, for TLS, or null): clean between frames, an error mid-frame. */
+    void ended(String how) {
+        if (acc != null) {
+            conn.abort(new EOFException("end of stream mid-frame: " + accumulated() + " bytes of an incomplete frame"
+                    + (how == null ? "" : " at " + how) + " (fd=" + fd + ")"));
+        } else {
+            conn.peerClosed();
+        }
+    }
+
+    /** {@code n} new bytes at {@code off} of loop-owned {@code mem} (with TLS, plaintext): parse, keep the rest. */
+    void onBytes(MemorySegment mem, long off, int n) {
         long pos = 0;
         while (pos < n && conn.isOpen()) {
             if (acc == null) {
@@ -273,7 +301,7 @@ final class FrameInbound extends ReceiveCompletion {
             accSegment = MemorySegment.ofArray(acc);
             accStart = 0;
             accEnd = 0;
-            partialSinceNs = fl.loop.nanoTime();
+            accSinceNs = fl.loop.nanoTime();
             conn.armTimer();
         } else if (acc.length - accEnd < n) {
             int held = accumulated();

@@ -3,7 +3,9 @@ package io.ringloop.frame;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 
 /**
  * What the framing connections of one loop share: the receive scratch (the loop-owned memory the readiness
@@ -31,7 +33,16 @@ final class FrameLoop {
 
     final Loop loop;
     final Driver driver;
-    final MemorySegment scratch = MemorySegment.ofArray(new byte[SCRATCH_BYTES]);
+    private final byte[] scratchArray = new byte[SCRATCH_BYTES];
+    final MemorySegment scratch = MemorySegment.ofArray(scratchArray);
+    /** TLS: the scratch as a buffer, and each provided buffer of the ring seen so far as one. */
+    private ByteBuffer scratchBuffer;
+    private final IdentityHashMap<MemorySegment, ByteBuffer> ringBuffers = new IdentityHashMap<>();
+    private static final int MAX_RING_VIEWS = 8192;
+    /** TLS: the plaintext scratch records are decrypted into and shown from (made by the first TLS server). */
+    private byte[] plainArray;
+    private ByteBuffer plainBuffer;
+    private MemorySegment plainSegment;
     final FrameOptions options;
     private final byte[][][] free = new byte[CLASSES][KEEP_PER_CLASS][];
     private final int[] freeCount = new int[CLASSES];
@@ -81,6 +92,48 @@ final class FrameLoop {
         int b = Math.max(bytes, MIN_CLASS);
         int pow = 32 - Integer.numberOfLeadingZeros(b - 1); // ceil(log2(b))
         return pow - Integer.numberOfTrailingZeros(MIN_CLASS);
+    }
+
+    /**
+     * TLS: {@code [off, off+n)} of the loop's receive memory as a buffer, for the engine. The scratch and each
+     * provided buffer of the ring (a fixed set) keep one buffer each, so a receive allocates none.
+     */
+    ByteBuffer view(MemorySegment mem, long off, int n) {
+        ByteBuffer b;
+        if (mem == scratch) {
+            if (scratchBuffer == null) {
+                scratchBuffer = ByteBuffer.wrap(scratchArray);
+            }
+            b = scratchBuffer;
+        } else {
+            b = ringBuffers.get(mem);
+            if (b == null) {
+                if (ringBuffers.size() >= MAX_RING_VIEWS || mem.byteSize() > Integer.MAX_VALUE) {
+                    return mem.asSlice(off, n).asByteBuffer();
+                }
+                b = mem.asByteBuffer();
+                ringBuffers.put(mem, b);
+            }
+        }
+        return b.limit((int) off + n).position((int) off);
+    }
+
+    /**
+     * TLS: the plaintext scratch, cleared: records are decrypted into it and shown to the parser from it, and
+     * what the parser leaves is copied out before the next connection's turn, so the loop's connections share it.
+     */
+    ByteBuffer plain() {
+        if (plainArray == null) {
+            plainArray = new byte[SCRATCH_BYTES];
+            plainBuffer = ByteBuffer.wrap(plainArray);
+            plainSegment = MemorySegment.ofArray(plainArray);
+        }
+        return plainBuffer.clear();
+    }
+
+    /** The plaintext scratch as memory (after {@link #plain}). */
+    MemorySegment plainSegment() {
+        return plainSegment;
     }
 
     /** Queues {@code c} for the next flush. */

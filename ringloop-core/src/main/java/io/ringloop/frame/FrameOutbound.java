@@ -5,6 +5,8 @@ import io.ringloop.driver.Driver;
 import io.ringloop.sys.Errno;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLException;
 
 /**
  * One connection's send side: the queue of what is to be sent, in order, and its one send in flight.
@@ -17,6 +19,10 @@ import java.lang.foreign.MemorySegment;
  * into a partial one, and anything left (a short write, or what was queued meanwhile) is flushed next turn. At
  * most one write per connection starts per loop turn.
  *
+ * <p><b>TLS.</b> The queue holds plaintext; the flush encrypts the front of it ({@link FrameTls#encrypt}) and
+ * writes the ciphertext; the plaintext is acknowledged (released, unqueued) once all of that ciphertext is out.
+ * Handshake flights, a KeyUpdate answer and close_notify leave the same way, before any more data.
+ *
  * <p>Watermarks: above the high one the connection is unwritable; at or below the low one it is writable again
  * and its handler hears {@code onWritable}; past four times the high one it is aborted. Loop thread only.
  */
@@ -25,6 +31,9 @@ final class FrameOutbound extends Completion {
     private final FrameLoop fl;
     private final Driver driver;
     private final int fd;
+    private final FrameTls tls;
+    /** TLS: the plaintext bytes whose ciphertext is being written. */
+    private long plainInFlight;
     // The queue, a ring: memory (byte[] chunk or MemorySegment), unsent bytes [start, end), release hook.
     private Object[] memory;
     private long[] starts;
@@ -47,6 +56,7 @@ final class FrameOutbound extends Completion {
         this.fl = fl;
         this.driver = fl.driver;
         this.fd = fd;
+        this.tls = conn.tls;
     }
 
     boolean writable() {
@@ -86,15 +96,28 @@ final class FrameOutbound extends Completion {
         if (queued > fl.options.highWaterMark()) {
             writable = false;
         }
-        if (!flushQueued && !sending) {
-            flushQueued = true;
-            fl.dirty(conn);
-        }
+        kick();
         conn.armTimer();
         if (queued > fl.options.hardLimit()) {
             conn.abort(new IOException("output queue over 4 x the high watermark (" + queued + " > "
                     + fl.options.hardLimit() + " bytes): the peer does not read (fd=" + fd + ")"));
         }
+    }
+
+    /** Something is to be written (queued data, or TLS records): the next flush will. */
+    void kick() {
+        if (!flushQueued && !sending) {
+            if (queued == 0 && (tls == null || !tls.hasCiphertext())) {
+                progressNs = fl.loop.nanoTime();
+            }
+            flushQueued = true;
+            fl.dirty(conn);
+        }
+    }
+
+    /** Nothing is queued, in flight or (TLS) waiting to be written. */
+    boolean idle() {
+        return queued == 0 && !sending && (tls == null || !tls.hasCiphertext());
     }
 
     private void push(Object mem, long start, long end, Runnable release) {
@@ -139,6 +162,9 @@ final class FrameOutbound extends Completion {
      * turn (then it waits for the loop's next poll).
      */
     boolean flush(long turn) {
+        if (tls != null && !sending && conn.sendsAllowed()) {
+            return flushTls(turn);
+        }
         if (sending || count == 0 || !conn.sendsAllowed()) {
             return true;
         }
@@ -168,6 +194,71 @@ final class FrameOutbound extends Completion {
         return true;
     }
 
+    /** TLS: encrypts the front of the queue unless records wait already, then writes them. */
+    private boolean flushTls(long turn) {
+        if (!tls.hasCiphertext()) {
+            if (!tls.handshaken()) {
+                return true; // the handshake puts its own flights there
+            }
+            try {
+                if (count > 0 && !tls.outputClosed()) {
+                    plainInFlight = tls.encrypt(plaintext());
+                } else {
+                    tls.wrapControl();
+                }
+            } catch (SSLException e) {
+                conn.abort(new SSLException("write to " + conn.peerName() + ": " + e.getMessage(), e));
+                return true;
+            }
+            if (!tls.hasCiphertext()) {
+                return true;
+            }
+        }
+        if (turn == lastSendTurn) {
+            return false;
+        }
+        lastSendTurn = turn;
+        int r = driver.write(fd, tls.outSegment(), tls.outStart(), tls.outLength(), this);
+        if (r == Driver.PENDING) {
+            sending = true;
+        } else {
+            tlsSent(r);
+        }
+        return true;
+    }
+
+    /** The front of the queue (up to {@link Driver#MAX_IOVECS} entries) as buffers, for the engine. */
+    private ByteBuffer[] plaintext() {
+        int n = Math.min(count, Driver.MAX_IOVECS);
+        ByteBuffer[] srcs = new ByteBuffer[n];
+        for (int k = 0; k < n; k++) {
+            int i = (head + k) & (memory.length - 1);
+            int len = (int) (ends[i] - starts[i]);
+            srcs[k] = memory[i] instanceof byte[] chunk ? ByteBuffer.wrap(chunk, (int) starts[i], len)
+                    : ((MemorySegment) memory[i]).asSlice(starts[i], len).asByteBuffer();
+        }
+        return srcs;
+    }
+
+    /** TLS: the kernel took {@code r} bytes of ciphertext (or failed with -errno). */
+    private void tlsSent(int r) {
+        if (r < 0) {
+            conn.abort(Errno.exception("send(fd=" + fd + ")", r));
+            return;
+        }
+        progressNs = fl.loop.nanoTime();
+        if (!tls.advance(r)) {
+            kick(); // a short write: the rest next turn
+            return;
+        }
+        long plain = plainInFlight;
+        plainInFlight = 0;
+        acknowledge(plain);
+        if (conn.isOpen()) {
+            tls.sent();
+        }
+    }
+
     private MemorySegment segment(int i) {
         return memory[i] instanceof byte[] chunk ? MemorySegment.ofArray(chunk) : (MemorySegment) memory[i];
     }
@@ -176,7 +267,11 @@ final class FrameOutbound extends Completion {
     public void complete(int r) {
         sending = false;
         if (conn.isOpen() || conn.isClosing()) {
-            sent(r);
+            if (tls != null) {
+                tlsSent(r);
+            } else {
+                sent(r);
+            }
         }
     }
 
@@ -186,6 +281,11 @@ final class FrameOutbound extends Completion {
             conn.abort(Errno.exception("send(fd=" + fd + ")", r));
             return;
         }
+        acknowledge(r);
+    }
+
+    /** The kernel took the first {@code r} queued bytes: whole entries go, the rest of the queue goes next. */
+    private void acknowledge(long r) {
         long left = r;
         while (left > 0 && count > 0) {
             int i = head;
@@ -199,7 +299,9 @@ final class FrameOutbound extends Completion {
             }
         }
         queued -= r;
-        progressNs = fl.loop.nanoTime();
+        if (r > 0) {
+            progressNs = fl.loop.nanoTime();
+        }
         if (count > 0 && !flushQueued) {
             flushQueued = true;
             fl.dirty(conn);
@@ -208,7 +310,7 @@ final class FrameOutbound extends Completion {
             writable = true;
             conn.becameWritable();
         }
-        if (queued == 0) {
+        if (idle()) {
             conn.drained();
         }
     }

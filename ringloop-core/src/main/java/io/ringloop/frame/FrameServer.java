@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * A TCP server whose connections are served in callback style by {@link FrameHandler}s: no task and no virtual
- * thread per connection, and no receive buffer held by a connection that has nothing to read.
+ * A TCP or Unix domain server whose connections are served in callback style by {@link FrameHandler}s (or in
+ * task style over a {@link FramedStream}): no task and no virtual thread per connection in callback style, and
+ * no receive buffer held by a connection that has nothing to read. With {@link FrameOptions#withTls} it speaks
+ * TLS, the handler seeing plaintext in place all the same.
  *
  * <p>One listening socket (exclusive, no SO_REUSEPORT) on the first loop accepts, and hands connections to the
  * loops round-robin. The {@link ServerLimits} are honoured: at {@code maxConnections} open connections it stops
@@ -85,11 +87,7 @@ public final class FrameServer implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
-        if (loops.isEmpty()) {
-            throw new IllegalArgumentException("FrameServer.start: no loops");
-        }
-        return begin(new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options,
-                handlerFactory, null));
+        return begin(new FrameServer(loopsOf(loops, "start"), address, limits, options, handlerFactory, null));
     }
 
     /**
@@ -109,11 +107,8 @@ public final class FrameServer implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(task, "task");
-        if (loops.isEmpty()) {
-            throw new IllegalArgumentException("FrameServer.startTasks: no loops");
-        }
-        return begin(new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options,
-                TaskBridge::new, task));
+        return begin(new FrameServer(loopsOf(loops, "startTasks"), address, limits, options, TaskBridge::new,
+                task));
     }
 
     /**
@@ -123,21 +118,43 @@ public final class FrameServer implements AutoCloseable {
      */
     public static FrameServer start(Ringloop runtime, UnixAddress address, ServerLimits limits,
                                     Supplier<? extends FrameHandler> handlerFactory) throws IOException {
+        return start(runtime.loops(), address, limits, FrameOptions.DEFAULTS, handlerFactory);
+    }
+
+    /** {@link #start(Ringloop, UnixAddress, ServerLimits, Supplier)} on {@code loops}, with options (TLS too). */
+    public static FrameServer start(List<? extends EventLoop> loops, UnixAddress address, ServerLimits limits,
+                                    FrameOptions options, Supplier<? extends FrameHandler> handlerFactory)
+            throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(handlerFactory, "handlerFactory");
-        return begin(new FrameServer(runtime.loops().stream().map(Loop::of).toList(), named(address), limits,
-                FrameOptions.DEFAULTS, handlerFactory, null));
+        return begin(new FrameServer(loopsOf(loops, "start"), named(address), limits, options, handlerFactory,
+                null));
     }
 
     /** {@link #startTasks(Ringloop, InetSocketAddress, ServerLimits, FramedTask)} on a Unix address. */
     public static FrameServer startTasks(Ringloop runtime, UnixAddress address, ServerLimits limits,
                                          FramedTask task) throws IOException {
+        return startTasks(runtime.loops(), address, limits, FrameOptions.DEFAULTS, task);
+    }
+
+    /** {@link #startTasks(Ringloop, UnixAddress, ServerLimits, FramedTask)} on {@code loops}, with options. */
+    public static FrameServer startTasks(List<? extends EventLoop> loops, UnixAddress address, ServerLimits limits,
+                                         FrameOptions options, FramedTask task) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(task, "task");
-        return begin(new FrameServer(runtime.loops().stream().map(Loop::of).toList(), named(address), limits,
-                FrameOptions.DEFAULTS, TaskBridge::new, task));
+        return begin(new FrameServer(loopsOf(loops, "startTasks"), named(address), limits, options,
+                TaskBridge::new, task));
+    }
+
+    private static List<Loop> loopsOf(List<? extends EventLoop> loops, String call) {
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("FrameServer." + call + ": no loops");
+        }
+        return loops.stream().map(Loop::of).toList();
     }
 
     private static UnixAddress named(UnixAddress address) {

@@ -130,15 +130,23 @@ public final class TlsConfig {
         return handshakeTimeout;
     }
 
-    Executor taskExecutor() {
+    /**
+     * Where the engine's delegated tasks (key exchange, signatures, certificate checks) run: the builder's
+     * executor, or a small shared pool of daemon threads. A transport of its own runs them there, never on a
+     * loop thread.
+     */
+    public Executor taskExecutor() {
         return taskExecutor;
     }
 
     /**
-     * An engine for one connection. A client's engine knows the peer's host and port (the session cache key),
-     * sends {@code host} as SNI unless it is an IP literal, and checks the server's certificate against it.
+     * An engine for one connection, set up as this config says (protocols, cipher suites, ALPN, client
+     * authentication), for a transport of its own; {@link TlsStream} and the framing server make theirs here.
+     * A client's engine knows the peer's {@code host} and {@code port} (the session cache key), sends
+     * {@code host} as SNI unless it is an IP literal, and checks the server's certificate against it; a
+     * server's ignores both (null and -1).
      */
-    SSLEngine newEngine(String host, int port) {
+    public SSLEngine newEngine(String host, int port) {
         SSLEngine engine = client ? context.createSSLEngine(host, port) : context.createSSLEngine();
         engine.setUseClientMode(client);
         SSLParameters p = engine.getSSLParameters();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ringloop http}: the HTTP/1.1 server, until SIGINT/SIGTERM, then a graceful drain. Its limits default to
  * {@link HttpConfig#LIMITS} (request timeout 10 s, 408 past it; idle and write timeouts 60 s; 10,000
- * connections). With {@code --tls} it serves HTTPS ({@link TlsOptions}), in the task style.
+ * connections). With {@code --tls} it serves HTTPS ({@link TlsOptions}), in either style.
  */
 @Command(name = "http", mixinStandardHelpOptions = true,
         description = "Run an HTTP/1.1 (or HTTPS) server (GET /plaintext, GET /json, POST /echo) until SIGINT/SIGTERM.")
@@ -50,8 +50,7 @@ public final class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HttpConfig config = HttpConfig.DEFAULTS.withMaxBodyBytes(maxBodyKib * 1024L);
-        TlsConfig tlsConfig = tls.serverConfig(server.style() == ServerStyle.TASK ? null
-                : "--tls serves --style task, not --style " + server.style().name().toLowerCase(Locale.ROOT));
+        TlsConfig tlsConfig = tls.serverConfig(null);
         Signals.Listener stop = Signals.listen(Signal.INT, Signal.TERM);
         try (Ringloop rt = server.start("http")) {
             HttpServer http = HttpServer.start(rt, server.address(port), config, server.limits(HttpConfig.LIMITS),

@@ -51,8 +51,9 @@ public final class HttpServer {
 
     /**
      * {@link #start(Ringloop, InetSocketAddress, HttpConfig, ServerLimits, ServerStyle)}, serving HTTPS when
-     * {@code tls} is not null (task style only): each connection's task does the handshake (within the config's
-     * time limit, and the server's idle timeout) before its first request.
+     * {@code tls} is not null: in the task style each connection's task does the handshake (within the config's
+     * time limit, and the server's idle timeout) before its first request; in the framing style the framing
+     * server does it, and the handler sees plaintext.
      */
     public static HttpServer start(Ringloop rt, InetSocketAddress address, HttpConfig config, ServerLimits limits,
                                    ServerStyle style, TlsConfig tls) throws IOException {
@@ -60,15 +61,12 @@ public final class HttpServer {
             return new HttpServer(rt.serve(address, TcpServer.Spread.REUSE_PORT, limits,
                     s -> HttpConnection.serve(s, config, tls)), null);
         }
-        if (tls != null) {
-            throw new IllegalArgumentException("HttpServer.start: TLS is served in the task style, not " + style);
-        }
         // An /echo answer carries the whole body: the hard limit (4 x high) must hold it on top of what may be
         // queued below the high watermark, so 3 x high >= the largest answer; the queue is then bounded by about
         // the largest body, as the body's own buffer is.
         int high = (int) Math.min(Integer.MAX_VALUE / 4, Math.max(64 * 1024, (config.maxBodyBytes() + 8192) / 3 + 1));
         FrameOptions options = FrameOptions.DEFAULTS.withMaxFrame(HttpFrameHandler.maxFrame(config))
-                .withWaterMarks(high / 2, high);
+                .withWaterMarks(high / 2, high).withTls(tls);
         Duration requestTimeout = limits.readTimeout();
         return new HttpServer(null, FrameServer.start(rt.loops(), address, limits.withReadTimeout(Duration.ZERO),
                 options, () -> new HttpFrameHandler(config, requestTimeout)));
