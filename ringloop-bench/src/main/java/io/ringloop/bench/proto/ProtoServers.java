@@ -11,9 +11,9 @@ import java.util.Locale;
  * The servers of the protocol scenarios: ringloop's commands ({@code http}, {@code kv}, {@code echo --tls}) on
  * io_uring and epoll with one loop, and Netty's servers of the same function on its epoll and io_uring
  * transports with one event loop. Ids are the same in every scenario ({@code ringloop-io_uring},
- * {@code netty-epoll}, ...). ringloop's {@code http} and {@code kv} run in both styles: a task per connection
+ * {@code netty-epoll}, ...). ringloop's servers run in both styles: a task per connection
  * ({@code ringloop-io_uring}, ...) and on the framing API ({@code ringloop-framing-io_uring}, ...:
- * {@code --style framing}).
+ * {@code --style framing}), with TLS too.
  */
 final class ProtoServers {
     static final List<String> TRANSPORTS = List.of("io_uring", "epoll");
@@ -25,12 +25,12 @@ final class ProtoServers {
     }
 
     static List<ServerSpec> http() {
-        return both("http", List.of(), true, "io.ringloop.bench.server.NettyHttpServer", List.of(),
+        return both("http", List.of(), "io.ringloop.bench.server.NettyHttpServer", List.of(),
                 "HttpServerCodec + plaintext handler, flush at read-complete");
     }
 
     static List<ServerSpec> kv() {
-        return both("kv", List.of(), true, "io.ringloop.bench.server.NettyRedisServer", List.of(),
+        return both("kv", List.of(), "io.ringloop.bench.server.NettyRedisServer", List.of(),
                 "codec-redis + GET/SET handler, flush at read-complete");
     }
 
@@ -39,26 +39,23 @@ final class ProtoServers {
         List<String> pem = List.of("--cert", cert.toString(), "--key", key.toString());
         List<String> ringloopArgs = new ArrayList<>(List.of("--heap", "--buffer-kib", "64", "--tls"));
         ringloopArgs.addAll(pem);
-        return both("echo", ringloopArgs, false, "io.ringloop.bench.server.NettyEchoServer", pem,
+        return both("echo", ringloopArgs, "io.ringloop.bench.server.NettyEchoServer", pem,
                 "echo behind SslHandler (SslProvider.JDK), flush at read-complete");
     }
 
-    /**
-     * HTTPS: the task-style {@link #http} servers behind TLS (the framing style has no TLS), the certificate and
-     * key in {@code cert}/{@code key} (PEM).
-     */
+    /** HTTPS: the {@link #http} servers (both styles) behind TLS, with the certificate and key of these PEM files. */
     static List<ServerSpec> https(Path cert, Path key) {
         List<String> pem = List.of("--cert", cert.toString(), "--key", key.toString());
         List<String> ringloopArgs = new ArrayList<>(List.of("--tls"));
         ringloopArgs.addAll(pem);
-        return both("http", ringloopArgs, false, "io.ringloop.bench.server.NettyHttpServer", pem,
+        return both("http", ringloopArgs, "io.ringloop.bench.server.NettyHttpServer", pem,
                 "SslHandler (SslProvider.JDK) + HttpServerCodec + plaintext handler, flush at read-complete");
     }
 
-    private static List<ServerSpec> both(String command, List<String> ringloopArgs, boolean framing,
+    private static List<ServerSpec> both(String command, List<String> ringloopArgs,
                                          String nettyMain, List<String> nettyArgs, String nettyWhat) {
         List<ServerSpec> all = new ArrayList<>();
-        for (String style : framing ? List.of("task", "framing") : List.of("task")) {
+        for (String style : List.of("task", "framing")) {
             for (String t : TRANSPORTS) {
                 List<String> args = new ArrayList<>(List.of(command, "--backend", t.toUpperCase(Locale.ROOT),
                         "--threads", "1", "--host", "127.0.0.1"));
