@@ -6,7 +6,6 @@ import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.Objects;
 import javax.net.ssl.SSLSession;
 
@@ -60,10 +59,8 @@ public final class FrameConnection {
     private final boolean taskStyle;
     /** Index in the loop's list of connections (for a drain). */
     int index = -1;
-    private long lastInputNs;
-    private long timerId = -1;
-    private long timerAtNs;
-    private final Runnable onTimer = this::timerFired;
+    long lastInputNs;
+    private final FrameDeadlines deadlines;
 
     FrameConnection(FrameLoop fl, int fd, FrameHandler handler, FrameServer server, boolean taskStyle) {
         this.taskStyle = taskStyle;
@@ -76,6 +73,7 @@ public final class FrameConnection {
         this.in = new FrameInbound(this, fl, fd);
         this.out = new FrameOutbound(this, fl, fd);
         this.lastInputNs = fl.loop.nanoTime();
+        this.deadlines = new FrameDeadlines(this, fl.loop, server.timeouts);
     }
 
     /** Loop thread: the handler hears onOpen (with TLS after the handshake), the timer is armed, receiving starts. */
@@ -290,6 +288,19 @@ public final class FrameConnection {
         return state == CLOSING;
     }
 
+    boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    /** Arms the connection's timer for its earliest deadline ({@link FrameDeadlines}). */
+    void armTimer() {
+        deadlines.arm();
+    }
+
+    String fdName() {
+        return "fd=" + fd;
+    }
+
     /** Parsing and reading may go on: open, writable, and (task style) asked for. */
     boolean readable() {
         return state == OPEN && out.writable() && !inputPaused;
@@ -418,10 +429,7 @@ public final class FrameConnection {
     private void finish(Throwable cause, boolean aborted) {
         boolean inputEnded = taskStyle && in.stopped();
         state = CLOSED;
-        if (timerId != -1) {
-            fl.loop.cancelTimer(timerId);
-            timerId = -1;
-        }
+        deadlines.cancel();
         in.closed();
         if (!aborted) {
             driver.shutdown(fd, Driver.SHUT_WR); // the peer reads every byte, then end of stream
@@ -429,7 +437,7 @@ public final class FrameConnection {
         driver.close(fd); // completes what is pending (ignored: CLOSED) before the memory below goes back
         out.closed();
         if (tls != null) {
-            tls.closed();
+            tls.buffers.closed();
         }
         server.closed(this);
         if (inputEnded && cause == null) {
@@ -439,69 +447,6 @@ public final class FrameConnection {
             handler.onClosed(this, cause);
         } catch (Throwable t) {
             fl.loop.reportUncaught("FrameHandler.onClosed (fd=" + fd + ")", t);
-        }
-    }
-
-    // ---- timeouts: one timer entry, re-armed lazily ----
-
-    /** The earliest deadline that applies now, or Long.MAX_VALUE. */
-    private long nextDeadlineNs() {
-        long d = Long.MAX_VALUE;
-        ServerTimeouts t = server.timeouts;
-        boolean opening = tls != null && !tls.handshaken();
-        if (opening && state == OPEN) {
-            d = Math.min(d, tls.deadlineNs);
-        }
-        if (t.idleNs() > 0 && state == OPEN && !opening && !in.partial() && out.idle()) {
-            d = Math.min(d, lastInputNs + t.idleNs());
-        }
-        if (t.readNs() > 0 && state == OPEN && in.partial()) {
-            d = Math.min(d, in.partialSinceNs() + t.readNs());
-        }
-        if (t.writeNs() > 0 && !out.idle()) {
-            d = Math.min(d, out.progressNs + t.writeNs());
-        }
-        return d;
-    }
-
-    /** Arms the connection's timer for its earliest deadline, unless one as early is armed. */
-    void armTimer() {
-        if (state == CLOSED) {
-            return;
-        }
-        long d = nextDeadlineNs();
-        if (d == Long.MAX_VALUE || (timerId != -1 && timerAtNs - d <= 0)) {
-            return;
-        }
-        if (timerId != -1) {
-            fl.loop.cancelTimer(timerId);
-        }
-        timerAtNs = d;
-        timerId = fl.loop.scheduleAt(d, onTimer);
-    }
-
-    private void timerFired() {
-        timerId = -1;
-        if (state == CLOSED) {
-            return;
-        }
-        long now = fl.loop.nanoTime();
-        ServerTimeouts t = server.timeouts;
-        if (tls != null && !tls.handshaken() && state == OPEN && now - tls.deadlineNs >= 0) {
-            abort(tls.timedOut());
-        } else if (t.writeNs() > 0 && !out.idle() && now - (out.progressNs + t.writeNs()) >= 0) {
-            abort(new SocketTimeoutException("write timeout: the peer took none of " + out.queued
-                    + " queued bytes for " + t.writeNs() / 1_000_000 + " ms (fd=" + fd + ")"));
-        } else if (t.readNs() > 0 && state == OPEN && in.partial()
-                && now - (in.partialSinceNs() + t.readNs()) >= 0) {
-            abort(new SocketTimeoutException("read timeout: a frame begun " + t.readNs() / 1_000_000
-                    + " ms ago is still incomplete (" + in.accumulated() + " bytes) (fd=" + fd + ")"));
-        } else if (t.idleNs() > 0 && state == OPEN && (tls == null || tls.handshaken()) && !in.partial()
-                && out.idle() && now - (lastInputNs + t.idleNs()) >= 0) {
-            closeWith(new SocketTimeoutException("idle timeout: no input for " + t.idleNs() / 1_000_000
-                    + " ms (fd=" + fd + ")"));
-        } else {
-            armTimer();
         }
     }
 }

@@ -72,10 +72,10 @@ final class FrameInbound extends ReceiveCompletion {
     /** When the oldest partial input began (after {@link #partial} is true). */
     long partialSinceNs() {
         if (acc == null) {
-            return conn.tls.heldSinceNs;
+            return conn.tls.buffers.heldSinceNs;
         }
-        return conn.tls != null && conn.tls.holdsInput() && conn.tls.heldSinceNs - accSinceNs < 0
-                ? conn.tls.heldSinceNs : accSinceNs;
+        return conn.tls != null && conn.tls.holdsInput() && conn.tls.buffers.heldSinceNs - accSinceNs < 0
+                ? conn.tls.buffers.heldSinceNs : accSinceNs;
     }
 
     int accumulated() {

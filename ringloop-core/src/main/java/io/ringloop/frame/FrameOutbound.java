@@ -107,7 +107,7 @@ final class FrameOutbound extends Completion {
     /** Something is to be written (queued data, or TLS records): the next flush will. */
     void kick() {
         if (!flushQueued && !sending) {
-            if (queued == 0 && (tls == null || !tls.hasCiphertext())) {
+            if (queued == 0 && (tls == null || !tls.buffers.hasCiphertext())) {
                 progressNs = fl.loop.nanoTime();
             }
             flushQueued = true;
@@ -117,7 +117,7 @@ final class FrameOutbound extends Completion {
 
     /** Nothing is queued, in flight or (TLS) waiting to be written. */
     boolean idle() {
-        return queued == 0 && !sending && (tls == null || !tls.hasCiphertext());
+        return queued == 0 && !sending && (tls == null || !tls.buffers.hasCiphertext());
     }
 
     private void push(Object mem, long start, long end, Runnable release) {
@@ -196,7 +196,7 @@ final class FrameOutbound extends Completion {
 
     /** TLS: encrypts the front of the queue unless records wait already, then writes them. */
     private boolean flushTls(long turn) {
-        if (!tls.hasCiphertext()) {
+        if (!tls.buffers.hasCiphertext()) {
             if (!tls.handshaken()) {
                 return true; // the handshake puts its own flights there
             }
@@ -210,7 +210,7 @@ final class FrameOutbound extends Completion {
                 conn.abort(new SSLException("write to " + conn.peerName() + ": " + e.getMessage(), e));
                 return true;
             }
-            if (!tls.hasCiphertext()) {
+            if (!tls.buffers.hasCiphertext()) {
                 return true;
             }
         }
@@ -218,7 +218,7 @@ final class FrameOutbound extends Completion {
             return false;
         }
         lastSendTurn = turn;
-        int r = driver.write(fd, tls.outSegment(), tls.outStart(), tls.outLength(), this);
+        int r = driver.write(fd, tls.buffers.outSegment(), tls.buffers.outStart(), tls.buffers.outLength(), this);
         if (r == Driver.PENDING) {
             sending = true;
         } else {
@@ -247,7 +247,7 @@ final class FrameOutbound extends Completion {
             return;
         }
         progressNs = fl.loop.nanoTime();
-        if (!tls.advance(r)) {
+        if (!tls.buffers.advance(r)) {
             kick(); // a short write: the rest next turn
             return;
         }

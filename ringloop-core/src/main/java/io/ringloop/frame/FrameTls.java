@@ -21,14 +21,14 @@ import javax.net.ssl.SSLSession;
  * send sides, driven on the loop thread without waiting.
  *
  * <p><b>Receiving.</b> Ciphertext the loop received is decrypted straight from the loop's memory while nothing is
- * held; a partial record left over is copied into a pooled buffer ({@code netIn}) and the loop's memory goes back
+ * held; a partial record left over is copied into a pooled buffer ({@link FrameTlsBuffers}) and the loop's memory goes back
  * as without TLS. Records are decrypted into the loop's plaintext scratch ({@link FrameLoop#plain}), several per
  * batch, and the batch is shown to the parser in place ({@link FrameInbound#onBytes}): what the parser leaves is
  * accumulated there as always. A connection that may not parse (unwritable, out of budget, a task not asking)
  * keeps its ciphertext undecrypted until it may ({@link #decryptPending}).
  *
  * <p><b>Sending.</b> The output queue holds plaintext (the watermarks count it). The loop's flush encrypts what is
- * queued into one pooled buffer ({@code netOut}, up to a few records) and writes it; the plaintext it took is
+ * queued into one pooled buffer (up to a few records) and writes it; the plaintext it took is
  * acknowledged once the kernel has taken all of that ciphertext. Handshake flights, a KeyUpdate answer and
  * close_notify go out the same way, one write in flight.
  *
@@ -46,8 +46,6 @@ final class FrameTls {
     private static final ByteBuffer[] NO_DATA = {ByteBuffer.allocate(0)};
     /** An alert or close_notify is one record; bounded anyway. */
     private static final int MAX_CONTROL_WRAPS = 4;
-    /** netOut's size class: a few full records per write. */
-    private static final int OUT_BYTES = FrameLoop.MAX_CLASS;
 
     private final FrameConnection conn;
     private final FrameLoop fl;
@@ -55,14 +53,8 @@ final class FrameTls {
     private final Executor executor;
     private final long limitMs;
     final long deadlineNs;
-    /** Ciphertext received and not yet decrypted, read mode; null when none. */
-    private byte[] netInArray;
-    private ByteBuffer netIn;
-    /** Ciphertext to send: [outSent, netOut.position()); null when none. */
-    private byte[] netOutArray;
-    private ByteBuffer netOut;
-    private MemorySegment netOutSegment;
-    private int outSent;
+    /** The ciphertext buffers, held only while they hold something. */
+    final FrameTlsBuffers buffers;
     private boolean handshaken;
     private boolean tls13;
     private boolean tasksRunning;
@@ -72,15 +64,13 @@ final class FrameTls {
     private boolean outputClosed;
     /** The peer's close_notify arrived. */
     private boolean inboundDone;
-    private boolean released;
-    /** When netIn was taken (the read timeout runs from here while it holds a partial record). */
-    long heldSinceNs;
 
     FrameTls(FrameConnection conn, FrameLoop fl, TlsConfig config) {
         this.conn = conn;
         this.fl = fl;
         this.engine = config.newEngine(null, -1);
         this.executor = config.taskExecutor();
+        this.buffers = new FrameTlsBuffers(fl);
         this.limitMs = config.handshakeTimeout().toMillis();
         this.deadlineNs = config.handshakeTimeout().isZero() ? Long.MAX_VALUE
                 : fl.loop.nanoTime() + config.handshakeTimeout().toNanos();
@@ -100,7 +90,7 @@ final class FrameTls {
 
     /** A partial record is held, or a frame's ciphertext is not yet decrypted. */
     boolean holdsInput() {
-        return netIn != null;
+        return buffers.holdsInput();
     }
 
     // ---- handshake ----
@@ -141,7 +131,7 @@ final class FrameTls {
                     default -> {
                         handshaken = true;
                         tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
-                        if (hasCiphertext()) {
+                        if (buffers.hasCiphertext()) {
                             conn.out.kick();
                         }
                         conn.tlsOpened();
@@ -156,21 +146,21 @@ final class FrameTls {
 
     /** One wrap of a handshake record: false when a flight is queued to go (wait for the write). */
     private boolean wrapHandshake() throws SSLException {
-        takeNetOut();
-        SSLEngineResult r = engine.wrap(NO_DATA, netOut);
+        ByteBuffer out = buffers.out();
+        SSLEngineResult r = engine.wrap(NO_DATA, out);
         switch (r.getStatus()) {
             case OK -> {
-                if (r.getHandshakeStatus() != HandshakeStatus.NEED_WRAP && hasCiphertext()) {
+                if (r.getHandshakeStatus() != HandshakeStatus.NEED_WRAP && buffers.hasCiphertext()) {
                     conn.out.kick(); // the end of a flight
                 }
                 return true;
             }
             case BUFFER_OVERFLOW -> {
-                if (hasCiphertext()) {
+                if (buffers.hasCiphertext()) {
                     conn.out.kick();
                     return false;
                 }
-                throw new SSLException("a TLS handshake record larger than " + netOut.capacity() + " bytes");
+                throw new SSLException("a TLS handshake record larger than " + out.capacity() + " bytes");
             }
             case CLOSED -> throw new SSLException("the engine closed during the handshake");
             default -> throw new IllegalStateException("wrap: BUFFER_UNDERFLOW");
@@ -179,15 +169,15 @@ final class FrameTls {
 
     /** One unwrap of received handshake records: false when it waits for more input. */
     private boolean unwrapHandshake() throws SSLException {
-        if (netIn == null) {
+        if (!buffers.holdsInput()) {
             return false;
         }
         ByteBuffer plain = fl.plain();
-        SSLEngineResult r = engine.unwrap(netIn, plain);
+        SSLEngineResult r = engine.unwrap(buffers.in(), plain);
         if (r.bytesProduced() > 0) {
             throw new SSLException("application data inside the TLS handshake");
         }
-        releaseNetInIfEmpty();
+        buffers.releaseInIfEmpty();
         return switch (r.getStatus()) {
             case OK -> true;
             case BUFFER_UNDERFLOW -> false;
@@ -245,7 +235,10 @@ final class FrameTls {
         SSLHandshakeException h = new SSLHandshakeException("TLS handshake with " + conn.peerName() + " failed: "
                 + describe(e));
         h.initCause(e);
-        queueAlert();
+        if (!conn.out.sending()) {
+            wrapClosing(); // the engine's alert, if it can go out now
+        }
+        outputClosed = true;
         conn.closeWith(h);
     }
 
@@ -259,15 +252,16 @@ final class FrameTls {
 
     /** {@code n} bytes of ciphertext at {@code off} of the loop's {@code mem}; nothing of it is kept there. */
     void received(MemorySegment mem, long off, int n) {
-        if (netIn == null && handshaken) {
+        int packet = engine.getSession().getPacketBufferSize();
+        if (!buffers.holdsInput() && handshaken) {
             ByteBuffer src = fl.view(mem, off, n);
             decrypt(src);
             if (src.hasRemaining() && conn.isOpen()) {
-                append(src);
+                hold(src, packet);
             }
             return;
         }
-        append(fl.view(mem, off, n));
+        hold(fl.view(mem, off, n), packet);
         if (!handshaken) {
             step();
             if (!handshaken) {
@@ -277,11 +271,20 @@ final class FrameTls {
         decryptPending();
     }
 
+    /** Keeps {@code src} until it can be decrypted; from the first byte held, the read timeout runs. */
+    private void hold(ByteBuffer src, int packet) {
+        boolean held = buffers.holdsInput();
+        buffers.append(src, packet);
+        if (!held) {
+            conn.armTimer();
+        }
+    }
+
     /** Decrypts what is held while the connection may parse; the buffer goes back once empty. */
     void decryptPending() {
-        if (netIn != null && handshaken) {
-            decrypt(netIn);
-            releaseNetInIfEmpty();
+        if (buffers.holdsInput() && handshaken) {
+            decrypt(buffers.in());
+            buffers.releaseInIfEmpty();
         }
     }
 
@@ -371,85 +374,36 @@ final class FrameTls {
         if (!handshaken) {
             conn.abort(new SSLHandshakeException("TLS handshake with " + conn.peerName()
                     + ": the peer closed the connection before the handshake finished"));
-        } else if (netIn != null) {
-            conn.abort(new EOFException("end of stream in the middle of a TLS record (" + netIn.remaining()
+        } else if (buffers.holdsInput()) {
+            conn.abort(new EOFException("end of stream in the middle of a TLS record (" + buffers.in().remaining()
                     + " bytes) from " + conn.peerName() + ", without a TLS close_notify"));
         } else {
             conn.in.ended("the end of stream without a TLS close_notify");
         }
     }
 
-    private void append(ByteBuffer src) {
-        int n = src.remaining();
-        if (netIn == null) {
-            heldSinceNs = fl.loop.nanoTime();
-            int packet = engine.getSession().getPacketBufferSize();
-            netInArray = fl.take(Math.max(n, packet));
-            netIn = ByteBuffer.wrap(netInArray).limit(0);
-        } else if (netIn.capacity() - netIn.limit() < n) {
-            int held = netIn.remaining();
-            if (netIn.capacity() - held >= n) {
-                netIn.compact().flip();
-            } else {
-                byte[] bigger = fl.take(held + Math.max(n, engine.getSession().getPacketBufferSize()));
-                netIn.get(bigger, 0, held);
-                fl.give(netInArray);
-                netInArray = bigger;
-                netIn = ByteBuffer.wrap(bigger).limit(held);
-            }
-        }
-        int at = netIn.limit();
-        netIn.limit(at + n);
-        netIn.put(at, src, src.position(), n);
-        src.position(src.limit());
-    }
-
-    private void releaseNetInIfEmpty() {
-        if (netIn != null && !netIn.hasRemaining()) {
-            fl.give(netInArray);
-            netInArray = null;
-            netIn = null;
-        }
-    }
-
     // ---- sending ----
 
-    /** Ciphertext waits to be written. */
-    boolean hasCiphertext() {
-        return netOut != null && netOut.position() > outSent;
-    }
 
     /** Nothing more may be encrypted: close_notify or an alert is queued. */
     boolean outputClosed() {
         return outputClosed;
     }
 
-    MemorySegment outSegment() {
-        return netOutSegment;
-    }
-
-    int outStart() {
-        return outSent;
-    }
-
-    int outLength() {
-        return netOut.position() - outSent;
-    }
-
     /**
      * Before the output queue's data: the KeyUpdate answer the peer asked for. Then as much of {@code srcs}
-     * (plaintext, in order) as fills netOut: the plaintext bytes taken.
+     * (plaintext, in order) as fills the output buffer: the plaintext bytes taken.
      */
     long encrypt(ByteBuffer[] srcs) throws SSLException {
         wrapControl();
         if (outputClosed || srcs.length == 0) {
             return 0;
         }
-        takeNetOut();
+        ByteBuffer out = buffers.out();
         int packet = engine.getSession().getPacketBufferSize();
         long taken = 0;
-        while (netOut.remaining() >= packet && hasRemaining(srcs)) {
-            SSLEngineResult r = engine.wrap(srcs, netOut);
+        while (out.remaining() >= packet && hasRemaining(srcs)) {
+            SSLEngineResult r = engine.wrap(srcs, out);
             taken += r.bytesConsumed();
             switch (r.getStatus()) {
                 case OK -> {
@@ -474,24 +428,10 @@ final class FrameTls {
             return;
         }
         wrapPending = false;
-        takeNetOut();
+        ByteBuffer out = buffers.out();
         for (int i = 0; i < MAX_CONTROL_WRAPS && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-            engine.wrap(NO_DATA, netOut);
+            engine.wrap(NO_DATA, out);
         }
-    }
-
-    /** The kernel took {@code n} more bytes of ciphertext: true once all of it is sent (netOut goes back). */
-    boolean advance(int n) {
-        outSent += n;
-        if (outSent < netOut.position()) {
-            return false;
-        }
-        fl.give(netOutArray);
-        netOutArray = null;
-        netOut = null;
-        netOutSegment = null;
-        outSent = 0;
-        return true;
     }
 
     /** All ciphertext is out: a handshake waiting for its flight goes on. */
@@ -513,71 +453,25 @@ final class FrameTls {
             return false;
         }
         outputClosed = true;
+        wrapClosing();
+        return buffers.hasCiphertext();
+    }
+
+    /** The engine's closing record (close_notify, or after a failure its alert) into the output, and out. */
+    private void wrapClosing() {
         engine.closeOutbound();
         try {
-            takeNetOut();
+            ByteBuffer out = buffers.out();
             for (int i = 0; i < MAX_CONTROL_WRAPS && !engine.isOutboundDone(); i++) {
-                if (engine.wrap(NO_DATA, netOut).getStatus() != SSLEngineResult.Status.OK) {
+                if (engine.wrap(NO_DATA, out).getStatus() != SSLEngineResult.Status.OK) {
                     break;
                 }
             }
         } catch (SSLException ignore) {
-            // close_notify is a courtesy; the close itself goes on
+            // a courtesy to the peer: the close, or the failure being reported, goes on without it
         }
-        if (hasCiphertext()) {
+        if (buffers.hasCiphertext()) {
             conn.out.kick();
-            return true;
-        }
-        return false;
-    }
-
-    /** After a handshake failure: the engine's alert, if it can go out now. */
-    private void queueAlert() {
-        outputClosed = true;
-        if (conn.out.sending()) {
-            return;
-        }
-        engine.closeOutbound();
-        try {
-            takeNetOut();
-            for (int i = 0; i < MAX_CONTROL_WRAPS && !engine.isOutboundDone(); i++) {
-                if (engine.wrap(NO_DATA, netOut).getStatus() != SSLEngineResult.Status.OK) {
-                    break;
-                }
-            }
-        } catch (SSLException ignore) {
-            // the handshake failed already; that error is the one reported
-        }
-        if (hasCiphertext()) {
-            conn.out.kick();
-        }
-    }
-
-    private void takeNetOut() {
-        if (netOut == null) {
-            netOutArray = fl.take(OUT_BYTES);
-            netOut = ByteBuffer.wrap(netOutArray);
-            netOutSegment = MemorySegment.ofArray(netOutArray);
-            outSent = 0;
-        }
-    }
-
-    /** The connection closed (its socket too): the buffers go back. */
-    void closed() {
-        if (released) {
-            return;
-        }
-        released = true;
-        if (netIn != null) {
-            fl.give(netInArray);
-            netIn = null;
-            netInArray = null;
-        }
-        if (netOut != null) {
-            fl.give(netOutArray);
-            netOut = null;
-            netOutArray = null;
-            netOutSegment = null;
         }
     }
 

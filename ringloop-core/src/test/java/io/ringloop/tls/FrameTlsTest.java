@@ -280,6 +280,38 @@ class FrameTlsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("setups")
+    void shouldCloseIdleConnectionsWithCloseNotifyAndAbortPartialRecordsAtTheReadTimeout(Setup setup)
+            throws Exception {
+        TestCerts c = TestCerts.get();
+        TlsConfig config = TlsConfig.server(c.localhost(), c.localhostKey()).build();
+        SSLContext jdk = TlsConfig.client().trust(c.ca()).build().context();
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        ServerLimits limits = ServerLimits.DEFAULTS.withIdleTimeout(Duration.ofMillis(300))
+                .withReadTimeout(Duration.ofMillis(300));
+        try (Ringloop rt = setup.start(); FrameServer server = FrameServer.start(rt.loops(), LOOPBACK, limits,
+                FrameOptions.DEFAULTS.withTls(config), () -> new Lines(events))) {
+            int port = server.localAddress().getPort();
+            try (SSLSocket s = jdkClient(jdk, port, "TLSv1.3", null)) {
+                s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("X", readLine(s.getInputStream()));
+                assertEquals(-1, s.getInputStream().read(), "idle: the server's close_notify, a clean end");
+            }
+            assertEquals("open TLSv1.3 ", next(events));
+            SocketTimeoutException idle = assertInstanceOf(SocketTimeoutException.class, next(events));
+            assertTrue(idle.getMessage().startsWith("idle timeout: no input for 300 ms"), idle.getMessage());
+
+            try (Socket loris = new Socket("127.0.0.1", port)) {
+                loris.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02}); // a record header, cut short
+                assertEquals(-1, loris.getInputStream().read(), "the server gives up on the partial record");
+            }
+            SocketTimeoutException partial = assertInstanceOf(SocketTimeoutException.class, next(events));
+            assertTrue(partial.getMessage().startsWith("read timeout: a frame begun 300 ms ago is still incomplete"),
+                    partial.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
     void shouldAnswerTls13KeyUpdateAndRefuseTls12Renegotiation(Setup setup) throws Exception {
         TestCerts c = TestCerts.get();
         TlsConfig config = TlsConfig.server(c.localhost(), c.localhostKey()).build();
