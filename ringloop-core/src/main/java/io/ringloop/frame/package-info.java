@@ -26,8 +26,14 @@
  *       before its next poll, starts one gathered write (up to 64 iovecs) per connection with none in flight.
  *       On io_uring a heap write is a direct send(2) first and its SQE (if it must wait) goes out in the
  *       {@code io_uring_enter} that waits.</li>
- *   <li><b>Timeouts</b> live in the connection, with one timer entry re-armed lazily: idle (no partial frame and
- *       nothing queued), read (from a partial frame's first byte), write (no progress on queued output).</li>
+ *   <li><b>Timeouts</b> live in the connection, with one timer entry re-armed lazily ({@code FrameDeadlines}):
+ *       idle (no partial frame and nothing queued), read (from a partial frame's first byte), write (no progress
+ *       on queued output), and with TLS the handshake's limit.</li>
+ *   <li><b>TLS</b> ({@link io.ringloop.frame.FrameOptions#withTls}) changes none of the above: records are
+ *       decrypted from the loop's receive memory into a per-loop plaintext scratch shown in place, a partial
+ *       record is the only ciphertext a connection keeps, and the flush encrypts queued plaintext into one
+ *       pooled buffer per write ({@code FrameTls}, {@code FrameTlsBuffers}). The handler hears {@code onOpen}
+ *       after the handshake; close_notify goes out at every graceful close.</li>
  * </ul>
  *
  * <p>References: ringline ({@code ringline/src/runtime/io.rs}: Consumed/NeedMore/NeedAtLeast; its accumulator and
