@@ -21,8 +21,8 @@ import javax.net.ssl.SSLSession;
  * send sides, driven on the loop thread without waiting.
  *
  * <p><b>Receiving.</b> Ciphertext the loop received is decrypted straight from the loop's memory while nothing is
- * held; a partial record left over is copied into a pooled buffer ({@link FrameTlsBuffers}) and the loop's memory goes back
- * as without TLS. Records are decrypted into the loop's plaintext scratch ({@link FrameLoop#plain}), several per
+ * held; a partial record left over is copied into a pooled buffer ({@link FrameTlsBuffers}) and the loop's memory
+ * goes back as without TLS. Records are decrypted into the loop's plaintext scratch ({@link FrameLoop#plain}), several per
  * batch, and the batch is shown to the parser in place ({@link FrameInbound#onBytes}): what the parser leaves is
  * accumulated there as always. A connection that may not parse (unwritable, out of budget, a task not asking)
  * keeps its ciphertext undecrypted until it may ({@link #decryptPending}).
@@ -57,6 +57,9 @@ final class FrameTls {
     final FrameTlsBuffers buffers;
     private boolean handshaken;
     private boolean tls13;
+    /** The session's record sizes, read once the handshake is done (the engine's lock is not taken per record). */
+    private int packetSize;
+    private int appSize;
     private boolean tasksRunning;
     /** After the handshake: the engine asks to wrap (a KeyUpdate answer); done before the next data. */
     private boolean wrapPending;
@@ -130,9 +133,12 @@ final class FrameTls {
                     }
                     default -> {
                         handshaken = true;
-                        tls13 = "TLSv1.3".equals(engine.getSession().getProtocol());
-                        if (buffers.hasCiphertext()) {
-                            conn.out.kick();
+                        SSLSession session = engine.getSession();
+                        tls13 = "TLSv1.3".equals(session.getProtocol());
+                        packetSize = session.getPacketBufferSize();
+                        appSize = session.getApplicationBufferSize();
+                        if (!conn.out.idle()) {
+                            conn.out.kick(); // the last flight, or what a task queued during the handshake
                         }
                         conn.tlsOpened();
                         return;
@@ -252,7 +258,7 @@ final class FrameTls {
 
     /** {@code n} bytes of ciphertext at {@code off} of the loop's {@code mem}; nothing of it is kept there. */
     void received(MemorySegment mem, long off, int n) {
-        int packet = engine.getSession().getPacketBufferSize();
+        int packet = handshaken ? packetSize : engine.getSession().getPacketBufferSize();
         if (!buffers.holdsInput() && handshaken) {
             ByteBuffer src = fl.view(mem, off, n);
             decrypt(src);
@@ -292,6 +298,7 @@ final class FrameTls {
     private void decrypt(ByteBuffer src) {
         while (src.hasRemaining() && !inboundDone && conn.readable()) {
             ByteBuffer plain = fl.plain();
+            int before = src.position();
             SSLEngineResult.Status status;
             try {
                 status = unwrapBatch(src, plain);
@@ -311,21 +318,21 @@ final class FrameTls {
                 }
                 return;
             }
-            if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                return; // a partial record: wait for the rest
+            if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW || src.position() == before) {
+                return; // a partial record (wait for the rest), or records the engine takes after an answer
             }
         }
     }
 
     /** Unwraps records of {@code src} into {@code plain} while a whole record still fits: the last status. */
     private SSLEngineResult.Status unwrapBatch(ByteBuffer src, ByteBuffer plain) throws SSLException {
-        int appSize = engine.getSession().getApplicationBufferSize();
         while (true) {
             SSLEngineResult r = engine.unwrap(src, plain);
             switch (r.getStatus()) {
                 case OK -> {
                     afterUnwrap(r.getHandshakeStatus());
-                    if (!conn.isOpen() || !src.hasRemaining() || plain.remaining() < appSize) {
+                    boolean stuck = r.bytesConsumed() == 0 && r.bytesProduced() == 0;
+                    if (stuck || !conn.isOpen() || !src.hasRemaining() || plain.remaining() < appSize) {
                         return r.getStatus();
                     }
                 }
@@ -400,9 +407,8 @@ final class FrameTls {
             return 0;
         }
         ByteBuffer out = buffers.out();
-        int packet = engine.getSession().getPacketBufferSize();
         long taken = 0;
-        while (out.remaining() >= packet && hasRemaining(srcs)) {
+        while (out.remaining() >= packetSize && hasRemaining(srcs)) {
             SSLEngineResult r = engine.wrap(srcs, out);
             taken += r.bytesConsumed();
             switch (r.getStatus()) {
@@ -434,13 +440,21 @@ final class FrameTls {
         }
     }
 
-    /** All ciphertext is out: a handshake waiting for its flight goes on. */
+    /**
+     * All ciphertext is out: a handshake waiting for its flight goes on; after it, records the engine would not
+     * take before its answer went out (a KeyUpdate's) are decrypted now.
+     */
     void sent() {
-        if (!handshaken && conn.isOpen()) {
+        if (!conn.isOpen()) {
+            return;
+        }
+        if (!handshaken) {
             step();
             if (handshaken && conn.isOpen()) {
                 conn.in.resume();
             }
+        } else if (buffers.holdsInput() && conn.readable()) {
+            conn.in.resume();
         }
     }
 
