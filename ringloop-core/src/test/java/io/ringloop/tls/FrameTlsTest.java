@@ -390,6 +390,24 @@ class FrameTlsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void shouldSendWhatATaskQueuesBeforeTheHandshakeEnds(Setup setup) throws Exception {
+        TestCerts c = TestCerts.get();
+        TlsConfig config = TlsConfig.server(c.localhost(), c.localhostKey()).build();
+        SSLContext jdk = TlsConfig.client().trust(c.ca()).build().context();
+        try (Ringloop rt = setup.start(); FrameServer server = FrameServer.startTasks(rt.loops(), LOOPBACK,
+                ServerLimits.DEFAULTS, FrameOptions.DEFAULTS.withTls(config), s -> {
+                    s.send("220 greeting first\n".getBytes(StandardCharsets.US_ASCII)); // a server-first protocol
+                    upperLines(s);
+                });
+             SSLSocket client = jdkClient(jdk, server.localAddress().getPort(), "TLSv1.3", null)) {
+            assertEquals("220 greeting first", readLine(client.getInputStream()));
+            client.getOutputStream().write("then lines\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("THEN LINES", readLine(client.getInputStream()));
+        }
+    }
+
     /** A task-style server body: upper-cased lines until the end of stream, TLS or not alike. */
     private static void upperLines(FramedStream s) throws IOException {
         while (true) {
