@@ -408,6 +408,58 @@ class FrameTlsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void shouldAuthenticateClientsAndResumeTheirSessions(Setup setup) throws Exception {
+        TestCerts c = TestCerts.get();
+        TlsConfig need = TlsConfig.server(c.localhost(), c.localhostKey()).trust(c.ca())
+                .clientAuth(TlsConfig.ClientAuth.NEED).build();
+        SSLContext withCert = TlsConfig.client().trust(c.ca()).identity(c.client(), c.clientKey()).build().context();
+        SSLContext without = TlsConfig.client().trust(c.ca()).build().context();
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        try (Ringloop rt = setup.start(); FrameServer server = serve(rt, need, new FrameHandler() {
+            @Override
+            public void onOpen(FrameConnection conn) {
+                try {
+                    events.add(conn.tlsSession().getPeerPrincipal().getName());
+                } catch (IOException e) {
+                    events.add(e);
+                }
+            }
+
+            @Override
+            public long onData(FrameConnection conn, FrameView in) {
+                conn.send(in, 0, in.length());
+                return in.length();
+            }
+
+            @Override
+            public void onClosed(FrameConnection conn, Throwable cause) {
+                if (cause != null) {
+                    events.add(cause);
+                }
+            }
+        })) {
+            int port = server.localAddress().getPort();
+            assertThrows(IOException.class, () -> {
+                try (SSLSocket s = jdkClient(without, port, "TLSv1.3", null)) {
+                    s.getInputStream().read(); // TLS 1.3: the refusal comes after the client's Finished
+                }
+            });
+            assertInstanceOf(SSLHandshakeException.class, next(events), "no client certificate: refused");
+            byte[][] sessionIds = new byte[2][];
+            for (int i = 0; i < 2; i++) {
+                try (SSLSocket s = jdkClient(withCert, port, "TLSv1.2", null)) {
+                    s.getOutputStream().write(i);
+                    assertEquals(i, s.getInputStream().read());
+                    sessionIds[i] = s.getSession().getId();
+                }
+                assertEquals("CN=client", next(events));
+            }
+            assertArrayEquals(sessionIds[0], sessionIds[1], "the second connection resumed the first's session");
+        }
+    }
+
     /** A task-style server body: upper-cased lines until the end of stream, TLS or not alike. */
     private static void upperLines(FramedStream s) throws IOException {
         while (true) {
