@@ -1,13 +1,17 @@
 package io.ringloop.net;
 
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.CallbackAccept;
+import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Installs {@link StreamSockets.Access}: what {@code net} lends the stream sockets of other packages (a
- * {@link TcpStream} over a handle, its direction guard, {@link LoopCall}). Initialised by
- * {@link StreamSockets#access()} on first use.
+ * {@link TcpStream} over a handle, its direction guard, a listener's callback accept, {@link LoopCall}).
+ * Initialised by {@link StreamSockets#access()} on first use.
  */
 final class NetPlumbing implements StreamSockets.Access {
     static {
@@ -45,5 +49,11 @@ final class NetPlumbing implements StreamSockets.Access {
     @Override
     public int spliceOut(TcpStream stream, int pipe, int length) throws IOException {
         return TcpSplice.spliceOut(stream, pipe, length);
+    }
+
+    @Override
+    public CallbackAccept callbackAccept(Loop loop, int handle, Directions directions, AcceptBackoff backoff,
+            BooleanSupplier closed, Object listener, String where) {
+        return new ListenerCallbacks(loop, handle, directions, backoff, closed, listener, where);
     }
 }

@@ -8,7 +8,6 @@ import io.ringloop.net.internal.AcceptBackoff;
 import io.ringloop.net.internal.Directions;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
-import io.ringloop.error.SyscallException;
 import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
@@ -31,10 +30,8 @@ public final class TcpListener implements AutoCloseable {
     private final Directions directions = Directions.ofListener(this);
     /** Waits between accepts refused for want of descriptors (both styles). */
     private final AcceptBackoff backoff;
-    private CallbackOp acceptOp;
-    /** Callback style: the timer of a back-off under way and whom it serves (loop thread), or -1. */
-    private long backoffTimer = -1;
-    private AcceptCallback backoffCallback;
+    /** The callback style's accept, made at its first use (loop thread). */
+    private ListenerCallbacks callbackAccept;
     private volatile boolean closed;
 
     private TcpListener(Loop loop, int handle, InetSocketAddress localAddress) {
@@ -221,51 +218,21 @@ public final class TcpListener implements AutoCloseable {
             throw new IllegalStateException("accept(" + this + "): callback-style accept runs on the loop thread; "
                     + "from a task or another thread use accept()");
         }
-        if (acceptOp == null) {
-            acceptOp = new CallbackOp(loop, "accept(" + SockAddr.text(localAddress) + ")", r -> r, null,
-                    this::failure);
+        if (callbackAccept == null) {
+            callbackAccept = new ListenerCallbacks(loop, handle, directions, backoff, () -> closed, this,
+                    SockAddr.text(localAddress));
         }
-        directions.enter(true, "accept"); // freed just before the callback runs, so it may start the next accept
-        IoCallback adapter = new IoCallback() {
+        callbackAccept.accept(new IoCallback() {
             @Override
             public void completed(int fd) {
-                backoff.accepted();
-                directions.exit(true);
                 callback.accepted(new TcpStream(loop, fd));
             }
 
             @Override
             public void failed(Throwable error) {
-                if (!closed && error instanceof SyscallException se && AcceptBackoff.exhausted(-se.errno())) {
-                    long delayNs = backoff.refused(-se.errno(), System.nanoTime());
-                    backoffCallback = callback;
-                    backoffTimer = loop.schedule(delayNs, () -> {
-                        backoffTimer = -1;
-                        backoffCallback = null;
-                        startCallbackAccept(this);
-                    });
-                    return;
-                }
-                directions.exit(true);
                 callback.failed(error);
             }
-        };
-        startCallbackAccept(adapter);
-    }
-
-    private void startCallbackAccept(IoCallback adapter) {
-        if (closed) {
-            acceptOp.refused(Errno.closedException("accept(" + this + "): listener closed"), adapter);
-            return;
-        }
-        int r;
-        try {
-            r = driver.accept(handle, acceptOp);
-        } catch (RuntimeException e) {
-            directions.exit(true);
-            throw e;
-        }
-        acceptOp.started(r, adapter);
+        });
     }
 
     public boolean isOpen() {
@@ -285,14 +252,8 @@ public final class TcpListener implements AutoCloseable {
         backoff.wakePaused();
         LoopCall.call(loop, d -> {
             loop.forgetOnShutdown(this);
-            if (backoffTimer >= 0 && loop.cancelTimer(backoffTimer)) {
-                // The callback style was waiting out a back-off: its accept fails now, as a pending one would.
-                AcceptCallback backingOffCallback = backoffCallback;
-                backoffTimer = -1;
-                backoffCallback = null;
-                directions.exit(true);
-                loop.executeLocal(() -> backingOffCallback.failed(Errno.asyncCloseException("accept(" + this
-                        + "): listener closed while the call was waiting")));
+            if (callbackAccept != null) {
+                callbackAccept.closed(); // a callback accept waiting out a back-off fails now
             }
             return d.close(handle);
         });

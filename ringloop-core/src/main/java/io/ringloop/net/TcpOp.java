@@ -1,6 +1,7 @@
 package io.ringloop.net;
 
 import io.ringloop.driver.Driver;
+import io.ringloop.driver.SocketOpt;
 import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
 import io.ringloop.task.internal.LoopContext;
@@ -121,5 +122,17 @@ final class TcpOp {
         if (readOnly) {
             throw new IllegalArgumentException(call + "(fd=" + s.handle + "): read-only buffer");
         }
+    }
+
+    /**
+     * A socket buffer size for {@code option}, or {@link IllegalArgumentException} when not positive, as the JDK's.
+     * Before: a negative size set the system's maximum on io_uring and epoll, and failed with EINVAL on NIO.
+     */
+    static int positiveSize(TcpStream s, SocketOpt option, int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("setsockopt(" + option + ", fd=" + s.handle + "): size must be positive: "
+                    + bytes);
+        }
+        return bytes;
     }
 }

@@ -47,7 +47,7 @@ import java.util.concurrent.CompletionStage;
  * thread closed the stream wakes with an {@link java.nio.channels.AsynchronousCloseException}
  * ({@code read(TcpStream[...]): stream closed while the call was waiting}).
  */
-public final class TcpStream implements ByteStream {
+public final class TcpStream implements CallbackStream {
     final Loop loop;
     final Driver driver;
     final int handle;
@@ -127,7 +127,7 @@ public final class TcpStream implements ByteStream {
         return new TcpStream(loop, loop.driver().adopt(detached));
     }
 
-    /** The loop this stream lives on. */
+    @Override
     public EventLoop loop() {
         return loop;
     }
@@ -313,16 +313,13 @@ public final class TcpStream implements ByteStream {
 
     // ---- callback style (loop thread only) ----
 
-    /**
-     * Reads into {@code buffer[offset, offset+length)} and calls {@code callback} with the count (-1 at end
-     * of stream). Loop thread only; one read at a time.
-     */
+    @Override
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         TcpOp.requireWritable(this, buffer.isReadOnly(), "read");
         callbacks("read").read(buffer, offset, length, callback);
     }
 
-    /** Writes up to {@code length} bytes and calls {@code callback} with the count written. */
+    @Override
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
         callbacks("write").write(buffer, offset, length, callback);
     }
@@ -341,13 +338,13 @@ public final class TcpStream implements ByteStream {
         return c;
     }
 
-    /** A read as a stage; completes on the loop thread. Any thread. A read-only {@code dst} throws at once. */
+    @Override
     public CompletionStage<Integer> readAsync(ByteBuffer dst) {
         TcpOp.requireWritable(this, dst.isReadOnly(), "read");
         return TcpCallbacks.stage(this, dst, true);
     }
 
-    /** A write of some of {@code src} as a stage; completes on the loop thread. Any thread. */
+    @Override
     public CompletionStage<Integer> writeAsync(ByteBuffer src) {
         return TcpCallbacks.stage(this, src, false);
     }
@@ -372,7 +369,7 @@ public final class TcpStream implements ByteStream {
 
     /** SO_RCVBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setReceiveBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_RCVBUF, positiveSize(SocketOpt.SO_RCVBUF, bytes));
+        setOption(SocketOpt.SO_RCVBUF, TcpOp.positiveSize(this, SocketOpt.SO_RCVBUF, bytes));
     }
 
     public int receiveBufferSize() throws IOException {
@@ -381,20 +378,11 @@ public final class TcpStream implements ByteStream {
 
     /** SO_SNDBUF, a hint the kernel doubles and caps; not positive: {@link IllegalArgumentException}, as the JDK's. */
     public void setSendBufferSize(int bytes) throws IOException {
-        setOption(SocketOpt.SO_SNDBUF, positiveSize(SocketOpt.SO_SNDBUF, bytes));
+        setOption(SocketOpt.SO_SNDBUF, TcpOp.positiveSize(this, SocketOpt.SO_SNDBUF, bytes));
     }
 
     public int sendBufferSize() throws IOException {
         return getOption(SocketOpt.SO_SNDBUF);
-    }
-
-    /** Before: a negative size set the system's maximum on io_uring and epoll, and failed with EINVAL on NIO. */
-    private int positiveSize(SocketOpt option, int bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("setsockopt(" + option + ", fd=" + handle + "): size must be positive: "
-                    + bytes);
-        }
-        return bytes;
     }
 
     private void setOption(SocketOpt option, int value) throws IOException {
@@ -428,6 +416,13 @@ public final class TcpStream implements ByteStream {
      */
     void rememberPeer(boolean on) {
         rememberPeer = on;
+    }
+
+    /** The peer's address and port, or {@code "a closed peer"} when the stream closed before it was asked. */
+    @Override
+    public String peerDescription() {
+        InetSocketAddress p = rememberedPeer();
+        return p != null ? p.toString() : "a closed peer";
     }
 
     /** The peer's address, if the stream is open or it was kept at close; else null. */

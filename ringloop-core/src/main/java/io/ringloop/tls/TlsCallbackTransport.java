@@ -2,7 +2,7 @@ package io.ringloop.tls;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.IoCallback;
-import io.ringloop.net.TcpStream;
+import io.ringloop.net.CallbackStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ final class TlsCallbackTransport {
     private final TlsCallbacks owner;
     private final TlsRecordLayer records;
     private final SSLEngine engine;
-    private final TcpStream tcp;
+    private final CallbackStream transport;
     private final Loop loop;
     /** A transport read into netIn[receiveAt, capacity) is in flight. */
     private boolean receiving;
@@ -89,11 +89,11 @@ final class TlsCallbackTransport {
         }
     };
 
-    TlsCallbackTransport(TlsCallbacks owner, TlsRecordLayer records, TcpStream tcp, Loop loop) {
+    TlsCallbackTransport(TlsCallbacks owner, TlsRecordLayer records, CallbackStream transport, Loop loop) {
         this.owner = owner;
         this.records = records;
         this.engine = records.engine;
-        this.tcp = tcp;
+        this.transport = transport;
         this.loop = loop;
     }
 
@@ -128,7 +128,7 @@ final class TlsCallbackTransport {
             netInSegment = MemorySegment.ofArray(netInArray);
         }
         receiving = true;
-        tcp.read(netInSegment, in.arrayOffset() + receiveAt, room, onReceived);
+        transport.read(netInSegment, in.arrayOffset() + receiveAt, room, onReceived);
     }
 
     /** Sends netOut[sentBytes, position): one transport write in flight. */
@@ -139,7 +139,7 @@ final class TlsCallbackTransport {
             netOutArray = out.array();
             netOutSegment = MemorySegment.ofArray(netOutArray);
         }
-        tcp.write(netOutSegment, out.arrayOffset() + sentBytes, out.position() - sentBytes, onSent);
+        transport.write(netOutSegment, out.arrayOffset() + sentBytes, out.position() - sentBytes, onSent);
     }
 
     /** Hands the engine's tasks to the executor; the owner hears their end on the loop. */
@@ -206,7 +206,7 @@ final class TlsCallbackTransport {
     void close() {
         records.closed.set(true);
         try {
-            tcp.close();
+            transport.close();
         } catch (IOException ignore) {
             // the caller reports the error that made it close, which matters more than this one
         }

@@ -2,7 +2,7 @@ package io.ringloop.tls;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.IoCallback;
-import io.ringloop.net.TcpStream;
+import io.ringloop.net.CallbackStream;
 import io.ringloop.sys.Errno;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -65,13 +65,13 @@ final class TlsCallbacks {
     private boolean writeQueued;
     private final Runnable deliverWrite = this::deliverWrite;
 
-    TlsCallbacks(TlsStream stream, TlsRecordLayer records, TcpStream tcp) {
+    TlsCallbacks(TlsStream stream, TlsRecordLayer records, CallbackStream callbackTransport) {
         this.stream = stream;
         this.records = records;
         this.engine = records.engine;
-        this.loop = Loop.of(tcp.loop());
+        this.loop = Loop.of(callbackTransport.loop());
         this.peer = records.peer;
-        this.transport = new TlsCallbackTransport(this, records, tcp, loop);
+        this.transport = new TlsCallbackTransport(this, records, callbackTransport, loop);
         this.handshake = new TlsCallbackHandshake(stream, records, transport, loop);
     }
 

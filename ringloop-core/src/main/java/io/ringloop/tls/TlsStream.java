@@ -2,6 +2,7 @@ package io.ringloop.tls;
 
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ByteStream;
+import io.ringloop.net.CallbackStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import io.ringloop.net.internal.CallbackStages;
@@ -15,7 +16,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
- * A TLS connection over any {@link ByteStream} (a {@link TcpStream}, later a Unix stream), itself a
+ * A TLS connection over any {@link ByteStream} (a {@link TcpStream}, a Unix stream), itself a
  * {@code ByteStream}: the buffered reader and writer of {@code io.ringloop.io}, and protocols written on them,
  * run over it unchanged. The JDK's {@link SSLEngine} does the cryptography.
  *
@@ -23,8 +24,9 @@ import javax.net.ssl.SSLSession;
  * config's time limit; then read and write from a task (the task parks on the transport, the loop runs
  * others). One reader and one writer at a time, which may be two tasks.
  *
- * <p>Callback style, over a {@link TcpStream}: {@link #server(TcpStream, TlsConfig, TlsHandshakeCallback)} and
- * {@link #client(TcpStream, TlsConfig, String, int, TlsHandshakeCallback)} start the handshake from the loop
+ * <p>Callback style, over a {@link CallbackStream} (a {@link TcpStream} or a Unix stream):
+ * {@link #server(CallbackStream, TlsConfig, TlsHandshakeCallback)} and
+ * {@link #client(CallbackStream, TlsConfig, String, int, TlsHandshakeCallback)} start the handshake from the loop
  * thread and return at once; then {@link #read(MemorySegment, long, int, IoCallback)} and
  * {@link #write(MemorySegment, long, int, IoCallback)} on the loop thread, no task (the engine's delegated tasks
  * still run off the loop), or {@link #readAsync}/{@link #writeAsync} from any thread. A stream serves one style
@@ -86,7 +88,7 @@ public final class TlsStream implements ByteStream {
      * done, or the failure (the transport closed). On {@code transport}'s loop thread only. Host name, SNI and
      * session cache as {@link #client(ByteStream, TlsConfig, String, int)}.
      */
-    public static void client(TcpStream transport, TlsConfig config, String host, int port,
+    public static void client(CallbackStream transport, TlsConfig config, String host, int port,
             TlsHandshakeCallback callback) {
         if (!config.isClient()) {
             throw new IllegalArgumentException("TlsStream.client: the config is a server's");
@@ -103,7 +105,7 @@ public final class TlsStream implements ByteStream {
      * returns; {@code callback} hears the stream once the handshake is done (within the config's limit), or the
      * failure (the transport closed). On {@code transport}'s loop thread only.
      */
-    public static void server(TcpStream transport, TlsConfig config, TlsHandshakeCallback callback) {
+    public static void server(CallbackStream transport, TlsConfig config, TlsHandshakeCallback callback) {
         if (config.isClient()) {
             throw new IllegalArgumentException("TlsStream.server: the config is a client's");
         }
@@ -113,9 +115,9 @@ public final class TlsStream implements ByteStream {
         s.callbacks("TlsStream.server").handshake(callback, config.handshakeTimeout());
     }
 
-    private static void requireLoopThread(TcpStream tcp, String call) {
-        if (!tcp.loop().inLoopThread()) {
-            throw new IllegalStateException(call + "(" + tcp + "): callback-style TLS runs on the loop thread; "
+    private static void requireLoopThread(CallbackStream transport, String call) {
+        if (!transport.loop().inLoopThread()) {
+            throw new IllegalStateException(call + "(" + transport + "): callback-style TLS runs on the loop thread; "
                     + "from a task use the blocking TlsStream." + call.substring(call.indexOf('.') + 1)
                     + "(ByteStream, ...)");
         }
@@ -123,28 +125,23 @@ public final class TlsStream implements ByteStream {
 
     /** The callback style's machine; checks for the loop thread before the unsynchronised lazy field. */
     private TlsCallbacks callbacks(String call) {
-        if (!(transport instanceof TcpStream tcp)) {
+        if (!(transport instanceof CallbackStream cs)) {
             throw new UnsupportedOperationException(call + "(" + this + "): callback-style TLS runs over a "
-                    + "TcpStream; over " + transport.getClass().getSimpleName() + " use the blocking style");
+                    + "CallbackStream (TcpStream, UnixStream); over " + transport.getClass().getSimpleName()
+                    + " use the blocking style");
         }
-        requireLoopThread(tcp, call);
+        requireLoopThread(cs, call);
         TlsCallbacks c = callbacks;
         if (c == null) {
-            c = new TlsCallbacks(this, records, tcp);
+            c = new TlsCallbacks(this, records, cs);
             callbacks = c;
         }
         return c;
     }
 
+    /** Whom messages name: a callback stream's peer (an address and port, a Unix path), else the stream. */
     private static String peerOf(ByteStream transport) {
-        if (transport instanceof TcpStream tcp) {
-            try {
-                return tcp.peerAddress().toString();
-            } catch (IOException e) {
-                return "a closed peer (" + e.getMessage() + ")";
-            }
-        }
-        return transport.toString();
+        return transport instanceof CallbackStream cs ? cs.peerDescription() : transport.toString();
     }
 
     private static TlsStream start(TlsStream s, TlsConfig config) throws IOException {
@@ -245,11 +242,11 @@ public final class TlsStream implements ByteStream {
     }
 
     private CompletionStage<Integer> stage(ByteBuffer buf, boolean read) {
-        if (!(transport instanceof TcpStream tcp)) {
+        if (!(transport instanceof CallbackStream cs)) {
             throw new UnsupportedOperationException((read ? "readAsync(" : "writeAsync(") + this
-                    + "): callback-style TLS runs over a TcpStream");
+                    + "): callback-style TLS runs over a CallbackStream (TcpStream, UnixStream)");
         }
-        return CallbackStages.of(tcp.loop(), buf, read ? this::read : this::write);
+        return CallbackStages.of(cs.loop(), buf, read ? this::read : this::write);
     }
 
     // ---- session, close ----
@@ -291,7 +288,7 @@ public final class TlsStream implements ByteStream {
      */
     @Override
     public void close() throws IOException {
-        if (transport instanceof TcpStream tcp && tcp.loop().inLoopThread()) {
+        if (transport instanceof CallbackStream cs && cs.loop().inLoopThread()) {
             callbacks("close").close();
         } else {
             records.close();

@@ -3,7 +3,9 @@ package io.ringloop.unix;
 import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.net.IoCallback;
 import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.CallbackAccept;
 import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
 import io.ringloop.unix.internal.SocketFile;
@@ -29,7 +31,8 @@ import java.util.Objects;
  * nothing else is ever removed. {@link #close()} removes the file this listener created, if it is still the same
  * file (a later server may have replaced it). Abstract names have no file.
  *
- * <p>Accepting works as {@code TcpListener}'s task style does: when the system refuses for want of descriptors
+ * <p>Accepting works as {@code TcpListener}'s does, in task style ({@link #accept()}) and callback style
+ * ({@link #accept(UnixAcceptCallback)}, on the loop thread): when the system refuses for want of descriptors
  * or socket memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) the connection waits in the backlog while accept backs off
  * and retries (a WARNING once per episode); one accept at a time (a second, from another task or thread, throws
  * {@link IllegalStateException} naming the call and the listener); after {@link #close()} accept throws a
@@ -47,8 +50,10 @@ public final class UnixListener implements AutoCloseable {
     private final Object createdFile;
     private final IoWaiter acceptWaiter;
     private final AcceptBackoff backoff;
-    /** One accept at a time. */
+    /** One accept at a time, in either style. */
     private final Directions directions = Directions.ofListener(this);
+    /** The callback style's accept, made at its first use (loop thread). */
+    private CallbackAccept callbackAccept;
     private volatile boolean closed;
 
     private UnixListener(Loop loop, int handle, UnixAddress address, Object createdFile) {
@@ -180,7 +185,7 @@ public final class UnixListener implements AutoCloseable {
                 }
                 if (r >= 0) {
                     backoff.accepted();
-                    return new UnixStream(loop, r, UnixAddress.unnamed());
+                    return new UnixStream(loop, r, UnixAddress.unnamed(), address);
                 }
                 if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
                     throw Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
@@ -193,6 +198,39 @@ public final class UnixListener implements AutoCloseable {
         } finally {
             directions.exit(true);
         }
+    }
+
+    /**
+     * Callback style, loop thread only: accepts one connection and calls {@code callback} on the loop thread, with
+     * {@link #accept()}'s rules: refusals for want of descriptors or socket memory back off on the loop's timer and
+     * retry (the callback hears only of a connection or of a failure of another kind); one accept at a time in
+     * either style, so the callback may start the next one; after {@link #close()} the callback hears a
+     * {@link ClosedChannelException} naming the listener, and an accept that was waiting an
+     * {@link java.nio.channels.AsynchronousCloseException}.
+     *
+     * @throws IllegalStateException off the loop thread, or while another accept is in progress
+     */
+    public void accept(UnixAcceptCallback callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!loop.inLoopThread()) {
+            throw new IllegalStateException("accept(" + this + "): callback-style accept runs on the loop thread; "
+                    + "from a task or another thread use accept()");
+        }
+        if (callbackAccept == null) {
+            callbackAccept = NET.callbackAccept(loop, handle, directions, backoff, () -> closed, this,
+                    address.toString());
+        }
+        callbackAccept.accept(new IoCallback() {
+            @Override
+            public void completed(int fd) {
+                callback.accepted(new UnixStream(loop, fd, UnixAddress.unnamed(), address));
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                callback.failed(error);
+            }
+        });
     }
 
     /** False once {@link #close()} has been called. */
@@ -215,6 +253,9 @@ public final class UnixListener implements AutoCloseable {
             if (!loop.isTerminated()) {
                 NET.call(loop, d -> {
                     loop.forgetOnShutdown(this);
+                    if (callbackAccept != null) {
+                        callbackAccept.closed(); // a callback accept waiting out a back-off fails now
+                    }
                     return d.close(handle);
                 });
             }

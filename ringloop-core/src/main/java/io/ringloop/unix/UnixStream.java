@@ -4,6 +4,7 @@ import io.ringloop.driver.Driver;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ByteStream;
+import io.ringloop.net.CallbackStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import io.ringloop.net.internal.StreamSockets;
@@ -21,14 +22,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A connected Unix domain stream socket on one loop, for its whole life. It is a {@link ByteStream}, so the
  * buffered reader and writer of {@code io.ringloop.io} and {@code TlsStream} work over it as over TCP.
  *
  * <p>Reading and writing behave exactly as {@link TcpStream}'s (they are its code: blocking style from a task,
- * callback style on the loop thread, one reader and one writer at a time, -1 at end of stream, interruption
- * cancels without losing data). Beyond a byte stream, a Unix stream has:
+ * callback style on the loop thread and {@code readAsync}/{@code writeAsync} stages, so it is a
+ * {@link CallbackStream} and callback-style TLS runs over it; one reader and one writer at a time, -1 at end of
+ * stream, interruption cancels without losing data). Beyond a byte stream, a Unix stream has:
  * <ul>
  *   <li>{@link #peerCredentials()}: the peer's pid, uid and gid as the kernel recorded them;</li>
  *   <li>descriptor passing ({@code SCM_RIGHTS}): {@link #writeWithFds} sends descriptors with bytes, and
@@ -44,7 +47,7 @@ import java.util.Objects;
  * descriptor passing, no abstract namespace and no pid in its peer credentials: those calls throw
  * {@link UnsupportedOperationException} naming the backend.
  */
-public final class UnixStream implements ByteStream {
+public final class UnixStream implements CallbackStream {
     /** Most descriptors one {@link #writeWithFds} sends or one {@link #readWithFds} receives. */
     public static final int MAX_FDS = 16;
 
@@ -59,14 +62,17 @@ public final class UnixStream implements ByteStream {
     /** Made at the first descriptor passing (under this object's lock). */
     private FdPassing fdPassing;
     private final UnixAddress peer;
+    /** An accepted stream's listener address, which names its (unnamed) peer in messages; null if connected. */
+    private final UnixAddress acceptedOn;
 
-    UnixStream(Loop loop, int handle, UnixAddress peer) {
+    UnixStream(Loop loop, int handle, UnixAddress peer, UnixAddress acceptedOn) {
         this.loop = loop;
         this.handle = handle;
         this.stream = NET.stream(loop, handle);
         this.fdReadWaiter = new IoWaiter(loop);
         this.fdWriteWaiter = new IoWaiter(loop);
         this.peer = peer;
+        this.acceptedOn = acceptedOn;
     }
 
     /** Connects from the caller's loop. */
@@ -111,10 +117,10 @@ public final class UnixStream implements ByteStream {
             NET.call(loop, d -> d.close(fd));
             throw Errno.exception(what, r);
         }
-        return new UnixStream(loop, fd, address);
+        return new UnixStream(loop, fd, address, null);
     }
 
-    /** The loop this stream lives on. */
+    @Override
     public EventLoop loop() {
         return loop;
     }
@@ -122,6 +128,15 @@ public final class UnixStream implements ByteStream {
     /** The address this stream connected to; {@link UnixAddress#unnamed()} for an accepted stream. */
     public UnixAddress peerAddress() {
         return peer;
+    }
+
+    /**
+     * The address this stream connected to ({@code /run/app.sock}, {@code @name}); for an accepted stream, whose
+     * peer is unnamed, {@code a client of} the listener's address.
+     */
+    @Override
+    public String peerDescription() {
+        return acceptedOn == null ? peer.toString() : "a client of " + acceptedOn;
     }
 
     // ---- the byte stream: TcpStream's code ----
@@ -177,13 +192,27 @@ public final class UnixStream implements ByteStream {
     }
 
     /** Callback style, loop thread only: as {@link TcpStream#read(MemorySegment, long, int, IoCallback)}. */
+    @Override
     public void read(MemorySegment buffer, long offset, int length, IoCallback callback) {
         stream.read(buffer, offset, length, callback);
     }
 
     /** Callback style, loop thread only: as {@link TcpStream#write(MemorySegment, long, int, IoCallback)}. */
+    @Override
     public void write(MemorySegment buffer, long offset, int length, IoCallback callback) {
         stream.write(buffer, offset, length, callback);
+    }
+
+    /** A callback-style read as a stage, from any thread: as {@link TcpStream#readAsync(ByteBuffer)}. */
+    @Override
+    public CompletionStage<Integer> readAsync(ByteBuffer dst) {
+        return stream.readAsync(dst);
+    }
+
+    /** A callback-style write as a stage, from any thread: as {@link TcpStream#writeAsync(ByteBuffer)}. */
+    @Override
+    public CompletionStage<Integer> writeAsync(ByteBuffer src) {
+        return stream.writeAsync(src);
     }
 
     @Override

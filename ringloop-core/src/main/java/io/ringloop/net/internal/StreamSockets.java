@@ -4,12 +4,14 @@ import io.ringloop.driver.Driver;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.TcpStream;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 
 /**
  * What {@code net} lends the stream sockets built on it elsewhere in the runtime ({@code io.ringloop.unix}): a
  * {@link TcpStream} over any connected stream socket's handle, so a Unix stream shares the TCP stream's blocking
  * core, callback style and scatter/gather instead of copying them; the one-reader-one-writer guard, so its own
- * operations (fd passing) take turns with the stream's; and the synchronous driver call from any thread. Not
+ * operations (fd passing) take turns with the stream's; the callback-style accept of a listener
+ * ({@link CallbackAccept}); and the synchronous driver call from any thread. Not
  * exported: users never see it.
  *
  * <p>The JDK's "shared secrets" pattern: {@code net} installs the implementation ({@code NetPlumbing}, package
@@ -46,6 +48,14 @@ public final class StreamSockets {
          * {@code AsyncFile.transferTo}.
          */
         int spliceOut(TcpStream stream, int pipe, int length) throws IOException;
+
+        /**
+         * The callback-style accept of the listening socket {@code handle} of {@code loop} (bound at {@code where}),
+         * sharing the listener's accept guard {@code directions} and {@code backoff} with its blocking accept;
+         * {@code closed} tells whether the listener is closed, {@code listener} names it in messages.
+         */
+        CallbackAccept callbackAccept(Loop loop, int handle, Directions directions, AcceptBackoff backoff,
+                BooleanSupplier closed, Object listener, String where);
     }
 
     private static volatile Access access;
