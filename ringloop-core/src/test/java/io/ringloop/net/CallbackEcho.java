@@ -4,10 +4,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A callback-style echo of one stream, on its loop thread: read into {@code buffer}, write all of it back,
- * read again; at end of stream (or a failure) the stream is closed. Two callbacks, reused for every message.
+ * read again; at end of stream (or a failure) the stream is closed. Two callbacks, reused for every message. Any
+ * {@link CallbackStream}: the Unix tests use it too.
  */
-final class CallbackEcho {
-    private final TcpStream stream;
+public final class CallbackEcho {
+    private final CallbackStream stream;
     private final MemorySegment buffer;
     private int read;
     private int written;
@@ -45,13 +46,13 @@ final class CallbackEcho {
         }
     };
 
-    private CallbackEcho(TcpStream stream, MemorySegment buffer) {
+    private CallbackEcho(CallbackStream stream, MemorySegment buffer) {
         this.stream = stream;
         this.buffer = buffer;
     }
 
     /** Starts echoing {@code stream} (loop thread); {@code buffer} must be reachable from the loop thread. */
-    static void start(TcpStream stream, MemorySegment buffer) {
+    public static void start(CallbackStream stream, MemorySegment buffer) {
         new CallbackEcho(stream, buffer).readNext();
     }
 

@@ -90,7 +90,7 @@ class UnixAcceptTest {
     }
 
     /** A one-loop runtime whose driver refuses half the accepts with EMFILE (seed 7). */
-    private static Ringloop withRefusedAccepts(Backend backend) throws IOException {
+    static Ringloop withRefusedAccepts(Backend backend) throws IOException {
         String before = System.getProperty(FaultInjectingDriver.MIX_PROPERTY);
         System.setProperty(FaultInjectingDriver.SEED_PROPERTY, "7");
         System.setProperty(FaultInjectingDriver.MIX_PROPERTY, "accept_emfile=0.5");
@@ -110,7 +110,7 @@ class UnixAcceptTest {
      * One message echoed over a plain JDK Unix channel, within 10 s (an accept that failed for good would leave
      * the client waiting in the backlog: the channel is closed then, and the test fails).
      */
-    private static void roundTrip(Path sock, int i) throws Exception {
+    static void roundTrip(Path sock, int i) throws Exception {
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(sock));
             byte[] msg = ("hello " + i).getBytes();
