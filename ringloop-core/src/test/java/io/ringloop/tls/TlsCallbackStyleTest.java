@@ -12,14 +12,12 @@ import io.ringloop.Leaks;
 import io.ringloop.Ringloop;
 import io.ringloop.loop.Backend;
 import io.ringloop.net.AcceptCallback;
-import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -114,42 +112,7 @@ class TlsCallbackStyleTest {
         }
 
         private void echo(TlsStream s) {
-            MemorySegment buf = MemorySegment.ofArray(new byte[20_000]); // more than a record: several at once
-            IoCallback[] read = new IoCallback[1];
-            IoCallback written = callback(n -> s.read(buf, 0, (int) buf.byteSize(), read[0]), s);
-            read[0] = callback(n -> {
-                if (n < 0) {
-                    events.add("end");
-                    close(s);
-                    return;
-                }
-                onRead.accept(n);
-                s.write(buf, 0, n, written);
-            }, s);
-            s.read(buf, 0, (int) buf.byteSize(), read[0]);
-        }
-
-        private IoCallback callback(Consumer<Integer> done, TlsStream s) {
-            return new IoCallback() {
-                @Override
-                public void completed(int result) {
-                    done.accept(result);
-                }
-
-                @Override
-                public void failed(Throwable error) {
-                    events.add(error);
-                    close(s);
-                }
-            };
-        }
-
-        private static void close(TlsStream s) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            TlsCallbackEcho.start(s, events, n -> onRead.accept(n), Long.MAX_VALUE);
         }
     }
 
