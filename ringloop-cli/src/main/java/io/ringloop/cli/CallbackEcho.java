@@ -1,5 +1,6 @@
 package io.ringloop.cli;
 
+import io.ringloop.net.CallbackStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import java.io.IOException;
@@ -8,11 +9,12 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One echo connection in callback style, on the loop thread: read, write it all back, read again, with two
- * reused callbacks and one native buffer, so nothing is allocated per message. Used by {@code ringloop echo
- * --style callback} and by the bench's in-process echo benchmark.
+ * reused callbacks and one native buffer, so nothing is allocated per message. Any {@link CallbackStream} (TCP, or
+ * a Unix stream for {@code --unix}). Used by {@code ringloop echo --style callback} and by the bench's in-process
+ * echo benchmark.
  */
 public final class CallbackEcho {
-    private final TcpStream stream;
+    private final CallbackStream stream;
     private final int bufferBytes;
     private final Arena arena = Arena.ofConfined(); // loop thread only, freed on close
     private final MemorySegment buf;
@@ -52,17 +54,19 @@ public final class CallbackEcho {
         }
     };
 
-    private CallbackEcho(TcpStream stream, int bufferBytes) {
+    private CallbackEcho(CallbackStream stream, int bufferBytes) {
         this.stream = stream;
         this.bufferBytes = bufferBytes;
         this.buf = arena.allocate(bufferBytes);
     }
 
-    /** Loop thread: echoes {@code stream} until its peer closes, then closes it. */
-    public static void serve(TcpStream stream, int bufferBytes) {
+    /** Loop thread: echoes {@code stream} until its peer closes, then closes it (TCP: with TCP_NODELAY). */
+    public static void serve(CallbackStream stream, int bufferBytes) {
         CallbackEcho c = new CallbackEcho(stream, bufferBytes);
         try {
-            stream.setNoDelay(true);
+            if (stream instanceof TcpStream tcp) {
+                tcp.setNoDelay(true);
+            }
         } catch (IOException e) {
             c.close();
             return;

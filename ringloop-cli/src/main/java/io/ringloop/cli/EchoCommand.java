@@ -13,7 +13,7 @@ import io.ringloop.signal.Signal;
 import io.ringloop.signal.Signals;
 import io.ringloop.tls.TlsConfig;
 import io.ringloop.unix.UnixAddress;
-import io.ringloop.unix.UnixListener;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -85,9 +85,9 @@ public final class EchoCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tlsOptions = new TlsOptions();
 
-    @Option(names = "--unix", paramLabel = "PATH", description = "task and stealing styles, one loop: serve on the "
-            + "Unix domain socket PATH (@NAME: Linux's abstract namespace) instead of TCP; a stale socket file is "
-            + "replaced, and the file is removed at exit")
+    @Option(names = "--unix", paramLabel = "PATH", description = "one loop, any style: serve on the Unix domain "
+            + "socket PATH (@NAME: Linux's abstract namespace) instead of TCP; a stale socket file is replaced, and "
+            + "the file is removed at exit")
     String unixPath;
 
     @Option(names = "--stats", paramLabel = "INTERVAL", converter = StatsPrinter.IntervalConverter.class,
@@ -149,7 +149,7 @@ public final class EchoCommand implements Callable<Integer> {
         int bufferBytes = bufferKib * 1024;
         String styleName = style.name().toLowerCase(Locale.ROOT);
         boolean tls = tlsOptions.enabled();
-        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(style, threads);
+        String unixRefusal = unixPath == null ? null : EchoUnix.refusal(threads);
         if (unixRefusal != null) {
             throw new ParameterException(spec.commandLine(), unixRefusal);
         }
@@ -194,17 +194,18 @@ public final class EchoCommand implements Callable<Integer> {
     /** {@code --unix}: serves until a signal, then closes the listener (removing its file) and the runtime. */
     private int serveUnix(Ringloop rt, int bufferBytes, String styleName, Signals.Listener stop, TlsConfig tlsConfig)
             throws Exception {
-        UnixListener listener;
+        UnixAddress address;
+        Closeable server;
         try {
-            listener = EchoUnix.serve(rt, UnixAddress.parse(unixPath), bufferBytes, heap, style == Style.STEALING,
-                    tlsConfig);
+            address = UnixAddress.parse(unixPath);
+            server = EchoUnix.serve(rt, address, bufferBytes, heap, style, tlsConfig);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // A path too long, or an abstract name on NIO: the user's choice of options, one line.
             throw new ParameterException(spec.commandLine(), "--unix " + unixPath + ": " + e.getMessage());
         }
-        try (UnixListener l = listener) {
+        try (server) {
             System.out.println(StatsPrinter.startLine(0, rt, threads, styleName)
-                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + l.address() + ", "))
+                    .replaceFirst("port 0, ", Matcher.quoteReplacement("unix " + address + ", "))
                     + (tlsConfig != null ? ", " + tlsOptions.describe() : ""));
             System.out.flush();
             Signal s = stop.await();

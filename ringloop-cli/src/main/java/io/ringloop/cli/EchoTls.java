@@ -1,6 +1,7 @@
 package io.ringloop.cli;
 
 import io.ringloop.net.ByteStream;
+import io.ringloop.net.CallbackStream;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.TcpStream;
 import io.ringloop.tls.TlsConfig;
@@ -56,16 +57,18 @@ final class EchoTls {
     }
 
     /**
-     * Callback style, on the loop thread: the handshake, then read and write back until the client's
-     * close_notify, with two reused callbacks and one native buffer; a failure is one line on stderr.
+     * Callback style, on the loop thread, over TCP or a Unix stream: the handshake, then read and write back until
+     * the client's close_notify, with two reused callbacks and one native buffer; a failure is one line on stderr.
      */
-    static void serveCallbacks(TcpStream tcp, TlsConfig config, int bufferBytes) {
-        try {
-            tcp.setNoDelay(true);
-        } catch (IOException e) {
-            System.err.println("ringloop echo: " + e.getMessage());
+    static void serveCallbacks(CallbackStream transport, TlsConfig config, int bufferBytes) {
+        if (transport instanceof TcpStream tcp) {
+            try {
+                tcp.setNoDelay(true);
+            } catch (IOException e) {
+                System.err.println("ringloop echo: " + e.getMessage());
+            }
         }
-        TlsStream.server(tcp, config, new TlsHandshakeCallback() {
+        TlsStream.server(transport, config, new TlsHandshakeCallback() {
             @Override
             public void handshaken(TlsStream s) {
                 EchoTls c = new EchoTls(s, bufferBytes);

@@ -1,34 +1,36 @@
 package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
+import io.ringloop.frame.FrameServer;
 import io.ringloop.net.ByteStream;
+import io.ringloop.net.ServerLimits;
 import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
+import io.ringloop.unix.UnixAcceptCallback;
 import io.ringloop.unix.UnixAddress;
 import io.ringloop.unix.UnixListener;
 import io.ringloop.unix.UnixStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ringloop echo --unix PATH} (or {@code @NAME}, an abstract name): the echo on a Unix domain socket, task
- * style, and with {@code --tls} through a {@link io.ringloop.tls.TlsStream} over the Unix stream. One listener on the first loop
- * (Unix sockets have no SO_REUSEPORT spread); a stale socket file left by a server that crashed is removed, a live
- * server's is reported. Its file is removed when the runtime closes.
+ * {@code ringloop echo --unix PATH} (or {@code @NAME}, an abstract name): the echo on a Unix domain socket in every
+ * style: task and stealing (a task per connection, through a {@link io.ringloop.tls.TlsStream} over the Unix stream
+ * with {@code --tls}), callback (a callback accept and a callback echo on the loop thread, TLS's callback style with
+ * {@code --tls}) and framing ({@link FrameServer} on the Unix address with the {@link FramingEcho} handler). One
+ * loop (Unix sockets have no SO_REUSEPORT spread); a stale socket file left by a server that crashed is removed, a
+ * live server's is reported. Its file is removed when the server closes.
  */
 final class EchoUnix {
     private EchoUnix() {
     }
 
     /** Why {@code --unix} cannot serve with these options, or null when it can. */
-    static String refusal(EchoCommand.Style style, int threads) {
-        if (style == EchoCommand.Style.CALLBACK || style == EchoCommand.Style.FRAMING) {
-            return "--unix serves the task and stealing styles, not " + style.name().toLowerCase(Locale.ROOT);
-        }
+    static String refusal(int threads) {
         if (threads != 1) {
             return "--unix serves on one loop (Unix sockets have no SO_REUSEPORT spread): drop --threads";
         }
@@ -36,12 +38,36 @@ final class EchoUnix {
     }
 
     /**
-     * Binds {@code path} on loop 0 and serves echo there (a task per connection, on the work-stealing pool if
-     * so), through TLS when {@code tls} is not null.
+     * Binds {@code address} on loop 0 and serves echo there in {@code style} (task style through a {@code bytes}
+     * buffer, a byte[] when {@code heap}), through TLS when {@code tls} is not null (framing takes none: the
+     * command refuses it first). Returns what stops the server and removes its socket file.
      */
-    static UnixListener serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, boolean stealing,
+    static Closeable serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, EchoCommand.Style style,
             TlsConfig tls) throws IOException {
-        UnixListener listener = UnixListener.builder().loop(rt.loop(0)).removeStale(true).bind(address);
+        if (style == EchoCommand.Style.FRAMING) {
+            // FrameServer has no removeStale option: a listener that does removes a stale file, and its close the
+            // file it made, so the frame server's bind finds the path free (or a live server, reported).
+            staleListener(rt, address).close();
+            FrameServer framing = FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new);
+            return framing::close;
+        }
+        UnixListener listener = staleListener(rt, address);
+        if (style == EchoCommand.Style.CALLBACK) {
+            rt.loop(0).execute(() -> acceptCallbacks(listener, bufferBytes, tls));
+        } else {
+            spawnAcceptor(rt, listener, bufferBytes, heap, style == EchoCommand.Style.STEALING, tls);
+        }
+        return listener::close;
+    }
+
+    /** A listener on loop 0 that replaces a stale socket file. */
+    private static UnixListener staleListener(Ringloop rt, UnixAddress address) throws IOException {
+        return UnixListener.builder().loop(rt.loop(0)).removeStale(true).bind(address);
+    }
+
+    /** Task style: a task per connection, on the work-stealing pool if so. */
+    private static void spawnAcceptor(Ringloop rt, UnixListener listener, int bufferBytes, boolean heap,
+            boolean stealing, TlsConfig tls) {
         rt.spawnOn(0, () -> {
             try {
                 while (true) {
@@ -67,7 +93,29 @@ final class EchoUnix {
                 return null; // the listener closed: shutting down
             }
         });
-        return listener;
+    }
+
+    /** Callback style, on the loop thread: accepts by callback, each connection echoed by callbacks. */
+    private static void acceptCallbacks(UnixListener listener, int bufferBytes, TlsConfig tls) {
+        listener.accept(new UnixAcceptCallback() {
+            @Override
+            public void accepted(UnixStream stream) {
+                if (tls != null) {
+                    EchoTls.serveCallbacks(stream, tls, bufferBytes);
+                } else {
+                    CallbackEcho.serve(stream, bufferBytes);
+                }
+                listener.accept(this);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                if (listener.isOpen() && !listener.loop().isShutdown()) {
+                    System.err.println("accept failed: " + error);
+                    listener.accept(this);
+                }
+            }
+        });
     }
 
     /**

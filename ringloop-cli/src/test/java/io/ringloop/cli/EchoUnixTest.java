@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringloop.Ringloop;
 import io.ringloop.driver.uring.IoUringDriver;
+import io.ringloop.loop.Backend;
+import io.ringloop.task.JoinHandle;
+import io.ringloop.task.Tasks;
+import io.ringloop.tls.TlsConfig;
+import io.ringloop.tls.TlsStream;
+import io.ringloop.unix.UnixStream;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -30,8 +37,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
- * {@code ringloop echo --unix PATH}, the whole command in a child JVM on every backend: it replaces a stale socket
- * file, echoes every byte, and on SIGTERM exits 0 having removed its socket file.
+ * {@code ringloop echo --unix PATH}, the whole command in a child JVM on every backend, in every style (task,
+ * callback, framing, and TLS's callback style): it replaces a stale socket file, echoes every byte, and on SIGTERM
+ * exits 0 having removed its socket file.
  */
 class EchoUnixTest {
     @TempDir
@@ -40,20 +48,89 @@ class EchoUnixTest {
     @ParameterizedTest
     @CsvSource({"io_uring, false", "epoll, true", "nio, false", "nio, true"})
     void shouldServeEchoOnAUnixSocketUntilSigtermAndRemoveItsFile(String backend, boolean heap) throws Exception {
+        serveUntilSigterm(backend, "task", heap ? List.of("--heap") : List.of());
+    }
+
+    /** {@code --style callback} (callback accept and echo on the loop thread) and framing (FrameServer, FramingEcho). */
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"io_uring, callback", "io_uring, framing", "epoll, callback", "epoll, framing", "nio, callback",
+            "nio, framing"})
+    void shouldServeEchoOnAUnixSocketInCallbackAndFramingStyle(String backend, String style) throws Exception {
+        serveUntilSigterm(backend, style, List.of("--style", style));
+    }
+
+    /**
+     * {@code ringloop echo --unix PATH --tls --style callback} (TLS's callback style over the Unix stream) in a
+     * child JVM on every backend: a ringloop TLS client over a Unix stream, trusting the certificate given, gets
+     * every byte back and the server's close_notify.
+     */
+    @ParameterizedTest
+    @CsvSource({"io_uring", "epoll", "nio"})
+    void shouldServeCallbackStyleTlsOnAUnixSocket(String backend) throws Exception {
+        Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
+        SelfSigned self = SelfSigned.generate();
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Files.writeString(cert, EchoTlsTest.pem("CERTIFICATE", self.chain().getFirst().getEncoded()));
+        Files.writeString(key, EchoTlsTest.pem("PRIVATE KEY", self.key().getEncoded()));
+        Path sock = dir.resolve("tls.sock");
+        Path err = dir.resolve("stderr.txt");
+        Process child = start(backend, sock, List.of("--tls", "--cert", cert.toString(), "--key", key.toString(),
+                "--style", "callback"), err);
+        try {
+            String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
+            assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
+                    && startLine.contains("callback") && startLine.endsWith(", TLS (" + cert + ")"), startLine);
+            TlsConfig client = TlsConfig.client().trust(self.chain()).build();
+            byte[] sent = new byte[300_000];
+            new Random(11).nextBytes(sent);
+            try (Ringloop rt = Ringloop.builder().backend(Backend.EPOLL).threads(1).start()) {
+                byte[] back = rt.blockOn(() -> {
+                    try (TlsStream s = TlsStream.client(UnixStream.connect(sock), client, "localhost", 0)) {
+                        JoinHandle<Void> writer = Tasks.spawn(() -> {
+                            s.writeAll(sent, 0, sent.length);
+                            s.shutdownOutput(); // close_notify: the echo ends and closes with its own
+                            return null;
+                        });
+                        byte[] got = new byte[sent.length];
+                        s.readFully(got, 0, got.length);
+                        writer.join();
+                        assertEquals(-1, s.read(new byte[1], 0, 1), "the server's close_notify");
+                        return got;
+                    }
+                });
+                assertArrayEquals(sent, back);
+            }
+            child.destroy(); // SIGTERM
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+            assertEquals(0, child.exitValue(), Files.readString(err));
+            assertFalse(Files.exists(sock), "the socket file is removed at exit");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    /**
+     * The command in a child JVM with {@code extra} options: it replaces a stale socket file, echoes every byte to a
+     * JDK Unix channel, and on SIGTERM exits 0 having removed its socket file.
+     */
+    private void serveUntilSigterm(String backend, String style, List<String> extra) throws Exception {
         Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
         Path sock = dir.resolve("echo.sock");
         try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             crashed.bind(UnixDomainSocketAddress.of(sock)); // a stale file, as a server that crashed leaves it
         }
-        List<String> args = heap ? List.of("--heap") : List.of();
         Path err = dir.resolve("stderr.txt");
-        Process child = start(backend, sock, args, err);
+        Process child = start(backend, sock, extra, err);
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
             String startLine = out.readLine();
-            assertNotNull(startLine, "the child ended before its start line");
-            assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend), startLine);
+            assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
+            assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
+                    && startLine.contains(style), startLine);
             byte[] sent = new byte[300_000];
             new Random(9).nextBytes(sent);
             assertArrayEquals(sent, echo(sock, sent));
@@ -68,7 +145,6 @@ class EchoUnixTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            echo --unix /tmp/x.sock --style callback | --unix serves the task and stealing styles, not callback
             echo --unix /tmp/x.sock --threads 2      | --unix serves on one loop (Unix sockets have no SO_REUSEPORT
             echo --unix @ringloop-x --backend nio    | --unix @ringloop-x: bind(@ringloop-x): not on the nio backend
             """)
