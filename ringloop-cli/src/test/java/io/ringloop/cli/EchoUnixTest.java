@@ -51,7 +51,7 @@ class EchoUnixTest {
         serveUntilSigterm(backend, "task", heap ? List.of("--heap") : List.of());
     }
 
-    /** {@code --style callback} (callback accept and echo on the loop thread) and framing (FrameServer, FramingEcho). */
+    /** {@code --style callback} (callback accept and echo on the loop thread), framing (FrameServer, FramingEcho). */
     @ParameterizedTest(name = "{0}, {1}")
     @CsvSource({"io_uring, callback", "io_uring, framing", "epoll, callback", "epoll, framing", "nio, callback",
             "nio, framing"})

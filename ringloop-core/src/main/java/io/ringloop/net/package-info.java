@@ -4,7 +4,12 @@
  * {@link io.ringloop.net.ByteStream} is what the buffered reader and writer of {@code io.ringloop.io} need of a
  * connection; {@code TcpStream} implements it, and so do {@code TlsStream} and {@code UnixStream}. The latter is a
  * {@code TcpStream} over a Unix socket's handle, lent through the non-exported {@code net.internal.StreamSockets}
- * (installed by {@code NetPlumbing}), so stream code exists once.
+ * (installed by {@code NetPlumbing}), so stream code exists once. {@link io.ringloop.net.CallbackStream} is a
+ * {@code ByteStream} with the callback style (callback read and write on the loop thread, {@code readAsync/
+ * writeAsync} stages, a peer description for messages): {@code TcpStream} and {@code UnixStream} are two, and
+ * {@code TlsStream}'s callback style runs over either. A listener's callback accept (the direction guard, the
+ * EMFILE back-off on the loop's timer, a close during it) is {@code ListenerCallbacks}, {@code TcpListener}'s and
+ * lent to {@code UnixListener} as {@code net.internal.CallbackAccept}.
  *
  * <p>Every socket lives on one loop for its whole life. The blocking style parks the calling task through a
  * reusable {@code IoWaiter} per direction (no allocation per operation); the callback style runs on the loop

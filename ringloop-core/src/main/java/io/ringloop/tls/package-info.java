@@ -5,8 +5,11 @@
  *
  * <p><b>Layering.</b> The JDK's {@code SSLEngine} does the protocol and the cryptography; this package moves
  * records between it and the transport in blocking style, in the calling task ({@code TlsRecordLayer}), or in
- * callback style over a {@code TcpStream}'s callbacks on the loop thread ({@code TlsCallbacks}: the handshake in
- * {@code TlsCallbackHandshake}, the transport and the engine's tasks in {@code TlsCallbackTransport}). It sits beside {@code io}, above
+ * callback style over a {@link io.ringloop.net.CallbackStream}'s callbacks on the loop thread (a {@code TcpStream}
+ * or a {@code UnixStream}; {@code TlsCallbacks}: the handshake in {@code TlsCallbackHandshake}, the transport and
+ * the engine's tasks in {@code TlsCallbackTransport}); messages name the peer by the stream's
+ * {@code peerDescription()}. {@code tls} and {@code unix} have one rank and do not know each other: the interface
+ * in {@code net} is what both see. It sits beside {@code io}, above
  * {@code net}: it uses {@code net} (the transport), {@code time} (the handshake deadline on the loop's timer
  * wheel, as {@code Time.timeout}) and {@code task}; a subpackage of {@code net} would have {@code net}'s rank
  * and could not use {@code time}. {@code io} and {@code tls} do not know each other: the buffered reader and

@@ -6,7 +6,12 @@
  *
  * <p><b>Design.</b> A Unix stream is a byte stream like TCP, so {@code UnixStream} does not copy TCP's code: it
  * holds a {@code TcpStream} over its socket's handle (lent by {@code net.internal.StreamSockets}) for reads,
- * writes, callbacks and scatter/gather, and adds what only a Unix socket has. The drivers take Unix addresses
+ * writes, callbacks, {@code readAsync/writeAsync} and scatter/gather, and adds what only a Unix socket has. It is a
+ * {@link io.ringloop.net.CallbackStream}, so TLS's callback style runs over it; its peer description is the
+ * address it connected to, or {@code a client of} the listener's address for an accepted stream. Both styles
+ * accept: {@code UnixListener.accept()} in a task, {@code accept(UnixAcceptCallback)} on the loop thread, through
+ * the callback accept TCP's listener uses ({@code net.internal.CallbackAccept}: one accept at a time, the EMFILE
+ * back-off on the loop's timer, a closed listener named). The drivers take Unix addresses
  * where they take IP ones ({@code Driver.bind/connect/sendTo} take a {@code SocketAddress}; {@code sys.UnixSockAddr}
  * holds the {@code sockaddr_un} bytes made once, so a send to it allocates nothing) and go through the same
  * operations TCP and UDP use. Two driver calls are new: {@code peerCredentials} ({@code SO_PEERCRED}) and
