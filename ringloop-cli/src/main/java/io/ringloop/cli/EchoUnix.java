@@ -1,6 +1,7 @@
 package io.ringloop.cli;
 
 import io.ringloop.Ringloop;
+import io.ringloop.frame.FrameOptions;
 import io.ringloop.frame.FrameServer;
 import io.ringloop.net.ByteStream;
 import io.ringloop.net.ServerLimits;
@@ -15,15 +16,17 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ringloop echo --unix PATH} (or {@code @NAME}, an abstract name): the echo on a Unix domain socket in every
  * style: task and stealing (a task per connection, through a {@link io.ringloop.tls.TlsStream} over the Unix stream
  * with {@code --tls}), callback (a callback accept and a callback echo on the loop thread, TLS's callback style with
- * {@code --tls}) and framing ({@link FrameServer} on the Unix address with the {@link FramingEcho} handler). One
- * loop (Unix sockets have no SO_REUSEPORT spread); a stale socket file left by a server that crashed is removed, a
- * live server's is reported. Its file is removed when the server closes.
+ * {@code --tls}) and framing ({@link FrameServer} on the Unix address with the {@link FramingEcho} handler, TLS
+ * under the framing API with {@code --tls}). One loop (Unix sockets have no SO_REUSEPORT spread); a stale socket
+ * file left by a server that crashed is removed, a live server's is reported. Its file is removed when the server
+ * closes.
  */
 final class EchoUnix {
     private EchoUnix() {
@@ -39,8 +42,8 @@ final class EchoUnix {
 
     /**
      * Binds {@code address} on loop 0 and serves echo there in {@code style} (task style through a {@code bytes}
-     * buffer, a byte[] when {@code heap}), through TLS when {@code tls} is not null (framing takes none: the
-     * command refuses it first). Returns what stops the server and removes its socket file.
+     * buffer, a byte[] when {@code heap}), through TLS when {@code tls} is not null. Returns what stops the server
+     * and removes its socket file.
      */
     static Closeable serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, EchoCommand.Style style,
             TlsConfig tls) throws IOException {
@@ -48,7 +51,8 @@ final class EchoUnix {
             // FrameServer has no removeStale option: a listener that does removes a stale file, and its close the
             // file it made, so the frame server's bind finds the path free (or a live server, reported).
             staleListener(rt, address).close();
-            FrameServer framing = FrameServer.start(rt, address, ServerLimits.DEFAULTS, FramingEcho::new);
+            FrameServer framing = FrameServer.start(List.of(rt.loop(0)), address, ServerLimits.DEFAULTS,
+                    FrameOptions.DEFAULTS.withTls(tls), FramingEcho::new);
             return framing::close;
         }
         UnixListener listener = staleListener(rt, address);

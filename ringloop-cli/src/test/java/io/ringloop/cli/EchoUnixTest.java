@@ -61,12 +61,12 @@ class EchoUnixTest {
 
     /**
      * {@code ringloop echo --unix PATH --tls --style callback} (TLS's callback style over the Unix stream) in a
-     * child JVM on every backend: a ringloop TLS client over a Unix stream, trusting the certificate given, gets
-     * every byte back and the server's close_notify.
+     * child JVM on every backend, and {@code --style framing} (TLS under the framing API): a ringloop TLS client
+     * over a Unix stream, trusting the certificate given, gets every byte back and the server's close_notify.
      */
-    @ParameterizedTest
-    @CsvSource({"io_uring", "epoll", "nio"})
-    void shouldServeCallbackStyleTlsOnAUnixSocket(String backend) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"io_uring, callback", "epoll, callback", "nio, callback", "io_uring, framing", "nio, framing"})
+    void shouldServeTlsOnAUnixSocketInCallbackAndFramingStyle(String backend, String style) throws Exception {
         Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
         SelfSigned self = SelfSigned.generate();
         Path cert = dir.resolve("cert.pem");
@@ -76,13 +76,13 @@ class EchoUnixTest {
         Path sock = dir.resolve("tls.sock");
         Path err = dir.resolve("stderr.txt");
         Process child = start(backend, sock, List.of("--tls", "--cert", cert.toString(), "--key", key.toString(),
-                "--style", "callback"), err);
+                "--style", style), err);
         try {
             String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
             assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
-                    && startLine.contains("callback") && startLine.endsWith(", TLS (" + cert + ")"), startLine);
+                    && startLine.contains(style) && startLine.endsWith(", TLS (" + cert + ")"), startLine);
             TlsConfig client = TlsConfig.client().trust(self.chain()).build();
             byte[] sent = new byte[300_000];
             new Random(11).nextBytes(sent);
