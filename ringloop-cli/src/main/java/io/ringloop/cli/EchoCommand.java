@@ -4,7 +4,6 @@ import io.ringloop.Ringloop;
 import io.ringloop.frame.FrameOptions;
 import io.ringloop.frame.FrameServer;
 import io.ringloop.loop.Backend;
-import io.ringloop.net.AcceptCallback;
 import io.ringloop.net.ServerLimits;
 import io.ringloop.net.TcpListener;
 import io.ringloop.net.TcpServer;
@@ -244,31 +243,9 @@ public final class EchoCommand implements Callable<Integer> {
         InetSocketAddress at = address;
         for (int i = 0; i < threads; i++) {
             TcpListener l = TcpListener.builder().loop(rt.loop(i)).reusePort(threads > 1).bind(at);
-            rt.loop(i).execute(() -> acceptLoop(l, bufferBytes, tls));
+            rt.loop(i).execute(() -> CallbackAccepts.start(l, bufferBytes, tls));
             at = l.localAddress(); // port 0: the other loops share the port the first one got
         }
         return at;
-    }
-
-    private static void acceptLoop(TcpListener listener, int bufferBytes, TlsConfig tls) {
-        listener.accept(new AcceptCallback() {
-            @Override
-            public void accepted(TcpStream stream) {
-                if (tls != null) {
-                    EchoTls.serveCallbacks(stream, tls, bufferBytes);
-                } else {
-                    CallbackEcho.serve(stream, bufferBytes);
-                }
-                listener.accept(this);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                if (listener.isOpen() && !listener.loop().isShutdown()) {
-                    System.err.println("accept failed: " + error);
-                    listener.accept(this);
-                }
-            }
-        });
     }
 }

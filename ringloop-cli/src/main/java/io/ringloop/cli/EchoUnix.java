@@ -7,7 +7,6 @@ import io.ringloop.net.ByteStream;
 import io.ringloop.net.ServerLimits;
 import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
-import io.ringloop.unix.UnixAcceptCallback;
 import io.ringloop.unix.UnixAddress;
 import io.ringloop.unix.UnixListener;
 import io.ringloop.unix.UnixStream;
@@ -57,7 +56,7 @@ final class EchoUnix {
         }
         UnixListener listener = staleListener(rt, address);
         if (style == EchoCommand.Style.CALLBACK) {
-            rt.loop(0).execute(() -> acceptCallbacks(listener, bufferBytes, tls));
+            rt.loop(0).execute(() -> CallbackAccepts.start(listener, bufferBytes, tls));
         } else {
             spawnAcceptor(rt, listener, bufferBytes, heap, style == EchoCommand.Style.STEALING, tls);
         }
@@ -95,29 +94,6 @@ final class EchoUnix {
                 }
             } catch (ClosedChannelException e) {
                 return null; // the listener closed: shutting down
-            }
-        });
-    }
-
-    /** Callback style, on the loop thread: accepts by callback, each connection echoed by callbacks. */
-    private static void acceptCallbacks(UnixListener listener, int bufferBytes, TlsConfig tls) {
-        listener.accept(new UnixAcceptCallback() {
-            @Override
-            public void accepted(UnixStream stream) {
-                if (tls != null) {
-                    EchoTls.serveCallbacks(stream, tls, bufferBytes);
-                } else {
-                    CallbackEcho.serve(stream, bufferBytes);
-                }
-                listener.accept(this);
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                if (listener.isOpen() && !listener.loop().isShutdown()) {
-                    System.err.println("accept failed: " + error);
-                    listener.accept(this);
-                }
             }
         });
     }

@@ -158,12 +158,15 @@ class EchoTlsTest {
     }
 
     /**
-     * {@code ringloop echo --unix PATH --tls --cert F --key F} in a child JVM on every backend: a ringloop TLS
-     * client over a Unix stream, trusting that certificate, gets every byte back and the server's close_notify.
+     * {@code ringloop echo --unix PATH --tls --cert F --key F} in a child JVM on every backend, in task style, TLS's
+     * callback style over the Unix stream and TLS under the framing API: a ringloop TLS client over a Unix stream,
+     * trusting that certificate, gets every byte back and the server's close_notify.
      */
-    @ParameterizedTest
-    @CsvSource({"io_uring", "epoll", "nio"})
-    void shouldServeTlsOnAUnixSocketFromTheCommandLine(String backend, @TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"io_uring, task", "epoll, task", "nio, task", "io_uring, callback", "epoll, callback",
+            "nio, callback", "io_uring, framing", "nio, framing"})
+    void shouldServeTlsOnAUnixSocketFromTheCommandLine(String backend, String style, @TempDir Path dir)
+            throws Exception {
         Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
@@ -172,13 +175,14 @@ class EchoTlsTest {
         Path sock = dir.resolve("echo.sock");
         Path err = dir.resolve("stderr.txt");
         Process child = startChild(err, "echo", "--unix", sock.toString(), "--tls", "--cert", cert.toString(),
-                "--key", key.toString(), "--backend", backend);
+                "--key", key.toString(), "--backend", backend, "--style", style);
         try {
             String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
             assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
-                    && startLine.endsWith(", TLS (" + cert + ")"), startLine);
+                    && startLine.contains(" " + style + " style") && startLine.endsWith(", TLS (" + cert + ")"),
+                    startLine);
             TlsConfig client = TlsConfig.client().trust(self.chain()).build();
             byte[] sent = new byte[300_000];
             new Random(7).nextBytes(sent);
@@ -207,7 +211,7 @@ class EchoTlsTest {
         }
     }
 
-    static String pem(String type, byte[] der) {
+    private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }

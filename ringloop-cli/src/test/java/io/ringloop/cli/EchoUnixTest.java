@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ringloop.Ringloop;
 import io.ringloop.driver.uring.IoUringDriver;
-import io.ringloop.loop.Backend;
-import io.ringloop.task.JoinHandle;
-import io.ringloop.task.Tasks;
-import io.ringloop.tls.TlsConfig;
-import io.ringloop.tls.TlsStream;
-import io.ringloop.unix.UnixStream;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -38,8 +31,8 @@ import picocli.CommandLine;
 
 /**
  * {@code ringloop echo --unix PATH}, the whole command in a child JVM on every backend, in every style (task,
- * callback, framing, and TLS's callback style): it replaces a stale socket file, echoes every byte, and on SIGTERM
- * exits 0 having removed its socket file.
+ * callback, framing; with TLS in {@code EchoTlsTest}): it replaces a stale socket file, echoes every byte, and on
+ * SIGTERM exits 0 having removed its socket file.
  */
 class EchoUnixTest {
     @TempDir
@@ -57,59 +50,6 @@ class EchoUnixTest {
             "nio, framing"})
     void shouldServeEchoOnAUnixSocketInCallbackAndFramingStyle(String backend, String style) throws Exception {
         serveUntilSigterm(backend, style, List.of("--style", style));
-    }
-
-    /**
-     * {@code ringloop echo --unix PATH --tls --style callback} (TLS's callback style over the Unix stream) in a
-     * child JVM on every backend, and {@code --style framing} (TLS under the framing API): a ringloop TLS client
-     * over a Unix stream, trusting the certificate given, gets every byte back and the server's close_notify.
-     */
-    @ParameterizedTest(name = "{0}, {1}")
-    @CsvSource({"io_uring, callback", "epoll, callback", "nio, callback", "io_uring, framing", "nio, framing"})
-    void shouldServeTlsOnAUnixSocketInCallbackAndFramingStyle(String backend, String style) throws Exception {
-        Assumptions.assumeTrue(!backend.equals("io_uring") || IoUringDriver.unusableReason() == null);
-        SelfSigned self = SelfSigned.generate();
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Files.writeString(cert, EchoTlsTest.pem("CERTIFICATE", self.chain().getFirst().getEncoded()));
-        Files.writeString(key, EchoTlsTest.pem("PRIVATE KEY", self.key().getEncoded()));
-        Path sock = dir.resolve("tls.sock");
-        Path err = dir.resolve("stderr.txt");
-        Process child = start(backend, sock, List.of("--tls", "--cert", cert.toString(), "--key", key.toString(),
-                "--style", style), err);
-        try {
-            String startLine = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine();
-            assertNotNull(startLine, "the child ended before its start line: " + Files.readString(err));
-            assertTrue(startLine.startsWith("ringloop echo: unix " + sock + ", " + backend)
-                    && startLine.contains(style) && startLine.endsWith(", TLS (" + cert + ")"), startLine);
-            TlsConfig client = TlsConfig.client().trust(self.chain()).build();
-            byte[] sent = new byte[300_000];
-            new Random(11).nextBytes(sent);
-            try (Ringloop rt = Ringloop.builder().backend(Backend.EPOLL).threads(1).start()) {
-                byte[] back = rt.blockOn(() -> {
-                    try (TlsStream s = TlsStream.client(UnixStream.connect(sock), client, "localhost", 0)) {
-                        JoinHandle<Void> writer = Tasks.spawn(() -> {
-                            s.writeAll(sent, 0, sent.length);
-                            s.shutdownOutput(); // close_notify: the echo ends and closes with its own
-                            return null;
-                        });
-                        byte[] got = new byte[sent.length];
-                        s.readFully(got, 0, got.length);
-                        writer.join();
-                        assertEquals(-1, s.read(new byte[1], 0, 1), "the server's close_notify");
-                        return got;
-                    }
-                });
-                assertArrayEquals(sent, back);
-            }
-            child.destroy(); // SIGTERM
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
-            assertEquals(0, child.exitValue(), Files.readString(err));
-            assertFalse(Files.exists(sock), "the socket file is removed at exit");
-        } finally {
-            child.destroyForcibly();
-        }
     }
 
     /**

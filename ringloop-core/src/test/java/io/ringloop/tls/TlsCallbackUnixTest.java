@@ -58,9 +58,10 @@ class TlsCallbackUnixTest {
         final TlsConfig config;
         final long closeAfterBytes;
 
-        Server(Ringloop rt, Path sock, TlsConfig config, long closeAfterBytes) throws Exception {
+        /** Serves {@code sock} with the test certificate for localhost; closes after that many bytes echoed. */
+        Server(Ringloop rt, Path sock, TestCerts c, long closeAfterBytes) throws Exception {
             this.listener = rt.blockOn(() -> UnixListener.bind(sock));
-            this.config = config;
+            this.config = TlsConfig.server(c.localhost(), c.localhostKey()).build();
             this.closeAfterBytes = closeAfterBytes;
             rt.execute(() -> listener.accept(this));
         }
@@ -100,8 +101,7 @@ class TlsCallbackUnixTest {
         TestCerts c = TestCerts.get();
         Path sock = dir.resolve("jdk.sock");
         try (Ringloop rt = TlsTesting.runtime(backend)) {
-            Server server = new Server(rt, sock, TlsConfig.server(c.localhost(), c.localhostKey()).build(),
-                    Long.MAX_VALUE);
+            Server server = new Server(rt, sock, c, Long.MAX_VALUE);
             for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
                 TlsConfig client = TlsConfig.client().trust(c.ca()).protocols(protocol).build();
                 long[] result = rt.blockOn(() -> {
@@ -156,8 +156,7 @@ class TlsCallbackUnixTest {
                 Path out = dir.resolve("out-" + version + ".bin");
                 Path err = dir.resolve("err-" + version + ".txt");
                 // The echo closes after 16 MiB (close_notify): s_client -quiet does not end at the end of its input.
-                Server server = new Server(rt, sock, TlsConfig.server(c.localhost(), c.localhostKey()).build(),
-                        SIXTEEN_MIB);
+                Server server = new Server(rt, sock, c, SIXTEEN_MIB);
                 Process client = new ProcessBuilder("openssl", "s_client", "-quiet", "-unix", sock.toString(),
                         "-tls" + version.replace('.', '_'), "-CAfile", "ca.pem", "-verify_return_error")
                         .directory(c.dir().toFile()).redirectInput(in.toFile()).redirectOutput(out.toFile())
@@ -238,8 +237,7 @@ class TlsCallbackUnixTest {
         TestCerts c = TestCerts.get();
         Path sock = dir.resolve("names.sock");
         try (Ringloop rt = TlsTesting.runtime(backend)) {
-            Server server = new Server(rt, sock, TlsConfig.server(c.localhost(), c.localhostKey()).build(),
-                    Long.MAX_VALUE);
+            Server server = new Server(rt, sock, c, Long.MAX_VALUE);
             try (SocketChannel plain = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 plain.connect(UnixDomainSocketAddress.of(sock));
                 plain.write(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
