@@ -76,7 +76,11 @@ final class ListenerCallbacks implements CallbackAccept {
                     backoffTimer = loop.schedule(delayNs, () -> {
                         backoffTimer = -1;
                         backoffCallback = null;
-                        start(this);
+                        if (closed.getAsBoolean()) { // closed during the wait, before closed() reached the loop
+                            op.refused(closedWhileWaiting(), this);
+                        } else {
+                            start(this);
+                        }
                     });
                     return;
                 }

@@ -22,8 +22,8 @@ final class NetPlumbing implements StreamSockets.Access {
     }
 
     @Override
-    public TcpStream stream(Loop loop, int handle) {
-        return new TcpStream(loop, handle);
+    public TcpStream stream(Loop loop, int handle, String kind) {
+        return new TcpStream(loop, handle, kind);
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class TcpStream implements CallbackStream {
     /** One reader and one writer at a time, in either style. */
     final Directions directions = Directions.ofStream(this);
     private volatile boolean closed;
+    private final String kind;
     /** Blocking reads fail with SocketTimeoutException after this long; 0: no limit. */
     volatile long readTimeoutNs;
     /** A server's connection keeps its peer's address for a failure report, even past a close by its handler. */
@@ -67,6 +68,12 @@ public final class TcpStream implements CallbackStream {
     private ServerConnection server;
 
     TcpStream(Loop loop, int handle) {
+        this(loop, handle, "TcpStream");
+    }
+
+    /** {@code kind}: what messages call this stream (a Unix stream's core says {@code UnixStream}). */
+    TcpStream(Loop loop, int handle, String kind) {
+        this.kind = kind;
         this.loop = loop;
         this.driver = loop.driver();
         this.handle = handle;
@@ -488,6 +495,6 @@ public final class TcpStream implements CallbackStream {
 
     @Override
     public String toString() {
-        return "TcpStream[fd=" + handle + (closed ? ", closed" : "") + ", " + loop.name() + "]";
+        return kind + "[fd=" + handle + (closed ? ", closed" : "") + ", " + loop.name() + "]";
     }
 }

@@ -68,7 +68,7 @@ public final class UnixStream implements CallbackStream {
     UnixStream(Loop loop, int handle, UnixAddress peer, UnixAddress acceptedOn) {
         this.loop = loop;
         this.handle = handle;
-        this.stream = NET.stream(loop, handle);
+        this.stream = NET.stream(loop, handle, "UnixStream");
         this.fdReadWaiter = new IoWaiter(loop);
         this.fdWriteWaiter = new IoWaiter(loop);
         this.peer = peer;

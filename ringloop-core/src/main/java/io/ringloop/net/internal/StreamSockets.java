@@ -27,8 +27,11 @@ public final class StreamSockets {
 
     /** What {@code net} provides; installed once. */
     public interface Access {
-        /** A stream over {@code handle}, a connected stream socket of {@code loop}'s driver, which it now owns. */
-        TcpStream stream(Loop loop, int handle);
+        /**
+         * A stream over {@code handle}, a connected stream socket of {@code loop}'s driver, which it now owns;
+         * messages call it {@code kind}.
+         */
+        TcpStream stream(Loop loop, int handle, String kind);
 
         /** Starts a read (or write) of {@code stream}, or throws when one is in progress. */
         void enter(TcpStream stream, boolean read, String call);
