@@ -86,29 +86,27 @@ public final class FrameConnection {
             }
             return;
         }
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            handlerFailed("onOpen", t);
-            return;
-        }
-        if (state == OPEN) {
-            armTimer();
+        if (opened()) {
             in.resume();
         }
     }
 
-    /** TLS: the handshake is done; the handler hears onOpen (the caller goes on with the input). */
-    void tlsOpened() {
+    /**
+     * The handler hears onOpen (with TLS once the handshake is done; the caller goes on with the input) and the
+     * timer is armed: true while the connection is still open.
+     */
+    boolean opened() {
         try {
             handler.onOpen(this);
         } catch (Throwable t) {
             handlerFailed("onOpen", t);
-            return;
+            return false;
         }
         if (state == OPEN) {
             armTimer();
+            return true;
         }
+        return false;
     }
 
     // ---- public API ----

@@ -1,5 +1,6 @@
 package io.ringloop.frame;
 
+import io.ringloop.loop.internal.Offload;
 import io.ringloop.tls.TlsConfig;
 import java.io.EOFException;
 import java.lang.foreign.MemorySegment;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -140,7 +140,7 @@ final class FrameTls {
                         if (!conn.out.idle()) {
                             conn.out.kick(); // the last flight, or what a task queued during the handshake
                         }
-                        conn.tlsOpened();
+                        conn.opened();
                         return;
                     }
                 }
@@ -200,26 +200,7 @@ final class FrameTls {
         for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
             tasks.add(t);
         }
-        try {
-            executor.execute(() -> {
-                Throwable failure = null;
-                try {
-                    for (Runnable t : tasks) {
-                        t.run();
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                Throwable f = failure;
-                try {
-                    fl.loop.execute(() -> tasksDone(f));
-                } catch (RejectedExecutionException ignore) {
-                    // the loop is shut down: its connections are closed, nobody waits for these tasks
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            fl.loop.executeLocal(() -> tasksDone(e));
-        }
+        Offload.run(fl.loop, executor, tasks, this::tasksDone);
     }
 
     private void tasksDone(Throwable failure) {

@@ -1,6 +1,7 @@
 package io.ringloop.tls;
 
 import io.ringloop.loop.internal.Loop;
+import io.ringloop.loop.internal.Offload;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.CallbackStream;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
@@ -152,26 +152,7 @@ final class TlsCallbackTransport {
         for (Runnable t = engine.getDelegatedTask(); t != null; t = engine.getDelegatedTask()) {
             tasks.add(t);
         }
-        try {
-            records.taskExecutor.execute(() -> {
-                Throwable failure = null;
-                try {
-                    for (Runnable t : tasks) {
-                        t.run();
-                    }
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                Throwable f = failure;
-                try {
-                    loop.execute(() -> tasksDone(f));
-                } catch (RejectedExecutionException ignore) {
-                    // the loop is shut down: its connections are closed, nobody waits for these tasks
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            loop.executeLocal(() -> tasksDone(e));
-        }
+        Offload.run(loop, records.taskExecutor, tasks, this::tasksDone);
     }
 
     private void tasksDone(Throwable failure) {
