@@ -4,7 +4,6 @@ import io.ringloop.Ringloop;
 import io.ringloop.frame.FrameOptions;
 import io.ringloop.frame.FrameServer;
 import io.ringloop.net.ByteStream;
-import io.ringloop.net.ServerLimits;
 import io.ringloop.task.Tasks;
 import io.ringloop.tls.TlsConfig;
 import io.ringloop.unix.UnixAddress;
@@ -47,11 +46,8 @@ final class EchoUnix {
     static Closeable serve(Ringloop rt, UnixAddress address, int bufferBytes, boolean heap, EchoCommand.Style style,
             TlsConfig tls) throws IOException {
         if (style == EchoCommand.Style.FRAMING) {
-            // FrameServer has no removeStale option: a listener that does removes a stale file, and its close the
-            // file it made, so the frame server's bind finds the path free (or a live server, reported).
-            staleListener(rt, address).close();
-            FrameServer framing = FrameServer.start(List.of(rt.loop(0)), address, ServerLimits.DEFAULTS,
-                    FrameOptions.DEFAULTS.withTls(tls), FramingEcho::new);
+            FrameServer framing = FrameServer.builder().loops(List.of(rt.loop(0))).removeStale(true)
+                    .options(FrameOptions.DEFAULTS.withTls(tls)).start(address, FramingEcho::new);
             return framing::close;
         }
         UnixListener listener = staleListener(rt, address);

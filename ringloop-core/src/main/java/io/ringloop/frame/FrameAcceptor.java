@@ -47,13 +47,16 @@ final class FrameAcceptor extends Completion implements Runnable, AutoCloseable 
     private UnixAddress unix;
     private Object unixFile;
 
-    /** Listens on {@code address} (an {@code InetSocketAddress} or a {@code UnixAddress}): the bound TCP address. */
-    InetSocketAddress open(Object address) throws IOException {
-        return address instanceof UnixAddress u ? openUnix(u) : openTcp((InetSocketAddress) address);
+    /**
+     * Listens on {@code address} (an {@code InetSocketAddress} or a {@code UnixAddress}, whose stale socket file is
+     * removed first when {@code removeStale}): the bound TCP address.
+     */
+    InetSocketAddress open(Object address, boolean removeStale) throws IOException {
+        return address instanceof UnixAddress u ? openUnix(u, removeStale) : openTcp((InetSocketAddress) address);
     }
 
-    private InetSocketAddress openUnix(UnixAddress address) throws IOException {
-        int s = UnixBind.listen(driver, address, BACKLOG, false);
+    private InetSocketAddress openUnix(UnixAddress address, boolean removeStale) throws IOException {
+        int s = UnixBind.listen(driver, address, BACKLOG, removeStale);
         try {
             unixFile = SocketFile.identity(address);
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.ServerLimits;
 import io.ringloop.task.Tasks;
+import io.ringloop.tls.TlsConfig;
 import io.ringloop.unix.UnixAddress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -57,7 +58,8 @@ public final class FrameServer implements AutoCloseable {
     private volatile boolean draining;
 
     private FrameServer(List<Loop> loops, Object address, ServerLimits limits, FrameOptions options,
-                        Supplier<? extends FrameHandler> factory, FramedTask task) throws IOException {
+                        Supplier<? extends FrameHandler> factory, FramedTask task, boolean removeStale)
+            throws IOException {
         this.task = task;
         this.loops = loops;
         this.limits = limits;
@@ -70,24 +72,28 @@ public final class FrameServer implements AutoCloseable {
         }
         this.acceptor = new FrameAcceptor(this, loops.get(0));
         this.unixAddress = address instanceof UnixAddress u ? u : null;
-        this.localAddress = onLoop(loops.get(0), () -> acceptor.open(address));
+        this.localAddress = onLoop(loops.get(0), () -> acceptor.open(address, removeStale));
+    }
+
+    /**
+     * A server's settings, then {@code start} or {@code startTasks} on a TCP or Unix address: the one way in
+     * that has them all (the static methods below are its shortcuts).
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Serves on every loop of {@code runtime}, with {@link FrameOptions#DEFAULTS}. */
     public static FrameServer start(Ringloop runtime, InetSocketAddress address, ServerLimits limits,
                                     Supplier<? extends FrameHandler> handlerFactory) throws IOException {
-        return start(runtime.loops(), address, limits, FrameOptions.DEFAULTS, handlerFactory);
+        return builder().loops(runtime).limits(limits).start(address, handlerFactory);
     }
 
     /** Serves on {@code loops}: binds on the first, which accepts; {@code handlerFactory}: once per connection. */
     public static FrameServer start(List<? extends EventLoop> loops, InetSocketAddress address, ServerLimits limits,
                                     FrameOptions options, Supplier<? extends FrameHandler> handlerFactory)
             throws IOException {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(handlerFactory, "handlerFactory");
-        return begin(new FrameServer(loopsOf(loops, "start"), address, limits, options, handlerFactory, null));
+        return builder().loops(loops).limits(limits).options(options).start(address, handlerFactory);
     }
 
     /**
@@ -96,68 +102,134 @@ public final class FrameServer implements AutoCloseable {
      */
     public static FrameServer startTasks(Ringloop runtime, InetSocketAddress address, ServerLimits limits,
                                          FramedTask task) throws IOException {
-        return startTasks(runtime.loops(), address, limits, FrameOptions.DEFAULTS, task);
+        return builder().loops(runtime).limits(limits).startTasks(address, task);
     }
 
     /** {@link #startTasks(Ringloop, InetSocketAddress, ServerLimits, FramedTask)} on {@code loops}, with options. */
     public static FrameServer startTasks(List<? extends EventLoop> loops, InetSocketAddress address,
                                          ServerLimits limits, FrameOptions options, FramedTask task)
             throws IOException {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(task, "task");
-        return begin(new FrameServer(loopsOf(loops, "startTasks"), address, limits, options, TaskBridge::new,
-                task));
+        return builder().loops(loops).limits(limits).options(options).startTasks(address, task);
     }
 
     /**
      * Serves a Unix domain stream address (a path, or on io_uring and epoll an abstract name) on every loop of
      * {@code runtime}: everything as over TCP. A path found taken fails with a {@code BindException} naming what
-     * holds it; the socket file is removed at close if it is still the one bind made.
+     * holds it (see {@link Builder#removeStale} for a crashed server's file); the socket file is removed at close
+     * if it is still the one bind made.
      */
     public static FrameServer start(Ringloop runtime, UnixAddress address, ServerLimits limits,
                                     Supplier<? extends FrameHandler> handlerFactory) throws IOException {
-        return start(runtime.loops(), address, limits, FrameOptions.DEFAULTS, handlerFactory);
+        return builder().loops(runtime).limits(limits).start(address, handlerFactory);
     }
 
     /** {@link #start(Ringloop, UnixAddress, ServerLimits, Supplier)} on {@code loops}, with options (TLS too). */
     public static FrameServer start(List<? extends EventLoop> loops, UnixAddress address, ServerLimits limits,
                                     FrameOptions options, Supplier<? extends FrameHandler> handlerFactory)
             throws IOException {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(handlerFactory, "handlerFactory");
-        return begin(new FrameServer(loopsOf(loops, "start"), named(address), limits, options, handlerFactory,
-                null));
+        return builder().loops(loops).limits(limits).options(options).start(address, handlerFactory);
     }
 
     /** {@link #startTasks(Ringloop, InetSocketAddress, ServerLimits, FramedTask)} on a Unix address. */
     public static FrameServer startTasks(Ringloop runtime, UnixAddress address, ServerLimits limits,
                                          FramedTask task) throws IOException {
-        return startTasks(runtime.loops(), address, limits, FrameOptions.DEFAULTS, task);
+        return builder().loops(runtime).limits(limits).startTasks(address, task);
     }
 
     /** {@link #startTasks(Ringloop, UnixAddress, ServerLimits, FramedTask)} on {@code loops}, with options. */
     public static FrameServer startTasks(List<? extends EventLoop> loops, UnixAddress address, ServerLimits limits,
                                          FrameOptions options, FramedTask task) throws IOException {
-        Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(limits, "limits");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(task, "task");
-        return begin(new FrameServer(loopsOf(loops, "startTasks"), named(address), limits, options,
-                TaskBridge::new, task));
+        return builder().loops(loops).limits(limits).options(options).startTasks(address, task);
     }
 
-    private static List<Loop> loopsOf(List<? extends EventLoop> loops, String call) {
-        if (loops.isEmpty()) {
-            throw new IllegalArgumentException("FrameServer." + call + ": no loops");
+    /** What a {@link FrameServer} is made with; {@link #loops} is required, the rest has defaults. Not thread-safe. */
+    public static final class Builder {
+        private List<? extends EventLoop> loops;
+        private ServerLimits limits = ServerLimits.DEFAULTS;
+        private FrameOptions options = FrameOptions.DEFAULTS;
+        private boolean removeStale;
+
+        private Builder() {
         }
-        return loops.stream().map(Loop::of).toList();
+
+        /** Serve on every loop of {@code runtime}. */
+        public Builder loops(Ringloop runtime) {
+            return loops(runtime.loops());
+        }
+
+        /** Serve on {@code loops}: the first binds and accepts, connections go to each in turn. */
+        public Builder loops(List<? extends EventLoop> loops) {
+            if (loops.isEmpty()) {
+                throw new IllegalArgumentException("FrameServer.Builder.loops: no loops");
+            }
+            this.loops = List.copyOf(loops);
+            return this;
+        }
+
+        /** The connection limits and timeouts (default {@link ServerLimits#DEFAULTS}). */
+        public Builder limits(ServerLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** Frame and output bounds, and TLS (default {@link FrameOptions#DEFAULTS}). */
+        public Builder options(FrameOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** Serve TLS with {@code serverConfig}: {@code options(options.withTls(serverConfig))}. */
+        public Builder tls(TlsConfig serverConfig) {
+            this.options = options.withTls(Objects.requireNonNull(serverConfig, "serverConfig"));
+            return this;
+        }
+
+        /**
+         * On a Unix path: a socket file no listener serves any more (a crashed server's) is removed before the
+         * bind, as {@code UnixListener}'s builder does; a live server's is still refused, and so is any other
+         * file. Default false: the bind fails and says the file is stale.
+         */
+        public Builder removeStale(boolean on) {
+            this.removeStale = on;
+            return this;
+        }
+
+        /** Binds {@code address} and serves each connection with a handler from {@code handlerFactory}. */
+        public FrameServer start(InetSocketAddress address, Supplier<? extends FrameHandler> handlerFactory)
+                throws IOException {
+            return begin(make(Objects.requireNonNull(address, "address"),
+                    Objects.requireNonNull(handlerFactory, "handlerFactory"), null));
+        }
+
+        /** Binds the Unix {@code address} (a path or an abstract name) and serves it as over TCP. */
+        public FrameServer start(UnixAddress address, Supplier<? extends FrameHandler> handlerFactory)
+                throws IOException {
+            return begin(make(named(address), Objects.requireNonNull(handlerFactory, "handlerFactory"), null));
+        }
+
+        /** Binds {@code address}; each connection gets a task running {@code task} over a {@link FramedStream}. */
+        public FrameServer startTasks(InetSocketAddress address, FramedTask task) throws IOException {
+            return begin(make(Objects.requireNonNull(address, "address"), TaskBridge::new,
+                    Objects.requireNonNull(task, "task")));
+        }
+
+        /** {@link #startTasks(InetSocketAddress, FramedTask)} on a Unix address. */
+        public FrameServer startTasks(UnixAddress address, FramedTask task) throws IOException {
+            return begin(make(named(address), TaskBridge::new, Objects.requireNonNull(task, "task")));
+        }
+
+        private FrameServer make(Object address, Supplier<? extends FrameHandler> factory, FramedTask task)
+                throws IOException {
+            if (loops == null) {
+                throw new IllegalStateException("FrameServer.Builder: no loops; call loops(runtime) first");
+            }
+            return new FrameServer(loops.stream().map(Loop::of).toList(), address, limits, options, factory, task,
+                    removeStale);
+        }
     }
 
     private static UnixAddress named(UnixAddress address) {
+        Objects.requireNonNull(address, "address");
         if (address.isUnnamed()) {
             throw new IllegalArgumentException("FrameServer.start: an unnamed address; a server needs a path or a "
                     + "name");

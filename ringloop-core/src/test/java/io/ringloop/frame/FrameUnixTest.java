@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,36 @@ class FrameUnixTest {
             server.close();
             assertFalse(Files.exists(sock), "close removes the socket file bind made");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.ringloop.frame.FrameSetup#all")
+    void shouldReplaceAStaleSocketFileOnlyWhenAskedAndNeverALiveServers(FrameSetup setup) throws Exception {
+        Path sock = dir.resolve("stale-frames.sock");
+        try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            crashed.bind(UnixDomainSocketAddress.of(sock)); // closed without removing its file, as a crash leaves it
+        }
+        UnixAddress address = UnixAddress.of(sock);
+        try (Ringloop rt = setup.start(1)) {
+            BindException stale = assertThrows(BindException.class, () -> FrameServer.start(rt, address,
+                    ServerLimits.DEFAULTS, FrameEchoTest.LengthPrefixed::new));
+            assertTrue(stale.getMessage().contains("stale") && stale.getMessage().contains("removeStale(true)"),
+                    stale.getMessage());
+            FrameServer.Builder replacing = FrameServer.builder().loops(rt).removeStale(true);
+            try (FrameServer server = replacing.start(address, FrameEchoTest.LengthPrefixed::new)) {
+                try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    c.connect(address.toJdk());
+                    roundTrip(c, "after a crash".getBytes());
+                }
+                BindException live = assertThrows(BindException.class,
+                        () -> replacing.start(address, FrameEchoTest.LengthPrefixed::new));
+                assertTrue(live.getMessage().contains("a listener is serving on it"), live.getMessage());
+            }
+            assertFalse(Files.exists(sock), "close removes the file the server made");
+        }
+        IllegalStateException noLoops = assertThrows(IllegalStateException.class,
+                () -> FrameServer.builder().start(address, FrameEchoTest.LengthPrefixed::new));
+        assertTrue(noLoops.getMessage().contains("call loops(runtime) first"), noLoops.getMessage());
     }
 
     /** One length-prefixed frame out, its (length, hash) answer back. */
