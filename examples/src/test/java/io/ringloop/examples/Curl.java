@@ -17,10 +17,11 @@ final class Curl {
     private Curl() {
     }
 
-    static String get(String... urls) throws IOException, InterruptedException {
+    /** curl {@code args} (options and URLs): what it printed; the test fails unless it exits with 0. */
+    static String get(String... args) throws IOException, InterruptedException {
         assumeTrue(onPath("curl"), "curl is not installed (Debian package curl)");
         List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "20"));
-        command.addAll(List.of(urls));
+        command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -29,7 +30,7 @@ final class Curl {
         return out;
     }
 
-    private static boolean onPath(String name) {
+    static boolean onPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
                 return true;

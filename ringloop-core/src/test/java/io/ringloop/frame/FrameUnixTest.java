@@ -72,7 +72,7 @@ class FrameUnixTest {
             assertTrue(stale.getMessage().contains("stale") && stale.getMessage().contains("removeStale(true)"),
                     stale.getMessage());
             FrameServer.Builder replacing = FrameServer.builder().loops(rt).removeStale(true);
-            try (FrameServer server = replacing.start(address, FrameEchoTest.LengthPrefixed::new)) {
+            try (FrameServer _ = replacing.start(address, FrameEchoTest.LengthPrefixed::new)) {
                 try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                     c.connect(address.toJdk());
                     roundTrip(c, "after a crash".getBytes());
