@@ -8,7 +8,9 @@
 # settle, so they count what the server holds, not garbage it has not collected yet. Also prints RssAnon (heap,
 # malloc and FFM arenas, thread stacks; no mapped files) the same way.
 #
-# EXTRA adds echo options (e.g. EXTRA="--buffer-kib 4"); RINGLOOP_JAVA_OPTS reaches the server's JVM.
+# EXTRA adds echo options (e.g. EXTRA="--buffer-kib 4"); RINGLOOP_JAVA_OPTS reaches the server's JVM. TLS=1 serves
+# `echo --tls` (a self-signed certificate made at start) and connects with io.ringloop.bench.load.IdleTlsClients:
+# each connection handshaken, then one byte echoed (one connection at a time: allow a few ms per connection).
 # The hard fd limit must cover CONNECTIONS in each process (ulimit -Hn).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/../../../.."
@@ -55,7 +57,7 @@ per_connection() { awk -v a="$1" -v b="$2" -v n="$connections" 'BEGIN {printf "%
 printf '%-9s %-9s %7s %12s %12s %14s %16s\n' backend style conns "idle RSS" "loaded RSS" "RSS/conn" "RssAnon/conn"
 for backend in $backends; do
   for style in $styles; do
-    ./ringloop echo --host 127.0.0.1 --port 0 --backend "$backend" --style "$style" ${EXTRA:-} \
+    ./ringloop echo --host 127.0.0.1 --port 0 --backend "$backend" --style "$style" ${EXTRA:-} ${TLS:+--tls} \
       >"$work/server.log" 2>&1 &
     server=$!
     banner="$(await_line "$work/server.log" '^ringloop echo: port [0-9]+,' 60)"
@@ -64,7 +66,9 @@ for backend in $backends; do
     read -r idle_rss idle_anon < <(settled_kib "$server")
 
     mkfifo "$work/hold"
-    "$java" -Xmx256m -XX:+UseSerialGC -cp "$bench_jar" io.ringloop.bench.load.IdleClients "$port" "$connections" \
+    clients_main=io.ringloop.bench.load.IdleClients
+    [[ -n "${TLS:-}" ]] && clients_main=io.ringloop.bench.load.IdleTlsClients
+    "$java" -Xmx1g -XX:+UseSerialGC -cp "$bench_jar" "$clients_main" "$port" "$connections" \
       <"$work/hold" >"$work/clients.log" 2>&1 &
     clients=$!
     exec 4>"$work/hold"   # the clients hold their connections until this closes
