@@ -3,6 +3,7 @@ package io.ringloop.driver.uring;
 import io.ringloop.driver.Completion;
 import io.ringloop.driver.Driver;
 import io.ringloop.driver.OpTable;
+import io.ringloop.sys.Errno;
 
 /**
  * What happens to an io_uring operation after its SQE was written: its cancel, its deadline, and the CQE that
@@ -22,12 +23,14 @@ final class IoUringCompletions {
     private final IoUringZeroCopySends zeroCopy;
     private final IoUringVectors vectors;
     private final IoUringSockets sockets;
+    private final IoUringResends resends;
     /** The driver is closing: nothing is armed again, and results for it are not served. */
     private boolean closing;
     private long linkedTimeouts;
 
     IoUringCompletions(IoUringEngine engine, IoUringWaker waker, IoUringSockets sockets, IoUringAcceptor acceptor,
-                       IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors) {
+                       IoUringMultishotReads multishot, IoUringZeroCopySends zeroCopy, IoUringVectors vectors,
+                       IoUringResends resends) {
         this.engine = engine;
         this.ops = engine.ops;
         this.memory = engine.memory;
@@ -37,6 +40,7 @@ final class IoUringCompletions {
         this.multishot = multishot;
         this.zeroCopy = zeroCopy;
         this.vectors = vectors;
+        this.resends = resends;
     }
 
     void closing() {
@@ -119,6 +123,14 @@ final class IoUringCompletions {
             }
         }
         boolean serving = !closing && engine.fds.isOpen(ops.handle(ud));
+        if (resends.polling(IoUringEngine.slot(ud))) {
+            res = resends.onPollCqe(ud, res, serving); // the readiness a send that found no room waited for
+            if (res == Driver.PENDING) {
+                return false;
+            }
+        } else if (res == -Errno.EAGAIN && serving && resends.waitForRoom(ud, kind)) {
+            return false;
+        }
         res = switch (kind) {
             case SEND_ZC -> zeroCopy.onCqe(ud, res, flags, serving); // PENDING: the notification is still to come
             case POLLED_READ -> sockets.polledReads.onCqe(ud, res, serving); // PENDING: polls again

@@ -137,7 +137,8 @@ public final class IoUringDriver implements Driver {
         multishot = buffers != null
                 ? new IoUringMultishotReads(engine, buffers, providedBuffers, IoUringEngine.CANCEL_TOKEN) : null;
         sockOps = new IoUringSockets(cs, a, engine, sockets, acceptor, multishot, zeroCopy, vectors);
-        completions = new IoUringCompletions(engine, waker, sockOps, acceptor, multishot, zeroCopy, vectors);
+        completions = new IoUringCompletions(engine, waker, sockOps, acceptor, multishot, zeroCopy, vectors,
+                new IoUringResends(engine, cs, vectors));
         waker.arm(engine, IoUringEngine.WAKE_TOKEN);
     }
 

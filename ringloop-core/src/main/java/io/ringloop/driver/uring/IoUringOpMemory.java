@@ -104,6 +104,11 @@ final class IoUringOpMemory {
         return s;
     }
 
+    /** The bounce buffer the slot's operation uses (a heap buffer's stand-in), or null. */
+    MemorySegment bounce(int slot) {
+        return bounceBySlot[slot];
+    }
+
     /** Whether a cancel was submitted for the slot's current operation. */
     boolean isCancelled(int slot) {
         return cancelledBySlot[slot];

@@ -189,6 +189,7 @@ final class IoUringSockets {
             }
         }
         long token = engine.begin(handle, completion, IoUringOpKind.SEND, buffer);
+        engine.ops.setArg(token, 0); // the whole buffer, should it be sent again (IoUringResends)
         MemorySegment source = memory.kernelBuffer(IoUringEngine.slot(token), buffer, true);
         sq.prepSend(handle, source, IoUringOpMemory.kernelLength(buffer), Socket.MSG_NOSIGNAL, token);
         return Driver.PENDING;
@@ -197,6 +198,7 @@ final class IoUringSockets {
     /** A native buffer at an offset, below the zero-copy size: no slice object. */
     int write(int handle, MemorySegment buffer, long offset, int length, Completion completion) {
         long token = engine.begin(handle, completion, IoUringOpKind.SEND, buffer);
+        engine.ops.setArg(token, IoUringResends.offsetArg(offset, length));
         sq.prepSend(handle, buffer, offset, length, Socket.MSG_NOSIGNAL, token);
         return Driver.PENDING;
     }

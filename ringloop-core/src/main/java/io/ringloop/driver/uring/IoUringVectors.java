@@ -99,6 +99,11 @@ final class IoUringVectors {
         return res;
     }
 
+    /** The msghdr of the slot's vectored operation, as its SQE used it (a resend uses it again). */
+    MemorySegment msghdr(int slot) {
+        return msgBySlot[slot];
+    }
+
     /** Native bytes held by staging buffers (reused; freed with the driver's arena). */
     long stagingAllocatedBytes() {
         return staging.allocatedBytes();
