@@ -2,13 +2,10 @@ package io.ringloop.bench.load;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * {@link IdleClients} over TLS, for {@code src/main/sh/idle-rss.sh} with {@code TLS=1}: N connections, each
@@ -29,7 +26,7 @@ public final class IdleTlsClients {
         int connections = Integer.parseInt(args[1]);
         List<SSLSocket> open = new ArrayList<>(connections);
         try {
-            SSLContext context = trustingAll();
+            SSLContext context = TrustAnything.context();
             for (int i = 0; i < connections; i++) {
                 SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(host, port);
                 open.add(s);
@@ -54,24 +51,5 @@ public final class IdleTlsClients {
             }
         }
         System.exit(0);
-    }
-
-    private static SSLContext trustingAll() throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
     }
 }

@@ -1,20 +1,18 @@
 package io.ringloop.bench.proto;
 
+import io.ringloop.bench.load.TrustAnything;
 import io.ringloop.bench.run.ProcStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The {@code tls} scenario's generator (its own JVM, pinned beside the server), as {@code tls-echo-cpu.sh}
@@ -76,8 +74,7 @@ public final class TlsEchoClient {
     }
 
     private static SSLSocket connect(int port) throws IOException, GeneralSecurityException {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new TrustAnything()}, null);
+        SSLContext ctx = TrustAnything.context();
         Socket plain = new Socket("127.0.0.1", port);
         return (SSLSocket) ctx.getSocketFactory().createSocket(plain, "localhost", port, true);
     }
@@ -103,22 +100,6 @@ public final class TlsEchoClient {
             if (!stop.get()) {
                 e.printStackTrace();
             }
-        }
-    }
-
-    /** Trusts any certificate: the servers' is self-signed, and the figure is CPU, not authentication. */
-    private static final class TrustAnything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
