@@ -248,7 +248,7 @@ class FrameTlsTest {
     void shouldReportFailedCutAndSilentHandshakesWithoutOpening(Setup setup) throws Exception {
         TestCerts c = TestCerts.get();
         TlsConfig config = TlsConfig.server(c.untrusted(), c.untrustedKey())
-                .handshakeTimeout(Duration.ofMillis(300)).build();
+                .handshakeTimeout(Duration.ofSeconds(1)).build();
         SSLContext trustsCaOnly = TlsConfig.client().trust(c.ca()).build().context();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
         int fdsBefore = Leaks.openFds();
@@ -272,7 +272,7 @@ class FrameTlsTest {
             }
             SocketTimeoutException late = assertInstanceOf(SocketTimeoutException.class, next(events));
             assertTrue(late.getMessage().matches("TLS handshake with /127\\.0\\.0\\.1:\\d+: not finished within "
-                    + "300 ms"), late.getMessage());
+                    + "1000 ms"), late.getMessage());
             assertTrue(events.isEmpty(), "onOpen was never called: " + events);
         }
         assertEquals(fdsBefore, Leaks.openFds(), "every socket closed");
@@ -286,8 +286,8 @@ class FrameTlsTest {
         TlsConfig config = TlsConfig.server(c.localhost(), c.localhostKey()).build();
         SSLContext jdk = TlsConfig.client().trust(c.ca()).build().context();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        ServerLimits limits = ServerLimits.DEFAULTS.withIdleTimeout(Duration.ofMillis(300))
-                .withReadTimeout(Duration.ofMillis(300));
+        ServerLimits limits = ServerLimits.DEFAULTS.withIdleTimeout(Duration.ofSeconds(1))
+                .withReadTimeout(Duration.ofSeconds(1));
         try (Ringloop rt = setup.start(); FrameServer server = FrameServer.start(rt.loops(), LOOPBACK, limits,
                 FrameOptions.DEFAULTS.withTls(config), () -> new Lines(events))) {
             int port = server.localAddress().getPort();
@@ -298,14 +298,14 @@ class FrameTlsTest {
             }
             assertEquals("open TLSv1.3 ", next(events));
             SocketTimeoutException idle = assertInstanceOf(SocketTimeoutException.class, next(events));
-            assertTrue(idle.getMessage().startsWith("idle timeout: no input for 300 ms"), idle.getMessage());
+            assertTrue(idle.getMessage().startsWith("idle timeout: no input for 1000 ms"), idle.getMessage());
 
             try (Socket loris = new Socket("127.0.0.1", port)) {
                 loris.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02}); // a record header, cut short
                 assertEquals(-1, loris.getInputStream().read(), "the server gives up on the partial record");
             }
             SocketTimeoutException partial = assertInstanceOf(SocketTimeoutException.class, next(events));
-            assertTrue(partial.getMessage().startsWith("read timeout: a frame begun 300 ms ago is still incomplete"),
+            assertTrue(partial.getMessage().startsWith("read timeout: a frame begun 1000 ms ago is still incomplete"),
                     partial.getMessage());
         }
     }
