@@ -5,11 +5,11 @@ import io.ringloop.driver.SocketOpt;
 import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.BlockingAccept;
 import io.ringloop.net.internal.Directions;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.SockAddr;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -22,7 +22,6 @@ import java.util.Objects;
  */
 public final class TcpListener implements AutoCloseable {
     private final Loop loop;
-    private final Driver driver;
     private final int handle;
     private final InetSocketAddress localAddress;
     private final IoWaiter acceptWaiter;
@@ -36,7 +35,6 @@ public final class TcpListener implements AutoCloseable {
 
     private TcpListener(Loop loop, int handle, InetSocketAddress localAddress) {
         this.loop = loop;
-        this.driver = loop.driver();
         this.handle = handle;
         this.localAddress = localAddress;
         this.acceptWaiter = new IoWaiter(loop);
@@ -171,41 +169,11 @@ public final class TcpListener implements AutoCloseable {
     public TcpStream accept() throws IOException {
         directions.enter(true, "accept");
         try {
-            return acceptOne();
+            return new TcpStream(loop, BlockingAccept.accept(loop, handle, acceptWaiter, backoff, () -> closed, this,
+                    SockAddr.text(localAddress)));
         } finally {
             directions.exit(true);
         }
-    }
-
-    private TcpStream acceptOne() throws IOException {
-        while (true) {
-            if (closed) {
-                throw Errno.closedException("accept(" + this + "): listener closed");
-            }
-            int r;
-            if (LoopContext.onCarrier(loop)) {
-                r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
-            } else {
-                r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
-            }
-            if (r >= 0) {
-                backoff.accepted();
-                return new TcpStream(loop, r);
-            }
-            if (!AcceptBackoff.exhausted(r)) {
-                throw failure(r);
-            }
-            backoff.pause(loop, backoff.refused(r, System.nanoTime()), () -> closed,
-                    "accept(" + SockAddr.text(localAddress) + ")");
-        }
-    }
-
-    /** What an accept's result {@code r} (-errno) becomes: a close while it waited is named as such. */
-    private IOException failure(int r) {
-        if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-            return Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
-        }
-        return Errno.exception("accept(" + SockAddr.text(localAddress) + ")", r);
     }
 
     /**

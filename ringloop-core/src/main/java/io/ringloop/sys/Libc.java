@@ -68,6 +68,20 @@ public final class Libc {
                 : LINKER.downcallHandle(symbol, descriptor, capture);
     }
 
+    /**
+     * Links libc's variadic {@code syscall(long number, ...)} with {@code args} after the number (each passed as
+     * a full register value), errno captured; not critical: a system call may sleep (io_uring_enter waits).
+     */
+    public static MethodHandle syscall(MemoryLayout... args) {
+        MemoryLayout[] all = new MemoryLayout[args.length + 1];
+        all[0] = JAVA_LONG;
+        System.arraycopy(args, 0, all, 1, args.length);
+        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall"));
+        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_LONG, all),
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    }
+
     /** {@code -errno} as captured by the call that just returned -1. */
     static int errno(MemorySegment callState) {
         return -callState.get(JAVA_INT, ERRNO_OFFSET);

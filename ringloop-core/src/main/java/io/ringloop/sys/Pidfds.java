@@ -9,7 +9,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -49,8 +48,8 @@ public final class Pidfds {
     private static final long SYS_PIDFD_OPEN = 434;
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
 
-    private static final MethodHandle SYSCALL2 = syscall(JAVA_LONG, JAVA_LONG);
-    private static final MethodHandle SYSCALL4 = syscall(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+    private static final MethodHandle SYSCALL2 = Libc.syscall(JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle SYSCALL4 = Libc.syscall(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
     private static final MethodHandle WAITID = Libc.critical("waitid", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
             JAVA_INT);
     private static final MethodHandle POLL = Libc.blocking("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
@@ -136,15 +135,5 @@ public final class Pidfds {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-    }
-
-    private static MethodHandle syscall(MemoryLayout... args) {
-        MemoryLayout[] all = new MemoryLayout[args.length + 1];
-        all[0] = JAVA_LONG;
-        System.arraycopy(args, 0, all, 1, args.length);
-        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall"));
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_LONG, all),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
     }
 }

@@ -108,13 +108,7 @@ final class TlsCallbackHandshake {
                 return true;
             }
             case BUFFER_OVERFLOW -> {
-                if (records.netOut.position() > 0) {
-                    transport.send();
-                    return false;
-                }
-                records.netOut = TlsBuffers.grow(records.netOut, engine.getSession().getPacketBufferSize(),
-                        "TLS record");
-                return true;
+                return transport.makeRoom();
             }
             case CLOSED -> throw new SSLException("the engine closed during the handshake");
             default -> throw new IllegalStateException("wrap: BUFFER_UNDERFLOW");

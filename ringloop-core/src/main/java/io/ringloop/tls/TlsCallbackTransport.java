@@ -142,6 +142,19 @@ final class TlsCallbackTransport {
         transport.write(netOutSegment, out.arrayOffset() + sentBytes, out.position() - sentBytes, onSent);
     }
 
+    /**
+     * A wrap found netOut full: sends what it holds (false: wait for that write) or, when it is empty yet too
+     * small for one record, grows it (true: wrap again).
+     */
+    boolean makeRoom() throws SSLException {
+        if (records.netOut.position() > 0) {
+            send();
+            return false;
+        }
+        records.netOut = TlsBuffers.grow(records.netOut, engine.getSession().getPacketBufferSize(), "TLS record");
+        return true;
+    }
+
     /** Hands the engine's tasks to the executor; the owner hears their end on the loop. */
     void runTasks() {
         if (tasksRunning) {

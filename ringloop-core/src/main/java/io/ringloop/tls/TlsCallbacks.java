@@ -384,12 +384,9 @@ final class TlsCallbacks {
         while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !engine.isOutboundDone()) {
             SSLEngineResult r = engine.wrap(NO_DATA, records.netOut);
             if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                if (records.netOut.position() > 0) {
-                    transport.send();
+                if (!transport.makeRoom()) {
                     return false;
                 }
-                records.netOut = TlsBuffers.grow(records.netOut, engine.getSession().getPacketBufferSize(),
-                        "TLS record");
             } else if (r.bytesProduced() == 0) {
                 break;
             }
@@ -418,13 +415,7 @@ final class TlsCallbacks {
                 return true;
             }
             case BUFFER_OVERFLOW -> {
-                if (records.netOut.position() > 0) {
-                    transport.send();
-                    return false;
-                }
-                records.netOut = TlsBuffers.grow(records.netOut, engine.getSession().getPacketBufferSize(),
-                        "TLS record");
-                return true;
+                return transport.makeRoom();
             }
             case CLOSED -> throw new SSLException("the TLS connection is closed (close_notify "
                     + (engine.isInboundDone() ? "received" : "sent") + ")");

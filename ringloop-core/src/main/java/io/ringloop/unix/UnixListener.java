@@ -5,14 +5,13 @@ import io.ringloop.loop.EventLoop;
 import io.ringloop.loop.internal.Loop;
 import io.ringloop.net.IoCallback;
 import io.ringloop.net.internal.AcceptBackoff;
+import io.ringloop.net.internal.BlockingAccept;
 import io.ringloop.net.internal.CallbackAccept;
 import io.ringloop.net.internal.Directions;
 import io.ringloop.net.internal.StreamSockets;
 import io.ringloop.unix.internal.SocketFile;
 import io.ringloop.unix.internal.UnixBind;
-import io.ringloop.sys.Errno;
 import io.ringloop.task.internal.IoWaiter;
-import io.ringloop.task.internal.LoopContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.UnixDomainSocketAddress;
@@ -43,7 +42,6 @@ public final class UnixListener implements AutoCloseable {
     private static final StreamSockets.Access NET = StreamSockets.access();
 
     private final Loop loop;
-    private final Driver driver;
     private final int handle;
     private final UnixAddress address;
     /** The identity of the socket file bind created ({@link BasicFileAttributes#fileKey()}), or null: none. */
@@ -58,7 +56,6 @@ public final class UnixListener implements AutoCloseable {
 
     private UnixListener(Loop loop, int handle, UnixAddress address, Object createdFile) {
         this.loop = loop;
-        this.driver = loop.driver();
         this.handle = handle;
         this.address = address;
         this.createdFile = createdFile;
@@ -173,28 +170,8 @@ public final class UnixListener implements AutoCloseable {
     public UnixStream accept() throws IOException {
         directions.enter(true, "accept");
         try {
-            while (true) {
-                if (closed) {
-                    throw Errno.closedException("accept(" + this + "): listener closed");
-                }
-                int r;
-                if (LoopContext.onCarrier(loop)) {
-                    r = acceptWaiter.finish(driver.accept(handle, acceptWaiter), "accept");
-                } else {
-                    r = acceptWaiter.run(() -> driver.accept(handle, acceptWaiter), "accept", 0);
-                }
-                if (r >= 0) {
-                    backoff.accepted();
-                    return new UnixStream(loop, r, UnixAddress.unnamed(), address);
-                }
-                if (closed && (r == -Errno.ECANCELED || r == -Errno.EBADF)) {
-                    throw Errno.asyncCloseException("accept(" + this + "): listener closed while the call was waiting");
-                }
-                if (!AcceptBackoff.exhausted(r)) {
-                    throw Errno.exception("accept(" + address + ")", r);
-                }
-                backoff.pause(loop, backoff.refused(r, System.nanoTime()), () -> closed, "accept(" + address + ")");
-            }
+            int fd = BlockingAccept.accept(loop, handle, acceptWaiter, backoff, () -> closed, this, address.toString());
+            return new UnixStream(loop, fd, UnixAddress.unnamed(), address);
         } finally {
             directions.exit(true);
         }

@@ -123,7 +123,7 @@ final class IoUringCompletions {
             }
         }
         boolean serving = !closing && engine.fds.isOpen(ops.handle(ud));
-        if (resends.polling(IoUringEngine.slot(ud))) {
+        if (memory.polling(IoUringEngine.slot(ud))) {
             res = resends.onPollCqe(ud, res, serving); // the readiness a send that found no room waited for
             if (res == Driver.PENDING) {
                 return false;

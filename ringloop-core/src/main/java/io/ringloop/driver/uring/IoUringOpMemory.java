@@ -30,6 +30,8 @@ final class IoUringOpMemory {
     private boolean[] cancelledBySlot = new boolean[64];
     /** System.nanoTime() by which the slot's operation must end (a linked timeout), or 0. */
     private long[] deadlineBySlot = new long[64];
+    /** The slot's send waits on a POLL_ADD for room ({@link IoUringResends}): its next CQE is the readiness. */
+    private boolean[] pollingBySlot = new boolean[64];
 
     IoUringOpMemory(Arena arena) {
         this.arena = arena;
@@ -44,6 +46,7 @@ final class IoUringOpMemory {
             scratchBySlot = Arrays.copyOf(scratchBySlot, n);
             cancelledBySlot = Arrays.copyOf(cancelledBySlot, n);
             deadlineBySlot = Arrays.copyOf(deadlineBySlot, n);
+            pollingBySlot = Arrays.copyOf(pollingBySlot, n);
         }
     }
 
@@ -137,6 +140,16 @@ final class IoUringOpMemory {
         }
         cancelledBySlot[slot] = false;
         deadlineBySlot[slot] = 0;
+        pollingBySlot[slot] = false;
+    }
+
+    /** Whether the slot's send waits for room, so that its next CQE is that readiness. */
+    boolean polling(int slot) {
+        return pollingBySlot[slot];
+    }
+
+    void polling(int slot, boolean waiting) {
+        pollingBySlot[slot] = waiting;
     }
 
     /** Records that the slot's operation must end by {@code deadlineNs} (System.nanoTime()). */

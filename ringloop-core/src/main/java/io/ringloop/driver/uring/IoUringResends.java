@@ -4,7 +4,6 @@ import io.ringloop.driver.Driver;
 import io.ringloop.sys.Errno;
 import io.ringloop.sys.Socket;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * Stream sends that complete with -EAGAIN: the kernel's own wait for room gave up while a non-blocking socket
@@ -12,8 +11,8 @@ import java.util.Arrays;
  * the ring waits for the socket to be writable (one-shot POLL_ADD under the same token, its deadline re-linked),
  * then the bytes go with a direct non-blocking send(2) or sendmsg(2) from the memory the SQE used, which the
  * slot still holds; a readiness that finds no room yet polls again. Covers SEND (a heap buffer's bounce buffer,
- * a whole native buffer, or a native buffer at an offset), the gather write's SENDMSG and a SENDMSG passing
- * descriptors. Loop thread only.
+ * a whole native buffer, or a native buffer at an offset) and the gather write's SENDMSG; which CQE of the slot
+ * is the readiness is {@link IoUringOpMemory#polling}'s, reset with the slot's other state. Loop thread only.
  */
 final class IoUringResends {
     private static final int FLAGS = Socket.MSG_NOSIGNAL | Socket.MSG_DONTWAIT;
@@ -23,9 +22,6 @@ final class IoUringResends {
     private final IoUringEngine engine;
     private final MemorySegment cs;
     private final IoUringVectors vectors;
-    /** The slot's send waits on a POLL_ADD: its next CQE is the readiness, not the send's result. */
-    private boolean[] pollingBySlot = new boolean[64];
-    private long resends;
 
     IoUringResends(IoUringEngine engine, MemorySegment cs, IoUringVectors vectors) {
         this.engine = engine;
@@ -38,34 +34,19 @@ final class IoUringResends {
         return offset >= 0 && offset < MAX_OFFSET ? (offset << 31 | length) + 1 : 0;
     }
 
-    /** Whether the slot's next CQE is a readiness this class asked for. */
-    boolean polling(int slot) {
-        return slot < pollingBySlot.length && pollingBySlot[slot];
-    }
-
-    /** Sends that waited for room this way (a counter for tests). */
-    long resends() {
-        return resends;
-    }
-
     /**
-     * A SEND or stream SENDMSG completed with -EAGAIN: waits for room under the same token and returns true;
+     * A SEND or gather SENDMSG completed with -EAGAIN: waits for room under the same token and returns true;
      * false (the -EAGAIN stands) for other operations, a cancelled one, or a native buffer past 4 GiB offsets.
      */
     boolean waitForRoom(long token, IoUringOpKind kind) {
-        if (kind != IoUringOpKind.SEND && kind != IoUringOpKind.WRITEV && kind != IoUringOpKind.SEND_MESSAGE) {
+        if (kind != IoUringOpKind.SEND && kind != IoUringOpKind.WRITEV) {
             return false;
         }
         int slot = IoUringEngine.slot(token);
-        MemorySegment buffer = engine.ops.buffer(token);
-        if (engine.memory.isCancelled(slot) || (kind == IoUringOpKind.SEND && buffer == null)) {
+        if (engine.memory.isCancelled(slot) || (kind == IoUringOpKind.SEND && engine.ops.buffer(token) == null)) {
             return false;
         }
-        if (slot >= pollingBySlot.length) {
-            pollingBySlot = Arrays.copyOf(pollingBySlot, Math.max(slot + 1, pollingBySlot.length * 2));
-        }
-        pollingBySlot[slot] = true;
-        resends++;
+        engine.memory.polling(slot, true);
         poll(token);
         return true;
     }
@@ -82,7 +63,7 @@ final class IoUringResends {
      */
     int onPollCqe(long token, int res, boolean serving) {
         int slot = IoUringEngine.slot(token);
-        pollingBySlot[slot] = false;
+        engine.memory.polling(slot, false);
         if (res < 0) {
             return res; // -ECANCELED from a cancel or a linked timeout, or the socket's error
         }
@@ -93,7 +74,7 @@ final class IoUringResends {
         if (!serving || engine.memory.isCancelled(slot)) {
             return -Errno.ECANCELED;
         }
-        pollingBySlot[slot] = true;
+        engine.memory.polling(slot, true);
         poll(token);
         return Driver.PENDING;
     }
@@ -101,12 +82,8 @@ final class IoUringResends {
     /** The direct non-blocking send of what the SQE sent. */
     private int send(long token, int slot) {
         int handle = engine.ops.handle(token);
-        IoUringOpKind kind = engine.kind(token);
-        if (kind == IoUringOpKind.WRITEV) {
+        if (engine.kind(token) == IoUringOpKind.WRITEV) {
             return Socket.sendmsg(cs, handle, vectors.msghdr(slot), FLAGS);
-        }
-        if (kind == IoUringOpKind.SEND_MESSAGE) { // the caller's msghdr (descriptors passed), kept by the slot
-            return Socket.sendmsg(cs, handle, (MemorySegment) engine.ops.attachment(token), FLAGS);
         }
         MemorySegment buffer = engine.ops.buffer(token);
         long arg = engine.ops.arg(token);

@@ -2,13 +2,10 @@ package io.ringloop.sys.uring;
 
 import io.ringloop.sys.Libc;
 import io.ringloop.sys.SyscallRefusals;
-import static io.ringloop.sys.Libc.LINKER;
 import static io.ringloop.sys.Libc.rethrow;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -200,10 +197,10 @@ public final class IoUring {
 
     // syscall(long number, ...): every variadic argument is passed as a full 64-bit register value, since
     // the kernel reads whole registers and an int would leave the upper half undefined.
-    private static final MethodHandle SETUP = syscall(JAVA_LONG, ADDRESS);
+    private static final MethodHandle SETUP = Libc.syscall(JAVA_LONG, ADDRESS);
     private static final MethodHandle ENTER =
-            syscall(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
-    private static final MethodHandle REGISTER = syscall(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+            Libc.syscall(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+    private static final MethodHandle REGISTER = Libc.syscall(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
 
     private IoUring() {
     }
@@ -214,17 +211,6 @@ public final class IoUring {
      */
     public static String opcodeName(int opcode) {
         return opcode >= 0 && opcode < OPCODE_NAMES.length ? OPCODE_NAMES[opcode] : "OP_" + opcode;
-    }
-
-    private static MethodHandle syscall(MemoryLayout... args) {
-        MemoryLayout[] all = new MemoryLayout[args.length + 1];
-        all[0] = JAVA_LONG;
-        System.arraycopy(args, 0, all, 1, args.length);
-        MemorySegment symbol = LINKER.defaultLookup().find("syscall")
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall"));
-        // Not critical: io_uring_enter may sleep for as long as the loop has nothing to do.
-        return LINKER.downcallHandle(symbol, FunctionDescriptor.of(JAVA_LONG, all),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
     }
 
     /** {@code io_uring_setup(entries, params)}: the ring's fd; {@code params} (native, 120 bytes) in and out. */
